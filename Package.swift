@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// quantc: trained CNN (ONNX, TFLite) -> verified fixed-point C99 for microcontrollers.
+// Targets follow the one-way pipeline of DESIGN.md; each imports only the stages above it.
+let package = Package(
+    name: "quantc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "quantc", targets: ["quantc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "FixedPoint"),
+        .target(name: "GraphIR"),
+        .target(
+            name: "ModelImport",
+            dependencies: [
+                "GraphIR",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "CZlib",
+            ],
+            exclude: ["ONNX/Proto/onnx_trimmed.proto"]
+        ),
+        .target(name: "FloatReference", dependencies: ["GraphIR"]),
+        .executableTarget(
+            name: "quantc",
+            dependencies: [
+                "GraphIR", "ModelImport", "FloatReference",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport"], path: "Tests/TestSupport"),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "GraphIRTests", dependencies: ["GraphIR"]),
+        .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "GraphIR", "TestSupport"]),
+        .testTarget(
+            name: "FloatReferenceTests",
+            dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import GraphIR
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Per-layer ops, shapes, parameters and MACs of a model.")
+
+    @Argument(help: "Model file (.onnx or .tflite).")
+    var model: String
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    struct Layer: Encodable {
+        var name: String, op: String
+        var input_shapes: [[Int]], output_shape: [Int]
+        var parameters: Int, macs: Int
+    }
+    struct Report: Encodable {
+        var model: String, format: String, producer: String
+        var inputs: [[String: [Int]]], outputs: [[String: [Int]]]
+        var layers: [Layer]
+        var total_parameters: Int, total_macs: Int
+    }
+
+    func run() throws {
+        let graph = try loadModel(model)
+        let layers = graph.nodes.map { node in
+            Layer(name: node.name, op: node.op.kind + (node.op.fusedActivation.map { "+" + $0.name } ?? ""),
+                  input_shapes: node.inputs.filter { !graph.isConstant($0) }.map { graph.shape($0) },
+                  output_shape: graph.shape(node.outputs[0]),
+                  parameters: graph.parameterCount(of: node), macs: graph.macs(of: node))
+        }
+        let report = Report(
+            model: model, format: graph.info.format, producer: graph.info.producer,
+            inputs: graph.inputs.map { [graph[$0].name: graph.shape($0)] },
+            outputs: graph.outputs.map { [graph[$0].name: graph.shape($0)] },
+            layers: layers,
+            total_parameters: layers.reduce(0) { $0 + $1.parameters },
+            total_macs: layers.reduce(0) { $0 + $1.macs })
+        if json {
+            try printJSON(report)
+            return
+        }
+        print("\(model) (\(graph.info.format)\(graph.info.producer.isEmpty ? "" : ", " + graph.info.producer))")
+        for id in graph.inputs { print("  input  \(graph[id].name) \(graph.shape(id))") }
+        for id in graph.outputs { print("  output \(graph[id].name) \(graph.shape(id))") }
+        let header = ["layer", "op", "input", "output", "params", "MACs"]
+        var rows = [header]
+        for layer in layers {
+            rows.append([layer.name, layer.op, layer.input_shapes.map { "\($0)" }.joined(separator: " "),
+                         "\(layer.output_shape)", "\(layer.parameters)", "\(layer.macs)"])
+        }
+        rows.append(["total", "", "", "", "\(report.total_parameters)", "\(report.total_macs)"])
+        printTable(rows)
+    }
+}
+
+/// Prints rows as left-aligned columns (numbers right-aligned).
+func printTable(_ rows: [[String]]) {
+    guard let width = rows.first?.count else { return }
+    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    for row in rows {
+        let cells = row.enumerated().map { column, cell -> String in
+            let pad = String(repeating: " ", count: widths[column] - cell.count)
+            return Int(cell) != nil ? pad + cell : cell + pad
+        }
+        print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+    }
+}

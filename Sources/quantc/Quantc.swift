@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GraphIR
+import ModelImport
+
+struct Quantc: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "quantc",
+        abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
+        version: version,
+        subcommands: [Inspect.self, Run.self]
+    )
+}
+
+/// A failure to report as one line and an exit code.
+struct UserError: Error {
+    var message: String
+    var exitCode: Int32 = 2
+
+    init(_ message: String, exitCode: Int32 = 2) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+
+    /// Input errors from the library stages, which already name their file.
+    init?(wrapping error: Error) {
+        switch error {
+        case let e as ImportError: self.init(e.description)
+        case let e as GraphError: self.init(e.message)
+        default: return nil
+        }
+    }
+}
+
+/// Options every command that reads samples shares (DESIGN.md: same meaning everywhere).
+struct DataOptions: ParsableArguments {
+    @Option(help: "Samples: .npy, .npz (x, optional y) or IDX (optionally .gz).")
+    var data: String?
+    @Option(help: "Labels: .npy or IDX, one class index per sample.")
+    var labels: String?
+    @Option(help: "Preprocessing: x = raw * scale + offset.")
+    var scale: Float = 1
+    @Option(help: "Preprocessing: x = raw * scale + offset.")
+    var offset: Float = 0
+    @Option(help: "Use only the first N samples.")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    /// Loads the samples arranged for the graph's single input.
+    func load(for graph: Graph) throws -> Dataset {
+        guard let path = data else { throw UserError("--data is required") }
+        guard graph.inputs.count == 1 else { throw UserError("\(graph.info.path): models with \(graph.inputs.count) inputs are not supported by this command") }
+        let input = graph.inputs[0]
+        let dataset = try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset, limit: limit)
+        return try dataset.arranged(for: graph.shape(input), inputName: graph[input].name)
+    }
+}
+
+/// Loads a model, turning library errors into user errors.
+func loadModel(_ path: String) throws -> Graph {
+    try ModelLoader.load(path: path)
+}
+
+/// Writes a Codable value as pretty JSON to stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

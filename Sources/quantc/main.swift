@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+/// Parses and runs; maps every failure to DESIGN.md's exit codes (2: bad input or usage, 1:
+/// verification failed) with a one-line message on stderr.
+func runQuantc() -> Never {
+    do {
+        var command = try Quantc.parseAsRoot()
+        try command.run()
+        exit(0)
+    } catch let error as UserError {
+        FileHandle.standardError.write(Data("quantc: \(error.message)\n".utf8))
+        exit(error.exitCode)
+    } catch {
+        let code = Quantc.exitCode(for: error)
+        if code == .success {
+            print(Quantc.fullMessage(for: error))
+            exit(0)
+        }
+        if let userError = UserError(wrapping: error) {
+            FileHandle.standardError.write(Data("quantc: \(userError.message)\n".utf8))
+            exit(userError.exitCode)
+        }
+        FileHandle.standardError.write(Data((Quantc.fullMessage(for: error) + "\n").utf8))
+        exit(code == .validationFailure ? 2 : code.rawValue)
+    }
+}
+
+runQuantc()
