@@ -178,3 +178,8 @@ public struct Graph: Sendable, Equatable {
         node.inputs.reduce(0) { $0 + (isConstant($1) ? shape($1).elementCount : 0) }
     }
 }
+
+extension Graph {
+    /// Names of the runtime inputs, in order.
+    public var inputNames: [String] { inputs.map { values[$0.index].name } }
+}

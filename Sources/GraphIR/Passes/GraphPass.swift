@@ -23,6 +23,7 @@ public struct PassPipeline: Sendable {
         HoistConstantBinaryAboveReshape(),
         FoldAffineIntoProducer(),
         FuseActivations(),
+        FoldAffineIntoConsumer(),
     ])
 
     public func run(_ graph: inout Graph) throws {

@@ -18,7 +18,8 @@ public struct HoistConstantBinaryAboveReshape: GraphPass {
                   graph.soleConsumer(of: viewed) == bIndex else { continue }
             let y = graph.nodes[rIndex].inputs[0]
             guard let producer = graph.producerIndex(of: y),
-                  graph.nodes[producer].op.isConvOrDense else { continue }
+                  graph.nodes[producer].op.isConvOrDense,
+                  graph.nodes[producer].op.fusedActivation == nil else { continue }
             let outShape = graph.shape(node.outputs[0])
             guard outShape == graph.shape(viewed), outShape.elementCount <= Self.maxMaterialized else { continue }
             let full = broadcastData(cData, shape: graph.shape(c), to: outShape)

@@ -7,7 +7,12 @@ public struct ImportOptions: Sendable {
     /// Compile a declared batch dimension (symbolic or fixed) as 1: microcontroller inference runs
     /// one sample at a time. The ONNX conformance tests turn this off, as their first axis is data.
     public var singleSample: Bool
-    public init(singleSample: Bool = true) { self.singleSample = singleSample }
+    /// Graph inputs to bind as constants (by name), as conformance tests do for weights fed as inputs.
+    public var frozenInputs: [String: Tensor]
+    public init(singleSample: Bool = true, frozenInputs: [String: Tensor] = [:]) {
+        self.singleSample = singleSample
+        self.frozenInputs = frozenInputs
+    }
 }
 
 /// Converts an ONNX ModelProto into a GraphIR graph in ONNX's own layout (NCHW wrapped in transposes
@@ -71,7 +76,11 @@ struct ONNXImporter {
             values[initializer.name] = graph.addConstant(name: initializer.name, tensor)
         }
         for input in proto.input where values[input.name] == nil {
-            try importInput(input)
+            if let frozen = options.frozenInputs[input.name] {
+                values[input.name] = graph.addConstant(name: input.name, frozen)
+            } else {
+                try importInput(input)
+            }
         }
         for node in proto.node {
             do {

@@ -1,0 +1,40 @@
+# quantc: the two commands the README promises (`make demo`, `make test`) install what they need.
+SWIFT ?= swift
+CONFIG ?= release
+CORPUS ?= ../shared/corpus
+BIN = .build/$(CONFIG)/quantc
+# Debian packages the build and the tests need (zlib for .gz/.npz readers).
+APT_PACKAGES = zlib1g-dev
+
+.PHONY: all setup build test demo bench clean
+
+all: build
+
+setup:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6 is required (https://swift.org/install)"; exit 1; }
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+# All tests, in release mode: the corpus tests run the float reference over 10,000 images per model.
+test: setup
+	$(SWIFT) test -c $(CONFIG)
+
+# The main job on an example model: inspect it, then run the float reference on MNIST.
+demo: build
+	@test -d $(CORPUS) || { echo "demo needs the corpus at $(CORPUS)"; exit 1; }
+	$(BIN) inspect $(CORPUS)/mnist-models/yan12125_lenet5.onnx
+	$(BIN) run $(CORPUS)/mnist-models/yan12125_lenet5.onnx --data $(CORPUS)/mnist/t10k-images-idx3-ubyte.gz \
+	  --labels $(CORPUS)/mnist/t10k-labels-idx1-ubyte.gz --scale 0.00392156862745098
+
+bench: build
+	scripts/bench-reference.sh
+
+clean:
+	rm -rf .build .build-*

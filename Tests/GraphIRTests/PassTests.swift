@@ -1,0 +1,56 @@
+import GraphIR
+import Testing
+
+/// Structural before/after checks of the standard pipeline on hand-built graphs (TVM style).
+@Suite struct PassTests {
+    /// NCHW conv -> relu -> maxpool as an importer builds it (wrapped in transposes).
+    func wrappedGraph() -> Graph {
+        var g = Graph(info: ModelInfo(format: "test"))
+        let x = g.addValue(name: "x", shape: [1, 2, 4, 4])
+        g.inputs = [x]
+        let w = g.addConstant(name: "w", Tensor(shape: [3, 1, 1, 2], floats: [1, 2, 3, 4, 5, 6]))
+        let t1 = g.addNode(name: "t1", op: .transpose(perm: [0, 2, 3, 1]), inputs: [x], outputName: "t1", shape: [1, 4, 4, 2])
+        let c = g.addNode(name: "conv", op: .conv2d(Conv2D()), inputs: [t1, w], outputName: "c", shape: [1, 4, 4, 3])
+        let t2 = g.addNode(name: "t2", op: .transpose(perm: [0, 3, 1, 2]), inputs: [c], outputName: "t2", shape: [1, 3, 4, 4])
+        let bias = g.addConstant(name: "b", Tensor(shape: [3, 1, 1], floats: [0.5, -1, 2]))
+        let a = g.addNode(name: "add", op: .binary(Binary(.add)), inputs: [t2, bias], outputName: "a", shape: [1, 3, 4, 4])
+        let r = g.addNode(name: "relu", op: .activation(.relu), inputs: [a], outputName: "r", shape: [1, 3, 4, 4])
+        let t3 = g.addNode(name: "t3", op: .transpose(perm: [0, 2, 3, 1]), inputs: [r], outputName: "t3", shape: [1, 4, 4, 3])
+        let p = g.addNode(name: "pool", op: .maxPool2d(Pool2D(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)), inputs: [t3], outputName: "p", shape: [1, 2, 2, 3])
+        let t4 = g.addNode(name: "t4", op: .transpose(perm: [0, 3, 1, 2]), inputs: [p], outputName: "t4", shape: [1, 3, 2, 2])
+        let f = g.addNode(name: "flatten", op: .reshape, inputs: [t4], outputName: "f", shape: [1, 12])
+        let dw = g.addConstant(name: "dw", Tensor(shape: [2, 12], floats: (0..<24).map(Float.init)))
+        let d = g.addNode(name: "dense", op: .dense(Dense()), inputs: [f, dw], outputName: "d", shape: [1, 2])
+        g.outputs = [d]
+        return g
+    }
+
+    @Test func pipelineLeavesAnNHWCGraphWithoutTransposes() throws {
+        var graph = wrappedGraph()
+        try Verifier.verify(graph)
+        try PassPipeline.standard.run(&graph)
+        let kinds = graph.nodes.map { $0.op.kind }
+        #expect(kinds == ["transpose", "conv", "maxpool", "reshape", "dense"], "\(kinds)")
+        // The bias add folded into the conv, the relu fused.
+        let conv = graph.nodes[1]
+        #expect(conv.op.fusedActivation == .relu)
+        #expect(graph.constant(conv.inputs[2])?.floats == [0.5, -1, 2])
+        // The dense weight columns now follow NHWC order: column (h,w,c) = old column (c,h,w).
+        let weight = graph.constant(graph.nodes[4].inputs[1])!.floats
+        // x-order index (h=0,w=1,c=2) -> old index c*4 + h*2 + w = 9.
+        #expect(weight[(0 * 2 + 1) * 3 + 2] == 9)
+    }
+
+    @Test func inverseTransposesCancel() throws {
+        var g = Graph(info: ModelInfo(format: "test"))
+        let x = g.addValue(name: "x", shape: [1, 2, 3, 4])
+        g.inputs = [x]
+        let t1 = g.addNode(name: "t1", op: .transpose(perm: [0, 2, 3, 1]), inputs: [x], outputName: "t1", shape: [1, 3, 4, 2])
+        let s = g.addNode(name: "sig", op: .activation(.sigmoid), inputs: [t1], outputName: "s", shape: [1, 3, 4, 2])
+        let t2 = g.addNode(name: "t2", op: .transpose(perm: [0, 3, 1, 2]), inputs: [s], outputName: "t2", shape: [1, 2, 3, 4])
+        g.outputs = [t2]
+        try PassPipeline.standard.run(&g)
+        #expect(g.nodes.map { $0.op.kind } == ["sigmoid"])
+        #expect(g.shape(g.outputs[0]) == [1, 2, 3, 4])
+    }
+}

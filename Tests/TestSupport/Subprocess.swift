@@ -1,0 +1,52 @@
+import Foundation
+
+/// Runs the built `quantc` executable (a sibling of the test bundle) and captures its result.
+public struct CommandResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    /// True when the process ended by a signal (a crash or a trap) or timed out.
+    public var crashed: Bool
+}
+
+public enum Quantc {
+    public static var executable: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // swift test runs `<build>/<config>/quantcPackageTests.xctest`; the tool sits beside it.
+        while dir.path != "/" {
+            let candidate = dir.appendingPathComponent("quantc")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return Corpus.repositoryRoot.appendingPathComponent(".build/debug/quantc")
+    }
+
+    public static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        // Files rather than pipes: no reader threads, and large outputs cannot block the child.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-run-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: base.path + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base.path + ".err", contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: base.path + ".out")
+            try? FileManager.default.removeItem(atPath: base.path + ".err")
+        }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: base.path + ".out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: base.path + ".err"))
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        var timedOut = false
+        if process.isRunning {
+            process.terminate()
+            timedOut = true
+        }
+        process.waitUntilExit()
+        let out = (try? String(contentsOfFile: base.path + ".out", encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: base.path + ".err", encoding: .utf8)) ?? ""
+        return CommandResult(status: process.terminationStatus, stdout: out, stderr: err,
+                             crashed: timedOut || process.terminationReason == .uncaughtSignal)
+    }
+}
