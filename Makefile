@@ -6,7 +6,7 @@ BIN = .build/$(CONFIG)/quantc
 # Debian packages the build and the tests need (zlib for .gz/.npz readers).
 APT_PACKAGES = zlib1g-dev
 
-.PHONY: all setup build test demo bench clean
+.PHONY: all setup build test demo bench clean fuzz
 
 all: build
 
@@ -38,3 +38,8 @@ bench: build
 
 clean:
 	rm -rf .build .build-*
+
+# The TFLite mutation test at 20,000 mutants with a fresh seed, under the address sanitizer.
+fuzz: setup
+	QUANTC_FUZZ_COUNT=$${QUANTC_FUZZ_COUNT:-20000} QUANTC_FUZZ_SEED=$${QUANTC_FUZZ_SEED:-$$(date +%s)} \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter TFLiteMutationTests

@@ -12,10 +12,35 @@ public struct Value: Sendable, Equatable {
     public var shape: [Int]
     /// Set for weights, biases and folded constants.
     public var constant: Tensor?
-    public init(name: String, shape: [Int], constant: Tensor? = nil) {
+    /// The affine quantization an already-quantized model (TFLite int8) gave this tensor.
+    public var quantization: QuantizationInfo?
+    public init(name: String, shape: [Int], constant: Tensor? = nil, quantization: QuantizationInfo? = nil) {
         self.name = name
         self.shape = shape
         self.constant = constant
+        self.quantization = quantization
+    }
+}
+
+/// Affine quantization as an imported model stored it: real = scale · (q − zeroPoint), per tensor
+/// or per slice along `axis`. Kept so an int8-affine mode can reproduce the original arithmetic;
+/// the graph itself always holds the dequantized float values.
+public struct QuantizationInfo: Sendable, Equatable {
+    public var scales: [Float]
+    public var zeroPoints: [Int64]
+    /// The axis the scales run along when there is more than one.
+    public var axis: Int
+    /// The stored element type ("int8", "uint8", "int16", "int32").
+    public var storage: String
+    /// For constants: the stored integers, exactly (int32 biases do not survive a float round trip).
+    public var rawValues: [Int64]?
+
+    public init(scales: [Float], zeroPoints: [Int64], axis: Int, storage: String, rawValues: [Int64]? = nil) {
+        self.scales = scales
+        self.zeroPoints = zeroPoints
+        self.axis = axis
+        self.storage = storage
+        self.rawValues = rawValues
     }
 }
 
@@ -69,8 +94,9 @@ public struct Graph: Sendable, Equatable {
     public func isConstant(_ id: ValueID) -> Bool { values[id.index].constant != nil }
 
     @discardableResult
-    public mutating func addValue(name: String, shape: [Int], constant: Tensor? = nil) -> ValueID {
-        values.append(Value(name: name, shape: shape, constant: constant))
+    public mutating func addValue(name: String, shape: [Int], constant: Tensor? = nil,
+                                  quantization: QuantizationInfo? = nil) -> ValueID {
+        values.append(Value(name: name, shape: shape, constant: constant, quantization: quantization))
         return ValueID(values.count - 1)
     }
 

@@ -3,7 +3,21 @@
 /// `reshape` has no rule: its output shape is whatever the graph says it is, checked only for
 /// element count by the verifier.
 public enum ShapeInference {
+    /// The largest tensor quantc accepts (elements), far above any microcontroller model.
+    public static let maxElements = 1 << 31
+
     public static func outputShape(of op: Op, inputs: [[Int]], declared: [Int]? = nil) throws -> [Int] {
+        let shape = try rawOutputShape(of: op, inputs: inputs, declared: declared)
+        guard shape.allSatisfy({ $0 >= 0 }), shape.elementCount <= maxElements else {
+            throw GraphError("\(op.kind): output shape \(shape) is invalid or too large")
+        }
+        return shape
+    }
+
+    static func rawOutputShape(of op: Op, inputs: [[Int]], declared: [Int]?) throws -> [Int] {
+        guard inputs.allSatisfy({ $0.allSatisfy { $0 >= 0 } && $0.elementCount <= maxElements }) else {
+            throw GraphError("\(op.kind): input shapes \(inputs) are invalid or too large")
+        }
         func fail(_ why: String) -> GraphError { GraphError("\(op.kind): \(why) (input shapes \(inputs))") }
         func need(_ count: ClosedRange<Int>) throws {
             guard count.contains(inputs.count) else { throw fail("expects \(count) inputs") }

@@ -56,8 +56,17 @@ public struct Tensor: Sendable, Equatable {
 }
 
 extension Array where Element == Int {
-    /// Product of the dimensions (1 for a scalar).
-    public var elementCount: Int { reduce(1, *) }
+    /// Product of the dimensions (1 for a scalar); `Int.max` when it overflows, so a hostile shape
+    /// fails a size check instead of trapping.
+    public var elementCount: Int {
+        var product = 1
+        for dim in self {
+            let (next, overflow) = product.multipliedReportingOverflow(by: dim)
+            if overflow { return Int.max }
+            product = next
+        }
+        return product
+    }
 
     /// Row-major strides of a shape.
     public var strides: [Int] {

@@ -8,11 +8,16 @@ public enum ModelLoader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, "cannot read the file (missing or not readable)")
         }
+        return try load(data: data, path: path, options: options, optimize: optimize)
+    }
+
+    /// Imports a model held in memory; `path` names it in errors.
+    public static func load(data: Data, path: String, options: ImportOptions = ImportOptions(), optimize: Bool = true) throws -> Graph {
         guard !data.isEmpty else { throw ImportError(file: path, "the file is empty") }
         do {
             var graph: Graph
             if isTFLite(data) {
-                throw FormatError("TFLite models are not supported yet")
+                graph = try TFLiteImporter.load(data: data, options: options, path: path)
             } else {
                 graph = try ONNXImporter.load(data: data, options: options, path: path)
             }

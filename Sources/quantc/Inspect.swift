@@ -47,7 +47,7 @@ struct Inspect: ParsableCommand {
         let header = ["layer", "op", "input", "output", "params", "MACs"]
         var rows = [header]
         for layer in layers {
-            rows.append([layer.name, layer.op, layer.input_shapes.map { "\($0)" }.joined(separator: " "),
+            rows.append([shortName(layer.name), layer.op, layer.input_shapes.map { "\($0)" }.joined(separator: " "),
                          "\(layer.output_shape)", "\(layer.parameters)", "\(layer.macs)"])
         }
         rows.append(["total", "", "", "", "\(report.total_parameters)", "\(report.total_macs)"])
@@ -66,4 +66,10 @@ func printTable(_ rows: [[String]]) {
         }
         print(cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
     }
+}
+
+/// A layer name short enough for a table: TFLite joins fused names with ';', keep the first.
+func shortName(_ name: String, limit: Int = 48) -> String {
+    let first = name.split(separator: ";").first.map(String.init) ?? name
+    return first.count <= limit ? first : "…" + first.suffix(limit - 1)
 }

@@ -30,13 +30,18 @@ import Testing
         try checkModel(file)
     }
 
+    @Test(arguments: try mnistModels(extension: ".tflite").map(\.file))
+    func tfliteModelMatchesReferenceRuntime(file: String) throws {
+        try checkModel(file)
+    }
+
     @Test func corpusIsPresentOrSkipped() throws {
         guard Corpus.isAvailable else {
             print(Corpus.skipMessage)
             return
         }
-        let count = try Self.mnistModels(extension: ".onnx").count
-        #expect(count == 4)
+        #expect(try Self.mnistModels(extension: ".onnx").count == 4)
+        #expect(try Self.mnistModels(extension: ".tflite").count == 2)
     }
 
     func checkModel(_ file: String) throws {

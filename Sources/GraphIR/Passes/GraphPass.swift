@@ -23,6 +23,7 @@ public struct PassPipeline: Sendable {
         HoistConstantBinaryAboveReshape(),
         FoldAffineIntoProducer(),
         FuseActivations(),
+        SinkAffineBelowPool(),
         FoldAffineIntoConsumer(),
     ])
 

@@ -10,7 +10,8 @@ extension ONNXImporter {
         let result: Tensor?
         switch node.opType {
         case "Shape":
-            let shape = graph.shape(try input(node, 0)).map { Int64($0) }
+            let source = try input(node, 0)
+            let shape = graph.shape(source).map { Int64($0) }
             let start = try attributes.int("start", default: 0), end = try attributes.int("end", default: shape.count)
             let lo = clampIndex(start, shape.count), hi = clampIndex(end, shape.count)
             let slice = lo < hi ? Array(shape[lo..<hi]) : []

@@ -1,0 +1,282 @@
+import GraphIR
+
+/// One converter per TFLite builtin op.
+extension TFLiteImporter {
+    mutating func importOperator(_ code: String, _ op: FBTable) throws {
+        let inputs = try op.vector(S.Operator.inputs, elementSize: 4)?.int32s.map(Int.init) ?? []
+        let outputs = try op.vector(S.Operator.outputs, elementSize: 4)?.int32s.map(Int.init) ?? []
+        guard let out = outputs.first else { throw GraphError("has no output") }
+        let outName = try tensorName(out)
+        let options = try op.table(S.Operator.builtinOptions)
+        func input(_ i: Int) throws -> ValueID {
+            guard i < inputs.count, inputs[i] >= 0 else { throw GraphError("is missing input \(i)") }
+            return try value(inputs[i])
+        }
+        func optionalInput(_ i: Int) throws -> ValueID? {
+            i < inputs.count && inputs[i] >= 0 ? try value(inputs[i]) : nil
+        }
+        func constant(_ i: Int, _ what: String) throws -> Tensor {
+            let id = try input(i)  // may create the constant: read the graph only afterwards
+            guard let tensor = graph.constant(id) else { throw GraphError("\(what) must be a constant") }
+            return tensor
+        }
+        func int32(_ id: Int, _ fallback: Int32 = 0) throws -> Int { Int(try options?.int32(id, default: fallback) ?? fallback) }
+        func activation(_ id: Int) throws -> Int8 { try options?.int8(id) ?? S.activationNone }
+        /// Emits the op, then its fused activation as a separate node (FuseActivations merges it back).
+        func finish(_ result: ValueID, activation code: Int8) throws -> ValueID {
+            switch code {
+            case S.activationNone: return result
+            case S.activationRelu: return try emit(.activation(.relu), [result], name: outName + ".relu")
+            case S.activationRelu6: return try emit(.activation(.clip(min: 0, max: 6)), [result], name: outName + ".relu6")
+            case S.activationReluN1To1: return try emit(.activation(.clip(min: -1, max: 1)), [result], name: outName + ".relu1")
+            case S.activationTanh: return try emit(.activation(.tanh), [result], name: outName + ".tanh")
+            default: throw GraphError("fused activation \(code) is not supported")
+            }
+        }
+
+        let result: ValueID
+        switch code {
+        case "CONV_2D", "DEPTHWISE_CONV_2D":
+            let depthwise = code == "DEPTHWISE_CONV_2D"
+            let x = try input(0)
+            var w = try input(1)
+            let xShape = graph.shape(x)
+            guard xShape.count == 4, graph.shape(w).count == 4 else { throw GraphError("needs 4-D input and filter") }
+            if depthwise {
+                // [1, kh, kw, C·M] -> OHWI [C·M, kh, kw, 1], one group per input channel.
+                w = try transposedConstant(w, [3, 1, 2, 0])
+            }
+            let wShape = graph.shape(w)
+            let strideW = try int32(1, 1), strideH = try int32(2, 1)
+            let dilationW = try int32(depthwise ? 5 : 4, 1), dilationH = try int32(depthwise ? 6 : 5, 1)
+            let padding = try options?.int8(0) ?? S.paddingSame
+            let pads = try samePadding(padding, input: [xShape[1], xShape[2]], kernel: [wShape[1], wShape[2]],
+                                       strides: [strideH, strideW], dilations: [dilationH, dilationW])
+            guard wShape[3] > 0, xShape[3] % wShape[3] == 0 else { throw GraphError("filter channels do not divide input channels") }
+            let conv = Conv2D(strideH: strideH, strideW: strideW, dilationH: dilationH, dilationW: dilationW,
+                              padding: pads, groups: xShape[3] / wShape[3])
+            var args = [x, w]
+            if let b = try optionalInput(2) { args.append(b) }
+            let y = try emit(.conv2d(conv), args, name: outName)
+            result = try finish(y, activation: try activation(depthwise ? 4 : 3))
+        case "FULLY_CONNECTED":
+            var x = try input(0)
+            let w = try input(1)
+            guard graph.shape(w).count == 2 else { throw GraphError("weights must be 2-D") }
+            let k = graph.shape(w)[1]
+            let xShape = graph.shape(x)
+            let keepDims = try options?.bool(2) ?? false
+            if xShape.last != k || (!keepDims && xShape.count != 2) {
+                guard k > 0, xShape.elementCount % k == 0 else { throw GraphError("input \(xShape) does not fit weights \(graph.shape(w))") }
+                x = try reshaped(x, [xShape.elementCount / k, k], name: outName + ".flat")
+            }
+            var args = [x, w]
+            if let b = try optionalInput(2) { args.append(b) }
+            result = try finish(try emit(.dense(Dense()), args, name: outName), activation: try activation(0))
+        case "AVERAGE_POOL_2D", "MAX_POOL_2D":
+            let x = try input(0)
+            let xShape = graph.shape(x)
+            guard xShape.count == 4 else { throw GraphError("needs 4-D input") }
+            let strideW = try int32(1, 1), strideH = try int32(2, 1)
+            let kernelW = try int32(3, 1), kernelH = try int32(4, 1)
+            let pads = try samePadding(try options?.int8(0) ?? S.paddingSame, input: [xShape[1], xShape[2]],
+                                       kernel: [kernelH, kernelW], strides: [strideH, strideW], dilations: [1, 1])
+            let pool = Pool2D(kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW, padding: pads,
+                              countIncludePad: false)
+            let y = try emit(code == "MAX_POOL_2D" ? .maxPool2d(pool) : .avgPool2d(pool), [x], name: outName)
+            result = try finish(y, activation: try activation(5))
+        case "MEAN":
+            let x = try input(0)
+            let rank = graph.shape(x).count
+            let axes = Array(Set(try constant(1, "axes").ints.map { try normalizedAxis(Int($0), rank: rank) })).sorted()
+            let keepDims = try options?.bool(0) ?? false
+            if rank == 4, axes == [1, 2] {
+                let pooled = try emit(.globalAvgPool, [x], name: keepDims ? outName : outName + ".pool")
+                let s = graph.shape(pooled)
+                result = keepDims ? pooled : try reshaped(pooled, [s[0], s[3]], name: outName)
+            } else {
+                result = try emit(.mean(Mean(axes: axes, keepDims: keepDims)), [x], name: outName)
+            }
+        case "RESHAPE":
+            let x = try input(0)
+            var target: [Int64]
+            if let shapeInput = try optionalInput(1), let t = graph.constant(shapeInput) {
+                target = t.ints
+            } else if let newShape = try options?.vector(0, elementSize: 4)?.int32s, !newShape.isEmpty {
+                target = newShape.map(Int64.init)
+            } else {
+                target = try tensor(out).shape.map(Int64.init)
+            }
+            // A leading batch entry follows the input's batch (compiled as 1).
+            if let first = target.first, first > 0, graph.shape(x).first == 1, first == Int64(tensors[out].shape.first ?? -1),
+               target.count > 1 {
+                target[0] = -1
+            }
+            result = try reshaped(x, try resolveShape(graph.shape(x), target), name: outName)
+        case "SQUEEZE":
+            let x = try input(0)
+            let shape = graph.shape(x)
+            let dims = try (options?.vector(0, elementSize: 4)?.int32s ?? []).map { try normalizedAxis(Int($0), rank: shape.count) }
+            let kept = shape.indices.filter { dims.isEmpty ? shape[$0] != 1 : !dims.contains($0) }
+            result = try reshaped(x, kept.map { shape[$0] }, name: outName)
+        case "SOFTMAX":
+            var x = try input(0)
+            let beta = try options?.float(0, default: 1) ?? 1
+            if beta != 1 {
+                let b = graph.addConstant(name: outName + ".beta", Tensor(shape: [], floats: [beta]))
+                x = try emit(.binary(Binary(.mul)), [x, b], name: outName + ".scaled")
+            }
+            let rank = graph.shape(x).count
+            result = try emit(.softmax(Softmax(axis: max(rank - 1, 0))), [x], name: outName)
+        case "ADD", "SUB", "MUL", "DIV":
+            let op: BinaryOp = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div][code]!
+            let y = try emit(.binary(Binary(op)), [try input(0), try input(1)], name: outName)
+            result = try finish(y, activation: try activation(0))
+        case "CONCATENATION":
+            let args = try inputs.indices.map { try input($0) }
+            guard let first = args.first else { throw GraphError("needs inputs") }
+            let axis = try normalizedAxis(try int32(0), rank: graph.shape(first).count)
+            result = try finish(try emit(.concat(axis: axis), args, name: outName), activation: try activation(1))
+        case "PAD", "PADV2":
+            let x = try input(0)
+            let rank = graph.shape(x).count
+            let paddings = try constant(1, "paddings").ints.map(Int.init)
+            guard paddings.count == 2 * rank, paddings.allSatisfy({ $0 >= 0 }) else { throw GraphError("paddings do not match rank \(rank)") }
+            var fill: Float = 0
+            if code == "PADV2", let v = try optionalInput(2) {
+                guard let t = graph.constant(v) else { throw GraphError("the pad value must be a constant") }
+                fill = t.floats.first ?? 0
+            }
+            let pad = Pad(before: (0..<rank).map { paddings[2 * $0] }, after: (0..<rank).map { paddings[2 * $0 + 1] }, value: fill)
+            result = try emit(.pad(pad), [x], name: outName)
+        case "RELU": result = try emit(.activation(.relu), [try input(0)], name: outName)
+        case "RELU6": result = try emit(.activation(.clip(min: 0, max: 6)), [try input(0)], name: outName)
+        case "RELU_N1_TO_1": result = try emit(.activation(.clip(min: -1, max: 1)), [try input(0)], name: outName)
+        case "LOGISTIC": result = try emit(.activation(.sigmoid), [try input(0)], name: outName)
+        case "TANH": result = try emit(.activation(.tanh), [try input(0)], name: outName)
+        case "HARD_SWISH": result = try emit(.activation(.hardSwish), [try input(0)], name: outName)
+        case "LEAKY_RELU":
+            result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
+        case "PRELU":
+            result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "QUANTIZE", "DEQUANTIZE":
+            // The graph holds real values throughout; (re)quantization at the edges is the identity.
+            result = try input(0)
+        case "TRANSPOSE":
+            let x = try input(0)
+            let rank = graph.shape(x).count
+            let perm = try constant(1, "perm").ints.map { try normalizedAxis(Int($0), rank: rank) }
+            guard perm.sorted() == Array(0..<rank) else { throw GraphError("perm \(perm) is not a permutation") }
+            result = try transposedConstantOrNode(x, perm, name: outName)
+        case "SHAPE":
+            let source = try input(0)
+            let shape = graph.shape(source).map(Int64.init)
+            result = graph.addConstant(name: outName, Tensor(shape: [shape.count], ints: shape))
+        case "STRIDED_SLICE":
+            result = try stridedSlice(inputs: (0..<4).map { try constant($0, "STRIDED_SLICE input \($0)") }, options: options, name: outName)
+        case "PACK":
+            let parts = try inputs.indices.map { try constant($0, "PACK input \($0)") }
+            guard let first = parts.first, parts.allSatisfy({ $0.shape == first.shape }) else { throw GraphError("PACK inputs differ in shape") }
+            let axis = try normalizedAxis(try int32(1), rank: first.shape.count + 1)
+            guard axis == 0 else { throw GraphError("PACK is supported along axis 0 only") }
+            result = graph.addConstant(name: outName, Tensor(shape: [parts.count] + first.shape, ints: parts.flatMap(\.ints)))
+        default:
+            throw GraphError("\(code) is not supported")
+        }
+        try bind(out, result)
+    }
+
+    func tensorName(_ index: Int) throws -> String {
+        guard index >= 0, index < tensors.count else { throw GraphError("tensor index \(index) is out of range") }
+        return tensors[index].name
+    }
+
+    mutating func emit(_ op: Op, _ inputs: [ValueID], name: String) throws -> ValueID {
+        let shape = try ShapeInference.outputShape(of: op, inputs: inputs.map { graph.shape($0) })
+        return graph.addNode(name: name, op: op, inputs: inputs, outputName: name, shape: shape)
+    }
+
+    mutating func reshaped(_ id: ValueID, _ shape: [Int], name: String) throws -> ValueID {
+        guard shape.elementCount == graph.shape(id).elementCount else { throw GraphError("cannot reshape \(graph.shape(id)) to \(shape)") }
+        if let tensor = graph.constant(id) { return graph.addConstant(name: name, tensor.reshaped(shape)) }
+        let out = graph.addNode(name: name, op: .reshape, inputs: [id], outputName: name, shape: shape)
+        return out
+    }
+
+    /// Transposes a constant (keeping its quantization parameters, with the axis moved).
+    mutating func transposedConstant(_ id: ValueID, _ perm: [Int]) throws -> ValueID {
+        guard let tensor = graph.constant(id) else { throw GraphError("the filter must be a constant") }
+        let shape = permute(tensor.shape, perm)
+        let data = Tensor(shape: shape, floats: transposeData(tensor.floats, shape: tensor.shape, perm: perm))
+        var quantization = graph[id].quantization
+        if var q = quantization {
+            q.axis = inversePermutation(perm)[q.axis]
+            q.rawValues = q.rawValues.map { transposeData($0, shape: tensor.shape, perm: perm) }
+            quantization = q
+        }
+        return graph.addValue(name: graph[id].name, shape: shape, constant: data, quantization: quantization)
+    }
+
+    mutating func transposedConstantOrNode(_ id: ValueID, _ perm: [Int], name: String) throws -> ValueID {
+        if graph.isConstant(id) { return try transposedConstant(id, perm) }
+        return try emit(.transpose(perm: perm), [id], name: name)
+    }
+
+    /// TFLite SAME padding (extra on the bottom/right) or VALID.
+    func samePadding(_ padding: Int8, input: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws -> Padding2D {
+        guard padding == S.paddingSame else {
+            guard padding == S.paddingValid else { throw GraphError("unknown padding \(padding)") }
+            return .zero
+        }
+        guard strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else { throw GraphError("invalid strides \(strides)") }
+        let totals = (0..<2).map { axis -> Int in
+            let out = (input[axis] + strides[axis] - 1) / strides[axis]
+            return max(0, (out - 1) * strides[axis] + (kernel[axis] - 1) * dilations[axis] + 1 - input[axis])
+        }
+        return Padding2D(top: totals[0] / 2, left: totals[1] / 2, bottom: totals[0] - totals[0] / 2, right: totals[1] - totals[1] / 2)
+    }
+
+    func resolveShape(_ input: [Int], _ target: [Int64]) throws -> [Int] {
+        var shape = target.map { Int($0) }
+        if let i = shape.firstIndex(of: -1) {
+            shape[i] = 1
+            guard shape.allSatisfy({ $0 >= 1 }), input.elementCount % shape.elementCount == 0 else {
+                throw GraphError("cannot reshape \(input) to \(target)")
+            }
+            shape[i] = input.elementCount / shape.elementCount
+        }
+        guard shape.allSatisfy({ $0 >= 0 }), shape.elementCount == input.elementCount else {
+            throw GraphError("cannot reshape \(input) to \(target)")
+        }
+        return shape
+    }
+
+    /// STRIDED_SLICE on constant data (the dynamic-flatten idiom SHAPE → STRIDED_SLICE → PACK).
+    mutating func stridedSlice(inputs: [Tensor], options: FBTable?, name: String) throws -> ValueID {
+        let (data, begin, end, strides) = (inputs[0], inputs[1].ints, inputs[2].ints, inputs[3].ints)
+        let rank = data.shape.count
+        guard rank == 1, begin.count == 1, end.count == 1, strides.count == 1, strides[0] != 0 else {
+            throw GraphError("STRIDED_SLICE is supported on 1-D constants only")
+        }
+        let beginMask = try options?.int32(0) ?? 0, endMask = try options?.int32(1) ?? 0
+        let shrink = try options?.int32(4) ?? 0
+        let n = Int64(data.shape[0])
+        var b = beginMask & 1 != 0 ? (strides[0] > 0 ? 0 : n - 1) : begin[0]
+        var e = endMask & 1 != 0 ? (strides[0] > 0 ? n : -n - 1) : end[0]
+        if b < 0 { b += n }
+        if e < 0, endMask & 1 == 0 { e += n }
+        let values = data.ints
+        var picked = [Int64]()
+        var i = b
+        while strides[0] > 0 ? i < min(e, n) : i > max(e, -1) {
+            guard i >= 0, i < n else { break }
+            picked.append(values[Int(i)])
+            i += strides[0]
+        }
+        if shrink & 1 != 0 {
+            guard let first = picked.first else { throw GraphError("STRIDED_SLICE selects nothing") }
+            return graph.addConstant(name: name, Tensor(shape: [], ints: [first]))
+        }
+        return graph.addConstant(name: name, Tensor(shape: [picked.count], ints: picked))
+    }
+}
