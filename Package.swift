@@ -27,10 +27,13 @@ let package = Package(
             exclude: ["ONNX/Proto/onnx_trimmed.proto"]
         ),
         .target(name: "FloatReference", dependencies: ["GraphIR"]),
+        .target(name: "QuantizedIR", dependencies: ["FixedPoint"]),
+        .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
+        .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
         .executableTarget(
             name: "quantc",
             dependencies: [
-                "GraphIR", "ModelImport", "FloatReference",
+                "GraphIR", "ModelImport", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "FixedPoint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

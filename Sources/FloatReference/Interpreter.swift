@@ -27,15 +27,19 @@ public final class Interpreter: Sendable {
         }
     }
 
+    /// Called on every graph input and node output as it is produced; may rewrite the values
+    /// (the quantizer uses it to simulate fixed-point formats, and to record statistics).
+    public typealias Transform = @Sendable (ValueID, inout [Float]) -> Void
+
     /// Runs one sample; `inputs` follow `graph.inputs`. Returns the graph outputs.
-    public func run(_ inputs: [[Float]]) throws -> [[Float]] {
-        let values = try evaluate(inputs)
+    public func run(_ inputs: [[Float]], transform: Transform? = nil) throws -> [[Float]] {
+        let values = try evaluate(inputs, transform: transform)
         return graph.outputs.map { values[$0.index]! }
     }
 
     /// Runs one sample and returns every value of the graph (inputs, constants and node outputs),
     /// indexed by `ValueID.index`: what calibration reads.
-    public func evaluate(_ inputs: [[Float]]) throws -> [[Float]?] {
+    public func evaluate(_ inputs: [[Float]], transform: Transform? = nil) throws -> [[Float]?] {
         guard inputs.count == graph.inputs.count else {
             throw GraphError("the model takes \(graph.inputs.count) inputs, got \(inputs.count)")
         }
@@ -47,18 +51,22 @@ public final class Interpreter: Sendable {
             guard data.count == graph.shape(id).elementCount else {
                 throw GraphError("input '\(graph[id].name)' needs \(graph.shape(id).elementCount) values, got \(data.count)")
             }
+            var data = data
+            transform?(id, &data)
             values[id.index] = data
         }
         for (index, node) in graph.nodes.enumerated() {
             let args = node.inputs.map { values[$0.index]! }
-            values[node.outputs[0].index] = execute(node, args, prepared[index])
+            var result = execute(node, args, prepared[index])
+            transform?(node.outputs[0], &result)
+            values[node.outputs[0].index] = result
         }
         return values
     }
 
     /// Runs `count` samples of the single-input graph stored contiguously in `samples`, in parallel,
     /// and returns the first output of each.
-    public func runMany(samples: [Float], count: Int) throws -> [[Float]] {
+    public func runMany(samples: [Float], count: Int, transform: Transform? = nil) throws -> [[Float]] {
         guard graph.inputs.count == 1 else { throw GraphError("runMany needs a single-input model") }
         let size = graph.shape(graph.inputs[0]).elementCount
         guard samples.count >= count * size else { throw GraphError("not enough sample data") }
@@ -68,7 +76,7 @@ public final class Interpreter: Sendable {
             var i = worker
             while i < count {
                 let input = Array(samples[(i * size)..<((i + 1) * size)])
-                results.set(i, (try? self.run([input]))?.first ?? [])
+                results.set(i, (try? self.run([input], transform: transform))?.first ?? [])
                 i += workers
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphIR
 import ModelImport
+import Quantization
 
 struct Quantc: ParsableCommand {
     static let version = "0.1.0"
@@ -9,7 +10,7 @@ struct Quantc: ParsableCommand {
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
         version: version,
-        subcommands: [Inspect.self, Run.self]
+        subcommands: [Inspect.self, Run.self, Quantize.self]
     )
 }
 
@@ -28,6 +29,7 @@ struct UserError: Error {
         switch error {
         case let e as ImportError: self.init(e.description)
         case let e as GraphError: self.init(e.message)
+        case let e as QuantizationError: self.init(e.message)
         default: return nil
         }
     }
@@ -43,11 +45,14 @@ struct DataOptions: ParsableArguments {
     var scale: Float = 1
     @Option(help: "Preprocessing: x = raw * scale + offset.")
     var offset: Float = 0
-    @Option(help: "Use only the first N samples.")
+    @Option(help: "Use only the first N samples (after --skip).")
     var limit: Int?
+    @Option(help: "Skip the first N samples (e.g. those used for calibration).")
+    var skip: Int = 0
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if skip < 0 { throw ValidationError("--skip must not be negative") }
     }
 
     /// Loads the samples arranged for the graph's single input.
@@ -55,8 +60,10 @@ struct DataOptions: ParsableArguments {
         guard let path = data else { throw UserError("--data is required") }
         guard graph.inputs.count == 1 else { throw UserError("\(graph.info.path): models with \(graph.inputs.count) inputs are not supported by this command") }
         let input = graph.inputs[0]
-        let dataset = try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset, limit: limit)
-        return try dataset.arranged(for: graph.shape(input), inputName: graph[input].name)
+        let dataset = try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset,
+                                          limit: limit.map { $0 + skip })
+        guard skip < dataset.count else { throw UserError("\(path): --skip \(skip) leaves no samples (the file has \(dataset.count))") }
+        return try dataset.slice(skip..<dataset.count).arranged(for: graph.shape(input), inputName: graph[input].name)
     }
 }
 

@@ -1,0 +1,40 @@
+import FixedPoint
+
+/// y = clamp(sat(rshift_round(acc, shift))): the requantization every kernel ends with.
+/// C twin: `qc_requantize` in runtime_c/include/qc/arith.h.
+@inline(__always)
+func requantize(_ acc: Int64, shift: Int, bits: Int, clampMin: Int64, clampMax: Int64) -> Int32 {
+    var v: Int64
+    if shift >= 0 {
+        v = roundingRightShift(acc, shift)
+    } else {
+        // Saturating left shift: anything that would leave the output range saturates anyway.
+        let limit = Int64(1) << 40
+        v = acc > limit ? limit : (acc < -limit ? -limit : acc)
+        v <<= Int64(min(-shift, 22))
+    }
+    v = saturate(v, bits: bits)
+    return Int32(min(max(v, clampMin), clampMax))
+}
+
+/// Changes the format of one value: shift by f_in − f_out with rounding, then saturate.
+@inline(__always)
+func rescale(_ q: Int64, fromFrac: Int, toFrac: Int, bits: Int) -> Int64 {
+    let shift = fromFrac - toFrac
+    return Int64(requantize(q, shift: shift, bits: bits, clampMin: Int64.min, clampMax: Int64.max))
+}
+
+/// Divides a window sum by its tap count as `QPool` documents: shift for powers of two, else
+/// multiply by round(2^16 / n) and shift right by 16 with rounding.
+@inline(__always)
+func averageOf(sum: Int64, count: Int) -> Int64 {
+    guard count > 0 else { return 0 }
+    if count & (count - 1) == 0 { return roundingRightShift(sum, count.trailingZeroBitCount) }
+    return roundingRightShift(sum * reciprocal16(count), 16)
+}
+
+/// round(2^16 / n), n ≥ 1.
+@inline(__always)
+func reciprocal16(_ n: Int) -> Int64 {
+    (Int64(1 << 16) + Int64(n / 2)) / Int64(n)
+}

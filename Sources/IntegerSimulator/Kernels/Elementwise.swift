@@ -1,0 +1,77 @@
+import FixedPoint
+import QuantizedIR
+
+/// Aligns both operands to F = max(fa, fb), adds (or subtracts) in 64 bits, requantizes to the
+/// output. A shorter `b` repeats (per-channel broadcast along the last axis).
+func add(_ op: QAdd, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _ fy: QFormat) -> [Int32] {
+    let frac = max(fa.frac, fb.frac)
+    let sa = Int64(frac - fa.frac), sb = Int64(frac - fb.frac)
+    return a.indices.map { i in
+        let x = Int64(a[i]) << sa
+        let y = Int64(b[i % b.count]) << sb
+        return requantize(op.subtract ? x - y : x + y, shift: frac - fy.frac, bits: fy.bits,
+                          clampMin: op.clampMin, clampMax: op.clampMax)
+    }
+}
+
+func concat(_ op: QConcat, _ t: [[Int32]], _ tensors: [QTensor]) -> [Int32] {
+    let out = tensors[op.output]
+    let outer = out.shape[..<op.axis].reduce(1, *)
+    var result = [Int32]()
+    result.reserveCapacity(out.count)
+    let parts = op.inputs.map { id -> [Int32] in
+        let f = tensors[id].format
+        return t[id].map { Int32(rescale(Int64($0), fromFrac: f.frac, toFrac: out.format.frac, bits: out.format.bits)) }
+    }
+    let blocks = op.inputs.map { tensors[$0].shape[op.axis...].reduce(1, *) }
+    for o in 0..<outer {
+        for (data, block) in zip(parts, blocks) { result.append(contentsOf: data[(o * block)..<((o + 1) * block)]) }
+    }
+    return result
+}
+
+func pad(_ op: QPad, _ x: [Int32], inShape: [Int], outShape: [Int]) -> [Int32] {
+    var out = [Int32](repeating: Int32(op.value), count: outShape.reduce(1, *))
+    let inStrides = strides(inShape), outStrides = strides(outShape)
+    for i in x.indices {
+        var target = 0
+        for axis in inShape.indices { target += ((i / inStrides[axis]) % inShape[axis] + op.before[axis]) * outStrides[axis] }
+        out[target] = x[i]
+    }
+    return out
+}
+
+func transpose(_ x: [Int32], shape: [Int], perm: [Int]) -> [Int32] {
+    let outShape = perm.map { shape[$0] }
+    let inStrides = strides(shape), outStrides = strides(outShape)
+    var out = [Int32](repeating: 0, count: x.count)
+    for i in x.indices {
+        var source = 0
+        for axis in outShape.indices { source += ((i / outStrides[axis]) % outShape[axis]) * inStrides[perm[axis]] }
+        out[i] = x[source]
+    }
+    return out
+}
+
+/// Table lookup as `QTable` documents (direct for ≤ 8-bit inputs, interpolated otherwise).
+func lookup(_ table: QTable, _ x: [Int32], format: QFormat) -> [Int32] {
+    let minInt = format.minInt
+    if format.bits <= 8 { return x.map { table.values[Int(Int64($0) - minInt)] } }
+    let s = format.bits - 8
+    return x.map { q in
+        let u = Int64(q) - minInt
+        let i = Int(u >> Int64(s)), r = u & ((Int64(1) << Int64(s)) - 1)
+        let t0 = Int64(table.values[i]), t1 = Int64(table.values[i + 1])
+        return Int32(t0 + roundingRightShift((t1 - t0) * r, s))
+    }
+}
+
+func strides(_ shape: [Int]) -> [Int] {
+    var result = [Int](repeating: 1, count: shape.count)
+    var running = 1
+    for axis in stride(from: shape.count - 1, through: 0, by: -1) {
+        result[axis] = running
+        running *= shape[axis]
+    }
+    return result
+}

@@ -1,0 +1,117 @@
+import Dispatch
+import FixedPoint
+import Foundation
+import QuantizedIR
+
+/// Bit-exact Swift interpreter of a `QProgram`: the executable specification of `runtime_c/`.
+/// Tensors are held as Int32 arrays of their integer values.
+public final class Simulator: Sendable {
+    public let program: QProgram
+    private let packed: [PackedIntWeights?]
+
+    public init(program: QProgram) {
+        self.program = program
+        packed = program.ops.map { node in
+            switch node.op {
+            case .conv(let c):
+                guard case .fixed(let w) = c.weights else { return nil }
+                return PackedIntWeights(conv: c, values: w.values)
+            case .dense(let d):
+                guard case .fixed(let w) = d.weights else { return nil }
+                return PackedIntWeights(dense: d, values: w.values)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// Runs one sample (integer inputs in the input tensors' formats); returns every tensor.
+    public func evaluate(_ inputs: [[Int32]]) -> [[Int32]] {
+        var tensors = [[Int32]](repeating: [], count: program.tensors.count)
+        for (id, data) in zip(program.inputs, inputs) { tensors[id] = data }
+        for (index, node) in program.ops.enumerated() {
+            tensors[node.op.output] = execute(node.op, tensors, packed[index])
+        }
+        return tensors
+    }
+
+    public func run(_ inputs: [[Int32]]) -> [[Int32]] {
+        let all = evaluate(inputs)
+        return program.outputs.map { all[$0] }
+    }
+
+    /// Quantizes float samples to the input format, runs them in parallel, and returns the first
+    /// output of each as integers.
+    public func runMany(samples: [Float], count: Int) -> [[Int32]] {
+        let input = program.tensors[program.inputs[0]]
+        let size = input.count
+        let results = Slots<[Int32]>(count: count)
+        let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < count {
+                let q = samples[(i * size)..<((i + 1) * size)].map { Int32(input.format.quantize(Double($0))) }
+                results.set(i, self.run([q])[0])
+                i += workers
+            }
+        }
+        return results.values
+    }
+
+    /// Real values of an output tensor.
+    public func dequantize(_ values: [Int32], tensor: Int) -> [Float] {
+        let format = program.tensors[tensor].format
+        return values.map { Float(format.dequantize(Int64($0))) }
+    }
+
+    private func execute(_ op: QOp, _ t: [[Int32]], _ weights: PackedIntWeights?) -> [Int32] {
+        let tensors = program.tensors
+        switch op {
+        case .conv(let c):
+            return convolve(c, input: t[c.input], inShape: tensors[c.input].shape, outShape: tensors[c.output].shape,
+                            weights: weights!, outBits: tensors[c.output].format.bits)
+        case .dense(let d):
+            return denseLayer(d, input: t[d.input], weights: weights!, outBits: tensors[d.output].format.bits)
+        case .maxPool(let p):
+            return pool(p, input: t[p.input], inShape: tensors[p.input].shape, outShape: tensors[p.output].shape, max: true)
+        case .avgPool(let p):
+            return pool(p, input: t[p.input], inShape: tensors[p.input].shape, outShape: tensors[p.output].shape, max: false)
+        case .globalAvgPool(let u):
+            return globalPool(t[u.input], shape: tensors[u.input].shape, max: false)
+        case .globalMaxPool(let u):
+            return globalPool(t[u.input], shape: tensors[u.input].shape, max: true)
+        case .add(let a):
+            return add(a, t[a.a], tensors[a.a].format, t[a.b], tensors[a.b].format, tensors[a.output].format)
+        case .concat(let c):
+            return concat(c, t, tensors)
+        case .pad(let p):
+            return pad(p, t[p.input], inShape: tensors[p.input].shape, outShape: tensors[p.output].shape)
+        case .reshape(let u):
+            return t[u.input]
+        case .transpose(let tr):
+            return transpose(t[tr.input], shape: tensors[tr.input].shape, perm: tr.perm)
+        case .clamp(let c):
+            let fin = tensors[c.input].format, fout = tensors[c.output].format
+            return t[c.input].map { requantize(Int64($0), shift: fin.frac - fout.frac, bits: fout.bits, clampMin: c.clampMin, clampMax: c.clampMax) }
+        case .table(let table):
+            return lookup(table, t[table.input], format: tensors[table.input].format)
+        }
+    }
+}
+
+/// Write-once result slots filled concurrently, one index per writer.
+final class Slots<T>: @unchecked Sendable {
+    private let buffer: UnsafeMutablePointer<T?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        buffer.deinitialize(count: count)
+        buffer.deallocate()
+    }
+    func set(_ index: Int, _ value: T) { buffer[index] = value }
+    var values: [T] { (0..<count).map { buffer[$0]! } }
+}

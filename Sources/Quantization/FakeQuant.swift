@@ -1,0 +1,65 @@
+import FixedPoint
+import FloatReference
+import Foundation
+import GraphIR
+
+/// Simulates a (possibly partial) plan in floating point: weights and biases replaced by their
+/// quantized values, and every planned activation rounded to its format as it is produced.
+/// It tracks the integer program closely (it differs only in rounding ties and the averaging of
+/// pools) and runs at float speed: the bit-allocation search scores candidates with it, while
+/// reported accuracy always comes from the `IntegerSimulator`.
+public struct FakeQuant: Sendable {
+    public let graph: Graph
+    public let transform: Interpreter.Transform
+
+    /// `plan` may cover only some layers and tensors; the rest stays float.
+    public init(_ source: Graph, analysis: QuantAnalysis, plan: QuantizationPlan) {
+        var graph = source
+        for index in analysis.weightedLayers {
+            let node = source.nodes[index]
+            guard let layer = plan.layers[node.name] else { continue }
+            let w = source.constant(node.inputs[1])!
+            let channels = w.shape[0], per = w.count / channels
+            var values = w.floats
+            for o in 0..<channels {
+                let format = QFormat(bits: layer.weightBits, frac: layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o])
+                for j in 0..<per { values[o * per + j] = Float(format.roundTrip(Double(values[o * per + j]))) }
+            }
+            let wID = graph.addConstant(name: source[node.inputs[1]].name, Tensor(shape: w.shape, floats: values))
+            var inputs = [node.inputs[0], wID]
+            if node.inputs.count > 2 {
+                let b = source.constant(node.inputs[2])!
+                let format = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
+                inputs.append(graph.addConstant(name: source[node.inputs[2]].name,
+                                                Tensor(shape: b.shape, floats: b.floats.map { Float(format.roundTrip(Double($0))) })))
+            }
+            graph.nodes[index].inputs = inputs
+        }
+        self.graph = graph
+        var formats = [Int: QFormat]()
+        for id in analysis.producers {
+            if let key = analysis.keys[id], let format = plan.activations[key] { formats[id.index] = format }
+        }
+        let table = formats
+        transform = { id, values in
+            guard let format = table[id.index] else { return }
+            let scale = Float(pow(2, Double(format.frac))), step = 1 / scale
+            let lo = Float(format.minInt), hi = Float(format.maxInt)
+            for i in values.indices {
+                values[i] = min(max((values[i] * scale).rounded(.toNearestOrAwayFromZero), lo), hi) * step
+            }
+        }
+    }
+
+    /// Top-1 predictions over contiguous samples.
+    public func predictions(samples: [Float], count: Int) throws -> [Int] {
+        try Interpreter(graph: graph).runMany(samples: samples, count: count, transform: transform).map(argmax)
+    }
+}
+
+/// Index of the largest value (the first on ties).
+public func argmax<T: Comparable>(_ values: [T]) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+}

@@ -1,0 +1,77 @@
+import FixedPoint
+import Foundation
+import GraphIR
+
+/// Calibration samples (contiguous, already preprocessed) with optional labels.
+public struct SampleSet: Sendable {
+    public var values: [Float]
+    public var count: Int
+    public var labels: [Int]?
+    public init(values: [Float], count: Int, labels: [Int]?) {
+        self.values = values
+        self.count = count
+        self.labels = labels
+    }
+}
+
+/// Uniform fixed-point formats (seed 002 order): weights first, then activation statistics taken
+/// on the network that already uses the quantized weights, then biases aligned below each
+/// layer's accumulator.
+public enum FixedPointPlanner {
+    public static func uniformPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, weightBits: Int,
+                                   actBits: Int, biasBits: Int, perChannel: Bool, step: StepMethod) throws -> QuantizationPlan {
+        var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: step, perChannel: perChannel)
+        for index in analysis.weightedLayers {
+            let node = graph.nodes[index]
+            plan.layers[node.name] = LayerFormats(weightBits: weightBits,
+                                                  weightFracs: weightFracs(graph, node, bits: weightBits, perChannel: perChannel, step: step),
+                                                  biasBits: biasBits, biasFrac: 0)
+        }
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
+        for id in analysis.producers {
+            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
+        }
+        setBiasFracs(&plan, graph, analysis: analysis)
+        return plan
+    }
+
+    /// Per-layer (one entry) or per-output-channel fractional lengths of a layer's weights.
+    public static func weightFracs(_ graph: Graph, _ node: Node, bits: Int, perChannel: Bool, step: StepMethod) -> [Int] {
+        let w = graph.constant(node.inputs[1])!
+        let values = w.floats
+        guard perChannel else { return [StepSize.weightFrac(values, bits: bits, method: step)] }
+        let channels = w.shape[0], per = values.count / channels
+        return (0..<channels).map { o in StepSize.weightFrac(Array(values[(o * per)..<((o + 1) * per)]), bits: bits, method: step) }
+    }
+
+    /// Statistics of `values` on the graph with the plan's weights (and any planned activations) applied.
+    public static func activationStatistics(_ graph: Graph, analysis: QuantAnalysis, plan: QuantizationPlan,
+                                            calibration: SampleSet, of values: [ValueID]) throws -> [ValueID: TensorStats] {
+        let simulated = FakeQuant(graph, analysis: analysis, plan: plan)
+        return try Calibration.collect(simulated.graph, samples: calibration.values, count: calibration.count,
+                                       values: values, transform: simulated.transform)
+    }
+
+    /// The format of one activation tensor; tanh/sigmoid outputs are pinned to frac = bits − 1.
+    public static func activationFormat(_ id: ValueID, analysis: QuantAnalysis, stats: TensorStats?, bits: Int,
+                                        step: StepMethod) -> QFormat {
+        if analysis.fixedFrac[id] == true { return QFormat(bits: bits, frac: bits - 1) }
+        guard let stats else { return QFormat(bits: bits, frac: bits - 1) }
+        return QFormat(bits: bits, frac: StepSize.activationFrac(stats, bits: bits, method: step).frac)
+    }
+
+    /// Bias frac: the no-overflow frac of the largest bias, but never finer than the layer's
+    /// coarsest accumulator (the bias is aligned by a left shift).
+    public static func setBiasFracs(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis) {
+        for index in analysis.weightedLayers {
+            let node = graph.nodes[index]
+            guard var layer = plan.layers[node.name],
+                  let source = analysis.formatSource[node.inputs[0]], let key = analysis.keys[source],
+                  let input = plan.activations[key] else { continue }
+            let maxBias = node.inputs.count > 2 ? Double(graph.constant(node.inputs[2])!.floats.map(abs).max() ?? 0) : 0
+            let accFrac = input.frac + (layer.weightFracs.min() ?? 0)
+            layer.biasFrac = min(QFormat.fracForMaxAbs(maxBias, bits: layer.biasBits), accFrac)
+            plan.layers[node.name] = layer
+        }
+    }
+}

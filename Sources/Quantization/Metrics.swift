@@ -1,0 +1,140 @@
+import FixedPoint
+import FloatReference
+import Foundation
+import GraphIR
+import IntegerSimulator
+import QuantizedIR
+
+/// What a quantized program costs and how well it agrees with the float model.
+public struct QuantizationReport: Sendable, Encodable {
+    public struct Layer: Sendable, Encodable {
+        public var name: String, op: String
+        public var macs: Int
+        public var multiplies: Int
+        public var weight_bits: Int?
+        public var weight_frac: [Int]?
+        public var bias_bits: Int?
+        public var act_bits: Int
+        public var act_frac: Int
+        public var sqnr_db: Double?
+        public var accumulator: String?
+    }
+    public var float_accuracy: Double?
+    public var quant_accuracy: Double?
+    public var agreement: Double
+    public var samples: Int
+    public var weight_bytes: Int
+    public var weight_bytes_ratio_8bit: Double
+    public var multiply_cost_ratio_8bit: Double
+    public var macs: Int
+    public var multiplies_static: Int
+    public var layers: [Layer]
+}
+
+public enum Metrics {
+    /// Storage of the weights in bytes (packed at their bit width) plus biases at theirs.
+    public static func weightBits(_ program: QProgram) -> (weights: Int, biases: Int, eightBit: Int) {
+        var weights = 0, biases = 0, eight = 0
+        for node in program.ops {
+            switch node.op {
+            case .conv(let c):
+                if case .fixed(let w) = c.weights { weights += w.values.count * w.bits; eight += w.values.count * 8 }
+                biases += c.bias.count * c.biasBits
+            case .dense(let d):
+                if case .fixed(let w) = d.weights { weights += w.values.count * w.bits; eight += w.values.count * 8 }
+                biases += d.bias.count * d.biasBits
+            default: break
+            }
+        }
+        return (weights, biases, eight)
+    }
+
+    /// MACs of a program op (one multiply per MAC in the fixed scheme).
+    public static func macs(_ program: QProgram, _ op: QOp) -> Int {
+        switch op {
+        case .conv(let c): return program.tensors[c.output].count * c.kernelH * c.kernelW * c.inChannelsPerGroup
+        case .dense(let d): return program.tensors[d.output].count * d.inFeatures
+        default: return 0
+        }
+    }
+
+    /// Σ MAC·b_w·b_x / Σ MAC·64: the multiplier-area proxy of seed 001.
+    public static func multiplyCostRatio(_ program: QProgram) -> Double {
+        var cost = 0.0, reference = 0.0
+        for node in program.ops {
+            let m = Double(macs(program, node.op))
+            guard m > 0 else { continue }
+            let xBits = Double(program.tensors[node.op.inputs[0]].format.bits)
+            if case .conv(let c) = node.op, case .fixed(let w) = c.weights { cost += m * Double(w.bits) * xBits }
+            if case .dense(let d) = node.op, case .fixed(let w) = d.weights { cost += m * Double(w.bits) * xBits }
+            reference += m * 64
+        }
+        return reference > 0 ? cost / reference : 0
+    }
+
+    /// Accuracy of the float reference and of the integer program, their top-1 agreement, and
+    /// per-tensor SQNR (dB) of the program against the float graph on the first `sqnrSamples`.
+    public static func evaluate(graph: Graph, lowered: Lowering.Result, data: SampleSet, sqnrSamples: Int = 50) throws -> QuantizationReport {
+        let program = lowered.program
+        let interpreter = try Interpreter(graph: graph)
+        let floatOutputs = try interpreter.runMany(samples: data.values, count: data.count)
+        let simulator = Simulator(program: program)
+        let quantOutputs = simulator.runMany(samples: data.values, count: data.count)
+        let floatTop = floatOutputs.map(argmax), quantTop = quantOutputs.map(argmax)
+        let agreement = Double(zip(floatTop, quantTop).filter { $0 == $1 }.count) / Double(max(data.count, 1))
+        var floatAccuracy: Double?, quantAccuracy: Double?
+        if let labels = data.labels {
+            floatAccuracy = Double(zip(floatTop, labels).filter { $0 == $1 }.count) / Double(data.count)
+            quantAccuracy = Double(zip(quantTop, labels).filter { $0 == $1 }.count) / Double(data.count)
+        }
+
+        // SQNR per program tensor against the float value it represents.
+        var power = [Int: Double](), noise = [Int: Double]()
+        let size = program.tensors[program.inputs[0]].count
+        let inputFormat = program.tensors[program.inputs[0]].format
+        for i in 0..<min(sqnrSamples, data.count) {
+            let sample = Array(data.values[(i * size)..<((i + 1) * size)])
+            let reference = try interpreter.evaluate([sample])
+            let integers = simulator.evaluate([sample.map { Int32(inputFormat.quantize(Double($0))) }])
+            for node in program.ops {
+                let t = node.op.output
+                guard let value = lowered.tensorValues[t], let expected = reference[value.index] else { continue }
+                let format = program.tensors[t].format
+                for (x, q) in zip(expected, integers[t]) {
+                    let y = format.dequantize(Int64(q))
+                    power[t, default: 0] += Double(x) * Double(x)
+                    noise[t, default: 0] += (Double(x) - y) * (Double(x) - y)
+                }
+            }
+        }
+
+        var layers = [QuantizationReport.Layer]()
+        for node in program.ops {
+            let t = node.op.output
+            let format = program.tensors[t].format
+            var layer = QuantizationReport.Layer(name: node.name, op: node.op.kind, macs: macs(program, node.op),
+                                                 multiplies: macs(program, node.op), act_bits: format.bits, act_frac: format.frac)
+            if let p = power[t], let n = noise[t] { layer.sqnr_db = n == 0 ? 999 : (p == 0 ? nil : 10 * log10(p / n)) }
+            switch node.op {
+            case .conv(let c):
+                if case .fixed(let w) = c.weights { layer.weight_bits = w.bits; layer.weight_frac = w.fracs }
+                layer.bias_bits = c.biasBits
+                layer.accumulator = c.accumulator.rawValue
+            case .dense(let d):
+                if case .fixed(let w) = d.weights { layer.weight_bits = w.bits; layer.weight_frac = w.fracs }
+                layer.bias_bits = d.biasBits
+                layer.accumulator = d.accumulator.rawValue
+            default:
+                break
+            }
+            layers.append(layer)
+        }
+        let bits = weightBits(program)
+        let totalMacs = layers.reduce(0) { $0 + $1.macs }
+        return QuantizationReport(float_accuracy: floatAccuracy, quant_accuracy: quantAccuracy, agreement: agreement,
+                                  samples: data.count, weight_bytes: (bits.weights + bits.biases + 7) / 8,
+                                  weight_bytes_ratio_8bit: bits.eightBit > 0 ? Double(bits.weights) / Double(bits.eightBit) : 0,
+                                  multiply_cost_ratio_8bit: multiplyCostRatio(program), macs: totalMacs,
+                                  multiplies_static: totalMacs, layers: layers)
+    }
+}

@@ -1,0 +1,346 @@
+import FixedPoint
+
+/// The lowered integer program: ordered kernels over tensors with fixed-point formats.
+///
+/// Both the `IntegerSimulator` and the C emitter read this, so they cannot drift apart. It
+/// records *what* to compute, bit for bit, and nothing of how the formats were chosen.
+public struct QProgram: Codable, Sendable {
+    public var tensors: [QTensor]
+    public var ops: [QNode]
+    public var inputs: [Int]
+    public var outputs: [Int]
+
+    public init(tensors: [QTensor] = [], ops: [QNode] = [], inputs: [Int] = [], outputs: [Int] = []) {
+        self.tensors = tensors
+        self.ops = ops
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    @discardableResult
+    public mutating func addTensor(_ tensor: QTensor) -> Int {
+        tensors.append(tensor)
+        return tensors.count - 1
+    }
+}
+
+/// An activation tensor: NHWC shape and fixed-point format.
+public struct QTensor: Codable, Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var format: QFormat
+    public init(name: String, shape: [Int], format: QFormat) {
+        self.name = name
+        self.shape = shape
+        self.format = format
+    }
+    public var count: Int { shape.reduce(1, *) }
+}
+
+public struct QNode: Codable, Sendable {
+    public var name: String
+    public var op: QOp
+    public init(name: String, op: QOp) {
+        self.name = name
+        self.op = op
+    }
+}
+
+public enum QOp: Codable, Sendable {
+    case conv(QConv)
+    case dense(QDense)
+    case maxPool(QPool)
+    case avgPool(QPool)
+    case globalAvgPool(QUnary)
+    case globalMaxPool(QUnary)
+    case add(QAdd)
+    case concat(QConcat)
+    case pad(QPad)
+    /// Copies the data unchanged into a tensor of another shape (a view in C).
+    case reshape(QUnary)
+    case transpose(QTranspose)
+    /// Requantizes to the output format and clamps (a standalone ReLU, ReLU6 or clip).
+    case clamp(QClamp)
+    /// Element-wise lookup (sigmoid, tanh).
+    case table(QTable)
+
+    public var kind: String {
+        switch self {
+        case .conv(let c): return c.groups > 1 ? (c.groups == c.outChannels && c.inChannelsPerGroup == 1 ? "depthwise_conv" : "grouped_conv") : "conv"
+        case .dense: return "dense"
+        case .maxPool: return "maxpool"
+        case .avgPool: return "avgpool"
+        case .globalAvgPool: return "global_avgpool"
+        case .globalMaxPool: return "global_maxpool"
+        case .add: return "add"
+        case .concat: return "concat"
+        case .pad: return "pad"
+        case .reshape: return "reshape"
+        case .transpose: return "transpose"
+        case .clamp: return "clamp"
+        case .table: return "table"
+        }
+    }
+
+    /// Tensors read and written.
+    public var inputs: [Int] {
+        switch self {
+        case .conv(let c): return [c.input]
+        case .dense(let d): return [d.input]
+        case .maxPool(let p), .avgPool(let p): return [p.input]
+        case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return [u.input]
+        case .add(let a): return [a.a, a.b]
+        case .concat(let c): return c.inputs
+        case .pad(let p): return [p.input]
+        case .transpose(let t): return [t.input]
+        case .clamp(let c): return [c.input]
+        case .table(let t): return [t.input]
+        }
+    }
+
+    public var output: Int {
+        switch self {
+        case .conv(let c): return c.output
+        case .dense(let d): return d.output
+        case .maxPool(let p), .avgPool(let p): return p.output
+        case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return u.output
+        case .add(let a): return a.output
+        case .concat(let c): return c.output
+        case .pad(let p): return p.output
+        case .transpose(let t): return t.output
+        case .clamp(let c): return c.output
+        case .table(let t): return t.output
+        }
+    }
+}
+
+public enum AccumulatorWidth: String, Codable, Sendable {
+    case int32, int64
+}
+
+/// Accumulator → output: `y = clamp(sat(rshift_round(acc, shift)))`, per output channel when
+/// `shifts` has one entry per channel. A negative shift is a saturating left shift.
+public struct Requantization: Codable, Sendable, Equatable {
+    public var shifts: [Int]
+    public var clampMin: Int64
+    public var clampMax: Int64
+    public init(shifts: [Int], clampMin: Int64, clampMax: Int64) {
+        self.shifts = shifts
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+    public func shift(for channel: Int) -> Int { shifts.count == 1 ? shifts[0] : shifts[channel] }
+}
+
+/// How a layer's weights are stored.
+public enum WeightEncoding: Codable, Sendable {
+    /// Plain fixed point: one integer per weight, `bits` wide, with `fracs` per layer (one entry)
+    /// or per output channel.
+    case fixed(FixedWeights)
+
+    public var bitsPerWeight: Double {
+        switch self {
+        case .fixed(let w): return Double(w.bits)
+        }
+    }
+}
+
+public struct FixedWeights: Codable, Sendable, Equatable {
+    public var values: [Int32]
+    public var bits: Int
+    public var fracs: [Int]
+    public init(values: [Int32], bits: Int, fracs: [Int]) {
+        self.values = values
+        self.bits = bits
+        self.fracs = fracs
+    }
+    public func frac(for channel: Int) -> Int { fracs.count == 1 ? fracs[0] : fracs[channel] }
+}
+
+public struct QPadding: Codable, Sendable, Equatable {
+    public var top: Int, left: Int, bottom: Int, right: Int
+    public init(top: Int, left: Int, bottom: Int, right: Int) {
+        self.top = top
+        self.left = left
+        self.bottom = bottom
+        self.right = right
+    }
+}
+
+/// NHWC convolution, OHWI weights (I = input channels / groups).
+public struct QConv: Codable, Sendable {
+    public var input: Int, output: Int
+    public var kernelH: Int, kernelW: Int
+    public var strideH: Int, strideW: Int
+    public var dilationH: Int, dilationW: Int
+    public var padding: QPadding
+    public var groups: Int
+    public var inChannelsPerGroup: Int
+    public var outChannels: Int
+    public var weights: WeightEncoding
+    /// Biases already aligned to the accumulator's fractional length (frac_x + frac_w[o]).
+    public var bias: [Int64]
+    /// The format the bias was quantized to before alignment (reporting).
+    public var biasBits: Int
+    public var accumulator: AccumulatorWidth
+    public var requantize: Requantization
+
+    public init(input: Int, output: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, dilationH: Int,
+                dilationW: Int, padding: QPadding, groups: Int, inChannelsPerGroup: Int, outChannels: Int,
+                weights: WeightEncoding, bias: [Int64], biasBits: Int, accumulator: AccumulatorWidth,
+                requantize: Requantization) {
+        self.input = input
+        self.output = output
+        self.kernelH = kernelH
+        self.kernelW = kernelW
+        self.strideH = strideH
+        self.strideW = strideW
+        self.dilationH = dilationH
+        self.dilationW = dilationW
+        self.padding = padding
+        self.groups = groups
+        self.inChannelsPerGroup = inChannelsPerGroup
+        self.outChannels = outChannels
+        self.weights = weights
+        self.bias = bias
+        self.biasBits = biasBits
+        self.accumulator = accumulator
+        self.requantize = requantize
+    }
+}
+
+/// y[m, o] over rows m: weights [O, K].
+public struct QDense: Codable, Sendable {
+    public var input: Int, output: Int
+    public var inFeatures: Int, outFeatures: Int
+    public var weights: WeightEncoding
+    public var bias: [Int64]
+    public var biasBits: Int
+    public var accumulator: AccumulatorWidth
+    public var requantize: Requantization
+
+    public init(input: Int, output: Int, inFeatures: Int, outFeatures: Int, weights: WeightEncoding, bias: [Int64],
+                biasBits: Int, accumulator: AccumulatorWidth, requantize: Requantization) {
+        self.input = input
+        self.output = output
+        self.inFeatures = inFeatures
+        self.outFeatures = outFeatures
+        self.weights = weights
+        self.bias = bias
+        self.biasBits = biasBits
+        self.accumulator = accumulator
+        self.requantize = requantize
+    }
+}
+
+/// Max or average pooling; output format = input format.
+/// Average: the window sum divided by the tap count (taps inside the input, or inside the
+/// explicitly padded input when `countIncludePad`): a power-of-two count is a rounding right
+/// shift; any other count n multiplies by round(2^16 / n) and shifts right by 16 with rounding.
+public struct QPool: Codable, Sendable {
+    public var input: Int, output: Int
+    public var kernelH: Int, kernelW: Int
+    public var strideH: Int, strideW: Int
+    public var dilationH: Int, dilationW: Int
+    public var padding: QPadding
+    public var countIncludePad: Bool
+    public init(input: Int, output: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, dilationH: Int,
+                dilationW: Int, padding: QPadding, countIncludePad: Bool) {
+        self.input = input
+        self.output = output
+        self.kernelH = kernelH
+        self.kernelW = kernelW
+        self.strideH = strideH
+        self.strideW = strideW
+        self.dilationH = dilationH
+        self.dilationW = dilationW
+        self.padding = padding
+        self.countIncludePad = countIncludePad
+    }
+}
+
+public struct QUnary: Codable, Sendable {
+    public var input: Int, output: Int
+    public init(input: Int, output: Int) {
+        self.input = input
+        self.output = output
+    }
+}
+
+/// y = clamp(sat(rshift_round((a << (F − fa)) + (b << (F − fb)), F − fy))), F = max(fa, fb),
+/// computed in 64 bits. `a` and `b` may broadcast: `b` is repeated when it has fewer elements.
+public struct QAdd: Codable, Sendable {
+    public var a: Int, b: Int, output: Int
+    public var subtract: Bool
+    public var clampMin: Int64, clampMax: Int64
+    public init(a: Int, b: Int, output: Int, subtract: Bool, clampMin: Int64, clampMax: Int64) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.subtract = subtract
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// Concatenation along `axis`; each input is requantized to the output format.
+public struct QConcat: Codable, Sendable {
+    public var inputs: [Int], output: Int
+    public var axis: Int
+    public init(inputs: [Int], output: Int, axis: Int) {
+        self.inputs = inputs
+        self.output = output
+        self.axis = axis
+    }
+}
+
+public struct QPad: Codable, Sendable {
+    public var input: Int, output: Int
+    public var before: [Int], after: [Int]
+    public var value: Int64
+    public init(input: Int, output: Int, before: [Int], after: [Int], value: Int64) {
+        self.input = input
+        self.output = output
+        self.before = before
+        self.after = after
+        self.value = value
+    }
+}
+
+public struct QTranspose: Codable, Sendable {
+    public var input: Int, output: Int
+    public var perm: [Int]
+    public init(input: Int, output: Int, perm: [Int]) {
+        self.input = input
+        self.output = output
+        self.perm = perm
+    }
+}
+
+/// y = clamp(sat(rshift_round(x, f_in − f_out))).
+public struct QClamp: Codable, Sendable {
+    public var input: Int, output: Int
+    public var clampMin: Int64, clampMax: Int64
+    public init(input: Int, output: Int, clampMin: Int64, clampMax: Int64) {
+        self.input = input
+        self.output = output
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// Element-wise function by table. For an input of b ≤ 8 bits the table has 2^b entries indexed
+/// by q − q_min. For wider inputs it has 257 entries at the 256 segment starts (and the end);
+/// with s = b − 8, i = (q − q_min) >> s and r = (q − q_min) & (2^s − 1):
+/// y = t[i] + rshift_round((t[i+1] − t[i]) · r, s).
+public struct QTable: Codable, Sendable {
+    public var input: Int, output: Int
+    public var function: String
+    public var values: [Int32]
+    public init(input: Int, output: Int, function: String, values: [Int32]) {
+        self.input = input
+        self.output = output
+        self.function = function
+        self.values = values
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import FloatReference
+import Foundation
+import GraphIR
+import ModelImport
+import Quantization
+
+enum Scheme: String, ExpressibleByArgument, CaseIterable {
+    case fixed, shift, bitplane, codebook
+}
+
+extension StepMethod: ExpressibleByArgument {}
+extension SearchObjective: ExpressibleByArgument {}
+
+/// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
+struct QuantizationOptions: ParsableArguments {
+    @Option(help: "Quantization scheme: fixed (shift, bitplane and codebook come later).")
+    var scheme: Scheme = .fixed
+    @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search.")
+    var weightBits: String = "8"
+    @Option(help: "Activation bits (2…16); the search's upper bound with --weight-bits auto.")
+    var actBits: Int = 8
+    @Option(help: "Bias bits before alignment to the accumulator (2…32).")
+    var biasBits: Int = 16
+    @Option(help: "Accuracy budget for 'auto', in percentage points of top-1 (agreement without labels).")
+    var maxDrop: Double = 1
+    @Option(help: "What 'auto' minimizes: memory (weight bits) or multiplies (Σ MACs·b_w·b_a).")
+    var objective: SearchObjective = .memory
+    @Option(help: "Step-size rule: minmax, mse or ggd.")
+    var step: StepMethod = .mse
+    @Flag(help: "One weight format per output channel.")
+    var perChannel = false
+    @Option(help: "Calibration samples (default: the first --calib-count samples of --data).")
+    var calib: String?
+    @Option(help: "Labels for the calibration samples (the search's accuracy); .npz 'y' is read automatically.")
+    var calibLabels: String?
+    @Option(help: "How many calibration samples to use.")
+    var calibCount: Int = 500
+    @Option(help: "Reuse the formats of a plan written by 'quantize -o'.")
+    var plan: String?
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard weightBits == "auto" || Int(weightBits).map({ (2...16).contains($0) }) == true else {
+            throw ValidationError("--weight-bits must be 2…16 or 'auto'")
+        }
+        guard (2...16).contains(actBits) else { throw ValidationError("--act-bits must be 2…16") }
+        guard (2...32).contains(biasBits) else { throw ValidationError("--bias-bits must be 2…32") }
+        guard calibCount >= 1 else { throw ValidationError("--calib-count must be at least 1") }
+        guard maxDrop >= 0 else { throw ValidationError("--max-drop must not be negative") }
+    }
+
+    /// The calibration set, arranged for the graph's input.
+    func calibrationSet(_ graph: Graph, data: DataOptions) throws -> SampleSet {
+        guard let path = calib ?? data.data else { throw UserError("--calib (or --data) is required to calibrate") }
+        let input = graph.inputs[0]
+        let set = try DataReader.load(path: path, labelsPath: calib == nil ? data.labels : calibLabels,
+                                      scale: data.scale, offset: data.offset, limit: calibCount)
+            .arranged(for: graph.shape(input), inputName: graph[input].name)
+        return SampleSet(values: set.values, count: set.count, labels: set.labels)
+    }
+
+    /// Loads or computes the plan.
+    func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
+        guard scheme == .fixed else { throw UserError("--scheme \(scheme.rawValue) is not implemented yet (available: fixed)") }
+        if let plan {
+            return try QuantizationPlan.read(from: plan)
+        }
+        let analysis = try QuantAnalysis(graph)
+        let calibration = try calibrationSet(graph, data: data)
+        progress.say("calibrating on \(calibration.count) samples")
+        if weightBits == "auto" {
+            var options = SearchOptions(maxDrop: maxDrop / 100, objective: objective, step: step, perChannel: perChannel)
+            options.maxActBits = actBits
+            options.biasBits = biasBits
+            return try BitAllocationSearch(graph: graph, analysis: analysis, calibration: calibration, options: options,
+                                           progress: { progress.say($0) }).run()
+        }
+        return try FixedPointPlanner.uniformPlan(graph, analysis: analysis, calibration: calibration, weightBits: Int(weightBits)!,
+                                                 actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
+    }
+}
+
+/// Progress on stderr: one updating line on a terminal, plain lines otherwise, nothing when quiet.
+final class Progress: @unchecked Sendable {
+    let enabled: Bool
+    let tty = isatty(2) != 0
+    init(quiet: Bool) { enabled = !quiet }
+    func say(_ message: String) {
+        guard enabled else { return }
+        let line = tty ? "\r\u{1B}[2K" + message : message + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+    func done() {
+        if enabled && tty { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GraphIR
+import Quantization
+
+struct Quantize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Chooses fixed-point formats, builds the integer program and reports accuracy and cost.")
+
+    @Argument(help: "Model file (.onnx or .tflite).")
+    var model: String
+    @OptionGroup var quantization: QuantizationOptions
+    @OptionGroup var data: DataOptions
+    @Flag(help: "Print JSON.")
+    var json = false
+    @Option(name: .shortAndLong, help: "Write the plan (formats) to this JSON file for export/verify --plan.")
+    var output: String?
+
+    func run() throws {
+        let progress = Progress(quiet: quantization.quiet)
+        let graph = try loadModel(model)
+        let plan = try quantization.makePlan(graph, data: data, progress: progress)
+        let lowered = try Lowering.lower(graph, plan: plan)
+        let evaluation: SampleSet
+        if data.data != nil {
+            let set = try data.load(for: graph)
+            evaluation = SampleSet(values: set.values, count: set.count, labels: set.labels)
+        } else {
+            evaluation = try quantization.calibrationSet(graph, data: data)
+        }
+        progress.say("evaluating on \(evaluation.count) samples")
+        let report = try Metrics.evaluate(graph: graph, lowered: lowered, data: evaluation)
+        progress.done()
+        if let output { try plan.write(to: output) }
+        if json {
+            try printJSON(report)
+            return
+        }
+        func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a" }
+        print("\(model): scheme fixed, step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel" : "")")
+        var rows = [["layer", "op", "w bits", "w frac", "act", "acc", "SQNR dB"]]
+        for layer in report.layers where layer.op != "reshape" {
+            rows.append([shortName(layer.name), layer.op, layer.weight_bits.map(String.init) ?? "",
+                         layer.weight_frac.map { $0.count == 1 ? "\($0[0])" : "per-ch" } ?? "",
+                         "Q(\(layer.act_bits),\(layer.act_frac))", layer.accumulator ?? "",
+                         layer.sqnr_db.map { String(format: "%.1f", $0) } ?? ""])
+        }
+        printTable(rows)
+        print("samples \(report.samples): float \(percent(report.float_accuracy)), quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
+        print(String(format: "weights %d bytes (%.3f× 8-bit), multiply cost %.3f× 8-bit", report.weight_bytes,
+                     report.weight_bytes_ratio_8bit, report.multiply_cost_ratio_8bit))
+    }
+}
