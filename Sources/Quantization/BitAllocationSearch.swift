@@ -1,9 +1,12 @@
 import FixedPoint
 import Foundation
+import FloatReference
 import GraphIR
 import IntegerSimulator
 
 public enum SearchObjective: String, Codable, Sendable, CaseIterable {
+    /// Both ratios to 8 bits, equally weighted (the default).
+    case balanced
     /// Weight storage: Σ N_w·b_w.
     case memory
     /// Multiplier cost: Σ MAC·b_w·b_x.
@@ -20,6 +23,8 @@ public struct SearchOptions: Sendable {
     public var maxWeightBits = 8
     public var maxActBits = 8
     public var biasBits = 16
+    /// The share of `maxDrop` the search allows itself on its own samples.
+    public var safetyFactor = 0.6
 
     public init(maxDrop: Double, objective: SearchObjective, step: StepMethod, perChannel: Bool) {
         self.maxDrop = maxDrop
@@ -37,11 +42,11 @@ public struct SearchOptions: Sendable {
 ///    quantized (the interaction the paper insists on) and everything later in float, take the
 ///    fewest weight bits, then the fewest activation bits, that keep the loss within
 ///    δ·(position / count).
-/// 2. Global check: while the fully quantized network loses more than δ, add one bit where it
-///    removes the most loss per unit of cost.
-/// 3. Refinement: try removing one bit from each tensor, cheapest result first; keep what stays
-///    within δ.
-/// 4. The same global check with the integer program itself.
+/// 2. Global check: while an upper confidence bound on the fully quantized network's loss exceeds
+///    δ, add one bit where it removes the most loss per unit of cost.
+/// 3. Refinement: try removing one bit from each tensor, cheapest result first; keep what keeps
+///    the bound within δ.
+/// 4. The same bound on the integer program itself.
 /// Steps 1–3 score candidates with `FakeQuant` (float speed).
 public struct BitAllocationSearch {
     let graph: Graph
@@ -70,9 +75,26 @@ public struct BitAllocationSearch {
     /// The loss rate of a plan: the fraction of samples the float model gets right (matches,
     /// without labels) that the quantized one gets wrong. Gains do not offset losses: a greedy
     /// search over a finite sample would otherwise pick configurations that got lucky.
-    func loss(_ plan: QuantizationPlan) throws -> Double {
-        let predictions = try FakeQuant(graph, analysis: analysis, plan: plan).predictions(samples: calibration.values, count: calibration.count)
-        return lossRate(predictions)
+    func loss(_ plan: QuantizationPlan, giveUpAbove limit: Double = .infinity) throws -> Double {
+        let simulated = FakeQuant(graph, analysis: analysis, plan: plan)
+        let interpreter = try Interpreter(graph: simulated.graph)
+        let truth = calibration.labels ?? floatPredictions
+        let size = calibration.values.count / max(calibration.count, 1)
+        // Chunks, so a candidate that is already over budget stops early (losses only grow).
+        var lost = 0, start = 0
+        let chunk = 250
+        while start < calibration.count {
+            let n = min(chunk, calibration.count - start)
+            let outputs = try interpreter.runMany(samples: Array(calibration.values[(start * size)..<((start + n) * size)]), count: n,
+                                                  transform: simulated.transform)
+            for (i, output) in outputs.enumerated() {
+                let k = start + i
+                if floatPredictions[k] == truth[k] && argmax(output) != truth[k] { lost += 1 }
+            }
+            start += n
+            if Double(lost) / Double(calibration.count) > limit { break }
+        }
+        return Double(lost) / Double(max(calibration.count, 1))
     }
 
     func lossRate(_ predictions: [Int]) -> Double {
@@ -91,19 +113,28 @@ public struct BitAllocationSearch {
 
     public func run() throws -> QuantizationPlan {
         var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
-        let allowed = options.maxDrop
+        // Unseen data is often harder than the search samples (MNIST's first test images come from
+        // the cleaner NIST set), so the search keeps its bound within a fraction of the budget.
+        let allowed = options.maxDrop * options.safetyFactor
         var trajectory = [SearchStep]()
         var stats = [ValueID: TensorStats]()
         let units = analysis.producers
         var evaluations = 0
         func within(_ candidate: QuantizationPlan, _ budget: Double) throws -> Bool {
             evaluations += 1
-            return try loss(candidate) <= budget
+            return try loss(candidate, giveUpAbove: budget) <= budget
         }
+        // Budget shares: half split evenly over the units, half by their share of the cost at
+        // 8 bits, so the layers that dominate memory or multiplies may spend more of it.
+        let costs = units.map { unitCost($0) }
+        let totalCost = max(costs.reduce(0, +), 1e-9)
+        let shares = costs.map { 0.5 / Double(units.count) + 0.5 * $0 / totalCost }
+        var spent = 0.0
 
-        // 1. Greedy walk with the budget split linearly over the units.
+        // 1. Greedy walk, each unit adding its share to the budget.
         for (position, unit) in units.enumerated() {
-            let budget = allowed * Double(position + 1) / Double(units.count)
+            spent += shares[position]
+            let budget = allowed * spent
             let key = analysis.keys[unit]!
             if let index = layerOf[unit] {
                 let node = graph.nodes[index]
@@ -131,42 +162,78 @@ public struct BitAllocationSearch {
         var current = try loss(plan)
         trajectory.append(step("greedy walk", plan, current))
 
-        // 2. Global check, then 3. refinement, both on fake-quant scores.
-        try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations,
-                             measure: loss)
+        // 2. Global check, then 3. refinement, on fake-quant scores with a confidence margin: an
+        //    upper bound on the loss rate (two Poisson standard errors), since the search tunes
+        //    itself to these samples and unseen ones are often harder.
+        current = upperBound(try loss(plan))
+        try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations)
         var improved = true
         while improved {
             improved = false
             let candidates = moves(plan, by: -1, stats: stats).sorted { cost($0.plan) < cost($1.plan) }
             for move in candidates {
-                let l = try loss(move.plan)
                 evaluations += 1
-                if l <= allowed {
+                let bound = upperBound(try loss(move.plan, giveUpAbove: allowed))
+                if bound <= allowed {
                     plan = move.plan
-                    current = l
+                    current = bound
                     trajectory.append(step(move.description, plan, current))
                     improved = true
                     break
                 }
             }
         }
-        // 4. The integer program itself must meet the budget on the search samples.
-        current = try integerLoss(plan)
-        try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations,
-                             measure: integerLoss)
-        progress("search: done after \(evaluations) evaluations, loss \(String(format: "%.4f", current)) of \(String(format: "%.4f", allowed)) allowed")
+        // 4. The integer program itself must meet the same bound; moves are still chosen by
+        //    fake-quant (cheap), each confirmed on the integer program.
+        var integerBound = upperBound(try integerLoss(plan))
+        while integerBound > allowed {
+            var fakeBound = current
+            let before = plan
+            try raiseUntilWithin(&plan, &fakeBound, allowed: min(fakeBound, allowed) - 1e-9, stats: stats, trajectory: &trajectory,
+                                 evaluations: &evaluations, steps: 1)
+            if before.layers == plan.layers && before.activations == plan.activations { break }
+            current = fakeBound
+            integerBound = upperBound(try integerLoss(plan))
+        }
+        progress("search: done after \(evaluations) evaluations, integer loss bound \(String(format: "%.4f", integerBound)) of \(String(format: "%.4f", allowed)) allowed")
         plan.searchTrajectory = trajectory
         return plan
     }
 
-    /// While the loss exceeds the budget, add the one bit that removes the most loss per unit cost.
+    /// Loss rate plus two Poisson standard errors, (L + 2√(L+1)) / n for L losses.
+    func upperBound(_ rate: Double) -> Double {
+        let n = Double(max(calibration.count, 1))
+        let lost = rate * n
+        return (lost + 2 * (lost + 1).squareRoot()) / n
+    }
+
+    var totalWeightBits: Double {
+        Double(analysis.weightedLayers.reduce(0) { $0 + graph.constant(graph.nodes[$1].inputs[1])!.count * 8 })
+    }
+    var totalMultiplyCost: Double { Double(analysis.weightedLayers.reduce(0) { $0 + graph.macs(of: graph.nodes[$1]) * 64 }) }
+
+    /// A unit's share of the cost at 8 bits under the objective.
+    func unitCost(_ unit: ValueID) -> Double {
+        guard let index = layerOf[unit] else { return 0 }
+        let node = graph.nodes[index]
+        let weights = Double(graph.constant(node.inputs[1])!.count * 8) / max(totalWeightBits, 1)
+        let multiplies = Double(graph.macs(of: node) * 64) / max(totalMultiplyCost, 1)
+        switch options.objective {
+        case .balanced: return weights + multiplies
+        case .memory: return weights
+        case .multiplies: return multiplies
+        }
+    }
+
+    /// While the (bounded, fake-quant) loss exceeds the budget, add the one bit that removes the
+    /// most loss per unit of cost; at most `steps` bits.
     func raiseUntilWithin(_ plan: inout QuantizationPlan, _ current: inout Double, allowed: Double, stats: [ValueID: TensorStats],
-                          trajectory: inout [SearchStep], evaluations: inout Int,
-                          measure: (QuantizationPlan) throws -> Double) throws {
-        while current > allowed {
+                          trajectory: inout [SearchStep], evaluations: inout Int, steps: Int = .max) throws {
+        var taken = 0
+        while current > allowed && taken < steps {
             var best: (plan: QuantizationPlan, loss: Double, gain: Double, description: String)?
             for move in moves(plan, by: +1, stats: stats) {
-                let l = try measure(move.plan)
+                let l = upperBound(try loss(move.plan))
                 evaluations += 1
                 let gain = (current - l) / max(cost(move.plan) - cost(plan), 1e-9)
                 if best == nil || gain > best!.gain { best = (move.plan, l, gain, move.description) }
@@ -174,8 +241,9 @@ public struct BitAllocationSearch {
             guard let chosen = best else { return }
             plan = chosen.plan
             current = chosen.loss
+            taken += 1
             trajectory.append(step("raise " + chosen.description, plan, current))
-            progress("search: raised \(chosen.description), loss \(String(format: "%.4f", current))")
+            progress("search: raised \(chosen.description), loss bound \(String(format: "%.4f", current))")
         }
     }
 
@@ -232,22 +300,16 @@ public struct BitAllocationSearch {
         return result
     }
 
-    /// The objective's cost of a plan (relative units).
+    /// The cost a plan is judged by: the objective's ratio to 8 bits plus a quarter of the other
+    /// one, so that neither activation bits (free for memory) nor weight bits on cheap layers
+    /// (free for multiplies) are spent as if they cost nothing.
     func cost(_ plan: QuantizationPlan) -> Double {
-        var total = 0.0
-        for index in analysis.weightedLayers {
-            let node = graph.nodes[index]
-            guard let layer = plan.layers[node.name] else { continue }
-            switch options.objective {
-            case .memory:
-                total += Double(graph.constant(node.inputs[1])!.count * layer.weightBits)
-            case .multiplies:
-                let source = analysis.formatSource[node.inputs[0]]!
-                let xBits = plan.activations[analysis.keys[source]!]?.bits ?? 32
-                total += Double(graph.macs(of: node) * layer.weightBits * xBits)
-            }
+        let ratios = step("", plan, 0)
+        switch options.objective {
+        case .balanced: return ratios.weightBytesRatio + ratios.multiplyCostRatio
+        case .memory: return ratios.weightBytesRatio + 0.25 * ratios.multiplyCostRatio
+        case .multiplies: return ratios.multiplyCostRatio + 0.25 * ratios.weightBytesRatio
         }
-        return total
     }
 
     func step(_ description: String, _ plan: QuantizationPlan, _ loss: Double) -> SearchStep {

@@ -24,8 +24,8 @@ struct QuantizationOptions: ParsableArguments {
     var biasBits: Int = 16
     @Option(help: "Accuracy budget for 'auto', in percentage points of top-1 (agreement without labels).")
     var maxDrop: Double = 1
-    @Option(help: "What 'auto' minimizes: memory (weight bits) or multiplies (Σ MACs·b_w·b_a).")
-    var objective: SearchObjective = .memory
+    @Option(help: "What 'auto' minimizes: balanced (both), memory (weight bits) or multiplies (Σ MACs·b_w·b_a).")
+    var objective: SearchObjective = .balanced
     @Option(help: "Step-size rule: minmax, mse or ggd.")
     var step: StepMethod = .mse
     @Flag(help: "One weight format per output channel.")

@@ -21,8 +21,8 @@ public struct PassPipeline: Sendable {
         SinkTransposes(),
         FoldTransposeIntoDense(),
         HoistConstantBinaryAboveReshape(),
-        FoldAffineIntoProducer(),
         FuseActivations(),
+        FoldAffineIntoProducer(),
         SinkAffineBelowPool(),
         FoldAffineIntoConsumer(),
     ])
