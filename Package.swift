@@ -46,5 +46,10 @@ let package = Package(
             dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint"]),
+        .testTarget(
+            name: "QuantizationTests",
+            dependencies: ["Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]
+        ),
     ]
 )

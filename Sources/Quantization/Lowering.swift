@@ -189,14 +189,14 @@ public enum Lowering {
                                                   clampMin: lo, clampMax: hi))
     }
 
-    /// The table `QTable` documents: exact function values at each input level (≤ 8 bits), or at
-    /// the 257 segment boundaries for wider inputs.
+    /// The table `QTable` documents: exact function values at each input level (narrow inputs), or
+    /// at the 1025 segment boundaries for wider ones.
     static func table(_ act: Activation, input: QFormat, output: QFormat) -> [Int32] {
         func f(_ x: Double) -> Double { act == .tanh ? tanh(x) : 1 / (1 + exp(-x)) }
-        if input.bits <= 8 {
+        if input.bits <= QTable.directBits {
             return (input.minInt...input.maxInt).map { Int32(output.quantize(f(input.dequantize($0)))) }
         }
-        let s = Int64(input.bits - 8)
-        return (0...256).map { i in Int32(output.quantize(f(input.dequantize(input.minInt + (Int64(i) << s))))) }
+        let s = Int64(input.bits - QTable.directBits)
+        return (0...(1 << QTable.directBits)).map { i in Int32(output.quantize(f(input.dequantize(input.minInt + (Int64(i) << s))))) }
     }
 }

@@ -329,11 +329,14 @@ public struct QClamp: Codable, Sendable {
     }
 }
 
-/// Element-wise function by table. For an input of b ≤ 8 bits the table has 2^b entries indexed
-/// by q − q_min. For wider inputs it has 257 entries at the 256 segment starts (and the end);
-/// with s = b − 8, i = (q − q_min) >> s and r = (q − q_min) & (2^s − 1):
+/// Element-wise function by table. For an input of b ≤ 10 bits the table has 2^b entries indexed
+/// by q − q_min. For wider inputs it has 1025 entries at the 1024 segment starts (and the end);
+/// with s = b − 10, i = (q − q_min) >> s and r = (q − q_min) & (2^s − 1):
 /// y = t[i] + rshift_round((t[i+1] − t[i]) · r, s).
 public struct QTable: Codable, Sendable {
+    /// Input bits up to which the table is indexed directly.
+    public static let directBits = 10
+
     public var input: Int, output: Int
     public var function: String
     public var values: [Int32]

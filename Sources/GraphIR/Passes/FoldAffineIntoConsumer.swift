@@ -6,6 +6,8 @@
 public struct FoldAffineIntoConsumer: GraphPass {
     public var name: String { "fold-affine-into-consumer" }
     public init() {}
+    /// The largest constant a fold expands to the full tensor shape to check its structure.
+    static let maxMaterialized = 1 << 20
 
     public func run(_ graph: inout Graph) throws -> Bool {
         for cIndex in graph.nodes.indices {
@@ -19,7 +21,7 @@ public struct FoldAffineIntoConsumer: GraphPass {
             let x = node.inputs[side], c = node.inputs[1 - side]
             let outShape = graph.shape(node.outputs[0])
             guard let cData = graph.constantFloats(c), graph.shape(x) == outShape,
-                  outShape.elementCount <= HoistConstantBinaryAboveReshape.maxMaterialized else { continue }
+                  outShape.elementCount <= Self.maxMaterialized else { continue }
 
             // Input features of the consumer, and which feature each weight element reads.
             let outputs = weight.shape[0]

@@ -22,12 +22,30 @@ public struct FoldAffineIntoProducer: GraphPass {
                 side = 1
             }
             let y = node.inputs[side], c = node.inputs[1 - side]
-            guard let cData = graph.constantFloats(c),
-                  let pIndex = graph.producerIndex(of: y),
-                  graph.soleConsumer(of: y) == bIndex,
-                  graph.nodes[pIndex].op.isConvOrDense,
+            // The producing conv/dense layer, possibly behind single-use reshapes (PyTorch applies
+            // BatchNorm1d through an Unsqueeze); a reshape keeps the element order, so the constant
+            // maps onto the layer's output exactly.
+            var current = y, reader = bIndex
+            var found: Int?
+            while let p = graph.producerIndex(of: current), graph.soleConsumer(of: current) == reader {
+                if graph.nodes[p].op == .reshape {
+                    reader = p
+                    current = graph.nodes[p].inputs[0]
+                    continue
+                }
+                if graph.nodes[p].op.isConvOrDense { found = p }
+                break
+            }
+            guard let pIndex = found, let cData = graph.constantFloats(c),
                   let weight = graph.constant(graph.nodes[pIndex].inputs[1]), weight.isFloat,
-                  graph.shape(node.outputs[0]) == graph.shape(y) else { continue }
+                  graph.shape(node.outputs[0]) == graph.shape(y),
+                  graph.shape(y).elementCount <= FoldAffineIntoConsumer.maxMaterialized else { continue }
+            let channels = weight.shape[0]
+            let full = broadcastData(cData, shape: graph.shape(c), to: graph.shape(y))
+            guard full.count % channels == 0 else { continue }
+            // Per output channel: the same vector at every position of the layer's output.
+            let perChannel = Array(full[0..<channels])
+            guard stride(from: channels, to: full.count, by: channels).allSatisfy({ Array(full[$0..<($0 + channels)]) == perChannel }) else { continue }
             let producerActivation = graph.nodes[pIndex].op.fusedActivation
             if let producerActivation {
                 // Only a positive scale commutes with the producer's activation, and only a
@@ -38,17 +56,7 @@ public struct FoldAffineIntoProducer: GraphPass {
                 default: homogeneous = false
                 }
                 guard homogeneous, binary.activation == nil, binary.op == .mul || binary.op == .div,
-                      cData.allSatisfy({ $0 > 0 && $0.isFinite }) else { continue }
-            }
-            let channels = weight.shape[0]
-            let cShape = graph.shape(c)
-            let perChannel: [Float]
-            if cShape.elementCount == 1 {
-                perChannel = [Float](repeating: cData[0], count: channels)
-            } else if cShape.last == channels, cShape.dropLast().allSatisfy({ $0 == 1 }) {
-                perChannel = cData
-            } else {
-                continue
+                      perChannel.allSatisfy({ $0 > 0 && $0.isFinite }) else { continue }
             }
             let producer = graph.nodes[pIndex]
             var bias = producer.inputs.count == 3 ? graph.constantFloats(producer.inputs[2]) : [Float](repeating: 0, count: channels)
@@ -100,6 +108,15 @@ extension Op {
             return .binary(binary)
         default:
             return self
+        }
+    }
+}
+
+extension Op {
+    var isConvOrDense: Bool {
+        switch self {
+        case .conv2d, .dense: return true
+        default: return false
         }
     }
 }

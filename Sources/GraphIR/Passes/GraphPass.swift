@@ -20,7 +20,6 @@ public struct PassPipeline: Sendable {
         Simplify(),
         SinkTransposes(),
         FoldTransposeIntoDense(),
-        HoistConstantBinaryAboveReshape(),
         FuseActivations(),
         FoldAffineIntoProducer(),
         SinkAffineBelowPool(),

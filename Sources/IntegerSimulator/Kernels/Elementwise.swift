@@ -53,11 +53,11 @@ func transpose(_ x: [Int32], shape: [Int], perm: [Int]) -> [Int32] {
     return out
 }
 
-/// Table lookup as `QTable` documents (direct for ≤ 8-bit inputs, interpolated otherwise).
+/// Table lookup as `QTable` documents (direct for narrow inputs, interpolated otherwise).
 func lookup(_ table: QTable, _ x: [Int32], format: QFormat) -> [Int32] {
     let minInt = format.minInt
-    if format.bits <= 8 { return x.map { table.values[Int(Int64($0) - minInt)] } }
-    let s = format.bits - 8
+    if format.bits <= QTable.directBits { return x.map { table.values[Int(Int64($0) - minInt)] } }
+    let s = format.bits - QTable.directBits
     return x.map { q in
         let u = Int64(q) - minInt
         let i = Int(u >> Int64(s)), r = u & ((Int64(1) << Int64(s)) - 1)

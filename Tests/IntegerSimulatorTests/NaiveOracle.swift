@@ -1,0 +1,144 @@
+import FixedPoint
+import QuantizedIR
+
+/// A deliberately naive reference for every QOp, written from the QuantizedIR documentation with
+/// plain nested loops, Int64 throughout and its own rounding (Euclidean division), so the
+/// simulator is never its own judge.
+enum NaiveOracle {
+    /// round-half-up(v / 2^s) for s ≥ 0, saturating left shift for s < 0.
+    static func shift(_ v: Int64, _ s: Int) -> Int64 {
+        if s <= 0 {
+            let limit = Int64(1) << 40
+            return min(max(v, -limit), limit) << Int64(min(-s, 22))
+        }
+        let d = Int64(1) << Int64(s)
+        var q = v / d, r = v % d
+        if r < 0 { q -= 1; r += d }
+        return 2 * r >= d ? q + 1 : q
+    }
+
+    static func finish(_ acc: Int64, _ s: Int, bits: Int, _ lo: Int64, _ hi: Int64) -> Int32 {
+        let top = (Int64(1) << Int64(bits - 1)) - 1
+        let v = min(max(shift(acc, s), -top - 1), top)
+        return Int32(min(max(v, lo), hi))
+    }
+
+    static func average(_ sum: Int64, _ n: Int) -> Int64 {
+        if n == 0 { return 0 }
+        if n & (n - 1) == 0 { return shift(sum, n.trailingZeroBitCount) }
+        let reciprocal = (65_536 + Int64(n / 2)) / Int64(n)
+        return shift(sum * reciprocal, 16)
+    }
+
+    static func run(_ program: QProgram, _ input: [Int32]) -> [Int32] {
+        var t = [[Int32]](repeating: [], count: program.tensors.count)
+        t[program.inputs[0]] = input
+        for node in program.ops { t[node.op.output] = execute(node.op, t, program.tensors) }
+        return t[program.outputs[0]]
+    }
+
+    static func execute(_ op: QOp, _ t: [[Int32]], _ tensors: [QTensor]) -> [Int32] {
+        switch op {
+        case .conv(let c):
+            let s = tensors[c.input].shape, o = tensors[c.output].shape
+            guard case .fixed(let w) = c.weights else { fatalError() }
+            var out = [Int32]()
+            let cog = c.outChannels / c.groups
+            for n in 0..<o[0] { for y in 0..<o[1] { for x in 0..<o[2] { for oc in 0..<o[3] {
+                var acc = c.bias[oc]
+                let g = oc / cog
+                for ky in 0..<c.kernelH { for kx in 0..<c.kernelW { for i in 0..<c.inChannelsPerGroup {
+                    let iy = y * c.strideH + ky * c.dilationH - c.padding.top
+                    let ix = x * c.strideW + kx * c.dilationW - c.padding.left
+                    guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { continue }
+                    let xv = Int64(t[c.input][((n * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
+                    let wv = Int64(w.values[((oc * c.kernelH + ky) * c.kernelW + kx) * c.inChannelsPerGroup + i])
+                    acc += xv * wv
+                } } }
+                out.append(finish(acc, c.requantize.shift(for: oc), bits: tensors[c.output].format.bits, c.requantize.clampMin, c.requantize.clampMax))
+            } } } }
+            return out
+        case .dense(let d):
+            guard case .fixed(let w) = d.weights else { fatalError() }
+            let rows = t[d.input].count / d.inFeatures
+            var out = [Int32]()
+            for m in 0..<rows { for o in 0..<d.outFeatures {
+                var acc = d.bias[o]
+                for k in 0..<d.inFeatures { acc += Int64(t[d.input][m * d.inFeatures + k]) * Int64(w.values[o * d.inFeatures + k]) }
+                out.append(finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax))
+            } }
+            return out
+        case .maxPool(let p), .avgPool(let p):
+            let isMax: Bool
+            if case .maxPool = op { isMax = true } else { isMax = false }
+            let s = tensors[p.input].shape, o = tensors[p.output].shape
+            var out = [Int32]()
+            for n in 0..<o[0] { for y in 0..<o[1] { for x in 0..<o[2] { for ch in 0..<o[3] {
+                var best = Int64.min, sum: Int64 = 0, inside = 0, padded = 0
+                for ky in 0..<p.kernelH { for kx in 0..<p.kernelW {
+                    let iy = y * p.strideH + ky * p.dilationH - p.padding.top
+                    let ix = x * p.strideW + kx * p.dilationW - p.padding.left
+                    if iy >= -p.padding.top && iy < s[1] + p.padding.bottom && ix >= -p.padding.left && ix < s[2] + p.padding.right { padded += 1 }
+                    guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { continue }
+                    inside += 1
+                    let v = Int64(t[p.input][((n * s[1] + iy) * s[2] + ix) * s[3] + ch])
+                    best = max(best, v)
+                    sum += v
+                } }
+                out.append(Int32(isMax ? (inside > 0 ? best : 0) : average(sum, p.countIncludePad ? padded : inside)))
+            } } } }
+            return out
+        case .globalAvgPool(let u), .globalMaxPool(let u):
+            let s = tensors[u.input].shape
+            var out = [Int32]()
+            for n in 0..<s[0] { for ch in 0..<s[3] {
+                var best = Int64.min, sum: Int64 = 0
+                for p in 0..<(s[1] * s[2]) {
+                    let v = Int64(t[u.input][(n * s[1] * s[2] + p) * s[3] + ch])
+                    best = max(best, v)
+                    sum += v
+                }
+                if case .globalMaxPool = op { out.append(Int32(best)) } else { out.append(Int32(average(sum, s[1] * s[2]))) }
+            } }
+            return out
+        case .add(let a):
+            let fa = tensors[a.a].format, fb = tensors[a.b].format, fy = tensors[a.output].format
+            let f = max(fa.frac, fb.frac)
+            return (0..<t[a.a].count).map { i in
+                let x = Int64(t[a.a][i]) * (Int64(1) << Int64(f - fa.frac))
+                let y = Int64(t[a.b][i % t[a.b].count]) * (Int64(1) << Int64(f - fb.frac))
+                return finish(a.subtract ? x - y : x + y, f - fy.frac, bits: fy.bits, a.clampMin, a.clampMax)
+            }
+        case .concat(let c):
+            let out = tensors[c.output]
+            let outer = out.shape[..<c.axis].reduce(1, *)
+            var result = [Int32]()
+            for o in 0..<outer {
+                for id in c.inputs {
+                    let block = tensors[id].shape[c.axis...].reduce(1, *)
+                    for v in t[id][(o * block)..<((o + 1) * block)] {
+                        result.append(finish(Int64(v), tensors[id].format.frac - out.format.frac, bits: out.format.bits, Int64.min, Int64.max))
+                    }
+                }
+            }
+            return result
+        case .clamp(let c):
+            let fin = tensors[c.input].format, fout = tensors[c.output].format
+            return t[c.input].map { finish(Int64($0), fin.frac - fout.frac, bits: fout.bits, c.clampMin, c.clampMax) }
+        case .table(let table):
+            let f = tensors[table.input].format
+            return t[table.input].map { q in
+                let u = Int64(q) - f.minInt
+                if f.bits <= 10 { return table.values[Int(u)] }
+                let s = f.bits - 10
+                let i = Int(u / (Int64(1) << Int64(s))), r = u % (Int64(1) << Int64(s))
+                let t0 = Int64(table.values[i]), t1 = Int64(table.values[i + 1])
+                return Int32(t0 + shift((t1 - t0) * r, s))
+            }
+        case .reshape(let u):
+            return t[u.input]
+        case .pad, .transpose:
+            fatalError("not covered by the oracle")
+        }
+    }
+}
