@@ -38,7 +38,7 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport"], path: "Tests/TestSupport"),
-        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint"]),
+        .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
         .testTarget(name: "GraphIRTests", dependencies: ["GraphIR"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "GraphIR", "TestSupport"]),
         .testTarget(
@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint"]),
+        .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]),
         .testTarget(
             name: "QuantizationTests",
             dependencies: ["Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]

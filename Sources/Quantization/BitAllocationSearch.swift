@@ -23,8 +23,9 @@ public struct SearchOptions: Sendable {
     public var maxWeightBits = 8
     public var maxActBits = 8
     public var biasBits = 16
-    /// The share of `maxDrop` the search allows itself on its own samples.
-    public var safetyFactor = 0.6
+    /// The share of `maxDrop` the search allows itself on its own samples (the confidence bound
+    /// already holds it below the budget; lower this when unseen data is known to be harder).
+    public var safetyFactor = 1.0
 
     public init(maxDrop: Double, objective: SearchObjective, step: StepMethod, perChannel: Bool) {
         self.maxDrop = maxDrop
@@ -42,11 +43,11 @@ public struct SearchOptions: Sendable {
 ///    quantized (the interaction the paper insists on) and everything later in float, take the
 ///    fewest weight bits, then the fewest activation bits, that keep the loss within
 ///    δ·(position / count).
-/// 2. Global check: while an upper confidence bound on the fully quantized network's loss exceeds
-///    δ, add one bit where it removes the most loss per unit of cost.
-/// 3. Refinement: try removing one bit from each tensor, cheapest result first; keep what keeps
-///    the bound within δ.
-/// 4. The same bound on the integer program itself.
+/// 2. Global check: while the fully quantized network loses more than δ, add one bit where it
+///    removes the most loss per unit of cost.
+/// 3. Refinement: try removing one bit from each tensor, cheapest result first; keep what stays
+///    within δ.
+/// 4. An upper confidence bound on the integer program's own loss must stay within δ.
 /// Steps 1–3 score candidates with `FakeQuant` (float speed).
 public struct BitAllocationSearch {
     let graph: Graph
@@ -113,8 +114,8 @@ public struct BitAllocationSearch {
 
     public func run() throws -> QuantizationPlan {
         var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
-        // Unseen data is often harder than the search samples (MNIST's first test images come from
-        // the cleaner NIST set), so the search keeps its bound within a fraction of the budget.
+        // Unseen data may be harder than the search samples (MNIST's first test images come from
+        // the cleaner NIST set); `safetyFactor` < 1 keeps the bound within a fraction of the budget.
         let allowed = options.maxDrop * options.safetyFactor
         var trajectory = [SearchStep]()
         var stats = [ValueID: TensorStats]()
@@ -162,37 +163,37 @@ public struct BitAllocationSearch {
         var current = try loss(plan)
         trajectory.append(step("greedy walk", plan, current))
 
-        // 2. Global check, then 3. refinement, on fake-quant scores with a confidence margin: an
-        //    upper bound on the loss rate (two Poisson standard errors), since the search tunes
-        //    itself to these samples and unseen ones are often harder.
-        current = upperBound(try loss(plan))
-        try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations)
+        // 2. Global check, then 3. refinement, on fake-quant losses.
+        current = try loss(plan)
+        try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations,
+                             measure: { try loss($0) })
         var improved = true
         while improved {
             improved = false
             let candidates = moves(plan, by: -1, stats: stats).sorted { cost($0.plan) < cost($1.plan) }
             for move in candidates {
                 evaluations += 1
-                let bound = upperBound(try loss(move.plan, giveUpAbove: allowed))
-                if bound <= allowed {
+                let l = try loss(move.plan, giveUpAbove: allowed)
+                if l <= allowed {
                     plan = move.plan
-                    current = bound
+                    current = l
                     trajectory.append(step(move.description, plan, current))
                     improved = true
                     break
                 }
             }
         }
-        // 4. The integer program itself must meet the same bound; moves are still chosen by
-        //    fake-quant (cheap), each confirmed on the integer program.
+        // 4. The integer program itself must meet the budget with a margin: an upper confidence
+        //    bound (one Poisson standard error) on its loss, since the search has tuned itself to
+        //    these samples. Moves are chosen by fake-quant (cheap), each confirmed on the integer program.
         var integerBound = upperBound(try integerLoss(plan))
         while integerBound > allowed {
-            var fakeBound = current
+            var fakeLoss = current
             let before = plan
-            try raiseUntilWithin(&plan, &fakeBound, allowed: min(fakeBound, allowed) - 1e-9, stats: stats, trajectory: &trajectory,
-                                 evaluations: &evaluations, steps: 1)
+            try raiseUntilWithin(&plan, &fakeLoss, allowed: min(fakeLoss, allowed) - 1e-9, stats: stats, trajectory: &trajectory,
+                                 evaluations: &evaluations, steps: 1, measure: { try loss($0) })
             if before.layers == plan.layers && before.activations == plan.activations { break }
-            current = fakeBound
+            current = fakeLoss
             integerBound = upperBound(try integerLoss(plan))
         }
         progress("search: done after \(evaluations) evaluations, integer loss bound \(String(format: "%.4f", integerBound)) of \(String(format: "%.4f", allowed)) allowed")
@@ -200,11 +201,11 @@ public struct BitAllocationSearch {
         return plan
     }
 
-    /// Loss rate plus two Poisson standard errors, (L + 2√(L+1)) / n for L losses.
+    /// Loss rate plus one Poisson standard error, (L + √(L+1)) / n for L losses.
     func upperBound(_ rate: Double) -> Double {
         let n = Double(max(calibration.count, 1))
         let lost = rate * n
-        return (lost + 2 * (lost + 1).squareRoot()) / n
+        return (lost + (lost + 1).squareRoot()) / n
     }
 
     var totalWeightBits: Double {
@@ -225,15 +226,16 @@ public struct BitAllocationSearch {
         }
     }
 
-    /// While the (bounded, fake-quant) loss exceeds the budget, add the one bit that removes the
-    /// most loss per unit of cost; at most `steps` bits.
+    /// While `measure` exceeds the budget, add the one bit that removes the most loss per unit of
+    /// cost; at most `steps` bits.
     func raiseUntilWithin(_ plan: inout QuantizationPlan, _ current: inout Double, allowed: Double, stats: [ValueID: TensorStats],
-                          trajectory: inout [SearchStep], evaluations: inout Int, steps: Int = .max) throws {
+                          trajectory: inout [SearchStep], evaluations: inout Int, steps: Int = .max,
+                          measure: (QuantizationPlan) throws -> Double) throws {
         var taken = 0
         while current > allowed && taken < steps {
             var best: (plan: QuantizationPlan, loss: Double, gain: Double, description: String)?
             for move in moves(plan, by: +1, stats: stats) {
-                let l = upperBound(try loss(move.plan))
+                let l = try measure(move.plan)
                 evaluations += 1
                 let gain = (current - l) / max(cost(move.plan) - cost(plan), 1e-9)
                 if best == nil || gain > best!.gain { best = (move.plan, l, gain, move.description) }
@@ -243,7 +245,7 @@ public struct BitAllocationSearch {
             current = chosen.loss
             taken += 1
             trajectory.append(step("raise " + chosen.description, plan, current))
-            progress("search: raised \(chosen.description), loss bound \(String(format: "%.4f", current))")
+            progress("search: raised \(chosen.description), loss \(String(format: "%.4f", current))")
         }
     }
 

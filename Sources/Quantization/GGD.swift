@@ -6,6 +6,12 @@ import Foundation
 public struct GeneralizedGamma: Sendable, Equatable, Codable {
     public var a: Double, d: Double, p: Double
 
+    public init(a: Double, d: Double, p: Double) {
+        self.a = a
+        self.d = d
+        self.p = p
+    }
+
     /// Profile maximum likelihood over p: for each p on a grid, y = x^p is gamma(k = d/p, θ = a^p),
     /// whose k has a near closed form (Minka's start, then Newton on ln k − ψ(k) = s). Needs at
     /// least 100 positive samples; nil otherwise or for (nearly) constant data.
@@ -77,7 +83,7 @@ public struct GeneralizedGamma: Sendable, Equatable, Codable {
 }
 
 /// ψ(x) for x > 0: recurrence up to x ≥ 6, then the asymptotic series.
-func digamma(_ x: Double) -> Double {
+public func digamma(_ x: Double) -> Double {
     var x = x, result = 0.0
     while x < 6 {
         result -= 1 / x
@@ -88,7 +94,7 @@ func digamma(_ x: Double) -> Double {
 }
 
 /// ψ'(x) for x > 0.
-func trigamma(_ x: Double) -> Double {
+public func trigamma(_ x: Double) -> Double {
     var x = x, result = 0.0
     while x < 6 {
         result += 1 / (x * x)
@@ -100,7 +106,7 @@ func trigamma(_ x: Double) -> Double {
 
 /// Regularized upper incomplete gamma Q(s, x) = Γ(s, x)/Γ(s): the series for P when x < s + 1,
 /// else a continued fraction (modified Lentz).
-func upperIncompleteGammaQ(_ s: Double, _ x: Double) -> Double {
+public func upperIncompleteGammaQ(_ s: Double, _ x: Double) -> Double {
     guard x > 0 else { return 1 }
     let logPrefix = s * log(x) - x - lgamma(s)
     if x < s + 1 {

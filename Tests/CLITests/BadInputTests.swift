@@ -58,7 +58,7 @@ import Testing
         cases += 1
 
         // Truncations at seeded random offsets: each must fail cleanly.
-        var rng = SystemRandomNumberGenerator.seeded(7)
+        var rng = SeededRandom(seed: 7)
         for k in 0..<10 {
             let cut = Int(rng.next() % UInt64(model.count - 1)) + 1
             let path = try write("truncated-\(k).onnx", model.prefix(cut))
@@ -130,21 +130,5 @@ import Testing
         #expect(result.status == 2 && !result.crashed)
         let unknown = try Quantc.run(["frobnicate"])
         #expect(unknown.status == 2)
-    }
-}
-
-extension SystemRandomNumberGenerator {
-    /// A seeded SplitMix64 (the system generator cannot be seeded).
-    static func seeded(_ seed: UInt64) -> SeededGenerator { SeededGenerator(state: seed) }
-}
-
-struct SeededGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import FixedPoint
+import TestSupport
 import Testing
 
 /// The rounding shift and saturation against an independent oracle: exact rational arithmetic
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func roundingShiftOnSeededRandomInt32() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<100_000 {
             let v = Int64(Int32(truncatingIfNeeded: rng.next()))
             let s = Int(rng.next() % 32)
@@ -44,18 +45,5 @@ import Testing
         #expect(saturate(9, bits: 4) == 7)
         #expect(saturate(-9, bits: 4) == -8)
         #expect(saturate(-3, bits: 2) == -2)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

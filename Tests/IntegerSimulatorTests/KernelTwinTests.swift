@@ -1,23 +1,12 @@
 import FixedPoint
 import IntegerSimulator
 import QuantizedIR
+import TestSupport
 import Testing
 
 /// Every simulator kernel against `NaiveOracle` on seeded random and saturating inputs over a
 /// table of shapes, strides, paddings and formats; failures name the case and first mismatch.
 @Suite struct KernelTwinTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ lo: Int64, _ hi: Int64) -> Int64 { lo + Int64(next() % UInt64(hi - lo + 1)) }
-    }
-
     struct ConvCase: CustomTestStringConvertible {
         var h, w, cin, cout, k, stride, dilation, pad, groups, xBits, wBits, outBits: Int
         var testDescription: String {
@@ -34,7 +23,7 @@ import Testing
         ConvCase(h: 9, w: 3, cin: 1, cout: 2, k: 5, stride: 1, dilation: 1, pad: 2, groups: 1, xBits: 16, wBits: 16, outBits: 16), // int64 accumulator
     ]
 
-    func program(_ c: ConvCase, rng: inout Rng, saturating: Bool) -> (QProgram, [Int32]) {
+    func program(_ c: ConvCase, rng: inout SeededRandom, saturating: Bool) -> (QProgram, [Int32]) {
         let xf = QFormat(bits: c.xBits, frac: c.xBits - 2), yf = QFormat(bits: c.outBits, frac: c.outBits - 3)
         var p = QProgram()
         let oh = (c.h + 2 * c.pad - (c.k - 1) * c.dilation - 1) / c.stride + 1
@@ -72,7 +61,7 @@ import Testing
 
     @Test(arguments: convCases)
     func convMatchesOracle(_ c: ConvCase) {
-        var rng = Rng(state: 11)
+        var rng = SeededRandom(seed: 11)
         for saturating in [false, true] {
             let (p, x) = program(c, rng: &rng, saturating: saturating)
             let got = Simulator(program: p).run([x])[0]
@@ -81,7 +70,7 @@ import Testing
     }
 
     @Test func denseMatchesOracleIncludingInt64Accumulators() {
-        var rng = Rng(state: 5)
+        var rng = SeededRandom(seed: 5)
         for (k, o, xBits, wBits) in [(17, 5, 8, 8), (300, 7, 4, 2), (1000, 3, 16, 16)] {
             for saturating in [false, true] {
                 let xf = QFormat(bits: xBits, frac: 3), wf = QFormat(bits: wBits, frac: wBits - 1), yf = QFormat(bits: 8, frac: 2)
@@ -105,7 +94,7 @@ import Testing
     }
 
     @Test func poolsMatchOracle() {
-        var rng = Rng(state: 3)
+        var rng = SeededRandom(seed: 3)
         // 3x3 windows (divisor 9, 6, 4 at the borders) exercise the reciprocal; 2x2 the shift.
         for (k, stride, pad, includePad) in [(3, 1, 1, false), (3, 2, 1, true), (2, 2, 0, false), (3, 3, 0, false)] {
             for isMax in [false, true] {
@@ -138,7 +127,7 @@ import Testing
     }
 
     @Test func elementwiseOpsMatchOracle() {
-        var rng = Rng(state: 8)
+        var rng = SeededRandom(seed: 8)
         let fa = QFormat(bits: 8, frac: 5), fb = QFormat(bits: 12, frac: 9), fy = QFormat(bits: 8, frac: 4)
         for (subtract, perChannel) in [(false, false), (true, false), (false, true)] {
             var p = QProgram()

@@ -12,21 +12,9 @@ import Testing
                          "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/ad01_int8.tflite",
                          "mnist-models/SeanL1123_mnist_cnn.tflite"]
 
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
-
     /// A mutation aimed at the flatbuffer structure: truncation, bit flips, or overwriting a 32-bit
     /// word (offsets, counts, vtable entries) with an extreme or random value.
-    static func mutate(_ original: [UInt8], _ rng: inout Rng) -> [UInt8] {
+    static func mutate(_ original: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
         var bytes = original
         // The structure (root, vtables, offsets) is mostly near the start and in the tables between
         // buffers; bias positions toward the first 4 KiB.
@@ -53,7 +41,7 @@ import Testing
         // `make fuzz` raises the count and varies the seed (and runs under the address sanitizer).
         let environment = ProcessInfo.processInfo.environment
         let count = environment["QUANTC_FUZZ_COUNT"].flatMap(Int.init) ?? 2000
-        var rng = Rng(state: environment["QUANTC_FUZZ_SEED"].flatMap(UInt64.init) ?? 2026)
+        var rng = SeededRandom(seed: environment["QUANTC_FUZZ_SEED"].flatMap(UInt64.init) ?? 2026)
         var imported = 0, rejected = 0
         var reasons = [String: Int]()
         for k in 0..<count {
@@ -82,7 +70,7 @@ import Testing
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.path(Self.models[0]))))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-mutants-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var rng = Rng(state: 99)
+        var rng = SeededRandom(seed: 99)
         var checked = 0
         while checked < 25 {
             let bytes = Self.mutate(original, &rng)

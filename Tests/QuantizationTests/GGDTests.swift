@@ -1,5 +1,5 @@
 import Foundation
-@testable import Quantization
+import Quantization
 import Testing
 
 @Suite struct GGDTests {

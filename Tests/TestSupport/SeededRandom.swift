@@ -1,0 +1,19 @@
+/// SplitMix64: a tiny deterministic generator, so every randomized test reproduces exactly.
+public struct SeededRandom {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in 0..<n.
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+
+    /// Uniform in lo...hi.
+    public mutating func int(_ lo: Int64, _ hi: Int64) -> Int64 { lo + Int64(next() % UInt64(hi - lo + 1)) }
+}
