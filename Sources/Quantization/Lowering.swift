@@ -34,6 +34,16 @@ public enum Lowering {
             return t
         }
 
+        /// What conv and dense share: input tensor, weight tensor, formats and the encoded weights.
+        func weighted(_ node: Node, activation: Activation?) throws -> (Int, Tensor, LayerFormats, Encoded) {
+            let input = try tensor(for: node.inputs[0])
+            let layer = try layerFormats(plan, node)
+            let encoded = try weightsAndBias(graph, node, layer: layer, inputFormat: program.tensors[input].format,
+                                             outputFormat: program.tensors[try tensor(for: node.outputs[0])].format,
+                                             activation: activation)
+            return (input, graph.constant(node.inputs[1])!, layer, encoded)
+        }
+
         program.inputs = try graph.inputs.map { try tensor(for: $0) }
         for (index, node) in graph.nodes.enumerated() {
             if index == analysis.droppedSoftmax { continue }
@@ -42,31 +52,21 @@ public enum Lowering {
             let op: QOp
             switch node.op {
             case .conv2d(let conv):
-                let input = try tensor(for: node.inputs[0])
-                let w = graph.constant(node.inputs[1])!
-                let layer = try layerFormats(plan, node)
-                let encoded = try weightsAndBias(graph, node, layer: layer, inputFormat: program.tensors[input].format,
-                                                 outputFormat: outFormat, activation: conv.activation)
+                let (input, w, layer, encoded) = try weighted(node, activation: conv.activation)
                 op = .conv(QConv(input: input, output: out, kernelH: w.shape[1], kernelW: w.shape[2],
                                  strideH: conv.strideH, strideW: conv.strideW, dilationH: conv.dilationH, dilationW: conv.dilationW,
-                                 padding: QPadding(top: conv.padding.top, left: conv.padding.left, bottom: conv.padding.bottom, right: conv.padding.right),
-                                 groups: conv.groups, inChannelsPerGroup: w.shape[3], outChannels: w.shape[0],
-                                 weights: .fixed(encoded.weights), bias: encoded.bias, biasBits: layer.biasBits,
-                                 accumulator: encoded.accumulator, requantize: encoded.requantize))
+                                 padding: QPadding(conv.padding), groups: conv.groups, inChannelsPerGroup: w.shape[3],
+                                 outChannels: w.shape[0], weights: .fixed(encoded.weights), bias: encoded.bias,
+                                 biasBits: layer.biasBits, accumulator: encoded.accumulator, requantize: encoded.requantize))
             case .dense(let dense):
-                let input = try tensor(for: node.inputs[0])
-                let w = graph.constant(node.inputs[1])!
-                let layer = try layerFormats(plan, node)
-                let encoded = try weightsAndBias(graph, node, layer: layer, inputFormat: program.tensors[input].format,
-                                                 outputFormat: outFormat, activation: dense.activation)
+                let (input, w, layer, encoded) = try weighted(node, activation: dense.activation)
                 op = .dense(QDense(input: input, output: out, inFeatures: w.shape[1], outFeatures: w.shape[0],
                                    weights: .fixed(encoded.weights), bias: encoded.bias, biasBits: layer.biasBits,
                                    accumulator: encoded.accumulator, requantize: encoded.requantize))
             case .maxPool2d(let p), .avgPool2d(let p):
                 let pool = QPool(input: try tensor(for: node.inputs[0]), output: out, kernelH: p.kernelH, kernelW: p.kernelW,
                                  strideH: p.strideH, strideW: p.strideW, dilationH: p.dilationH, dilationW: p.dilationW,
-                                 padding: QPadding(top: p.padding.top, left: p.padding.left, bottom: p.padding.bottom, right: p.padding.right),
-                                 countIncludePad: p.countIncludePad)
+                                 padding: QPadding(p.padding), countIncludePad: p.countIncludePad)
                 if case .maxPool2d = node.op { op = .maxPool(pool) } else { op = .avgPool(pool) }
             case .globalAvgPool:
                 op = .globalAvgPool(QUnary(input: try tensor(for: node.inputs[0]), output: out))
@@ -198,5 +198,11 @@ public enum Lowering {
         }
         let s = Int64(input.bits - QTable.directBits)
         return (0...(1 << QTable.directBits)).map { i in Int32(output.quantize(f(input.dequantize(input.minInt + (Int64(i) << s))))) }
+    }
+}
+
+extension QPadding {
+    init(_ padding: Padding2D) {
+        self.init(top: padding.top, left: padding.left, bottom: padding.bottom, right: padding.right)
     }
 }

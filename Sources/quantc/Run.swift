@@ -3,6 +3,7 @@ import FloatReference
 import Foundation
 import GraphIR
 import ModelImport
+import Quantization
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Runs the float reference on samples; top-1 accuracy with labels.")
@@ -60,11 +61,4 @@ struct Run: ParsableCommand {
             print("predictions: \(predictions.prefix(20).map(String.init).joined(separator: " "))\(predictions.count > 20 ? " ..." : "")")
         }
     }
-}
-
-/// Index of the largest value (the first on ties).
-func argmax(_ values: [Float]) -> Int {
-    var best = 0
-    for i in values.indices where values[i] > values[best] { best = i }
-    return best
 }
