@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "QuantizedIR", dependencies: ["FixedPoint"]),
         .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
         .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
+        .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint"]),
+        // The runtime kernels as a C target, so tests call the real C in-process (never a dependency of the tool).
+        .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",
             dependencies: [
@@ -37,7 +40,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport", "QuantizedIR", "FixedPoint"], path: "Tests/TestSupport"),
+        .target(name: "CKernelDispatch", dependencies: ["CKernels"], path: "Tests/CKernelDispatch"),
+        .testTarget(
+            name: "RuntimeCTests",
+            dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "TestSupport"]
+        ),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
         .testTarget(name: "GraphIRTests", dependencies: ["GraphIR"]),
         .testTarget(name: "ModelImportTests", dependencies: ["ModelImport", "GraphIR", "TestSupport"]),
@@ -51,5 +59,6 @@ let package = Package(
             name: "QuantizationTests",
             dependencies: ["Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]
         ),
-    ]
+    ],
+    cLanguageStandard: .c99
 )

@@ -30,11 +30,11 @@ enum NaiveOracle {
         return shift(sum * reciprocal, 16)
     }
 
-    static func run(_ program: QProgram, _ input: [Int32]) -> [Int32] {
+    static func run(_ program: QProgram, _ inputs: [[Int32]]) -> [[Int32]] {
         var t = [[Int32]](repeating: [], count: program.tensors.count)
-        t[program.inputs[0]] = input
+        for (id, values) in zip(program.inputs, inputs) { t[id] = values }
         for node in program.ops { t[node.op.output] = execute(node.op, t, program.tensors) }
-        return t[program.outputs[0]]
+        return program.outputs.map { t[$0] }
     }
 
     static func execute(_ op: QOp, _ t: [[Int32]], _ tensors: [QTensor]) -> [Int32] {
@@ -137,8 +137,36 @@ enum NaiveOracle {
             }
         case .reshape(let u):
             return t[u.input]
-        case .pad, .transpose:
-            fatalError("not covered by the oracle")
+        case .pad(let p):
+            // Each output coordinate minus `before` is inside the input or reads the pad value.
+            let s = tensors[p.input].shape, o = tensors[p.output].shape
+            return (0..<tensors[p.output].count).map { i in
+                let coordinate = unflatten(i, o)
+                let source = zip(coordinate, p.before).map { $0 - $1 }
+                guard zip(source, s).allSatisfy({ $0 >= 0 && $0 < $1 }) else { return Int32(p.value) }
+                return t[p.input][flatten(source, s)]
+            }
+        case .transpose(let tr):
+            // Output coordinate k is input coordinate perm[k].
+            let s = tensors[tr.input].shape, o = tensors[tr.output].shape
+            return (0..<tensors[tr.output].count).map { i in
+                let coordinate = unflatten(i, o)
+                var source = [Int](repeating: 0, count: s.count)
+                for (k, axis) in tr.perm.enumerated() { source[axis] = coordinate[k] }
+                return t[tr.input][flatten(source, s)]
+            }
         }
+    }
+
+    static func unflatten(_ index: Int, _ shape: [Int]) -> [Int] {
+        var rest = index
+        return shape.reversed().map { size in
+            defer { rest /= size }
+            return rest % size
+        }.reversed()
+    }
+
+    static func flatten(_ coordinate: [Int], _ shape: [Int]) -> Int {
+        zip(coordinate, shape).reduce(0) { $0 * $1.1 + $1.0 }
     }
 }

@@ -1,0 +1,59 @@
+import FixedPoint
+import QuantizedIR
+
+/// C storage of one array.
+public enum CType: String, Sendable {
+    case s8 = "int8_t", s16 = "int16_t", s32 = "int32_t", s64 = "int64_t"
+
+    public var bytes: Int {
+        switch self {
+        case .s8: return 1
+        case .s16: return 2
+        case .s32: return 4
+        case .s64: return 8
+        }
+    }
+
+    /// The storage of a fixed-point value of `bits` bits (DESIGN.md: int8_t up to 8 bits, else int16_t).
+    public static func storage(bits: Int) -> CType { bits <= 8 ? .s8 : .s16 }
+
+    /// The suffix kernel names use for it.
+    public var suffix: String { self == .s8 ? "s8" : "s16" }
+}
+
+/// Constant data a kernel reads from flash (weights, biases, shifts, tables).
+public struct ConstantArray: Sendable {
+    public var role: String
+    public var type: CType
+    public var values: [Int64]
+    public var bytes: Int { type.bytes * values.count }
+}
+
+public enum KernelArgument: Sendable {
+    /// An activation tensor; `offset` elements into it (a concatenation writes each part at its offset).
+    case tensor(Int, offset: Int)
+    case constant(ConstantArray)
+}
+
+/// One call of a runtime_c kernel: which instance, the fields of its params struct in declaration
+/// order, and its data arguments in C argument order (the last one is the output).
+///
+/// Both the emitter (which prints it as C) and the kernel twin tests (which fill the real struct
+/// from `params` and call the real function) read this, so the tested calls are the emitted ones.
+public struct KernelCall: Sendable {
+    public var family: String
+    public var paramsType: String
+    public var params: [(name: String, values: [Int32])]
+    /// Storage of each typed operand, in the order of the instance name.
+    public var storage: [CType]
+    /// nil for kernels without an accumulator.
+    public var wideAccumulator: Bool?
+    public var arguments: [KernelArgument]
+
+    public var function: String {
+        "qc_\(family)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "")
+    }
+
+    /// The struct's fields flattened to int32 values, in memory order.
+    public var flatParams: [Int32] { params.flatMap(\.values) }
+}

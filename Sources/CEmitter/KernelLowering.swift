@@ -1,0 +1,185 @@
+import FixedPoint
+import QuantizedIR
+
+public struct EmitError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// QuantizedIR op → runtime_c kernel calls. Reshapes lower to nothing (the planner makes their
+/// output a view of their input); a concatenation becomes one rescale per operand.
+public enum KernelLowering {
+    public static func calls(for op: QOp, in program: QProgram) throws -> [KernelCall] {
+        let t = program.tensors
+        func storage(_ id: Int) -> CType { CType.storage(bits: t[id].format.bits) }
+        switch op {
+        case .conv(let c): return [try conv(c, t)]
+        case .dense(let d): return [try dense(d, t)]
+        case .maxPool(let p): return [try pool(p, t, max: true)]
+        case .avgPool(let p): return [try pool(p, t, max: false)]
+        case .globalAvgPool(let u), .globalMaxPool(let u):
+            let shape = t[u.input].shape
+            let isMax: Bool
+            if case .globalMaxPool = op { isMax = true } else { isMax = false }
+            let positions = shape.count == 4 ? shape[1] * shape[2] : 1
+            guard positions <= 65535 else { throw EmitError("global pooling over \(positions) positions exceeds 65535") }
+            return [KernelCall(family: isMax ? "global_max_pool" : "global_avg_pool", paramsType: "qc_global_pool_params",
+                               params: [("batch", [i32(shape[0])]), ("positions", [i32(positions)]), ("channels", [i32(shape.last!)])],
+                               storage: [storage(u.input)], wideAccumulator: nil,
+                               arguments: [.tensor(u.input, offset: 0), .tensor(u.output, offset: 0)])]
+        case .add(let a):
+            let fa = t[a.a].format, fb = t[a.b].format, fy = t[a.output].format
+            let frac = max(fa.frac, fb.frac)
+            let (lo, hi) = outputRange(bits: fy.bits, clampMin: a.clampMin, clampMax: a.clampMax)
+            return [KernelCall(family: "add", paramsType: "qc_add_params",
+                               params: [("count", [i32(t[a.output].count)]), ("b_count", [i32(t[a.b].count)]),
+                                        ("a_shift", [i32(frac - fa.frac)]), ("b_shift", [i32(frac - fb.frac)]),
+                                        ("out_shift", [i32(frac - fy.frac)]), ("subtract", [a.subtract ? 1 : 0]),
+                                        ("act_min", [lo]), ("act_max", [hi])],
+                               storage: [storage(a.a), storage(a.b), storage(a.output)], wideAccumulator: nil,
+                               arguments: [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .concat(let c):
+            let out = t[c.output]
+            let outer = out.shape[..<c.axis].reduce(1, *), outBlock = out.shape[c.axis...].reduce(1, *)
+            var offset = 0
+            return c.inputs.map { id in
+                let block = t[id].shape[c.axis...].reduce(1, *)
+                defer { offset += block }
+                return rescale(from: id, to: c.output, t, outer: outer, block: block, stride: outBlock, offset: offset,
+                               clampMin: Int64.min, clampMax: Int64.max)
+            }
+        case .clamp(let c):
+            let n = t[c.input].count
+            return [rescale(from: c.input, to: c.output, t, outer: 1, block: n, stride: n, offset: 0, clampMin: c.clampMin, clampMax: c.clampMax)]
+        case .pad(let p):
+            let rank = t[p.input].shape.count
+            guard rank <= 4 else { throw EmitError("padding of a rank-\(rank) tensor (at most 4)") }
+            let lead = 4 - rank
+            let inShape = [Int](repeating: 1, count: lead) + t[p.input].shape
+            let outShape = [Int](repeating: 1, count: lead) + t[p.output].shape
+            let before = [Int](repeating: 0, count: lead) + p.before
+            return [KernelCall(family: "pad", paramsType: "qc_pad_params",
+                               params: [("in_shape", inShape.map(i32)), ("before", before.map(i32)), ("out_shape", outShape.map(i32)),
+                                        ("value", [i32(p.value)])],
+                               storage: [storage(p.input)], wideAccumulator: nil,
+                               arguments: [.tensor(p.input, offset: 0), .tensor(p.output, offset: 0)])]
+        case .transpose(let tr):
+            let shape = t[tr.input].shape
+            guard shape.count <= 6 else { throw EmitError("transpose of a rank-\(shape.count) tensor (at most 6)") }
+            let extra = 6 - shape.count
+            return [KernelCall(family: "transpose", paramsType: "qc_transpose_params",
+                               params: [("rank", [i32(shape.count)]),
+                                        ("in_shape", (shape + [Int](repeating: 1, count: extra)).map(i32)),
+                                        ("perm", (tr.perm + Array(shape.count..<6)).map(i32))],
+                               storage: [storage(tr.input)], wideAccumulator: nil,
+                               arguments: [.tensor(tr.input, offset: 0), .tensor(tr.output, offset: 0)])]
+        case .table(let table):
+            let f = t[table.input].format
+            return [KernelCall(family: "table", paramsType: "qc_table_params",
+                               params: [("count", [i32(t[table.input].count)]), ("in_bits", [i32(f.bits)]), ("in_min", [i32(f.minInt)])],
+                               storage: [storage(table.input), storage(table.output)], wideAccumulator: nil,
+                               arguments: [.constant(ConstantArray(role: "table", type: .s16, values: table.values.map { Int64($0) })),
+                                           .tensor(table.input, offset: 0), .tensor(table.output, offset: 0)])]
+        case .reshape:
+            return []
+        }
+    }
+
+    /// The output range of a requantization: saturation to `bits` followed by the clamp
+    /// [clampMin, clampMax], folded into one clamp (a composition of clamps is a clamp).
+    public static func outputRange(bits: Int, clampMin: Int64, clampMax: Int64) -> (Int32, Int32) {
+        let format = QFormat(bits: bits, frac: 0)
+        func clamped(_ v: Int64) -> Int32 { Int32(min(max(v, clampMin), clampMax)) }
+        return (clamped(format.minInt), clamped(format.maxInt))
+    }
+
+    /// Which kernel a convolution uses: depthwise, 1x1 (as a dense layer over pixels) or general.
+    public static func convKernel(_ c: QConv, inChannels: Int) -> String {
+        if c.groups > 1 && c.groups == c.outChannels && c.groups == inChannels && c.inChannelsPerGroup == 1 { return "depthwise_conv" }
+        if c.groups == 1 && c.kernelH == 1 && c.kernelW == 1 && c.strideH == 1 && c.strideW == 1
+            && c.padding == QPadding(top: 0, left: 0, bottom: 0, right: 0) { return "dense" }
+        return "conv"
+    }
+
+    private static func conv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
+        let inShape = t[c.input].shape, outShape = t[c.output].shape
+        let (weights, bias, shifts) = try macConstants(c.weights, c.bias, c.accumulator, c.requantize)
+        let out = t[c.output].format
+        let (lo, hi) = outputRange(bits: out.bits, clampMin: c.requantize.clampMin, clampMax: c.requantize.clampMax)
+        let kind = convKernel(c, inChannels: inShape[3])
+        let common: [(String, [Int32])] = [("shift_count", [i32(c.requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
+        let params: [(name: String, values: [Int32])]
+        if kind == "dense" {
+            params = [("rows", [i32(inShape[0] * inShape[1] * inShape[2])]), ("in_features", [i32(inShape[3])]),
+                      ("out_features", [i32(c.outChannels)])] + common
+        } else {
+            params = [("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]), ("in_c", [i32(inShape[3])]),
+                      ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+                      ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]),
+                      ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+                      ("dilation_h", [i32(c.dilationH)]), ("dilation_w", [i32(c.dilationW)]),
+                      ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]), ("groups", [i32(c.groups)])] + common
+        }
+        return KernelCall(family: kind, paramsType: kind == "dense" ? "qc_dense_params" : "qc_conv_params", params: params,
+                          storage: [CType.storage(bits: t[c.input].format.bits), weights.type, CType.storage(bits: out.bits)],
+                          wideAccumulator: c.accumulator == .int64,
+                          arguments: [.tensor(c.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
+                                      .tensor(c.output, offset: 0)])
+    }
+
+    private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
+        let (weights, bias, shifts) = try macConstants(d.weights, d.bias, d.accumulator, d.requantize)
+        let out = t[d.output].format
+        let (lo, hi) = outputRange(bits: out.bits, clampMin: d.requantize.clampMin, clampMax: d.requantize.clampMax)
+        return KernelCall(family: "dense", paramsType: "qc_dense_params",
+                          params: [("rows", [i32(t[d.input].count / max(d.inFeatures, 1))]), ("in_features", [i32(d.inFeatures)]),
+                                   ("out_features", [i32(d.outFeatures)]), ("shift_count", [i32(d.requantize.shifts.count)]),
+                                   ("act_min", [lo]), ("act_max", [hi])],
+                          storage: [CType.storage(bits: t[d.input].format.bits), weights.type, CType.storage(bits: out.bits)],
+                          wideAccumulator: d.accumulator == .int64,
+                          arguments: [.tensor(d.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
+                                      .tensor(d.output, offset: 0)])
+    }
+
+    private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,
+                                     _ requantize: Requantization) throws -> (ConstantArray, ConstantArray, ConstantArray) {
+        guard case .fixed(let w) = encoding else { throw EmitError("only fixed-point weights can be emitted") }
+        let weights = ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })
+        let biases = ConstantArray(role: "bias", type: acc == .int64 ? .s64 : .s32, values: bias)
+        // Shifts beyond [-22, 63] behave like the bounds (qc_requantize_s64), so clamping to int8 is exact.
+        let shifts = ConstantArray(role: "shift", type: .s8, values: requantize.shifts.map { Int64(min(max($0, -22), 63)) })
+        return (weights, biases, shifts)
+    }
+
+    private static func pool(_ p: QPool, _ t: [QTensor], max isMax: Bool) throws -> KernelCall {
+        guard p.kernelH * p.kernelW <= 65535 else { throw EmitError("a \(p.kernelH)x\(p.kernelW) pooling window exceeds 65535 taps") }
+        let inShape = t[p.input].shape, outShape = t[p.output].shape
+        return KernelCall(family: isMax ? "max_pool" : "avg_pool", paramsType: "qc_pool_params",
+                          params: [("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]),
+                                   ("channels", [i32(inShape[3])]), ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]),
+                                   ("kernel_h", [i32(p.kernelH)]), ("kernel_w", [i32(p.kernelW)]),
+                                   ("stride_h", [i32(p.strideH)]), ("stride_w", [i32(p.strideW)]),
+                                   ("dilation_h", [i32(p.dilationH)]), ("dilation_w", [i32(p.dilationW)]),
+                                   ("pad_top", [i32(p.padding.top)]), ("pad_left", [i32(p.padding.left)]),
+                                   ("pad_bottom", [i32(p.padding.bottom)]), ("pad_right", [i32(p.padding.right)]),
+                                   ("count_include_pad", [p.countIncludePad ? 1 : 0])],
+                          storage: [CType.storage(bits: t[p.input].format.bits)], wideAccumulator: nil,
+                          arguments: [.tensor(p.input, offset: 0), .tensor(p.output, offset: 0)])
+    }
+
+    private static func rescale(from input: Int, to output: Int, _ t: [QTensor], outer: Int, block: Int, stride: Int, offset: Int,
+                                clampMin: Int64, clampMax: Int64) -> KernelCall {
+        let fin = t[input].format, fout = t[output].format
+        let (lo, hi) = outputRange(bits: fout.bits, clampMin: clampMin, clampMax: clampMax)
+        return KernelCall(family: "rescale", paramsType: "qc_rescale_params",
+                          params: [("outer", [i32(outer)]), ("block", [i32(block)]), ("y_stride", [i32(stride)]),
+                                   ("shift", [i32(min(max(fin.frac - fout.frac, -22), 63))]), ("act_min", [lo]), ("act_max", [hi])],
+                          storage: [CType.storage(bits: fin.bits), CType.storage(bits: fout.bits)], wideAccumulator: nil,
+                          arguments: [.tensor(input, offset: 0), .tensor(output, offset: offset)])
+    }
+}
+
+@inline(__always)
+func i32(_ v: Int) -> Int32 { Int32(clamping: v) }
+@inline(__always)
+func i32(_ v: Int64) -> Int32 { Int32(clamping: v) }

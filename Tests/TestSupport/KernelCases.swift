@@ -1,0 +1,243 @@
+import FixedPoint
+import QuantizedIR
+
+/// One single-kernel program with its inputs: the unit of every twin test (simulator vs naive
+/// oracle, C kernel vs simulator).
+public struct KernelCase: Sendable, CustomStringConvertible {
+    public var name: String
+    public var program: QProgram
+    /// One array per program input, in `program.inputs` order.
+    public var inputs: [[Int32]]
+    public var description: String { name }
+}
+
+/// A table of shapes, strides, paddings, dilations, groups, storage widths and accumulators for
+/// every QuantizedIR op, each with seeded random values and with saturating ones (every input and
+/// weight at its extreme), which drive the requantization into both saturation bounds.
+public enum KernelCases {
+    public struct Conv: Sendable {
+        public var h, w, cin, cout, kh, kw, stride, dilation, groups, xBits, wBits, yBits: Int
+        public var pad: QPadding
+        public var perChannel = true
+        public init(h: Int, w: Int, cin: Int, cout: Int, k: Int, kw: Int? = nil, stride: Int = 1, dilation: Int = 1, pad: Int = 0,
+                    padBottomRight: Int? = nil, groups: Int = 1, x: Int = 8, w wBits: Int = 8, y: Int = 8, perChannel: Bool = true) {
+            self.h = h
+            self.w = w
+            self.cin = cin
+            self.cout = cout
+            kh = k
+            self.kw = kw ?? k
+            self.stride = stride
+            self.dilation = dilation
+            self.groups = groups
+            xBits = x
+            self.wBits = wBits
+            yBits = y
+            self.pad = QPadding(top: pad, left: pad, bottom: padBottomRight ?? pad, right: padBottomRight ?? pad)
+            self.perChannel = perChannel
+        }
+        var label: String {
+            "conv \(h)x\(w)x\(cin)->\(cout) k\(kh)x\(kw) s\(stride) d\(dilation) p\(pad.top)/\(pad.bottom) g\(groups) x\(xBits) w\(wBits) y\(yBits)"
+        }
+    }
+
+    public static let convs: [Conv] = [
+        Conv(h: 6, w: 5, cin: 3, cout: 4, k: 3, pad: 1),
+        Conv(h: 7, w: 7, cin: 2, cout: 3, k: 3, stride: 2, x: 4, w: 3, y: 5),
+        Conv(h: 8, w: 6, cin: 4, cout: 4, k: 3, dilation: 2, pad: 2, x: 12, w: 10, y: 16),
+        Conv(h: 7, w: 8, cin: 3, cout: 5, k: 3, stride: 2, pad: 0, padBottomRight: 1, x: 8, w: 8, y: 12),   // TF "SAME", stride 2
+        Conv(h: 5, w: 5, cin: 6, cout: 6, k: 3, pad: 1, groups: 6),                                    // depthwise
+        Conv(h: 6, w: 6, cin: 5, cout: 5, k: 5, stride: 2, pad: 2, groups: 5, x: 16, w: 8, y: 8),       // depthwise, 16-bit input
+        Conv(h: 5, w: 4, cin: 4, cout: 8, k: 1, groups: 2, w: 2),                                       // grouped 1x1
+        Conv(h: 6, w: 5, cin: 4, cout: 8, k: 3, pad: 1, groups: 4, x: 8, w: 8, y: 16),                 // grouped, multiplier 2
+        Conv(h: 4, w: 6, cin: 7, cout: 9, k: 1, x: 8, w: 16, y: 8, perChannel: false),                 // 1x1 (dense over pixels)
+        Conv(h: 9, w: 3, cin: 1, cout: 2, k: 5, pad: 2, x: 16, w: 16, y: 16),                          // 64-bit accumulator
+        Conv(h: 5, w: 7, cin: 2, cout: 3, k: 1, kw: 5, pad: 0, x: 8, w: 8, y: 8),                      // 1xN kernel
+    ]
+
+    public static func all(seed: UInt64 = 11) -> [KernelCase] {
+        var rng = SeededRandom(seed: seed)
+        var cases = [KernelCase]()
+        for saturating in [false, true] {
+            let tag = saturating ? " saturating" : ""
+            for c in convs { cases.append(conv(c, rng: &rng, saturating: saturating, tag: tag)) }
+            for (k, o, x, w, y) in [(17, 5, 8, 8, 8), (300, 7, 4, 2, 6), (1000, 3, 16, 16, 16), (64, 10, 8, 12, 16), (33, 4, 12, 8, 8), (50, 3, 4, 2, 16)] {
+                cases.append(dense(k: k, o: o, xBits: x, wBits: w, yBits: y, rng: &rng, saturating: saturating, tag: tag))
+            }
+        }
+        // 3x3 windows (divisors 9, 6, 4 at the borders) exercise the reciprocal; 2x2 the shift.
+        for (k, stride, pad, includePad, bits) in [(3, 1, 1, false, 8), (3, 2, 1, true, 8), (2, 2, 0, false, 16), (3, 3, 0, false, 12), (3, 2, 1, false, 16)] {
+            for isMax in [false, true] { cases.append(pool(k: k, stride: stride, pad: pad, includePad: includePad, bits: bits, isMax: isMax, rng: &rng)) }
+        }
+        for (bits, size) in [(16, 5), (8, 6), (8, 1)] {
+            for isMax in [false, true] { cases.append(globalPool(bits: bits, size: size, isMax: isMax, rng: &rng)) }
+        }
+        for (fa, fb, fy) in [(QFormat(bits: 8, frac: 5), QFormat(bits: 12, frac: 9), QFormat(bits: 8, frac: 4)),
+                             (QFormat(bits: 16, frac: 2), QFormat(bits: 16, frac: 20), QFormat(bits: 16, frac: 6)),
+                             (QFormat(bits: 8, frac: 3), QFormat(bits: 8, frac: 3), QFormat(bits: 8, frac: 7))] {
+            for (subtract, broadcast) in [(false, false), (true, false), (false, true)] {
+                cases.append(add(fa, fb, fy, subtract: subtract, broadcast: broadcast, rng: &rng))
+            }
+        }
+        cases.append(concat(rng: &rng))
+        for bits in [6, 8, 10, 12, 16] { cases.append(tableAndClamp(bits: bits, rng: &rng)) }
+        cases.append(pad(rng: &rng))
+        cases.append(transpose(rng: &rng))
+        return cases
+    }
+
+    static func value(_ f: QFormat, _ rng: inout SeededRandom, _ saturating: Bool) -> Int32 {
+        Int32(saturating ? (rng.next() % 2 == 0 ? f.maxInt : f.minInt) : rng.int(f.minInt, f.maxInt))
+    }
+
+    static func single(_ name: String, _ p: inout QProgram, _ op: QOp, inputs: [Int], output: Int, values: [[Int32]]) -> KernelCase {
+        p.ops = [QNode(name: name, op: op)]
+        p.inputs = inputs
+        p.outputs = [output]
+        return KernelCase(name: name, program: p, inputs: values)
+    }
+
+    static func conv(_ c: Conv, rng: inout SeededRandom, saturating: Bool, tag: String) -> KernelCase {
+        let xf = QFormat(bits: c.xBits, frac: c.xBits - 2), yf = QFormat(bits: c.yBits, frac: c.yBits - 3)
+        var p = QProgram()
+        let oh = (c.h + c.pad.top + c.pad.bottom - (c.kh - 1) * c.dilation - 1) / c.stride + 1
+        let ow = (c.w + c.pad.left + c.pad.right - (c.kw - 1) * c.dilation - 1) / c.stride + 1
+        let input = p.addTensor(QTensor(name: "x", shape: [1, c.h, c.w, c.cin], format: xf))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c.cout], format: yf))
+        let cinPerGroup = c.cin / c.groups
+        let wf = QFormat(bits: c.wBits, frac: c.wBits - 1)
+        let weights = (0..<(c.cout * c.kh * c.kw * cinPerGroup)).map { _ in value(wf, &rng, saturating) }
+        let bias = (0..<c.cout).map { _ in rng.int(-1000, 1000) }
+        // The worst-case accumulator bound decides the width, as the lowering does.
+        let bound = Int64(weights.map { abs(Int64($0)) }.reduce(0, +)) * (Int64(1) << Int64(c.xBits - 1)) + 1000
+        let base = xf.frac + wf.frac - yf.frac
+        let shifts = c.perChannel ? (0..<c.cout).map { o in base + (o % 3) - 1 } : [base]
+        let conv = QConv(input: input, output: output, kernelH: c.kh, kernelW: c.kw, strideH: c.stride, strideW: c.stride,
+                         dilationH: c.dilation, dilationW: c.dilation, padding: c.pad,
+                         groups: c.groups, inChannelsPerGroup: cinPerGroup, outChannels: c.cout,
+                         weights: .fixed(FixedWeights(values: weights, bits: c.wBits, fracs: [wf.frac])), bias: bias, biasBits: 16,
+                         accumulator: bound > Int64(Int32.max) ? .int64 : .int32,
+                         requantize: Requantization(shifts: shifts, clampMin: saturating ? 0 : yf.minInt, clampMax: yf.maxInt))
+        let x = (0..<(c.h * c.w * c.cin)).map { _ in value(xf, &rng, saturating) }
+        return single(c.label + tag, &p, .conv(conv), inputs: [input], output: output, values: [x])
+    }
+
+    static func dense(k: Int, o: Int, xBits: Int, wBits: Int, yBits: Int, rng: inout SeededRandom, saturating: Bool, tag: String) -> KernelCase {
+        let xf = QFormat(bits: xBits, frac: 3), wf = QFormat(bits: wBits, frac: wBits - 1), yf = QFormat(bits: yBits, frac: yBits - 6)
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [1, k], format: xf))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, o], format: yf))
+        let w = (0..<(k * o)).map { _ in value(wf, &rng, saturating) }
+        let bound = Int64(w.map { abs(Int64($0)) }.reduce(0, +)) * (Int64(1) << Int64(xBits - 1)) + 5000
+        // Shifts spread -2…+1 around the format difference; x4 w2 y16 makes them negative (saturating left shifts).
+        let shift = xf.frac + wf.frac - yf.frac
+        let dense = QDense(input: input, output: output, inFeatures: k, outFeatures: o,
+                           weights: .fixed(FixedWeights(values: w, bits: wBits, fracs: [wf.frac])),
+                           bias: (0..<o).map { _ in rng.int(-5000, 5000) }, biasBits: 16,
+                           accumulator: bound > Int64(Int32.max) ? .int64 : .int32,
+                           requantize: Requantization(shifts: (0..<o).map { shift + $0 % 4 - 2 }, clampMin: yf.minInt, clampMax: yf.maxInt))
+        let x = (0..<k).map { _ in value(xf, &rng, saturating) }
+        return single("dense k\(k) o\(o) x\(xBits) w\(wBits) y\(yBits)\(tag)", &p, .dense(dense), inputs: [input], output: output, values: [x])
+    }
+
+    static func pool(k: Int, stride: Int, pad: Int, includePad: Bool, bits: Int, isMax: Bool, rng: inout SeededRandom) -> KernelCase {
+        let f = QFormat(bits: bits, frac: bits / 2)
+        var p = QProgram()
+        let (h, w, c) = (7, 6, 3)
+        let input = p.addTensor(QTensor(name: "x", shape: [1, h, w, c], format: f))
+        let oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1
+        let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c], format: f))
+        let pool = QPool(input: input, output: output, kernelH: k, kernelW: k, strideH: stride, strideW: stride, dilationH: 1, dilationW: 1,
+                         padding: QPadding(top: pad, left: pad, bottom: pad, right: pad), countIncludePad: includePad)
+        let x = (0..<(h * w * c)).map { _ in value(f, &rng, false) }
+        return single("\(isMax ? "max" : "avg")pool k\(k) s\(stride) p\(pad)\(includePad ? " include-pad" : "") \(bits)-bit", &p,
+                      isMax ? .maxPool(pool) : .avgPool(pool), inputs: [input], output: output, values: [x])
+    }
+
+    static func globalPool(bits: Int, size: Int, isMax: Bool, rng: inout SeededRandom) -> KernelCase {
+        let f = QFormat(bits: bits, frac: bits - 7)
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [1, size, size, 4], format: f))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 1, 1, 4], format: f))
+        let unary = QUnary(input: input, output: output)
+        let x = (0..<(size * size * 4)).map { _ in value(f, &rng, false) }
+        return single("global \(isMax ? "max" : "avg") pool \(size)x\(size) \(bits)-bit", &p, isMax ? .globalMaxPool(unary) : .globalAvgPool(unary),
+                      inputs: [input], output: output, values: [x])
+    }
+
+    static func add(_ fa: QFormat, _ fb: QFormat, _ fy: QFormat, subtract: Bool, broadcast: Bool, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: fa))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast ? [3] : [1, 4, 4, 3], format: fb))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: fy))
+        let op = QOp.add(QAdd(a: a, b: b, output: y, subtract: subtract, clampMin: broadcast ? fy.minInt : 0, clampMax: fy.maxInt))
+        let xa = (0..<48).map { _ in value(fa, &rng, false) }
+        let xb = (0..<(broadcast ? 3 : 48)).map { _ in value(fb, &rng, false) }
+        return single("\(subtract ? "sub" : "add") \(fa)+\(fb)->\(fy)\(broadcast ? " broadcast" : "")", &p, op, inputs: [a, b], output: y, values: [xa, xb])
+    }
+
+    static func concat(rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let f1 = QFormat(bits: 8, frac: 6), f2 = QFormat(bits: 16, frac: 12), f3 = QFormat(bits: 8, frac: 1)
+        let x1 = p.addTensor(QTensor(name: "x1", shape: [1, 2, 3, 3], format: f1))
+        let x2 = p.addTensor(QTensor(name: "x2", shape: [1, 2, 3, 2], format: f2))
+        let x3 = p.addTensor(QTensor(name: "x3", shape: [1, 2, 3, 1], format: f3))
+        let cat = p.addTensor(QTensor(name: "cat", shape: [1, 2, 3, 6], format: QFormat(bits: 8, frac: 4)))
+        let values = [(18, f1), (12, f2), (6, f3)].map { n, f in (0..<n).map { _ in value(f, &rng, false) } }
+        return single("concat 8/16/8-bit -> 8-bit", &p, .concat(QConcat(inputs: [x1, x2, x3], output: cat, axis: 3)),
+                      inputs: [x1, x2, x3], output: cat, values: values)
+    }
+
+    /// A table (sigmoid/tanh form) and a ReLU6-style clamp reading the same input.
+    static func tableAndClamp(bits: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let inF = QFormat(bits: bits, frac: bits - 4), outF = QFormat(bits: bits > 8 ? 12 : 8, frac: 7)
+        let n = 300
+        let input = p.addTensor(QTensor(name: "x", shape: [1, n], format: inF))
+        let clamped = p.addTensor(QTensor(name: "c", shape: [1, n], format: QFormat(bits: 8, frac: 4)))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, n], format: outF))
+        let entries = bits <= QTable.directBits ? 1 << bits : (1 << QTable.directBits) + 1
+        let table = (0..<entries).map { _ in value(outF, &rng, false) }
+        p.ops = [QNode(name: "table", op: .table(QTable(input: input, output: output, function: "tanh", values: table))),
+                 QNode(name: "clamp", op: .clamp(QClamp(input: input, output: clamped, clampMin: 0, clampMax: 96)))]
+        p.inputs = [input]
+        p.outputs = [output, clamped]
+        let x = (0..<n).map { i in i < 2 ? Int32(i == 0 ? inF.minInt : inF.maxInt) : value(inF, &rng, false) }
+        return KernelCase(name: "table and clamp, \(bits)-bit input", program: p, inputs: [x])
+    }
+
+    static func pad(rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let f = QFormat(bits: 12, frac: 5)
+        let input = p.addTensor(QTensor(name: "x", shape: [1, 3, 4, 2], format: f))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 6, 5, 3], format: f))
+        let x = (0..<24).map { _ in value(f, &rng, false) }
+        return single("pad 3x4x2 -> 6x5x3", &p, .pad(QPad(input: input, output: output, before: [0, 1, 0, 1], after: [0, 2, 1, 0], value: -7)),
+                      inputs: [input], output: output, values: [x])
+    }
+
+    static func transpose(rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let f = QFormat(bits: 8, frac: 5)
+        let input = p.addTensor(QTensor(name: "x", shape: [1, 3, 4, 5], format: f))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 5, 3, 4], format: f))
+        let x = (0..<60).map { _ in value(f, &rng, false) }
+        return single("transpose NHWC -> NCHW", &p, .transpose(QTranspose(input: input, output: output, perm: [0, 3, 1, 2])),
+                      inputs: [input], output: output, values: [x])
+    }
+
+    /// The first difference between two output arrays as NHWC coordinates, or nil when identical.
+    public static func firstMismatch(_ got: [Int32], _ want: [Int32], shape: [Int]) -> String? {
+        if got.count != want.count { return "\(got.count) values, expected \(want.count)" }
+        guard let i = got.indices.first(where: { got[$0] != want[$0] }) else { return nil }
+        let mismatches = zip(got, want).filter { $0 != $1 }.count
+        var coordinates = [Int](), rest = i
+        for size in shape.reversed() {
+            coordinates.append(rest % max(size, 1))
+            rest /= max(size, 1)
+        }
+        let names = shape.count == 4 ? ["n", "h", "w", "c"] : (0..<shape.count).map { "d\($0)" }
+        let position = zip(names, coordinates.reversed()).map { "\($0) \($1)" }.joined(separator: ", ")
+        return "\(mismatches) of \(got.count) differ; first at (\(position)): got \(got[i]), expected \(want[i])"
+    }
+}

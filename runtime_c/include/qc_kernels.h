@@ -1,0 +1,150 @@
+/*
+ * quantc runtime: the kernels of fixed-point programs, and their full contract.
+ *
+ * Conventions shared by every kernel:
+ * - Activations are NHWC, batch first; weights are OHWI (O output channels, I = input channels per
+ *   group); dense weights are [out_features][in_features]. All arrays are dense, row-major.
+ * - A value q stored in a tensor of format (bits, frac) means q * 2^-frac. Storage is int8_t for
+ *   bits <= 8, else int16_t. Kernel names spell the storage of each operand in argument order:
+ *   qc_conv_s8s16s8 reads int8_t x, int16_t weights, writes int8_t y. The suffix _acc64 marks a
+ *   64-bit accumulator (chosen by the quantizer when it cannot prove 32 bits suffice).
+ * - Accumulators never overflow: the quantizer proves |bias| + |x|max * sum|w| fits the accumulator,
+ *   so the order of summation does not matter and no wraparound is relied upon.
+ * - Every output is y = clamp(rshift_round(acc, shift), act_min, act_max), see qc_arith.h:
+ *   rounding half up, saturating left shifts for negative shifts. act_min/act_max are the output
+ *   bits' range intersected with a fused activation's clamp.
+ * - Per-channel shifts: `shift` points to shift_count entries (1 = the same shift for all channels,
+ *   or one per output channel); shifts lie in [-22, 62].
+ * - Padding reads as integer 0 (the real value 0 in every format); no kernel needs scratch memory.
+ * - Input and output buffers must not overlap unless a kernel says it works in place.
+ * - No kernel allocates, keeps state, or touches globals: all are re-entrant.
+ * Swift twins (the executable specification): Sources/IntegerSimulator.
+ */
+#ifndef QC_KERNELS_H
+#define QC_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Convolution, general and grouped: y[b, oy, ox, o] = requantize(bias[o] +
+ *   sum_{ky, kx, i} x[b, oy*stride_h - pad_top + ky*dilation_h, ox*stride_w - pad_left + kx*dilation_w,
+ *                     g*(in_c/groups) + i] * w[o, ky, kx, i]),  g = o / (out_c/groups).
+ * groups divides in_c and out_c. Bias: int32_t (int64_t for _acc64), already aligned to the
+ * accumulator's fractional length frac_x + frac_w[o].
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_conv_params;
+
+/*
+ * Depthwise convolution with channel multiplier 1 (groups == in_c == out_c): the same formula as
+ * the general convolution with w[c, ky, kx, 0]; uses qc_conv_params.
+ */
+
+/* Dense: y[m, o] = requantize(bias[o] + sum_k x[m, k] * w[o, k]) for rows m. */
+typedef struct {
+    int32_t rows, in_features, out_features;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_dense_params;
+
+/*
+ * Max and average pooling over NHWC windows; the output has the input's format and storage.
+ * Max: the largest value among the window's taps inside the input (0 when none is inside).
+ * Average: the sum of the taps inside the input divided by the tap count: taps inside the input,
+ * or inside the explicitly padded input (pad_bottom/pad_right included) when count_include_pad.
+ * A count n that is a power of two divides by rshift_round(sum, log2 n); any other n computes
+ * rshift_round(sum * round(2^16 / n), 16) with round(2^16 / n) = (2^16 + n/2) / n.
+ * Window sums are int32_t: kernel_h * kernel_w <= 65535.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left, pad_bottom, pad_right;
+    int32_t count_include_pad;
+} qc_pool_params;
+
+/*
+ * Global pooling: [batch, positions, channels] -> [batch, channels], the mean (the average
+ * pooling's division rule with n = positions, positions <= 65535) or the maximum.
+ */
+typedef struct {
+    int32_t batch, positions, channels;
+} qc_global_pool_params;
+
+/*
+ * Add or subtract: y[i] = requantize((a[i] << a_shift) +- (b[i mod b_count] << b_shift), out_shift)
+ * in 64-bit arithmetic (32-bit when both left shifts are <= 14). a_shift, b_shift >= 0 align the
+ * operands to the finer format F; out_shift = F - frac_y. b broadcasts along the last axis when
+ * b_count < count. Works in place (y == a, or y == b when b_count == count).
+ */
+typedef struct {
+    int32_t count, b_count;
+    int32_t a_shift, b_shift, out_shift;
+    int32_t subtract;
+    int32_t act_min, act_max;
+} qc_add_params;
+
+/*
+ * Rescale (format change with clamp; also one operand of a concatenation):
+ * y[o * y_stride + i] = requantize(x[o * block + i], shift) for o < outer, i < block,
+ * shift = frac_x - frac_y. Works in place when y == x, y_stride == block and storage matches.
+ */
+typedef struct {
+    int32_t outer, block, y_stride;
+    int32_t shift;
+    int32_t act_min, act_max;
+} qc_rescale_params;
+
+/*
+ * Constant padding of a rank-4 tensor (lower ranks are padded with leading 1s):
+ * y has shape in_shape + before + after; positions outside x hold `value`.
+ */
+typedef struct {
+    int32_t in_shape[4];
+    int32_t before[4];
+    int32_t out_shape[4];
+    int32_t value;
+} qc_pad_params;
+
+/* Transpose of a rank <= 6 tensor: y's axis k is x's axis perm[k]. Unused axes have size 1. */
+typedef struct {
+    int32_t rank;
+    int32_t in_shape[6];
+    int32_t perm[6];
+} qc_transpose_params;
+
+/*
+ * Element-wise function by table (sigmoid, tanh). For in_bits <= 10 the table has 2^in_bits
+ * entries, y = table[x - in_min]. Wider inputs use 1025 entries at the segment starts: with
+ * s = in_bits - 10, u = x - in_min, i = u >> s, r = u & (2^s - 1):
+ * y = table[i] + rshift_round((table[i+1] - table[i]) * r, s). Works in place.
+ */
+typedef struct {
+    int32_t count;
+    int32_t in_bits;
+    int32_t in_min;
+} qc_table_params;
+
+#include "qc_kernel_instances.h"
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QC_KERNELS_H */

@@ -1,0 +1,58 @@
+/*
+ * Template of the general (and grouped) convolution; contract in qc_kernels.h.
+ * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
+ * Products are formed in the accumulator's type (or int32_t for a 64-bit accumulator, where the
+ * product of two <= 16-bit operands always fits) so 16-bit-int targets never overflow `int`.
+ */
+#include "qc_arith.h"
+#include "qc_kernels.h"
+
+void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int8_t *shift, QC_Y_T *y)
+{
+    const int32_t cin = p->in_c / p->groups;
+    const int32_t cog = p->out_c / p->groups;
+    const int32_t taps = p->kernel_h * p->kernel_w * cin;
+    int32_t b, oy, ox, o, ky, kx, i;
+    for (b = 0; b < p->batch; ++b) {
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                QC_Y_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * p->out_c;
+                for (o = 0; o < p->out_c; ++o) {
+                    const QC_W_T *wo = w + o * taps;
+                    const QC_X_T *xg = x + (b * p->in_h * p->in_w) * p->in_c + (o / cog) * cin;
+                    QC_ACC_T acc = bias[o];
+                    for (ky = 0; ky < p->kernel_h; ++ky) {
+                        const int32_t iy = iy0 + ky * p->dilation_h;
+                        if (iy < 0 || iy >= p->in_h) {
+                            continue;
+                        }
+                        for (kx = 0; kx < p->kernel_w; ++kx) {
+                            const int32_t ix = ix0 + kx * p->dilation_w;
+                            const QC_X_T *xp;
+                            const QC_W_T *wp;
+                            if (ix < 0 || ix >= p->in_w) {
+                                continue;
+                            }
+                            xp = xg + (iy * p->in_w + ix) * p->in_c;
+                            wp = wo + (ky * p->kernel_w + kx) * cin;
+                            for (i = 0; i < cin; ++i) {
+                                acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
+                            }
+                        }
+                    }
+                    out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_X_T
+#undef QC_W_T
+#undef QC_Y_T
+#undef QC_ACC_T
+#undef QC_REQUANTIZE

@@ -1,0 +1,33 @@
+/*
+ * Template of the dense (fully connected) layer; contract in qc_kernels.h. Also serves 1x1
+ * convolutions with stride 1 and no padding (rows = pixels, OHWI weights are [O][I]).
+ * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
+ */
+#include "qc_arith.h"
+#include "qc_kernels.h"
+
+void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int8_t *shift, QC_Y_T *y)
+{
+    const int32_t k = p->in_features;
+    int32_t m, o, i;
+    for (m = 0; m < p->rows; ++m) {
+        const QC_X_T *xm = x + m * k;
+        QC_Y_T *ym = y + m * p->out_features;
+        for (o = 0; o < p->out_features; ++o) {
+            const QC_W_T *wo = w + o * k;
+            QC_ACC_T acc = bias[o];
+            for (i = 0; i < k; ++i) {
+                acc += (QC_ACC_T)((int32_t)xm[i] * (int32_t)wo[i]);
+            }
+            ym[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_X_T
+#undef QC_W_T
+#undef QC_Y_T
+#undef QC_ACC_T
+#undef QC_REQUANTIZE
