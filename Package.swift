@@ -31,17 +31,28 @@ let package = Package(
         .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
         .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
         .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint"]),
+        .target(name: "Targets"),
+        .target(
+            name: "Verification",
+            dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "CEmitter", "Targets"]
+        ),
         // The runtime kernels as a C target, so tests call the real C in-process (never a dependency of the tool).
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",
             dependencies: [
                 "GraphIR", "ModelImport", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "FixedPoint",
+                "CEmitter", "Targets", "Verification",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport", "QuantizedIR", "FixedPoint"], path: "Tests/TestSupport"),
         .target(name: "CKernelDispatch", dependencies: ["CKernels"], path: "Tests/CKernelDispatch"),
+        .testTarget(
+            name: "CEmitterTests",
+            dependencies: ["CEmitter", "Targets", "QuantizedIR", "FixedPoint", "TestSupport"],
+            exclude: ["Snapshots"]
+        ),
         .testTarget(
             name: "RuntimeCTests",
             dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "TestSupport"]

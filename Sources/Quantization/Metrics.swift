@@ -50,13 +50,7 @@ public enum Metrics {
     }
 
     /// MACs of a program op (one multiply per MAC in the fixed scheme).
-    public static func macs(_ program: QProgram, _ op: QOp) -> Int {
-        switch op {
-        case .conv(let c): return program.tensors[c.output].count * c.kernelH * c.kernelW * c.inChannelsPerGroup
-        case .dense(let d): return program.tensors[d.output].count * d.inFeatures
-        default: return 0
-        }
-    }
+    public static func macs(_ program: QProgram, _ op: QOp) -> Int { program.macs(of: op) }
 
     /// Σ MAC·b_w·b_x / Σ MAC·64: the multiplier-area proxy of seed 001.
     public static func multiplyCostRatio(_ program: QProgram) -> Double {

@@ -17,6 +17,15 @@ public struct QProgram: Codable, Sendable {
         self.outputs = outputs
     }
 
+    /// Multiply-accumulates of one op: each output of a conv or dense layer sums kernel-size products.
+    public func macs(of op: QOp) -> Int {
+        switch op {
+        case .conv(let c): return tensors[c.output].count * c.kernelH * c.kernelW * c.inChannelsPerGroup
+        case .dense(let d): return tensors[d.output].count * d.inFeatures
+        default: return 0
+        }
+    }
+
     @discardableResult
     public mutating func addTensor(_ tensor: QTensor) -> Int {
         tensors.append(tensor)

@@ -3,6 +3,8 @@ import Foundation
 import GraphIR
 import ModelImport
 import Quantization
+import CEmitter
+import Targets
 
 struct Quantc: ParsableCommand {
     static let version = "0.1.0"
@@ -10,7 +12,7 @@ struct Quantc: ParsableCommand {
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
         version: version,
-        subcommands: [Inspect.self, Run.self, Quantize.self]
+        subcommands: [Inspect.self, Run.self, Quantize.self, Export.self, Verify.self]
     )
 }
 
@@ -30,6 +32,9 @@ struct UserError: Error {
         case let e as ImportError: self.init(e.description)
         case let e as GraphError: self.init(e.message)
         case let e as QuantizationError: self.init(e.message)
+        case let e as EmitError: self.init(e.description)
+        // A generated bundle that does not build or run is a verification failure.
+        case let e as Command.Failure: self.init(e.description, exitCode: 1)
         default: return nil
         }
     }

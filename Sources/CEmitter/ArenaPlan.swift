@@ -1,0 +1,104 @@
+import QuantizedIR
+
+/// Where every tensor of a program lives in the generated C: the caller's input or output
+/// buffer, or an offset in the static arena.
+///
+/// Tensors are first grouped into buffers: a reshape's output is a view of its input, and an
+/// element-wise op (clamp, table, add) writes over an input of the same size and storage that dies
+/// at that op. Each buffer is alive from the op that first writes it to the last op that reads it;
+/// `MemoryPlanner` places the buffers that are neither the model's input nor its output.
+public struct ArenaPlan: Sendable {
+    public enum Location: Equatable, Sendable {
+        case input
+        case output
+        case arena(offset: Int)
+    }
+
+    /// Per tensor; nil for tensors no op touches.
+    public var locations: [Location?]
+    public var arenaBytes: Int
+    /// The largest total size of buffers alive at one time.
+    public var lowerBound: Int
+    /// Every op output in its own buffer (no reuse, no in-place), views excluded.
+    public var naiveBytes: Int
+    /// Names of the ops that run in place.
+    public var inPlaceOps: [String]
+
+    public static let alignment = 4
+
+    public init(program: QProgram, alignment: Int = ArenaPlan.alignment) throws {
+        guard program.inputs.count == 1, program.outputs.count == 1 else {
+            throw EmitError("the C bundle supports one input and one output (this model has \(program.inputs.count) and \(program.outputs.count))")
+        }
+        let tensors = program.tensors
+        var root = Array(tensors.indices)
+        func find(_ t: Int) -> Int {
+            var t = t
+            while root[t] != t { t = root[t] }
+            return t
+        }
+        func bytes(_ t: Int) -> Int { tensors[t].count * CType.storage(bits: tensors[t].format.bits).bytes }
+
+        for node in program.ops { if case .reshape(let u) = node.op { root[find(u.output)] = find(u.input) } }
+        let input = find(program.inputs[0]), output = find(program.outputs[0])
+        guard input != output else { throw EmitError("the model's output is its input: nothing to compute") }
+
+        // Last reader of each buffer, given the grouping so far (views already merged).
+        func lastUse(_ buffer: Int) -> Int {
+            program.ops.indices.last { i in program.ops[i].op.inputs.contains { find($0) == buffer } } ?? -1
+        }
+        var inPlace = [String]()
+        for (i, node) in program.ops.enumerated() {
+            let candidates: [Int]
+            switch node.op {
+            case .clamp(let c): candidates = [c.input]
+            case .table(let t): candidates = [t.input]
+            case .add(let a): candidates = [a.a, a.b]
+            default: continue
+            }
+            let out = node.op.output
+            for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) {
+                let buffer = find(x)
+                guard buffer != input, buffer != find(out), lastUse(buffer) == i else { continue }
+                // The output's group (its views) joins the input's buffer; keep the model output as root.
+                let outRoot = find(out)
+                if outRoot == output { root[buffer] = outRoot } else { root[outRoot] = buffer }
+                inPlace.append(node.name)
+                break
+            }
+        }
+
+        // Buffers: lifetime from the first op writing any member to the last op reading any member.
+        var first = [Int: Int](), last = [Int: Int](), size = [Int: Int]()
+        for (i, node) in program.ops.enumerated() {
+            let b = find(node.op.output)
+            first[b] = min(first[b] ?? i, i)
+            size[b] = max(size[b] ?? 0, bytes(node.op.output))
+            for t in node.op.inputs { last[find(t)] = i }
+        }
+        let buffers = size.keys.filter { $0 != input && $0 != find(program.outputs[0]) }.sorted()
+        let requests = buffers.map { b in
+            MemoryPlanner.Request(size: MemoryPlanner.align(size[b]!, alignment), firstUse: first[b]!, lastUse: max(last[b] ?? first[b]!, first[b]!))
+        }
+        let plan = MemoryPlanner.plan(requests, alignment: alignment)
+        var offsetOf = [Int: Int]()
+        for (b, offset) in zip(buffers, plan.offsets) { offsetOf[b] = offset }
+
+        locations = tensors.indices.map { t in
+            let b = find(t)
+            if b == input { return .input }
+            if b == find(program.outputs[0]) { return .output }
+            return offsetOf[b].map { .arena(offset: $0) }
+        }
+        arenaBytes = plan.total
+        lowerBound = MemoryPlanner.lowerBound(requests, alignment: alignment)
+        var produced = Set<Int>()
+        for node in program.ops {
+            if case .reshape = node.op { continue }
+            produced.insert(node.op.output)
+        }
+        naiveBytes = produced.filter { find($0) != input && find($0) != find(program.outputs[0]) }
+            .reduce(0) { $0 + MemoryPlanner.align(bytes($1), alignment) }
+        inPlaceOps = inPlace
+    }
+}

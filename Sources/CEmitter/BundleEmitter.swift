@@ -1,0 +1,84 @@
+import FixedPoint
+import QuantizedIR
+
+/// What a bundle is built from besides the program.
+public struct BundleOptions: Sendable {
+    /// C symbol prefix and file stem: `<prefix>_run`, `<prefix>.h`; uppercase for macros.
+    public var prefix: String
+    /// "quantc 0.1.0": named in every file's banner.
+    public var generator: String
+    /// The model file the bundle comes from (banner and report).
+    public var modelName: String
+    /// Extra lines for the bundle README (for example how the formats were chosen).
+    public var notes: [String]
+
+    public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = []) {
+        self.prefix = prefix
+        self.generator = generator
+        self.modelName = modelName
+        self.notes = notes
+    }
+}
+
+/// A generated C bundle, in memory: file names (flat) and contents, and what the report says.
+public struct Bundle: Sendable {
+    public var files: [(name: String, contents: String)]
+    public var arena: ArenaPlan
+    public var weightBytes: Int
+    public var paramsBytes: Int
+    public var runtimeFiles: [String]
+    public var report: BundleReport
+
+    public func contents(of name: String) -> String? { files.first { $0.name == name }?.contents }
+}
+
+/// Turns a QProgram into the C bundle of DESIGN.md: `<prefix>.h`, `<prefix>.c`,
+/// `<prefix>_weights.c`, the runtime_c files it uses, a Makefile, a CMakeLists.txt, a README and
+/// report.json.
+public enum BundleEmitter {
+    public static func emit(_ program: QProgram, options: BundleOptions) throws -> Bundle {
+        guard CText.isIdentifier(options.prefix) else {
+            throw EmitError("--prefix '\(options.prefix)' is not a C identifier")
+        }
+        let arena = try ArenaPlan(program: program)
+        var layers = [EmittedLayer]()
+        for (index, node) in program.ops.enumerated() {
+            layers.append(EmittedLayer(index: index, node: node, calls: try KernelLowering.calls(for: node.op, in: program)))
+        }
+        let source = ModelSource(program: program, arena: arena, layers: layers, options: options)
+        var runtime = Set(["qc_arith.h", "qc_kernels.h", "qc_kernel_instances.h"])
+        for call in layers.flatMap(\.calls) {
+            let file = call.function + ".c"
+            guard let text = RuntimeSources.files[file] else { throw EmitError("runtime_c has no kernel \(call.function)") }
+            runtime.insert(file)
+            if let template = text.split(separator: "\n").first(where: { $0.hasPrefix("#include \"") }) {
+                runtime.insert(String(template.dropFirst(10).dropLast()))
+            }
+        }
+        let runtimeFiles = runtime.sorted()
+        let sources = [source.sourceName, source.weightsName] + runtimeFiles.filter { $0.hasSuffix(".c") }
+        let report = BundleReport(program: program, arena: arena, layers: layers, options: options,
+                                  weightBytes: source.weightBytes, paramsBytes: source.paramsBytes)
+        var files: [(String, String)] = [
+            (source.headerName, source.header()),
+            (source.sourceName, source.source()),
+            (source.weightsName, source.weights()),
+        ]
+        files += runtimeFiles.map { ($0, RuntimeSources.files[$0]!) }
+        files += [
+            ("Makefile", BuildFiles.makefile(prefix: options.prefix, sources: sources, generator: options.generator)),
+            ("CMakeLists.txt", BuildFiles.cmake(prefix: options.prefix, sources: sources, generator: options.generator)),
+            ("README.md", source.readme()),
+            ("report.json", try report.json()),
+        ]
+        return Bundle(files: files, arena: arena, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
+                      runtimeFiles: runtimeFiles, report: report)
+    }
+}
+
+/// One op with the kernel calls it lowers to.
+struct EmittedLayer {
+    var index: Int
+    var node: QNode
+    var calls: [KernelCall]
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The host C compiler as a target: builds a bundle plus a harness, runs samples through it.
+public enum HostTarget {
+    /// The flags every bundle must pass warning-free (DESIGN.md); the sanitizers for the host check.
+    public static let strictFlags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow"]
+    public static let sanitizerFlags = ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
+
+    /// $CC, else cc.
+    public static var defaultCompiler: String { ProcessInfo.processInfo.environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc" }
+
+    public struct Build: Sendable {
+        public var executable: String
+        /// .text + .data of the bundle's objects (harness excluded), from `size`.
+        public var codeBytes: Int?
+    }
+
+    /// Compiles the bundle's C sources in `directory` with the host harness into `directory/harness`.
+    public static func build(bundle directory: String, sources: [String], prefix: String, compiler: String = defaultCompiler,
+                             sanitize: Bool) throws -> Build {
+        let harness = "quantc_host_harness.c"
+        try Data(HostHarness.source(prefix: prefix).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(harness))
+        let flags = strictFlags + (sanitize ? sanitizerFlags : [])
+        let link = try Command.run(compiler, flags + sources + [harness, "-o", "harness"], in: directory)
+        guard link.status == 0 else {
+            throw Command.Failure("\(compiler) failed to build the bundle in \(directory):\n\(link.stderr)")
+        }
+        // Code size: the bundle alone, compiled without sanitizers.
+        var codeBytes: Int?
+        let objects = try Command.run(compiler, strictFlags + ["-c"] + sources, in: directory)
+        if objects.status == 0, let size = try? Command.run("size", sources.map { ($0 as NSString).deletingPathExtension + ".o" }, in: directory),
+           size.status == 0 {
+            codeBytes = String(decoding: size.stdout, as: UTF8.self).split(separator: "\n").dropFirst().reduce(0) { total, line in
+                let columns = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                guard columns.count >= 2, let text = Int(columns[0]), let data = Int(columns[1]) else { return total }
+                return total + text + data
+            }
+        }
+        return Build(executable: URL(fileURLWithPath: directory).appendingPathComponent("harness").path, codeBytes: codeBytes)
+    }
+
+    /// Runs `count` float samples through the harness; returns the quantized inputs and the raw
+    /// outputs as the C code computed them.
+    public static func run(_ build: Build, samples: [Float], count: Int, inputCount: Int, inputBytes: Int, outputCount: Int,
+                           outputBytes: Int, workDirectory: String) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
+        let dir = URL(fileURLWithPath: workDirectory)
+        let samplesFile = dir.appendingPathComponent("samples.f32"), inputsFile = dir.appendingPathComponent("inputs.bin"),
+            outputsFile = dir.appendingPathComponent("outputs.bin")
+        var data = Data(capacity: samples.count * 4)
+        for v in samples { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        try data.write(to: samplesFile)
+        let result = try Command.run(build.executable, [samplesFile.path, String(count), inputsFile.path, outputsFile.path])
+        guard result.status == 0 else {
+            throw Command.Failure("the host harness failed (status \(result.status)):\n\(result.stderr.prefix(4000))")
+        }
+        let inputs = try decode(Data(contentsOf: inputsFile), width: inputBytes, per: inputCount)
+        let outputs = try decode(Data(contentsOf: outputsFile), width: outputBytes, per: outputCount)
+        guard inputs.count == count, outputs.count == count else {
+            throw Command.Failure("the host harness wrote \(outputs.count) of \(count) outputs")
+        }
+        return (inputs, outputs)
+    }
+
+    /// Little-endian int8/int16 records of `per` values.
+    static func decode(_ data: Data, width: Int, per: Int) throws -> [[Int32]] {
+        let bytes = [UInt8](data)
+        let record = width * per
+        guard record > 0, bytes.count % record == 0 else { throw Command.Failure("harness output of \(bytes.count) bytes is not whole records") }
+        return (0..<(bytes.count / record)).map { r in
+            (0..<per).map { i in
+                let at = r * record + i * width
+                return width == 1 ? Int32(Int8(bitPattern: bytes[at])) : Int32(Int16(bitPattern: UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8))
+            }
+        }
+    }
+}
+
+/// The host harness: float samples in, quantized inputs and raw outputs out, through the bundle's API.
+enum HostHarness {
+    static func source(prefix: String) -> String {
+        let m = prefix.uppercased()
+        return """
+        /* quantc host harness: runs float samples through \(prefix)_quantize_input and \(prefix)_run. */
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include "\(prefix).h"
+
+        static float x[\(m)_INPUT_COUNT];
+        static \(prefix)_input_t q[\(m)_INPUT_COUNT];
+        static \(prefix)_output_t y[\(m)_OUTPUT_COUNT];
+
+        int main(int argc, char **argv)
+        {
+            FILE *samples, *inputs, *outputs;
+            long count, i;
+            if (argc != 5) {
+                fprintf(stderr, "usage: %s SAMPLES.f32 COUNT INPUTS.bin OUTPUTS.bin\\n", argv[0]);
+                return 2;
+            }
+            count = strtol(argv[2], 0, 10);
+            samples = fopen(argv[1], "rb");
+            inputs = fopen(argv[3], "wb");
+            outputs = fopen(argv[4], "wb");
+            if (samples == 0 || inputs == 0 || outputs == 0) {
+                fprintf(stderr, "cannot open the sample files\\n");
+                return 2;
+            }
+            for (i = 0; i < count; ++i) {
+                if (fread(x, sizeof x[0], \(m)_INPUT_COUNT, samples) != \(m)_INPUT_COUNT) {
+                    fprintf(stderr, "sample %ld: short read\\n", i);
+                    return 3;
+                }
+                \(prefix)_quantize_input(x, q);
+                if (\(prefix)_run(q, y) != 0) {
+                    fprintf(stderr, "sample %ld: \(prefix)_run failed\\n", i);
+                    return 4;
+                }
+                if (fwrite(q, sizeof q[0], \(m)_INPUT_COUNT, inputs) != \(m)_INPUT_COUNT ||
+                    fwrite(y, sizeof y[0], \(m)_OUTPUT_COUNT, outputs) != \(m)_OUTPUT_COUNT) {
+                    fprintf(stderr, "sample %ld: write failed\\n", i);
+                    return 5;
+                }
+            }
+            fclose(samples);
+            fclose(inputs);
+            fclose(outputs);
+            return 0;
+        }
+
+        """
+    }
+}

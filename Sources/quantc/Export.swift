@@ -1,0 +1,36 @@
+import ArgumentParser
+import CEmitter
+import Foundation
+import Quantization
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Writes the C99 bundle: model.h, model.c, model_weights.c, the runtime kernels it uses, Makefile, CMakeLists.txt, README, report.json.")
+
+    @Argument(help: "Model file (.onnx or .tflite).")
+    var model: String
+    @OptionGroup var quantization: QuantizationOptions
+    @OptionGroup var data: DataOptions
+    @Option(name: .shortAndLong, help: "Bundle directory (created; must be empty unless --force).")
+    var output: String
+    @Flag(help: "Replace a non-empty output directory.")
+    var force = false
+    @Option(help: "C symbol prefix and file stem (default: model), so several models can share one firmware.")
+    var prefix: String = "model"
+
+    func run() throws {
+        let progress = Progress(quiet: quantization.quiet)
+        let graph = try loadModel(model)
+        let plan = try quantization.makePlan(graph, data: data, progress: progress)
+        let lowered = try Lowering.lower(graph, plan: plan)
+        progress.done()
+        let name = URL(fileURLWithPath: model).lastPathComponent
+        let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(
+            prefix: prefix, generator: "quantc \(Quantc.version)", modelName: name,
+            notes: ["Formats: scheme \(quantization.scheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."]))
+        try BundleWriter.write(bundle, to: output, force: force)
+        let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count
+        print("\(output): \(bundle.files.count) files (\(sources) C sources); arena \(bundle.arena.arenaBytes) bytes " +
+              "(lower bound \(bundle.arena.lowerBound), naive \(bundle.arena.naiveBytes)), constants \(bundle.weightBytes) bytes")
+    }
+}

@@ -1,0 +1,101 @@
+import CEmitter
+import FixedPoint
+import QuantizedIR
+import Testing
+
+/// Offsets, totals and lower bounds worked out by hand (the comments show the work).
+@Suite struct MemoryPlannerTests {
+    typealias R = MemoryPlanner.Request
+
+    @Test func reusesMemoryOfDeadBuffers() {
+        // 100@[0,1] and 100@[2,3] never meet: both at 0; 50@[1,2] meets both: at 100. Total 150 -> 152.
+        let requests = [R(size: 100, firstUse: 0, lastUse: 1), R(size: 50, firstUse: 1, lastUse: 2), R(size: 100, firstUse: 2, lastUse: 3)]
+        #expect(MemoryPlanner.plan(requests, alignment: 4) == MemoryPlanner.Plan(offsets: [0, 100, 0], total: 152))
+        // Live at op 1: 100 + 50.
+        #expect(MemoryPlanner.lowerBound(requests, alignment: 4) == 152)
+    }
+
+    @Test func largestFirstThenLowestFreeGap() {
+        // A 64@[0,5] -> 0. B 32@[0,1] meets A -> 64. C 32@[2,3] meets A, not B -> 64.
+        // D 16@[1,4] meets A (0..64), B and C (64..96) -> 96. Total 112 = live at op 1 (A+B+D) = lower bound.
+        let requests = [R(size: 64, firstUse: 0, lastUse: 5), R(size: 32, firstUse: 0, lastUse: 1),
+                        R(size: 32, firstUse: 2, lastUse: 3), R(size: 16, firstUse: 1, lastUse: 4)]
+        #expect(MemoryPlanner.plan(requests, alignment: 4) == MemoryPlanner.Plan(offsets: [0, 64, 64, 96], total: 112))
+        #expect(MemoryPlanner.lowerBound(requests, alignment: 4) == 112)
+    }
+
+    @Test func alignsOffsets() {
+        // 5 bytes live with 3 bytes: the second starts at 8, total 11 -> 12; with alignment 1 at 5, total 8.
+        let requests = [R(size: 5, firstUse: 0, lastUse: 1), R(size: 3, firstUse: 1, lastUse: 2)]
+        #expect(MemoryPlanner.plan(requests, alignment: 8) == MemoryPlanner.Plan(offsets: [0, 8], total: 16))
+        #expect(MemoryPlanner.plan(requests, alignment: 1) == MemoryPlanner.Plan(offsets: [0, 5], total: 8))
+    }
+
+    /// A ResNet-style block: conv, conv, add (residual), conv, global pool, reshape, dense.
+    static func residualProgram() -> QProgram {
+        var p = QProgram()
+        let f = QFormat(bits: 8, frac: 4)
+        let t0 = p.addTensor(QTensor(name: "input", shape: [1, 4, 4, 8], format: f))
+        let t1 = p.addTensor(QTensor(name: "c1", shape: [1, 4, 4, 8], format: f))
+        let t2 = p.addTensor(QTensor(name: "c2", shape: [1, 4, 4, 8], format: f))
+        let t3 = p.addTensor(QTensor(name: "sum", shape: [1, 4, 4, 8], format: f))
+        let t4 = p.addTensor(QTensor(name: "c3", shape: [1, 4, 4, 16], format: f))
+        let t5 = p.addTensor(QTensor(name: "gap", shape: [1, 1, 1, 16], format: f))
+        let t6 = p.addTensor(QTensor(name: "flat", shape: [1, 16], format: f))
+        let t7 = p.addTensor(QTensor(name: "logits", shape: [1, 10], format: f))
+        func conv(_ x: Int, _ y: Int, _ cin: Int, _ cout: Int) -> QOp {
+            .conv(QConv(input: x, output: y, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+                        padding: QPadding(top: 1, left: 1, bottom: 1, right: 1), groups: 1, inChannelsPerGroup: cin, outChannels: cout,
+                        weights: .fixed(FixedWeights(values: [Int32](repeating: 1, count: cout * 9 * cin), bits: 8, fracs: [6])),
+                        bias: [Int64](repeating: 0, count: cout), biasBits: 16, accumulator: .int32,
+                        requantize: Requantization(shifts: [6], clampMin: 0, clampMax: 127)))
+        }
+        p.ops = [
+            QNode(name: "conv1", op: conv(t0, t1, 8, 8)),
+            QNode(name: "conv2", op: conv(t1, t2, 8, 8)),
+            QNode(name: "add", op: .add(QAdd(a: t2, b: t1, output: t3, subtract: false, clampMin: 0, clampMax: 127))),
+            QNode(name: "conv3", op: conv(t3, t4, 8, 16)),
+            QNode(name: "gap", op: .globalAvgPool(QUnary(input: t4, output: t5))),
+            QNode(name: "flatten", op: .reshape(QUnary(input: t5, output: t6))),
+            QNode(name: "dense", op: .dense(QDense(input: t6, output: t7, inFeatures: 16, outFeatures: 10,
+                                                   weights: .fixed(FixedWeights(values: [Int32](repeating: 1, count: 160), bits: 8, fracs: [6])),
+                                                   bias: [Int64](repeating: 0, count: 10), biasBits: 16, accumulator: .int32,
+                                                   requantize: Requantization(shifts: [6], clampMin: -128, clampMax: 127)))),
+        ]
+        p.inputs = [t0]
+        p.outputs = [t7]
+        return p
+    }
+
+    @Test func residualBlockLifetimes() throws {
+        // Buffers: c1 {t1} 128 B alive ops 0–2 (read by conv2 and the add); c2+sum {t2, t3} 128 B ops 1–3
+        // (the add writes over c2, which dies there); c3 {t4} 256 B ops 3–4; gap+flat {t5, t6} 16 B ops 4–6.
+        // Greedy: c3 -> 0; c1 -> 0 (never meets c3); c2 meets c3 and c1 -> 256; gap meets c3 only -> 256.
+        // Total 384. Live sets: op 3 holds c2/sum and c3 = 384, the lower bound. Naive: 128·3 + 256 + 16 = 656.
+        let plan = try ArenaPlan(program: Self.residualProgram())
+        let expected: [ArenaPlan.Location?] = [.input, .arena(offset: 0), .arena(offset: 256), .arena(offset: 256),
+                                               .arena(offset: 0), .arena(offset: 256), .arena(offset: 256), .output]
+        #expect(plan.locations == expected)
+        #expect(plan.arenaBytes == 384)
+        #expect(plan.lowerBound == 384)
+        #expect(plan.naiveBytes == 656)
+        #expect(plan.inPlaceOps == ["add"])
+    }
+
+    @Test func inPlaceNeedsTheInputToDie() throws {
+        // A second add reads c2 after the first add: the first add must not overwrite c2, so it
+        // writes over its other operand c1 (which dies there); the second add writes over the sum.
+        var p = Self.residualProgram()
+        let f = p.tensors[3].format
+        let t8 = p.addTensor(QTensor(name: "sum2", shape: [1, 4, 4, 8], format: f))
+        p.ops.insert(QNode(name: "add2", op: .add(QAdd(a: 3, b: 2, output: t8, subtract: false, clampMin: 0, clampMax: 127))), at: 3)
+        guard case .conv(var c) = p.ops[4].op else { Issue.record("conv3 moved"); return }
+        c.input = t8
+        p.ops[4] = QNode(name: "conv3", op: .conv(c))
+        let plan = try ArenaPlan(program: p)
+        #expect(plan.inPlaceOps == ["add", "add2"])
+        #expect(plan.locations[3] == plan.locations[1])
+        #expect(plan.locations[3] != plan.locations[2])
+        #expect(plan.locations[t8] == plan.locations[3])
+    }
+}
