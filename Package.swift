@@ -54,6 +54,10 @@ let package = Package(
             exclude: ["Snapshots"]
         ),
         .testTarget(
+            name: "VerificationTests",
+            dependencies: ["Verification", "CEmitter", "Targets", "Quantization", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]
+        ),
+        .testTarget(
             name: "RuntimeCTests",
             dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "TestSupport"]
         ),
@@ -68,7 +72,10 @@ let package = Package(
         .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]),
         .testTarget(
             name: "QuantizationTests",
-            dependencies: ["Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]
+            dependencies: [
+                "Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport",
+                "Verification",
+            ]
         ),
     ],
     cLanguageStandard: .c99

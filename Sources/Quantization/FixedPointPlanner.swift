@@ -35,13 +35,22 @@ public enum FixedPointPlanner {
         return plan
     }
 
+    /// The largest difference between two channels' weight fracs in one layer.
+    public static let maxFracSpread = 24
+
     /// Per-layer (one entry) or per-output-channel fractional lengths of a layer's weights.
     public static func weightFracs(_ graph: Graph, _ node: Node, bits: Int, perChannel: Bool, step: StepMethod) -> [Int] {
         let w = graph.constant(node.inputs[1])!
         let values = w.floats
         guard perChannel else { return [StepSize.weightFrac(values, bits: bits, method: step)] }
         let channels = w.shape[0], per = values.count / channels
-        return (0..<channels).map { o in StepSize.weightFrac(Array(values[(o * per)..<((o + 1) * per)]), bits: bits, method: step) }
+        let fracs = (0..<channels).map { o in StepSize.weightFrac(Array(values[(o * per)..<((o + 1) * per)]), bits: bits, method: step) }
+        // A nearly dead channel (weights ~1e-30 after batch-norm folding, as in MLPerf's VWW) would get
+        // a frac near 100, and its bias an alignment shift beyond 64 bits. Its outputs share one
+        // activation format with the other channels, which cannot resolve anything 2^-maxFracSpread
+        // below the coarsest channel's scale, so the cap loses nothing the output can show.
+        let cap = (fracs.min() ?? 0) + maxFracSpread
+        return fracs.map { min($0, cap) }
     }
 
     /// Statistics of `values` on the graph with the plan's weights (and any planned activations) applied.

@@ -39,13 +39,33 @@ public enum HostTarget {
         return Build(executable: URL(fileURLWithPath: directory).appendingPathComponent("harness").path, codeBytes: codeBytes)
     }
 
-    /// Runs `count` float samples through the harness; returns the quantized inputs and the raw
-    /// outputs as the C code computed them.
+    /// Runs `count` float samples through the harness, split over the host's cores; returns the
+    /// quantized inputs and the raw outputs as the C code computed them.
     public static func run(_ build: Build, samples: [Float], count: Int, inputCount: Int, inputBytes: Int, outputCount: Int,
                            outputBytes: Int, workDirectory: String) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
-        let dir = URL(fileURLWithPath: workDirectory)
-        let samplesFile = dir.appendingPathComponent("samples.f32"), inputsFile = dir.appendingPathComponent("inputs.bin"),
-            outputsFile = dir.appendingPathComponent("outputs.bin")
+        let parts = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount, 8))
+        let results = ChunkResults(count: parts)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (count * part / parts)..<(count * (part + 1) / parts)
+            results.set(part, Result {
+                try runChunk(build, samples: Array(samples[(range.lowerBound * inputCount)..<(range.upperBound * inputCount)]),
+                             count: range.count, inputCount: inputCount, inputBytes: inputBytes, outputCount: outputCount,
+                             outputBytes: outputBytes, directory: URL(fileURLWithPath: workDirectory), tag: part)
+            })
+        }
+        var inputs = [[Int32]](), outputs = [[Int32]]()
+        for result in results.values {
+            let chunk = try result.get()
+            inputs += chunk.inputs
+            outputs += chunk.outputs
+        }
+        return (inputs, outputs)
+    }
+
+    private static func runChunk(_ build: Build, samples: [Float], count: Int, inputCount: Int, inputBytes: Int, outputCount: Int,
+                                 outputBytes: Int, directory dir: URL, tag: Int) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
+        let samplesFile = dir.appendingPathComponent("samples-\(tag).f32"), inputsFile = dir.appendingPathComponent("inputs-\(tag).bin"),
+            outputsFile = dir.appendingPathComponent("outputs-\(tag).bin")
         var data = Data(capacity: samples.count * 4)
         for v in samples { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         try data.write(to: samplesFile)
@@ -129,4 +149,18 @@ enum HostHarness {
 
         """
     }
+}
+
+/// One result slot per concurrently run chunk, each written once by its own worker.
+private final class ChunkResults: @unchecked Sendable {
+    typealias Chunk = Result<(inputs: [[Int32]], outputs: [[Int32]]), Error>
+    private var slots: [Chunk?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Chunk) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+    var values: [Chunk] { slots.map { $0! } }
 }
