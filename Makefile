@@ -3,8 +3,9 @@ SWIFT ?= swift
 CONFIG ?= release
 CORPUS ?= ../shared/corpus
 BIN = .build/$(CONFIG)/quantc
-# Debian packages the build and the tests need (zlib for .gz/.npz readers).
-APT_PACKAGES = zlib1g-dev
+# Debian packages the build and the tests need: zlib for the .gz/.npz readers; a host C toolchain,
+# clang and cmake to build and check the generated C bundles.
+APT_PACKAGES = zlib1g-dev gcc make cmake
 
 .PHONY: all setup build test demo bench clean fuzz
 
@@ -26,18 +27,21 @@ build: setup
 test: setup
 	$(SWIFT) test -c $(CONFIG)
 
-# The main job on an example model: inspect it, then run the float reference on MNIST.
+# The main job on an example model: inspect it, export its C bundle, verify the bundle on the host.
+DEMO_MODEL = $(CORPUS)/mnist-models/yan12125_lenet5.onnx
+DEMO_DATA = --data $(CORPUS)/mnist/t10k-images-idx3-ubyte.gz --labels $(CORPUS)/mnist/t10k-labels-idx1-ubyte.gz \
+  --scale 0.00392156862745098
 demo: build
 	@test -d $(CORPUS) || { echo "demo needs the corpus at $(CORPUS)"; exit 1; }
-	$(BIN) inspect $(CORPUS)/mnist-models/yan12125_lenet5.onnx
-	$(BIN) run $(CORPUS)/mnist-models/yan12125_lenet5.onnx --data $(CORPUS)/mnist/t10k-images-idx3-ubyte.gz \
-	  --labels $(CORPUS)/mnist/t10k-labels-idx1-ubyte.gz --scale 0.00392156862745098
+	$(BIN) inspect $(DEMO_MODEL)
+	$(BIN) export $(DEMO_MODEL) $(DEMO_DATA) --per-channel -o demo-bundle --force
+	$(BIN) verify $(DEMO_MODEL) $(DEMO_DATA) --per-channel --target host --limit 1000
 
 bench: build
 	scripts/bench-reference.sh
 
 clean:
-	rm -rf .build .build-*
+	rm -rf .build .build-* demo-bundle
 
 # The TFLite mutation test at 20,000 mutants with a fresh seed, under the address sanitizer.
 fuzz: setup
