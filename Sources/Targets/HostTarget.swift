@@ -11,7 +11,7 @@ public enum HostTarget {
 
     public struct Build: Sendable {
         public var executable: String
-        /// .text + .data of the bundle's objects (harness excluded), from `size`.
+        /// .text + .data of the bundle's code objects (constant-data file and harness excluded), from `size`.
         public var codeBytes: Int?
     }
 
@@ -25,10 +25,11 @@ public enum HostTarget {
         guard link.status == 0 else {
             throw Command.Failure("\(compiler) failed to build the bundle in \(directory):\n\(link.stderr)")
         }
-        // Code size: the bundle alone, compiled without sanitizers.
+        // Code size: the bundle's code alone (not its constant data), compiled without sanitizers.
         var codeBytes: Int?
-        let objects = try Command.run(compiler, strictFlags + ["-c"] + sources, in: directory)
-        if objects.status == 0, let size = try? Command.run("size", sources.map { ($0 as NSString).deletingPathExtension + ".o" }, in: directory),
+        let code = sources.filter { !$0.hasSuffix("_weights.c") }
+        let objects = try Command.run(compiler, strictFlags + ["-c"] + code, in: directory)
+        if objects.status == 0, let size = try? Command.run("size", code.map { ($0 as NSString).deletingPathExtension + ".o" }, in: directory),
            size.status == 0 {
             codeBytes = String(decoding: size.stdout, as: UTF8.self).split(separator: "\n").dropFirst().reduce(0) { total, line in
                 let columns = line.split(whereSeparator: { $0 == " " || $0 == "\t" })

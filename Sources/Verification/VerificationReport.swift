@@ -48,7 +48,7 @@ public struct VerificationReport: Encodable, Sendable {
     public var arena_naive_bytes: Int
     public var flash_bytes: Int?
     public var ram_bytes: Int?
-    /// .text + .data of the bundle compiled for the host (host target only).
+    /// .text + .data of the bundle's code (constants excluded) compiled for the host (host target only).
     public var host_code_bytes: Int?
     public var layers: [Layer]
 
