@@ -3,9 +3,10 @@ SWIFT ?= swift
 CONFIG ?= release
 CORPUS ?= ../shared/corpus
 BIN = .build/$(CONFIG)/quantc
-# Debian packages the build and the tests need: zlib for the .gz/.npz readers; a host C toolchain,
-# clang and cmake to build and check the generated C bundles.
-APT_PACKAGES = zlib1g-dev gcc make cmake
+# Debian packages the build and the tests need: zlib for the .gz/.npz readers; a host C toolchain
+# and cmake to build and check the generated C bundles; the Arm toolchain, newlib and QEMU for the
+# boards; xz to unpack the QEMU source package (its plugin API header).
+APT_PACKAGES = zlib1g-dev gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm xz-utils
 
 .PHONY: all setup build test demo bench clean fuzz
 
@@ -19,6 +20,7 @@ setup:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@scripts/setup-qemu-plugin.sh
 
 build: setup
 	$(SWIFT) build -c $(CONFIG)

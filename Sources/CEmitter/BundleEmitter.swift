@@ -28,6 +28,8 @@ public struct Bundle: Sendable {
     public var paramsBytes: Int
     public var runtimeFiles: [String]
     public var report: BundleReport
+    /// The ops that run code, in order: with QC_PROFILE, model_run marks before the first and after each.
+    public var profiledLayers: [QNode]
 
     public func contents(of name: String) -> String? { files.first { $0.name == name }?.contents }
 }
@@ -72,7 +74,7 @@ public enum BundleEmitter {
             ("report.json", try report.json()),
         ]
         return Bundle(files: files, arena: arena, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
-                      runtimeFiles: runtimeFiles, report: report)
+                      runtimeFiles: runtimeFiles, report: report, profiledLayers: layers.filter { !$0.calls.isEmpty }.map(\.node))
     }
 }
 

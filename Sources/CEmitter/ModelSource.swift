@@ -98,6 +98,14 @@ struct ModelSource {
         #include "\(headerName)"
         #include "qc_kernels.h"
 
+        #ifdef QC_PROFILE
+        /* Profiling (quantc verify on a board): a marker call before the first layer and after each layer. */
+        void qc_profile_mark(void);
+        #define QC_PROFILE_MARK() qc_profile_mark()
+        #else
+        #define QC_PROFILE_MARK() ((void)0)
+        #endif
+
         /* Constant data: \(weightsName). */
 
         """
@@ -129,7 +137,7 @@ struct ModelSource {
 
         """
         if arena.arenaBytes > 0 { text += "    int8_t *arena = (int8_t *)\(prefix)_arena;\n" }
-        text += "    if (input == 0 || output == 0) {\n        return -1;\n    }\n"
+        text += "    if (input == 0 || output == 0) {\n        return -1;\n    }\n    QC_PROFILE_MARK();\n"
         for layer in layers {
             let node = layer.node
             let ins = node.op.inputs.map { describe($0) }.joined(separator: ", ")
@@ -144,6 +152,7 @@ struct ModelSource {
                 }
                 text += "    \(call.function)(&\(symbol(layer, k, "params")), \(args.joined(separator: ", ")));\n"
             }
+            if !layer.calls.isEmpty { text += "    QC_PROFILE_MARK();\n" }
         }
         text += "    return 0;\n}\n"
         text += helpers()

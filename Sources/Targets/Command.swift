@@ -13,8 +13,10 @@ public enum Command {
         public init(_ description: String) { self.description = description }
     }
 
-    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`.
-    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; a run longer than
+    /// `timeout` seconds is killed and reported as a failure.
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
+                           timeout: TimeInterval? = nil) throws -> Result {
         guard let path = which(executable) else { throw Failure("\(executable): not found on PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -24,6 +26,10 @@ public enum Command {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { kill(pid, SIGKILL) } }
+        }
         // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
         let errData = DataBox()
         let group = DispatchGroup()

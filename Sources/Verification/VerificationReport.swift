@@ -34,7 +34,8 @@ public struct VerificationReport: Encodable, Sendable {
     public var float_accuracy: Double?
     public var quant_accuracy: Double?
     public var agreement: Double
-    public var bit_exact: Bool
+    /// nil when the target was built but not run (a board without an emulator).
+    public var bit_exact: Bool?
     public var mismatched_samples: Int
     /// The first differing sample and output index, for a human.
     public var first_mismatch: String?

@@ -12,7 +12,7 @@ struct Quantc: ParsableCommand {
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
         version: version,
-        subcommands: [Inspect.self, Run.self, Quantize.self, Export.self, Verify.self]
+        subcommands: [Inspect.self, Run.self, Quantize.self, Export.self, Verify.self, Boards.self]
     )
 }
 
@@ -35,6 +35,7 @@ struct UserError: Error {
         case let e as EmitError: self.init(e.description)
         // A generated bundle that does not build or run is a verification failure.
         case let e as Command.Failure: self.init(e.description, exitCode: 1)
+        case let e as Firmware.DoesNotFit: self.init(e.description, exitCode: 1)
         default: return nil
         }
     }

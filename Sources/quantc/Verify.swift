@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Quantization
+import Targets
 import Verification
 
 struct Verify: ParsableCommand {
@@ -11,35 +12,80 @@ struct Verify: ParsableCommand {
     var model: String
     @OptionGroup var quantization: QuantizationOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "host (the host C compiler), or a board (coming with the QEMU targets).")
+    @Option(help: "host (the host C compiler) or a board (see `quantc boards`).")
     var target: String
     @Option(help: "Write the verification report (JSON) to this file.")
     var json: String?
     @Flag(inversion: .prefixedNo, help: "Host target: build with AddressSanitizer and UndefinedBehaviorSanitizer.")
     var sanitize = true
-    @Option(help: "Keep the generated bundle and harness in this directory.")
+    @Option(help: "Keep the generated bundle, firmware and harness in this directory.")
     var keep: String?
 
     func run() throws {
-        guard target == "host" else { throw UserError("--target \(target): unknown target (available: host)") }
+        let board = Board.named(target)
+        guard target == "host" || board != nil else {
+            throw UserError("--target \(target): unknown target (available: host, \(Board.all.map(\.name).joined(separator: ", ")))")
+        }
         let progress = Progress(quiet: quantization.quiet)
         let graph = try loadModel(model)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
         let lowered = try Lowering.lower(graph, plan: plan)
         let set = try data.load(for: graph)
-        progress.say("building and running \(set.count) samples on the host\(sanitize ? " (ASan+UBSan)" : "")")
-        let report = try HostVerification.verify(
-            graph: graph, lowered: lowered, data: SampleSet(values: set.values, count: set.count, labels: set.labels),
-            options: .init(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
-                           generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep))
+        let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
+        let options = HostVerification.Options(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
+                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep)
+        let report: VerificationReport
+        if let board {
+            progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")
+            report = try BoardVerification.verify(graph: graph, lowered: lowered, data: samples, board: board, options: options)
+        } else {
+            progress.say("building and running \(set.count) samples on the host\(sanitize ? " (ASan+UBSan)" : "")")
+            report = try HostVerification.verify(graph: graph, lowered: lowered, data: samples, options: options)
+        }
         progress.done()
         if let json { try Data(report.json().utf8).write(to: URL(fileURLWithPath: json)) }
+        printSummary(report, board: board)
+        if report.bit_exact == false { throw UserError("verification failed: the C output differs from the simulator", exitCode: 1) }
+    }
+
+    func printSummary(_ report: VerificationReport, board: Board?) {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a" }
         print("\(model) on \(report.target): \(report.samples) samples, float \(percent(report.float_accuracy)), " +
               "quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
-        print("bit-exact: \(report.bit_exact ? "yes" : "NO, \(report.mismatched_samples) samples differ (\(report.first_mismatch ?? ""))")")
-        print("arena \(report.arena_bytes) bytes (lower bound \(report.arena_lower_bound)), constants \(report.weight_bytes) bytes" +
-              (report.host_code_bytes.map { ", host code \($0) bytes" } ?? ""))
-        if !report.bit_exact { throw UserError("verification failed: the C output differs from the simulator", exitCode: 1) }
+        switch report.bit_exact {
+        case true?: print("bit-exact: yes")
+        case false?: print("bit-exact: NO, \(report.mismatched_samples) samples differ (\(report.first_mismatch ?? ""))")
+        case nil:
+            print("built, not run (\(report.target) has no emulator): flash it and compare its console with expected.txt" +
+                  (keep.map { " in \($0)" } ?? " (use --keep DIR)"))
+        }
+        if let instructions = report.instructions_per_inference, let multiplies = report.multiply_instructions_per_inference {
+            print("per inference: \(instructions) instructions, \(multiplies) multiply instructions (\(report.multiplies_static) multiplies in the model, " +
+                  String(format: "%.2f instructions per MAC)", Double(instructions) / Double(max(report.macs, 1))))
+            var rows = [["layer", "op", "MACs", "instructions", "multiply instr."]]
+            for layer in report.layers where layer.instructions != nil {
+                rows.append([shortName(layer.name), layer.op, String(layer.macs), String(layer.instructions!), String(layer.multiply_instructions ?? 0)])
+            }
+            printTable(rows)
+        }
+        var sizes = "arena \(report.arena_bytes) bytes (lower bound \(report.arena_lower_bound)), constants \(report.weight_bytes) bytes"
+        if let flash = report.flash_bytes, let ram = report.ram_bytes, let board {
+            sizes += "; firmware flash \(flash) of \(board.flash.size) bytes, RAM \(ram) of \(board.ram.size) bytes"
+        }
+        if let code = report.host_code_bytes { sizes += ", host code \(code) bytes" }
+        print(sizes)
+    }
+}
+
+struct Boards: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Lists the boards quantc can build for (and run under QEMU).")
+
+    func run() throws {
+        var rows = [["board", "core", "flash", "RAM", "QEMU machine", "description"]]
+        for board in Board.all {
+            rows.append([board.name, board.cpu, "\(board.flash.size / 1024) KiB", "\(board.ram.size / 1024) KiB",
+                         board.qemu?.machine ?? "none (flash it)", board.description])
+        }
+        printTable(rows)
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The instruction-counting QEMU plugin (boards/qemu-plugin), compiled on first use against the
+/// QEMU plugin API header that `make setup` (scripts/setup-qemu-plugin.sh) takes from Debian's
+/// qemu source package, and cached by the hash of its source.
+public enum QEMUPlugin {
+    /// ~/.cache/quantc (or $XDG_CACHE_HOME/quantc, or $QUANTC_CACHE).
+    public static var cacheDirectory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["QUANTC_CACHE"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("quantc")
+    }
+
+    /// Where the setup script puts qemu-plugin.h.
+    public static var headerDirectory: URL { cacheDirectory.appendingPathComponent("qemu-plugin-api") }
+
+    /// The path of the built plugin, building it when the cached one is missing or stale.
+    public static func library(compiler: String = HostTarget.defaultCompiler) throws -> String {
+        let source = BoardSources.files["qemu-plugin/quantc_count.c"]!, decoder = BoardSources.files["qemu-plugin/arm_multiply.h"]!
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (source + decoder).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let dir = cacheDirectory.appendingPathComponent("plugin-\(String(hash, radix: 16))")
+        let library = dir.appendingPathComponent("libquantc_count.so")
+        if FileManager.default.fileExists(atPath: library.path) { return library.path }
+        guard FileManager.default.fileExists(atPath: headerDirectory.appendingPathComponent("qemu-plugin.h").path) else {
+            throw Command.Failure("the QEMU plugin header is missing from \(headerDirectory.path): run `make setup` (scripts/setup-qemu-plugin.sh)")
+        }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(source.utf8).write(to: dir.appendingPathComponent("quantc_count.c"))
+        try Data(decoder.utf8).write(to: dir.appendingPathComponent("arm_multiply.h"))
+        let build = try Command.run(compiler, ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
+                                               "-I", headerDirectory.path, "-I", dir.path, "quantc_count.c", "-o", library.path + ".tmp"],
+                                    in: dir.path)
+        guard build.status == 0 else { throw Command.Failure("cannot build the QEMU plugin:\n\(build.stderr)") }
+        try FileManager.default.moveItem(atPath: library.path + ".tmp", toPath: library.path)
+        return library.path
+    }
+
+    /// Counters parsed from the plugin's output file.
+    public struct Counts: Sendable {
+        public var instructions: UInt64
+        public var multiplies: UInt64
+        /// (instructions, multiplies) before each execution of the marker.
+        public var marks: [(instructions: UInt64, multiplies: UInt64)]
+    }
+
+    public static func parse(_ text: String) throws -> Counts {
+        var counts = Counts(instructions: 0, multiplies: 0, marks: [])
+        var sawTotal = false
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let a = UInt64(fields[1]), let b = UInt64(fields[2]) else { continue }
+            if fields[0] == "total" {
+                counts.instructions = a
+                counts.multiplies = b
+                sawTotal = true
+            } else if fields[0] == "mark" {
+                counts.marks.append((a, b))
+            }
+        }
+        guard sawTotal else { throw Command.Failure("the QEMU plugin wrote no counts") }
+        return counts
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Runs a firmware image on a board's QEMU machine with semihosting (files relative to
+/// `directory`) and, optionally, the counting plugin.
+public enum QEMURunner {
+    public struct Run: Sendable {
+        public var status: Int32
+        public var console: String
+        public var counts: QEMUPlugin.Counts?
+    }
+
+    public static func run(elf: String, board: Board, directory: String, marker: UInt64?, count: Bool,
+                           timeout: TimeInterval = 600) throws -> Run {
+        guard let machine = board.qemu?.machine else { throw Command.Failure("\(board.name) has no QEMU model") }
+        guard Command.which("qemu-system-arm") != nil else {
+            throw Command.Failure("qemu-system-arm not found: run `make setup` (apt package qemu-system-arm)")
+        }
+        var arguments = ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
+                         "-semihosting-config", "enable=on,target=native", "-kernel", elf]
+        let countsFile = URL(fileURLWithPath: directory).appendingPathComponent("counts.txt").path
+        if count {
+            var plugin = "\(try QEMUPlugin.library()),out=\(countsFile)"
+            if let marker { plugin += ",marker=0x" + String(marker, radix: 16) }
+            arguments += ["-plugin", plugin]
+        }
+        let result = try Command.run("qemu-system-arm", arguments, in: directory, timeout: timeout)
+        let console = String(decoding: result.stdout, as: UTF8.self) + result.stderr
+        var counts: QEMUPlugin.Counts?
+        if count, let text = try? String(contentsOfFile: countsFile, encoding: .utf8) { counts = try QEMUPlugin.parse(text) }
+        return Run(status: result.status, console: console, counts: counts)
+    }
+}
