@@ -29,15 +29,13 @@ build: setup
 test: setup
 	$(SWIFT) test -c $(CONFIG)
 
-# The main job on an example model: inspect it, export its C bundle, verify the bundle on the host.
-DEMO_MODEL = $(CORPUS)/mnist-models/yan12125_lenet5.onnx
-DEMO_DATA = --data $(CORPUS)/mnist/t10k-images-idx3-ubyte.gz --labels $(CORPUS)/mnist/t10k-labels-idx1-ubyte.gz \
-  --scale 0.00392156862745098
+# The main job on the bundled example (examples/, trained by scripts/train-example.py): export its
+# C bundle, then verify it on an emulated Cortex-M4F board: accuracy, bit-exactness against the
+# integer simulator, executed instructions and multiply instructions per inference and per layer.
+EXAMPLE = --data examples/digits_test.npz --scale 0.0625 --per-channel
 demo: build
-	@test -d $(CORPUS) || { echo "demo needs the corpus at $(CORPUS)"; exit 1; }
-	$(BIN) inspect $(DEMO_MODEL)
-	$(BIN) export $(DEMO_MODEL) $(DEMO_DATA) --per-channel -o demo-bundle --force
-	$(BIN) verify $(DEMO_MODEL) $(DEMO_DATA) --per-channel --target host --limit 1000
+	$(BIN) export examples/digits_cnn.onnx $(EXAMPLE) -o demo-bundle --force
+	$(BIN) verify examples/digits_cnn.onnx $(EXAMPLE) --target mps2-an386
 
 bench: build
 	scripts/bench-reference.sh

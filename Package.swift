@@ -58,6 +58,10 @@ let package = Package(
             dependencies: ["Verification", "CEmitter", "Targets", "Quantization", "ModelImport", "GraphIR", "FixedPoint", "TestSupport"]
         ),
         .testTarget(
+            name: "BoardTests",
+            dependencies: ["Targets", "Verification", "Quantization", "ModelImport", "GraphIR", "TestSupport"]
+        ),
+        .testTarget(
             name: "RuntimeCTests",
             dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "TestSupport"]
         ),

@@ -2,6 +2,14 @@
 #include "model.h"
 #include "qc_kernels.h"
 
+#ifdef QC_PROFILE
+/* Profiling (quantc verify on a board): a marker call before the first layer and after each layer. */
+void qc_profile_mark(void);
+#define QC_PROFILE_MARK() qc_profile_mark()
+#else
+#define QC_PROFILE_MARK() ((void)0)
+#endif
+
 /* Constant data: model_weights.c. */
 extern const int8_t model_l0_weights[27];
 extern const int32_t model_l0_bias[3];
@@ -31,18 +39,25 @@ int model_run(const model_input_t *input, model_output_t *output)
     if (input == 0 || output == 0) {
         return -1;
     }
+    QC_PROFILE_MARK();
     /* depthwise: depthwise_conv, [1,6,6,3] Q(12,8) -> [1,6,6,3] Q(8,5) */
     qc_depthwise_conv_s16s8s8(&model_l0_params, input, model_l0_weights, model_l0_bias, model_l0_shift, (int8_t *)(void *)(arena + 0));
+    QC_PROFILE_MARK();
     /* pointwise: conv, [1,6,6,3] Q(8,5) -> [1,6,6,3] Q(8,5) */
     qc_dense_s8s8s8(&model_l1_params, (int8_t *)(void *)(arena + 0), model_l1_weights, model_l1_bias, model_l1_shift, (int8_t *)(void *)(arena + 108));
+    QC_PROFILE_MARK();
     /* residual: add, [1,6,6,3] Q(8,5), [1,6,6,3] Q(8,5) -> [1,6,6,3] Q(8,4) */
     qc_add_s8s8s8(&model_l2_params, (int8_t *)(void *)(arena + 108), (int8_t *)(void *)(arena + 0), (int8_t *)(void *)(arena + 108));
+    QC_PROFILE_MARK();
     /* avgpool: avgpool, [1,6,6,3] Q(8,4) -> [1,3,3,3] Q(8,4) */
     qc_avg_pool_s8(&model_l3_params, (int8_t *)(void *)(arena + 108), (int8_t *)(void *)(arena + 0));
+    QC_PROFILE_MARK();
     /* gap: global_avgpool, [1,3,3,3] Q(8,4) -> [1,1,1,3] Q(8,4) */
     qc_global_avg_pool_s8(&model_l4_params, (int8_t *)(void *)(arena + 0), (int8_t *)(void *)(arena + 28));
+    QC_PROFILE_MARK();
     /* sigmoid: table, [1,1,1,3] Q(8,4) -> [1,1,1,3] Q(16,15) */
     qc_table_s8s16(&model_l5_params, model_l5_table, (int8_t *)(void *)(arena + 28), output);
+    QC_PROFILE_MARK();
     /* flatten: reshape, [1,1,1,3] Q(16,15) -> [1,3] Q(16,15) */
     /* a view: no code */
     return 0;

@@ -2,6 +2,14 @@
 #include "model.h"
 #include "qc_kernels.h"
 
+#ifdef QC_PROFILE
+/* Profiling (quantc verify on a board): a marker call before the first layer and after each layer. */
+void qc_profile_mark(void);
+#define QC_PROFILE_MARK() qc_profile_mark()
+#else
+#define QC_PROFILE_MARK() ((void)0)
+#endif
+
 /* Constant data: model_weights.c. */
 extern const int8_t model_l0_weights[36];
 extern const int32_t model_l0_bias[4];
@@ -27,14 +35,18 @@ int model_run(const model_input_t *input, model_output_t *output)
     if (input == 0 || output == 0) {
         return -1;
     }
+    QC_PROFILE_MARK();
     /* conv: conv, [1,8,8,1] Q(8,7) -> [1,8,8,4] Q(8,4) */
     qc_conv_s8s8s8(&model_l0_params, input, model_l0_weights, model_l0_bias, model_l0_shift, (int8_t *)(void *)(arena + 0));
+    QC_PROFILE_MARK();
     /* pool: maxpool, [1,8,8,4] Q(8,4) -> [1,4,4,4] Q(8,4) */
     qc_max_pool_s8(&model_l1_params, (int8_t *)(void *)(arena + 0), (int8_t *)(void *)(arena + 256));
+    QC_PROFILE_MARK();
     /* flatten: reshape, [1,4,4,4] Q(8,4) -> [1,64] Q(8,4) */
     /* a view: no code */
     /* dense: dense, [1,64] Q(8,4) -> [1,10] Q(8,3) */
     qc_dense_s8s8s8(&model_l3_params, (int8_t *)(void *)(arena + 256), model_l3_weights, model_l3_bias, model_l3_shift, output);
+    QC_PROFILE_MARK();
     return 0;
 }
 

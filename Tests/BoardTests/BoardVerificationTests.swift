@@ -1,0 +1,128 @@
+import Foundation
+import GraphIR
+import ModelImport
+import Quantization
+import Targets
+import TestSupport
+import Testing
+import Verification
+
+/// The example model and the corpus models verified on QEMU boards through the command line,
+/// as users run it.
+@Suite(.serialized) struct BoardVerificationTests {
+    static let example = Corpus.repositoryRoot.appendingPathComponent("examples").path
+    static var toolsAvailable: Bool {
+        ["arm-none-eabi-gcc", "qemu-system-arm"].allSatisfy { Command.which($0) != nil }
+    }
+
+    func verify(_ arguments: [String]) throws -> (CommandResult, [String: Any]?) {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-board-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let result = try Quantc.run(["verify"] + arguments + ["--quiet", "--json", json], timeout: 600)
+        let report = (try? Data(contentsOf: URL(fileURLWithPath: json))).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return (result, report)
+    }
+
+    /// make demo's model on the three cores CI must cover: every output bit-exact, instructions
+    /// and multiplies counted, and the per-layer counts adding up to the per-inference ones.
+    @Test(arguments: ["microbit", "mps2-an386", "mps3-an547"])
+    func exampleIsBitExactOnTheBoard(_ board: String) throws {
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let (result, report) = try verify(["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
+                                           "--per-channel", "--target", board])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let r = try #require(report)
+        #expect(r["bit_exact"] as? Bool == true)
+        #expect(r["samples"] as? Int == 397)
+        let instructions = try #require(r["instructions_per_inference"] as? Int)
+        let multiplies = try #require(r["multiply_instructions_per_inference"] as? Int)
+        let layers = try #require(r["layers"] as? [[String: Any]])
+        let layerInstructions = layers.compactMap { $0["instructions"] as? Int }.reduce(0, +)
+        let layerMultiplies = layers.compactMap { $0["multiply_instructions"] as? Int }.reduce(0, +)
+        // Means are rounded per layer: the sums agree to within one per layer.
+        #expect(abs(layerInstructions - instructions) <= layers.count && abs(layerMultiplies - multiplies) <= layers.count)
+        // Every MAC of the convolutions and the dense layer runs one multiply instruction at least
+        // (on these cores the compiler keeps the scalar MUL/MLA), minus the taps that padding skips.
+        #expect(multiplies >= (r["macs"] as! Int) * 3 / 4, "\(multiplies) multiply instructions for \(r["macs"]!) MACs")
+        #expect((r["flash_bytes"] as? Int ?? 0) > 0 && (r["ram_bytes"] as? Int ?? 0) > 0)
+        print("example on \(board): \(instructions) instructions, \(multiplies) multiplies per inference, flash \(r["flash_bytes"]!), RAM \(r["ram_bytes"]!)")
+    }
+
+    static let mnist = ["ccoltong1215_lenet_regulized.onnx", "yan12125_lenet5.onnx", "akinobu123_model.onnx", "j-dong-cs_keras_mnist.onnx",
+                        "CharM0625_mnist_model.tflite", "SeanL1123_mnist_cnn.tflite"]
+
+    @Test(arguments: mnist)
+    func mnistModelIsBitExactOnMPS2AN386(_ model: String) throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let start = Date()
+        let (result, report) = try verify([Corpus.path("mnist-models/" + model), "--data", Corpus.path("mnist/t10k-images-idx3-ubyte.gz"),
+                                           "--labels", Corpus.path("mnist/t10k-labels-idx1-ubyte.gz"), "--scale", "0.00392156862745098",
+                                           "--limit", "100", "--calib-count", "200", "--per-channel", "--target", "mps2-an386"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let r = try #require(report)
+        #expect(r["bit_exact"] as? Bool == true, "\(r["first_mismatch"] ?? "")")
+        print("\(model) on mps2-an386: \(r["instructions_per_inference"] ?? "-") instructions, \(r["multiply_instructions_per_inference"] ?? "-") " +
+              "multiplies per inference, \(r["macs"]!) MACs, flash \(r["flash_bytes"] ?? "-"), RAM \(r["ram_bytes"] ?? "-"), " +
+              "\(Int(Date().timeIntervalSince(start))) s")
+    }
+
+    /// MLPerf Tiny image classification and keyword spotting on their sample inputs (in-process:
+    /// the inputs are raw binaries the command line does not read).
+    @Test(arguments: ["pretrainedResnet.tflite", "kws_ref_model_float32.tflite"])
+    func mlperfModelIsBitExactOnMPS2AN386(_ model: String) throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let graph = try ModelLoader.load(path: Corpus.path("mlperf-tiny/" + model))
+        let samples: SampleSet
+        if model.hasPrefix("pretrained") {
+            let cifar = try DataReader.load(path: Corpus.path("cifar10/test_first846.npz"), labelsPath: nil, scale: 1, offset: 0, limit: 20)
+            samples = SampleSet(values: [Float](repeating: 0, count: 3072) + cifar.values, count: 21, labels: nil)
+        } else {
+            let raw = try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"), elementType: "int8", sampleShape: [490])
+            samples = SampleSet(values: raw.values.map { ($0 - 83) * 0.5847029089927673 }, count: 1, labels: nil)
+        }
+        let plan = try FixedPointPlanner.uniformPlan(graph, analysis: try QuantAnalysis(graph), calibration: samples, weightBits: 8, actBits: 8,
+                                                     biasBits: 16, perChannel: true, step: .mse)
+        let report = try BoardVerification.verify(graph: graph, lowered: try Lowering.lower(graph, plan: plan), data: samples,
+                                                  board: try #require(Board.named("mps2-an386")),
+                                                  options: .init(modelName: model, scheme: "fixed", generator: "quantc (tests)"))
+        #expect(report.bit_exact == true, "\(report.first_mismatch ?? "")")
+        print("\(model) on mps2-an386: \(report.instructions_per_inference ?? 0) instructions, " +
+              "\(report.multiply_instructions_per_inference ?? 0) multiplies per inference, \(report.macs) MACs")
+    }
+
+    @Test func firmwareThatDoesNotFitIsRefusedWithBothSizes() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        // 923 kB of weights on the micro:bit's 256 KiB of flash.
+        let (result, _) = try verify([Corpus.path("mnist-models/j-dong-cs_keras_mnist.onnx"), "--data", Corpus.path("mnist/t10k-images-idx3-ubyte.gz"),
+                                      "--scale", "0.00392156862745098", "--limit", "5", "--calib-count", "20", "--target", "microbit"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("does not fit microbit") && result.stderr.contains("262144") && result.stderr.contains("16384"),
+                "\(result.stderr)")
+    }
+
+    @Test func boardsWithoutEmulatorBuildForFlashing() throws {
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        for board in ["nucleo-f446re", "nrf52840-dk"] {
+            let keep = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-flash-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: keep) }
+            let (result, report) = try verify(["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
+                                               "--target", board, "--keep", keep])
+            #expect(result.status == 0, "\(board): \(result.stdout)\(result.stderr)")
+            #expect(report?["bit_exact"] is NSNull, "\(board): not run, so neither exact nor not")
+            #expect(FileManager.default.fileExists(atPath: keep + "/firmware.elf"))
+            let expected = (try? String(contentsOfFile: keep + "/expected.txt", encoding: .utf8)) ?? ""
+            #expect(expected.hasPrefix("sample 0: "), "\(board): expected.txt holds the outputs the console must show")
+        }
+    }
+
+    @Test func boardsCommandListsEveryBoard() throws {
+        let result = try Quantc.run(["boards"])
+        #expect(result.status == 0)
+        for board in ["microbit", "mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "nucleo-f446re", "nrf52840-dk"] {
+            #expect(result.stdout.contains(board))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Targets
+import TestSupport
+import Testing
+
+/// The counting plugin against programs whose counts are known by construction (the numbers are
+/// derived by hand in each test/*.s header), and its decoder against 332 assembled encodings.
+@Suite struct PluginTests {
+    static let testDirectory = Corpus.repositoryRoot.appendingPathComponent("boards/qemu-plugin/test")
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var file: String, board: String, march: [String], origin: String
+        var total: (UInt64, UInt64), marks: [UInt64], multipliesAtMarks: UInt64
+        var testDescription: String { "\(file) on \(board)" }
+    }
+
+    static let cases = [
+        Case(file: "count_armv6m.s", board: "microbit", march: ["-mcpu=cortex-m0"], origin: "0x0",
+             total: (29, 8), marks: [23, 25], multipliesAtMarks: 8),
+        Case(file: "count_armv7m.s", board: "mps2-an386", march: ["-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16"], origin: "0x0",
+             total: (55, 20), marks: [47, 49, 51], multipliesAtMarks: 20),
+        Case(file: "count_armv81m.s", board: "mps3-an547", march: ["-march=armv8.1-m.main+mve.fp+fp.dp"], origin: "0x10000000",
+             total: (34, 12), marks: [28, 30], multipliesAtMarks: 12),
+    ]
+
+    static var toolsAvailable: Bool {
+        ["arm-none-eabi-as", "arm-none-eabi-ld", "qemu-system-arm"].allSatisfy { Command.which($0) != nil }
+    }
+
+    @Test(arguments: cases)
+    func countsAreExactOnHandWrittenAssembly(_ c: Case) throws {
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-plugin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let script = "SECTIONS { . = \(c.origin); .text : { KEEP(*(.vectors)) *(.text) *(.rodata) } }\n"
+        try Data(script.utf8).write(to: work.appendingPathComponent("image.ld"))
+        let assembled = try Command.run("arm-none-eabi-as", c.march + [Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"], in: work.path)
+        #expect(assembled.status == 0, "\(assembled.stderr)")
+        let linked = try Command.run("arm-none-eabi-ld", ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        let nm = String(decoding: try Command.run("arm-none-eabi-nm", ["test.elf"], in: work.path).stdout, as: UTF8.self)
+        let marker = nm.split(separator: "\n").first { $0.hasSuffix(" marker") }.flatMap { UInt64($0.split(separator: " ")[0], radix: 16) }
+        let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: try #require(Board.named(c.board)),
+                                     directory: work.path, marker: marker, count: true, timeout: 60)
+        #expect(run.status == 0, "\(run.console)")
+        let counts = try #require(run.counts)
+        #expect(counts.instructions == c.total.0 && counts.multiplies == c.total.1, "total \(counts.instructions) \(counts.multiplies)")
+        #expect(counts.marks.map(\.instructions) == c.marks)
+        #expect(counts.marks.allSatisfy { $0.multiplies == c.multipliesAtMarks })
+    }
+
+    @Test func decoderClassifiesEveryAssembledEncoding() throws {
+        guard Command.which("arm-none-eabi-as") != nil else { print("Arm toolchain missing: run make setup"); return }
+        let result = try Command.run(Self.testDirectory.appendingPathComponent("check-decoder.sh").path, [])
+        let output = String(decoding: result.stdout, as: UTF8.self)
+        print(output.split(separator: "\n").last ?? "")
+        #expect(result.status == 0, "\(output)\(result.stderr)")
+    }
+
+    /// The binary carries boards/ (BoardSources.swift); firmware must get exactly the files in the repository.
+    @Test func embeddedBoardFilesMatchTheRepository() throws {
+        let root = Corpus.repositoryRoot.appendingPathComponent("boards")
+        var onDisk = [String: String]()
+        let walker = FileManager.default.enumerator(atPath: root.path)!
+        while let path = walker.nextObject() as? String {
+            guard !path.hasPrefix("qemu-plugin/test"), !path.hasSuffix(".md") else { continue }
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { onDisk[path] = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
+        }
+        #expect(Set(onDisk.keys) == Set(BoardSources.files.keys), "re-run scripts/embed-runtime.py")
+        for (path, text) in onDisk where BoardSources.files[path] != text {
+            Issue.record("\(path): the embedded copy is stale; re-run scripts/embed-runtime.py")
+        }
+        #expect(Board.all.count == 8)
+    }
+}
