@@ -39,6 +39,7 @@ demo: build
 
 bench: build
 	scripts/bench-reference.sh
+	scripts/bench-boards.sh
 
 clean:
 	rm -rf .build .build-* demo-bundle

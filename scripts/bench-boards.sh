@@ -1,0 +1,51 @@
+#!/bin/sh
+# Benchmark (not a test): instructions per inference and per MAC for every corpus model on
+# mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), uniform 8-bit per-channel formats, counted
+# by quantc's QEMU plugin (deterministic); then the wall time of `quantc verify --target mps2-an386
+# --limit 100` on the largest corpus MNIST model (target: 60 s or less).
+# Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (to turn the MLPerf raw
+# sample files into .npy).
+set -eu
+cd "$(dirname "$0")/.."
+CORPUS=${CORPUS:-../shared/corpus}
+Q=.build/release/quantc
+[ -x "$Q" ] || swift build -c release
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+MNIST="--data $CORPUS/mnist/t10k-images-idx3-ubyte.gz --labels $CORPUS/mnist/t10k-labels-idx1-ubyte.gz --scale 0.00392156862745098"
+python3 - "$CORPUS" "$work" <<'PY'
+import sys, numpy as np
+corpus, work = sys.argv[1], sys.argv[2]
+m = corpus + "/mlperf-tiny/"
+kws = (np.fromfile(m + "kws_input_int8_1x49x10x1.bin", dtype=np.int8).astype(np.float32) - 83) * 0.5847029089927673
+np.save(work + "/kws.npy", kws.reshape(1, 49, 10, 1))
+np.save(work + "/vww.npy", np.fromfile(m + "vww_inputs_float32_2x96x96x3.bin", dtype=np.float32).reshape(2, 96, 96, 3))
+frames = np.fromfile(m + "ad_input_float32_200x128.bin", dtype=np.float32).reshape(200, 128)
+np.save(work + "/ad.npy", np.stack([frames[t:t + 5].reshape(640) for t in range(196)])[:20])
+cifar = np.load(corpus + "/cifar10/test_first846.npz")
+np.save(work + "/ic.npy", cifar["x"][:10].astype(np.float32))
+PY
+row() { # name board args...
+  name=$1; board=$2; shift 2
+  if $Q verify "$@" --per-channel --target "$board" --quiet --json "$work/r.json" >/dev/null 2>"$work/err"; then
+    python3 -c "import json,sys; r=json.load(open('$work/r.json')); i=r['instructions_per_inference']; print('| $name | $board | %d | %.2f | %d | %d |' % (i, i / r['macs'], r['multiply_instructions_per_inference'], r['macs']))"
+  else
+    echo "| $name | $board | $(head -c 120 "$work/err" | tr '\n' ' ') | | | |"
+  fi
+}
+echo "| model | board | instructions / inference | instructions / MAC | multiply instructions | MACs |"
+echo "|---|---|---|---|---|---|"
+for board in mps2-an386 mps3-an547; do
+  for m in ccoltong1215_lenet_regulized.onnx yan12125_lenet5.onnx akinobu123_model.onnx j-dong-cs_keras_mnist.onnx \
+           CharM0625_mnist_model.tflite SeanL1123_mnist_cnn.tflite; do
+    row "$m" "$board" "$CORPUS/mnist-models/$m" $MNIST --limit 10 --calib-count 200
+  done
+  row "MLPerf IC ResNet-8" "$board" "$CORPUS/mlperf-tiny/pretrainedResnet.tflite" --data "$work/ic.npy"
+  row "MLPerf KWS DS-CNN" "$board" "$CORPUS/mlperf-tiny/kws_ref_model_float32.tflite" --data "$work/kws.npy"
+  row "MLPerf VWW MobileNet" "$board" "$CORPUS/mlperf-tiny/vww_96_float.tflite" --data "$work/vww.npy"
+  row "MLPerf AD autoencoder" "$board" "$CORPUS/mlperf-tiny/ad01_fp32.tflite" --data "$work/ad.npy"
+  row "example digits CNN" "$board" examples/digits_cnn.onnx --data examples/digits_test.npz --scale 0.0625
+done
+start=$(date +%s)
+$Q verify "$CORPUS/mnist-models/j-dong-cs_keras_mnist.onnx" $MNIST --limit 100 --per-channel --target mps2-an386 --quiet >/dev/null
+echo "wall time of verify --target mps2-an386 --limit 100 on j-dong-cs_keras_mnist (33 M MACs): $(( $(date +%s) - start )) s (target 60 s)"
