@@ -25,6 +25,10 @@ FAMILIES = {
     "conv": ("qc_conv_template.h", "conv", ["X", "W", "Y"], MAC, True),
     "depthwise_conv": ("qc_depthwise_conv_template.h", "conv", ["X", "W", "Y"], MAC, True),
     "dense": ("qc_dense_template.h", "dense", ["X", "W", "Y"], MAC, True),
+    "conv_shift": ("qc_conv_shift_template.h", "shift_conv", ["X", "Y"],
+                   "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
+    "dense_shift": ("qc_dense_shift_template.h", "dense", ["X", "Y"],
+                    "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
     "max_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "avg_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "global_max_pool": ("qc_global_pool_template.h", "global_pool", ["T"],
@@ -64,7 +68,10 @@ def main():
                 lines.append(f"#define QC_{role}_T {ctype}" if role != "T" else f"#define QC_T {ctype}")
         if acc:
             lines.append(f"#define QC_ACC_T {types['ACC']}")
-            lines.append(f"#define QC_REQUANTIZE qc_requantize_s{acc}")
+            if family.endswith("_shift"):
+                lines.append(f"#define QC_WIDE {1 if acc == 64 else 0}")
+            else:
+                lines.append(f"#define QC_REQUANTIZE qc_requantize_s{acc}")
         if family in ("max_pool", "avg_pool", "global_max_pool", "global_avg_pool"):
             lines.append(f"#define QC_MAX {1 if 'max' in family else 0}")
         lines.append(f'#include "{template}"')
@@ -84,7 +91,7 @@ def main():
     for family, entries in dispatch.items():
         kind, roles, acc_family = entries[0][3], entries[0][4], entries[0][2] is not None
         args = ", ".join(f"int {r.lower()}_bits" for r in roles) + (", int acc64" if acc_family else "")
-        if family in ("conv", "depthwise_conv", "dense"):
+        if family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift"):
             data = "const void *x, const void *w, const void *bias, const int8_t *shift, void *y"
             call = "p, x, w, bias, shift, y"
         elif family == "add":

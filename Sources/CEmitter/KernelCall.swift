@@ -4,10 +4,12 @@ import QuantizedIR
 /// C storage of one array.
 public enum CType: String, Sendable {
     case s8 = "int8_t", s16 = "int16_t", s32 = "int32_t", s64 = "int64_t"
+    /// Signed-digit weight codes.
+    case u8 = "uint8_t"
 
     public var bytes: Int {
         switch self {
-        case .s8: return 1
+        case .s8, .u8: return 1
         case .s16: return 2
         case .s32: return 4
         case .s64: return 8

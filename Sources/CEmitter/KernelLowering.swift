@@ -102,6 +102,7 @@ public enum KernelLowering {
     }
 
     private static func conv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
+        if case .signedDigits = c.weights { return try shiftConv(c, t) }
         let inShape = t[c.input].shape, outShape = t[c.output].shape
         let (weights, bias, shifts) = try macConstants(c.weights, c.bias, c.accumulator, c.requantize)
         let out = t[c.output].format
@@ -131,20 +132,60 @@ public enum KernelLowering {
         let (weights, bias, shifts) = try macConstants(d.weights, d.bias, d.accumulator, d.requantize)
         let out = t[d.output].format
         let (lo, hi) = outputRange(bits: out.bits, clampMin: d.requantize.clampMin, clampMax: d.requantize.clampMax)
-        return KernelCall(family: "dense", paramsType: "qc_dense_params",
+        let shift = weights.type == .u8
+        return KernelCall(family: shift ? "dense_shift" : "dense", paramsType: "qc_dense_params",
                           params: [("rows", [i32(t[d.input].count / max(d.inFeatures, 1))]), ("in_features", [i32(d.inFeatures)]),
                                    ("out_features", [i32(d.outFeatures)]), ("shift_count", [i32(d.requantize.shifts.count)]),
                                    ("act_min", [lo]), ("act_max", [hi])],
-                          storage: [CType.storage(bits: t[d.input].format.bits), weights.type, CType.storage(bits: out.bits)],
+                          storage: shift ? [CType.storage(bits: t[d.input].format.bits), CType.storage(bits: out.bits)]
+                              : [CType.storage(bits: t[d.input].format.bits), weights.type, CType.storage(bits: out.bits)],
                           wideAccumulator: d.accumulator == .int64,
                           arguments: [.tensor(d.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
                                       .tensor(d.output, offset: 0)])
     }
 
+    /// Signed-digit convolution: 1x1 stride-1 unpadded ones as a shift dense layer over pixels, the
+    /// rest (general, grouped, depthwise) with the shift conv kernel and precomputed strides.
+    private static func shiftConv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
+        let inShape = t[c.input].shape, outShape = t[c.output].shape
+        let (weights, bias, shifts) = try macConstants(c.weights, c.bias, c.accumulator, c.requantize)
+        let out = t[c.output].format
+        let (lo, hi) = outputRange(bits: out.bits, clampMin: c.requantize.clampMin, clampMax: c.requantize.clampMax)
+        let common: [(String, [Int32])] = [("shift_count", [i32(c.requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
+        let storage = [CType.storage(bits: t[c.input].format.bits), CType.storage(bits: out.bits)]
+        let arguments: [KernelArgument] = [.tensor(c.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
+                                           .tensor(c.output, offset: 0)]
+        if convKernel(c, inChannels: inShape[3]) == "dense" {
+            return KernelCall(family: "dense_shift", paramsType: "qc_dense_params",
+                              params: [("rows", [i32(inShape[0] * inShape[1] * inShape[2])]), ("in_features", [i32(inShape[3])]),
+                                       ("out_features", [i32(c.outChannels)])] + common,
+                              storage: storage, wideAccumulator: c.accumulator == .int64, arguments: arguments)
+        }
+        let (h, w, ch) = (inShape[1], inShape[2], inShape[3])
+        let row = w * ch
+        let params: [(name: String, values: [Int32])] = [
+            ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(w)]), ("in_c", [i32(ch)]),
+            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+            ("dilation_h", [i32(c.dilationH)]), ("dilation_w", [i32(c.dilationW)]),
+            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
+            ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)]),
+            ("in_row", [i32(row)]), ("tap_row", [i32(c.dilationH * row)]), ("tap_col", [i32(c.dilationW * ch)]),
+            ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
+            ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
+            ("weights_per_row", [i32(c.kernelW * c.inChannelsPerGroup)]),
+        ] + common
+        return KernelCall(family: "conv_shift", paramsType: "qc_shift_conv_params", params: params, storage: storage,
+                          wideAccumulator: c.accumulator == .int64, arguments: arguments)
+    }
+
     private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,
                                      _ requantize: Requantization) throws -> (ConstantArray, ConstantArray, ConstantArray) {
-        guard case .fixed(let w) = encoding else { throw EmitError("only fixed-point weights can be emitted") }
-        let weights = ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })
+        let weights: ConstantArray
+        switch encoding {
+        case .fixed(let w): weights = ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })
+        case .signedDigits(let w): weights = ConstantArray(role: "weights", type: .u8, values: w.codes.map { Int64($0) })
+        }
         let biases = ConstantArray(role: "bias", type: acc == .int64 ? .s64 : .s32, values: bias)
         // Shifts beyond [-22, 63] behave like the bounds (qc_requantize_s64), so clamping to int8 is exact.
         let shifts = ConstantArray(role: "shift", type: .s8, values: requantize.shifts.map { Int64(min(max($0, -22), 63)) })

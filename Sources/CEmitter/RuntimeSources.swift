@@ -77,7 +77,10 @@ static inline int32_t qc_requantize_s64(int64_t acc, int shift, int32_t lo, int3
         const int64_t limit = (int64_t)1 << 40;
         const int left = -shift > 22 ? 22 : -shift;
         acc = acc > limit ? limit : (acc < -limit ? -limit : acc);
-        return qc_clamp_s64(acc * ((int64_t)1 << left), lo, hi);
+        /* Shift magnitudes (|acc| <= 2^40, so the result stays below 2^62): no multiply, no
+         * left shift of a negative value. */
+        acc = acc >= 0 ? (int64_t)((uint64_t)acc << left) : -(int64_t)((uint64_t)-acc << left);
+        return qc_clamp_s64(acc, lo, hi);
     }
     return qc_clamp_s64(acc, lo, hi);
 }
@@ -109,6 +112,51 @@ static inline int32_t qc_average_of(int32_t sum, int32_t n)
         return s == 0 ? sum : qc_rshift_round_s32(sum, s);
     }
     return (int32_t)qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16);
+}
+
+/*
+ * Signed-digit weights (the shift scheme): one byte code per weight, q = s1*2^e1 + s2*2^e2.
+ * bit 7: first term negative; bits 6:4: e1; bits 3:1: e2; bit 0: second term's sign opposite to
+ * the first's. e2 == e1 means no second term, and then bit 0 set means the weight is 0.
+ * Returns q*v as the uint32_t residue mod 2^32, using only shifts, xors, adds and subtracts;
+ * accumulating residues in uint32_t is exact whenever the true sum fits in int32_t.
+ */
+static inline uint32_t qc_digit_product_u32(uint32_t code, int32_t v)
+{
+    const uint32_t u = (uint32_t)v;
+    const uint32_t e1 = (code >> 4) & 7u, e2 = (code >> 1) & 7u;
+    const uint32_t m1 = 0u - (code >> 7);            /* all ones when the first term is negative */
+    const uint32_t m2 = m1 ^ (0u - (code & 1u));     /* the second term's sign */
+    const uint32_t t1 = ((u << e1) ^ m1) - m1;
+    if (e1 == e2) {
+        return (code & 1u) ? 0u : t1;
+    }
+    return t1 + (((u << e2) ^ m2) - m2);
+}
+
+/* The same for a 64-bit accumulator. */
+static inline uint64_t qc_digit_product_u64(uint32_t code, int32_t v)
+{
+    const uint64_t u = (uint64_t)(int64_t)v;
+    const uint32_t e1 = (code >> 4) & 7u, e2 = (code >> 1) & 7u;
+    const uint64_t m1 = 0u - (uint64_t)(code >> 7);
+    const uint64_t m2 = m1 ^ (0u - (uint64_t)(code & 1u));
+    const uint64_t t1 = ((u << e1) ^ m1) - m1;
+    if (e1 == e2) {
+        return (code & 1u) ? 0u : t1;
+    }
+    return t1 + (((u << e2) ^ m2) - m2);
+}
+
+/* The int32_t whose two's complement residue is u (defined for every u, unlike a cast). */
+static inline int32_t qc_s32_from_u32(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static inline int64_t qc_s64_from_u64(uint64_t u)
+{
+    return u <= 0x7FFFFFFFFFFFFFFFu ? (int64_t)u : -(int64_t)(~u) - 1;
 }
 
 #endif /* QC_ARITH_H */
@@ -170,6 +218,22 @@ void qc_dense_s16s16s8(const qc_dense_params *p, const int16_t *x, const int16_t
 void qc_dense_s16s16s8_acc64(const qc_dense_params *p, const int16_t *x, const int16_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
 void qc_dense_s16s16s16(const qc_dense_params *p, const int16_t *x, const int16_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
 void qc_dense_s16s16s16_acc64(const qc_dense_params *p, const int16_t *x, const int16_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_shift_s8s8(const qc_shift_conv_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_shift_s8s8_acc64(const qc_shift_conv_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_shift_s8s16(const qc_shift_conv_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_shift_s8s16_acc64(const qc_shift_conv_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_shift_s16s8(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_shift_s16s8_acc64(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_shift_s16s16(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_shift_s16s16_acc64(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_dense_shift_s8s8(const qc_dense_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_dense_shift_s8s8_acc64(const qc_dense_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_dense_shift_s8s16(const qc_dense_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_dense_shift_s8s16_acc64(const qc_dense_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_dense_shift_s16s8(const qc_dense_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_dense_shift_s16s8_acc64(const qc_dense_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_dense_shift_s16s16(const qc_dense_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_dense_shift_s16s16_acc64(const qc_dense_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
 void qc_max_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_max_pool_s16(const qc_pool_params *p, const int16_t *x, int16_t *y);
 void qc_avg_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
@@ -345,6 +409,34 @@ typedef struct {
     int32_t in_bits;
     int32_t in_min;
 } qc_table_params;
+
+/*
+ * Shift-scheme convolution (general, grouped and depthwise): the convolution formula above with
+ * signed-digit weights (qc_arith.h: one byte code per weight, OHWI), computed with shifts, adds
+ * and subtracts only: no multiply instruction, including in the address arithmetic, for which
+ * the strides below are precomputed. Bias: int32_t (int64_t for _acc64), accumulator-aligned.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups, in_c_per_group, out_c_per_group;
+    int32_t in_row;   /* in_w * in_c: elements per input row */
+    int32_t tap_row;  /* dilation_h * in_row */
+    int32_t tap_col;  /* dilation_w * in_c */
+    int32_t step_row; /* stride_h * in_row */
+    int32_t step_col; /* stride_w * in_c */
+    int32_t in_image; /* in_h * in_row */
+    int32_t origin;   /* -(pad_top * in_row + pad_left * in_c): offset of the window's first tap */
+    int32_t weights_per_row; /* kernel_w * in_c_per_group */
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_shift_conv_params;
+
+/* Shift-scheme dense layer (and 1x1 convolution): qc_dense_params, signed-digit weights [O][K]. */
 
 #include "qc_kernel_instances.h"
 
@@ -655,6 +747,151 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #include "qc_conv_template.h"
 
 """##,
+        "qc_conv_shift_s16s16.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s16s16
+#define QC_X_T int16_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s16s16_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s16s16_acc64
+#define QC_X_T int16_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s16s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s16s8
+#define QC_X_T int16_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s16s8_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s16s8_acc64
+#define QC_X_T int16_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s8s16.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s8s16
+#define QC_X_T int8_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s8s16_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s8s16_acc64
+#define QC_X_T int8_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s8s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s8s8
+#define QC_X_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_s8s8_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_shift_s8s8_acc64
+#define QC_X_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_conv_shift_template.h"
+
+"""##,
+        "qc_conv_shift_template.h": ##"""
+/*
+ * Template of the shift-scheme convolution; contract in qc_kernels.h. The including file defines
+ * QC_NAME, QC_X_T, QC_Y_T, QC_ACC_T (the bias type), and QC_WIDE (1 for a 64-bit accumulator).
+ * Every index is advanced by additions of precomputed strides, so no multiply is emitted.
+ */
+#include "qc_arith.h"
+#include "qc_kernels.h"
+
+#if QC_WIDE
+#define QC_UACC_T uint64_t
+#define QC_PRODUCT qc_digit_product_u64
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
+#else
+#define QC_UACC_T uint32_t
+#define QC_PRODUCT qc_digit_product_u32
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
+#endif
+
+void QC_NAME(const qc_shift_conv_params *p, const QC_X_T *x, const uint8_t *w, const QC_ACC_T *bias,
+             const int8_t *shift, QC_Y_T *y)
+{
+    int32_t b, oy, ox, g, oc, ky, kx, i, iy, ix, iy0, ix0, o;
+    int32_t image = 0, row, col, tap_y, tap, group_in;
+    for (b = 0; b < p->batch; ++b, image += p->in_image) {
+        for (oy = 0, iy0 = -p->pad_top, row = image + p->origin; oy < p->out_h; ++oy, iy0 += p->stride_h, row += p->step_row) {
+            for (ox = 0, ix0 = -p->pad_left, col = row; ox < p->out_w; ++ox, ix0 += p->stride_w, col += p->step_col) {
+                const uint8_t *wo = w;
+                o = 0;
+                for (g = 0, group_in = 0; g < p->groups; ++g, group_in += p->in_c_per_group) {
+                    for (oc = 0; oc < p->out_c_per_group; ++oc, ++o) {
+                        QC_UACC_T acc = (QC_UACC_T)bias[o];
+                        for (ky = 0, iy = iy0, tap_y = col + group_in; ky < p->kernel_h; ++ky, iy += p->dilation_h, tap_y += p->tap_row) {
+                            if (iy < 0 || iy >= p->in_h) {
+                                wo += p->weights_per_row;
+                                continue;
+                            }
+                            for (kx = 0, ix = ix0, tap = tap_y; kx < p->kernel_w; ++kx, ix += p->dilation_w, tap += p->tap_col) {
+                                if (ix < 0 || ix >= p->in_w) {
+                                    wo += p->in_c_per_group;
+                                    continue;
+                                }
+                                for (i = 0; i < p->in_c_per_group; ++i) {
+                                    acc += QC_PRODUCT(*wo++, x[tap + i]);
+                                }
+                            }
+                        }
+                        *y++ = (QC_Y_T)QC_FINISH(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_X_T
+#undef QC_Y_T
+#undef QC_ACC_T
+#undef QC_WIDE
+#undef QC_UACC_T
+#undef QC_PRODUCT
+#undef QC_FINISH
+
+"""##,
         "qc_conv_template.h": ##"""
 /*
  * Template of the general (and grouped) convolution; contract in qc_kernels.h.
@@ -890,6 +1127,130 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_ACC_T int64_t
 #define QC_REQUANTIZE qc_requantize_s64
 #include "qc_dense_template.h"
+
+"""##,
+        "qc_dense_shift_s16s16.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s16s16
+#define QC_X_T int16_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s16s16_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s16s16_acc64
+#define QC_X_T int16_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s16s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s16s8
+#define QC_X_T int16_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s16s8_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s16s8_acc64
+#define QC_X_T int16_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s8s16.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s8s16
+#define QC_X_T int8_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s8s16_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s8s16_acc64
+#define QC_X_T int8_t
+#define QC_Y_T int16_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s8s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s8s8
+#define QC_X_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_WIDE 0
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_s8s8_acc64.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_shift_s8s8_acc64
+#define QC_X_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int64_t
+#define QC_WIDE 1
+#include "qc_dense_shift_template.h"
+
+"""##,
+        "qc_dense_shift_template.h": ##"""
+/*
+ * Template of the shift-scheme dense layer; contract in qc_kernels.h. The including file defines
+ * QC_NAME, QC_X_T, QC_Y_T, QC_ACC_T (the bias type), and QC_WIDE (1 for a 64-bit accumulator).
+ */
+#include "qc_arith.h"
+#include "qc_kernels.h"
+
+#if QC_WIDE
+#define QC_UACC_T uint64_t
+#define QC_PRODUCT qc_digit_product_u64
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
+#else
+#define QC_UACC_T uint32_t
+#define QC_PRODUCT qc_digit_product_u32
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
+#endif
+
+void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const uint8_t *w, const QC_ACC_T *bias,
+             const int8_t *shift, QC_Y_T *y)
+{
+    int32_t m, o, i;
+    for (m = 0; m < p->rows; ++m, x += p->in_features) {
+        const uint8_t *wo = w;
+        for (o = 0; o < p->out_features; ++o) {
+            QC_UACC_T acc = (QC_UACC_T)bias[o];
+            for (i = 0; i < p->in_features; ++i) {
+                acc += QC_PRODUCT(*wo++, x[i]);
+            }
+            *y++ = (QC_Y_T)QC_FINISH(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_X_T
+#undef QC_Y_T
+#undef QC_ACC_T
+#undef QC_WIDE
+#undef QC_UACC_T
+#undef QC_PRODUCT
+#undef QC_FINISH
 
 """##,
         "qc_dense_template.h": ##"""

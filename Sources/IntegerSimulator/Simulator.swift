@@ -13,12 +13,11 @@ public final class Simulator: Sendable {
         self.program = program
         packed = program.ops.map { node in
             switch node.op {
+            // Signed digits compute the same sums Σ x·q with shifts: one path serves both encodings.
             case .conv(let c):
-                guard case .fixed(let w) = c.weights else { return nil }
-                return PackedIntWeights(conv: c, values: w.values)
+                return PackedIntWeights(conv: c, values: c.weights.integerValues)
             case .dense(let d):
-                guard case .fixed(let w) = d.weights else { return nil }
-                return PackedIntWeights(dense: d, values: w.values)
+                return PackedIntWeights(dense: d, values: d.weights.integerValues)
             default:
                 return nil
             }

@@ -21,9 +21,10 @@ public struct FakeQuant: Sendable {
             let w = source.constant(node.inputs[1])!
             let channels = w.shape[0], per = w.count / channels
             var values = w.floats
+            let quantizer = layer.weightQuantizer()
             for o in 0..<channels {
-                let format = QFormat(bits: layer.weightBits, frac: layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o])
-                for j in 0..<per { values[o * per + j] = Float(format.roundTrip(Double(values[o * per + j]))) }
+                let frac = layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o]
+                for j in 0..<per { values[o * per + j] = Float(quantizer.roundTrip(Double(values[o * per + j]), frac: frac)) }
             }
             let wID = graph.addConstant(name: source[node.inputs[1]].name, Tensor(shape: w.shape, floats: values))
             var inputs = [node.inputs[0], wID]

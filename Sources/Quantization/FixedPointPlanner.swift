@@ -35,6 +35,52 @@ public enum FixedPointPlanner {
         return plan
     }
 
+    /// The shift scheme (seed 004): weights rounded to at most `digits` signed powers of two in an
+    /// exponent window of `exponents`, with a power-of-two scale per layer or per output channel;
+    /// activations and biases as in the fixed scheme, calibrated on the network with these weights.
+    public static func shiftPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, digits: Int,
+                                 exponents: Int = SignedDigit.maxExponents, rounding: DigitRounding = .nearest, actBits: Int, biasBits: Int,
+                                 perChannel: Bool, step: StepMethod) throws -> QuantizationPlan {
+        var plan = QuantizationPlan(model: graph.info.path, scheme: "shift", step: step, perChannel: perChannel)
+        for index in analysis.weightedLayers {
+            let node = graph.nodes[index]
+            var layer = LayerFormats(weightBits: 8, weightFracs: [], biasBits: biasBits, biasFrac: 0, digits: digits,
+                                     exponents: exponents, rounding: rounding)
+            layer.weightFracs = digitFracs(graph, node, quantizer: layer.weightQuantizer(), exponents: exponents, perChannel: perChannel)
+            plan.layers[node.name] = layer
+        }
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
+        for id in analysis.producers {
+            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
+        }
+        setBiasFracs(&plan, graph, analysis: analysis)
+        return plan
+    }
+
+    /// Power-of-two scales for signed digits: the frac f0 that puts the largest |w|·2^f in
+    /// [2^(E−1), 2^E), or one to two steps either side, whichever gives the least squared error
+    /// (the window's top values 2^(E−1) + 2^(E−2) … leave the upper part of that octave coarse).
+    static func digitFracs(_ graph: Graph, _ node: Node, quantizer: WeightQuantizer, exponents: Int, perChannel: Bool) -> [Int] {
+        let w = graph.constant(node.inputs[1])!
+        let values = w.floats
+        func best(_ v: ArraySlice<Float>) -> Int {
+            let m = Double(v.map(abs).max() ?? 0)
+            guard m > 0, m.isFinite else { return 0 }
+            let f0 = exponents - 1 - Int(floor(log2(m)))
+            return (f0 - 2...f0 + 1).min { a, b in
+                error(v, a) < error(v, b) || (error(v, a) == error(v, b) && a < b)
+            }!
+        }
+        func error(_ v: ArraySlice<Float>, _ frac: Int) -> Double {
+            v.reduce(0) { sum, x in let d = Double(x) - quantizer.roundTrip(Double(x), frac: frac); return sum + d * d }
+        }
+        guard perChannel else { return [best(values[...])] }
+        let channels = w.shape[0], per = values.count / channels
+        let fracs = (0..<channels).map { o in best(values[(o * per)..<((o + 1) * per)]) }
+        let cap = (fracs.min() ?? 0) + maxFracSpread
+        return fracs.map { min($0, cap) }
+    }
+
     /// The largest difference between two channels' weight fracs in one layer.
     public static let maxFracSpread = 24
 

@@ -56,12 +56,12 @@ public enum Lowering {
                 op = .conv(QConv(input: input, output: out, kernelH: w.shape[1], kernelW: w.shape[2],
                                  strideH: conv.strideH, strideW: conv.strideW, dilationH: conv.dilationH, dilationW: conv.dilationW,
                                  padding: QPadding(conv.padding), groups: conv.groups, inChannelsPerGroup: w.shape[3],
-                                 outChannels: w.shape[0], weights: .fixed(encoded.weights), bias: encoded.bias,
+                                 outChannels: w.shape[0], weights: encoded.weights, bias: encoded.bias,
                                  biasBits: layer.biasBits, accumulator: encoded.accumulator, requantize: encoded.requantize))
             case .dense(let dense):
                 let (input, w, layer, encoded) = try weighted(node, activation: dense.activation)
                 op = .dense(QDense(input: input, output: out, inFeatures: w.shape[1], outFeatures: w.shape[0],
-                                   weights: .fixed(encoded.weights), bias: encoded.bias, biasBits: layer.biasBits,
+                                   weights: encoded.weights, bias: encoded.bias, biasBits: layer.biasBits,
                                    accumulator: encoded.accumulator, requantize: encoded.requantize))
             case .maxPool2d(let p), .avgPool2d(let p):
                 let pool = QPool(input: try tensor(for: node.inputs[0]), output: out, kernelH: p.kernelH, kernelW: p.kernelW,
@@ -138,7 +138,7 @@ public enum Lowering {
     }
 
     struct Encoded {
-        var weights: FixedWeights
+        var weights: WeightEncoding
         var bias: [Int64]
         var accumulator: AccumulatorWidth
         var requantize: Requantization
@@ -154,9 +154,20 @@ public enum Lowering {
             throw QuantizationError("layer '\(node.name)': the plan has \(layer.weightFracs.count) weight formats for \(channels) channels")
         }
         var q = [Int32](repeating: 0, count: values.count)
+        var codes = [UInt8](repeating: 0, count: values.count)
+        let quantizer = layer.weightQuantizer()
         for o in 0..<channels {
-            let format = QFormat(bits: layer.weightBits, frac: layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o])
-            for j in 0..<perChannel { q[o * perChannel + j] = Int32(format.quantize(Double(values[o * perChannel + j]))) }
+            let frac = layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o]
+            for j in 0..<perChannel {
+                let w = Double(values[o * perChannel + j])
+                if quantizer.isSignedDigits {
+                    let digit = quantizer.digit(w, frac: frac)
+                    codes[o * perChannel + j] = digit.code
+                    q[o * perChannel + j] = Int32(digit.value)
+                } else {
+                    q[o * perChannel + j] = Int32(quantizer.integer(w, frac: frac))
+                }
+            }
         }
         let biasValues = node.inputs.count > 2 ? graph.constant(node.inputs[2])!.floats : [Float](repeating: 0, count: channels)
         let biasFormat = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
@@ -183,7 +194,11 @@ public enum Lowering {
             guard bound < Int64(1) << 62 else { throw QuantizationError("layer '\(node.name)': the accumulator can exceed 64 bits") }
         }
         let (lo, hi) = clampRange(activation, outputFormat)
-        return Encoded(weights: FixedWeights(values: q, bits: layer.weightBits, fracs: layer.weightFracs), bias: bias,
+        let weights: WeightEncoding = quantizer.isSignedDigits
+            ? .signedDigits(SignedDigitWeights(codes: codes, digits: layer.digits!, exponents: layer.exponents ?? SignedDigit.maxExponents,
+                                               fracs: layer.weightFracs))
+            : .fixed(FixedWeights(values: q, bits: layer.weightBits, fracs: layer.weightFracs))
+        return Encoded(weights: weights, bias: bias,
                        accumulator: needs64 ? .int64 : .int32,
                        requantize: Requantization(shifts: shifts.allSatisfy({ $0 == shifts[0] }) ? [shifts[0]] : shifts,
                                                   clampMin: lo, clampMax: hi))

@@ -38,10 +38,14 @@ public enum Metrics {
         for node in program.ops {
             switch node.op {
             case .conv(let c):
-                if case .fixed(let w) = c.weights { weights += w.values.count * w.bits; eight += w.values.count * 8 }
+                let n = c.weights.integerValues.count
+                weights += n * Int(c.weights.bitsPerWeight)
+                eight += n * 8
                 biases += c.bias.count * c.biasBits
             case .dense(let d):
-                if case .fixed(let w) = d.weights { weights += w.values.count * w.bits; eight += w.values.count * 8 }
+                let n = d.weights.integerValues.count
+                weights += n * Int(d.weights.bitsPerWeight)
+                eight += n * 8
                 biases += d.bias.count * d.biasBits
             default: break
             }
@@ -59,8 +63,8 @@ public enum Metrics {
             let m = Double(macs(program, node.op))
             guard m > 0 else { continue }
             let xBits = Double(program.tensors[node.op.inputs[0]].format.bits)
-            if case .conv(let c) = node.op, case .fixed(let w) = c.weights { cost += m * Double(w.bits) * xBits }
-            if case .dense(let d) = node.op, case .fixed(let w) = d.weights { cost += m * Double(w.bits) * xBits }
+            if case .conv(let c) = node.op { cost += m * c.weights.bitsPerWeight * xBits * Double(c.weights.multipliesPerMAC) }
+            if case .dense(let d) = node.op { cost += m * d.weights.bitsPerWeight * xBits * Double(d.weights.multipliesPerMAC) }
             reference += m * 64
         }
         return reference > 0 ? cost / reference : 0
@@ -111,11 +115,15 @@ public enum Metrics {
             if let p = power[t], let n = noise[t] { layer.sqnr_db = n == 0 ? 999 : (p == 0 ? nil : 10 * log10(p / n)) }
             switch node.op {
             case .conv(let c):
-                if case .fixed(let w) = c.weights { layer.weight_bits = w.bits; layer.weight_frac = w.fracs }
+                layer.weight_bits = Int(c.weights.bitsPerWeight)
+                layer.weight_frac = c.weights.fracs
+                layer.multiplies = program.macs(of: node.op) * c.weights.multipliesPerMAC
                 layer.bias_bits = c.biasBits
                 layer.accumulator = c.accumulator.rawValue
             case .dense(let d):
-                if case .fixed(let w) = d.weights { layer.weight_bits = w.bits; layer.weight_frac = w.fracs }
+                layer.weight_bits = Int(d.weights.bitsPerWeight)
+                layer.weight_frac = d.weights.fracs
+                layer.multiplies = program.macs(of: node.op) * d.weights.multipliesPerMAC
                 layer.bias_bits = d.biasBits
                 layer.accumulator = d.accumulator.rawValue
             default:
@@ -129,6 +137,6 @@ public enum Metrics {
                                   samples: data.count, weight_bytes: (bits.weights + bits.biases + 7) / 8,
                                   weight_bytes_ratio_8bit: bits.eightBit > 0 ? Double(bits.weights) / Double(bits.eightBit) : 0,
                                   multiply_cost_ratio_8bit: multiplyCostRatio(program), macs: totalMacs,
-                                  multiplies_static: totalMacs, layers: layers)
+                                  multiplies_static: layers.reduce(0) { $0 + $1.multiplies }, layers: layers)
     }
 }

@@ -42,17 +42,66 @@ public struct QuantizationPlan: Codable, Sendable {
 }
 
 public struct LayerFormats: Codable, Sendable, Equatable {
+    /// Fixed point: the weights' bits. Signed digits: 8 (one byte code per weight).
     public var weightBits: Int
     /// One fractional length per layer, or one per output channel.
     public var weightFracs: [Int]
     public var biasBits: Int
     public var biasFrac: Int
-    public init(weightBits: Int, weightFracs: [Int], biasBits: Int, biasFrac: Int) {
+    /// Signed digits (the shift scheme): at most this many terms per weight; nil for fixed point.
+    public var digits: Int?
+    /// Signed digits: exponents 0 ..< exponents.
+    public var exponents: Int?
+    /// Signed digits: the rounding rule.
+    public var rounding: DigitRounding?
+    public init(weightBits: Int, weightFracs: [Int], biasBits: Int, biasFrac: Int, digits: Int? = nil, exponents: Int? = nil,
+                rounding: DigitRounding? = nil) {
         self.weightBits = weightBits
         self.weightFracs = weightFracs
         self.biasBits = biasBits
         self.biasFrac = biasFrac
+        self.digits = digits
+        self.exponents = exponents
+        self.rounding = rounding
     }
+
+    /// How a weight becomes an integer: a fixed-point format, or a signed-digit rounding.
+    public func weightQuantizer() -> WeightQuantizer {
+        guard let digits else { return WeightQuantizer(bits: weightBits, table: nil, digits: 0, exponents: 0, rounding: .nearest) }
+        let exponents = exponents ?? SignedDigit.maxExponents
+        return WeightQuantizer(bits: weightBits, table: SignedDigit.table(digits: digits, exponents: exponents), digits: digits,
+                               exponents: exponents, rounding: rounding ?? .nearest)
+    }
+}
+
+/// Signed-digit rounding: the nearest representable value (default) or the canonical signed-digit
+/// expansion truncated to its leading digits (the ablation).
+public enum DigitRounding: String, Codable, Sendable, CaseIterable {
+    case nearest
+    case csdTruncate = "csd-truncate"
+}
+
+/// Rounds real weights to the integers of a layer's encoding.
+public struct WeightQuantizer: Sendable {
+    let bits: Int
+    let table: [SignedDigit]?
+    let digits: Int, exponents: Int
+    let rounding: DigitRounding
+
+    public var isSignedDigits: Bool { table != nil }
+
+    /// The signed digit of w at fractional length frac.
+    public func digit(_ w: Double, frac: Int) -> SignedDigit {
+        let scaled = w * pow(2, Double(frac))
+        return rounding == .nearest ? SignedDigit.nearest(scaled, in: table!) : SignedDigit.csdTruncate(scaled, digits: digits, exponents: exponents)
+    }
+
+    /// The integer q with w ≈ q · 2^−frac.
+    public func integer(_ w: Double, frac: Int) -> Int64 {
+        table == nil ? QFormat(bits: bits, frac: frac).quantize(w) : digit(w, frac: frac).value
+    }
+
+    public func roundTrip(_ w: Double, frac: Int) -> Double { Double(integer(w, frac: frac)) * pow(2, Double(-frac)) }
 }
 
 /// One accepted move of the bit-allocation search.

@@ -146,12 +146,57 @@ public enum WeightEncoding: Codable, Sendable {
     /// Plain fixed point: one integer per weight, `bits` wide, with `fracs` per layer (one entry)
     /// or per output channel.
     case fixed(FixedWeights)
+    /// Approximate signed digits: each weight q = s1·2^e1 + s2·2^e2, one byte code per weight
+    /// (`SignedDigit`); a product is shifts and adds.
+    case signedDigits(SignedDigitWeights)
 
+    /// Bits of storage per weight.
     public var bitsPerWeight: Double {
         switch self {
         case .fixed(let w): return Double(w.bits)
+        case .signedDigits: return 8
         }
     }
+
+    /// The weight integers q (real weight = q · 2^−frac), whatever the encoding.
+    public var integerValues: [Int32] {
+        switch self {
+        case .fixed(let w): return w.values
+        case .signedDigits(let w): return w.values
+        }
+    }
+
+    public var fracs: [Int] {
+        switch self {
+        case .fixed(let w): return w.fracs
+        case .signedDigits(let w): return w.fracs
+        }
+    }
+
+    /// Hardware multiplies per MAC: 1 for fixed point, 0 for signed digits.
+    public var multipliesPerMAC: Int {
+        switch self {
+        case .fixed: return 1
+        case .signedDigits: return 0
+        }
+    }
+}
+
+public struct SignedDigitWeights: Codable, Sendable, Equatable {
+    /// One `SignedDigit` byte code per weight, in the layer's weight layout.
+    public var codes: [UInt8]
+    /// At most this many terms per weight (1 or 2).
+    public var digits: Int
+    /// Exponents 0 ..< exponents.
+    public var exponents: Int
+    public var fracs: [Int]
+    public init(codes: [UInt8], digits: Int, exponents: Int, fracs: [Int]) {
+        self.codes = codes
+        self.digits = digits
+        self.exponents = exponents
+        self.fracs = fracs
+    }
+    public var values: [Int32] { codes.map { Int32(SignedDigit(code: $0).value) } }
 }
 
 public struct FixedWeights: Codable, Sendable, Equatable {

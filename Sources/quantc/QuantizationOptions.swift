@@ -10,12 +10,17 @@ enum Scheme: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension StepMethod: ExpressibleByArgument {}
+extension DigitRounding: ExpressibleByArgument {}
 extension SearchObjective: ExpressibleByArgument {}
 
 /// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
 struct QuantizationOptions: ParsableArguments {
-    @Option(help: "Quantization scheme: fixed (shift, bitplane and codebook come later).")
+    @Option(help: "Quantization scheme: fixed or shift (bitplane and codebook come later).")
     var scheme: Scheme = .fixed
+    @Option(help: "Shift scheme: at most this many signed powers of two per weight (1 or 2).")
+    var digits: Int = 2
+    @Option(help: "Shift scheme: nearest (the closest representable weight) or csd-truncate (the canonical signed digits, truncated).")
+    var rounding: DigitRounding = .nearest
     @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search.")
     var weightBits: String = "8"
     @Option(help: "Activation bits (2…16); the search's upper bound with --weight-bits auto.")
@@ -49,6 +54,7 @@ struct QuantizationOptions: ParsableArguments {
         guard (2...32).contains(biasBits) else { throw ValidationError("--bias-bits must be 2…32") }
         guard calibCount >= 1 else { throw ValidationError("--calib-count must be at least 1") }
         guard maxDrop >= 0 else { throw ValidationError("--max-drop must not be negative") }
+        guard (1...2).contains(digits) else { throw ValidationError("--digits must be 1 or 2") }
     }
 
     /// The calibration set, arranged for the graph's input.
@@ -63,13 +69,22 @@ struct QuantizationOptions: ParsableArguments {
 
     /// Loads or computes the plan.
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
-        guard scheme == .fixed else { throw UserError("--scheme \(scheme.rawValue) is not implemented yet (available: fixed)") }
+        guard scheme == .fixed || scheme == .shift else {
+            throw UserError("--scheme \(scheme.rawValue) is not implemented yet (available: fixed, shift)")
+        }
         if let plan {
             return try QuantizationPlan.read(from: plan)
         }
         let analysis = try QuantAnalysis(graph)
         let calibration = try calibrationSet(graph, data: data)
         progress.say("calibrating on \(calibration.count) samples")
+        if scheme == .shift {
+            guard weightBits == "8" else {
+                throw UserError("--scheme shift stores one byte per weight: --weight-bits does not apply (use --digits)")
+            }
+            return try FixedPointPlanner.shiftPlan(graph, analysis: analysis, calibration: calibration, digits: digits, rounding: rounding,
+                                                   actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
+        }
         if weightBits == "auto" {
             var options = SearchOptions(maxDrop: maxDrop / 100, objective: objective, step: step, perChannel: perChannel)
             options.maxActBits = actBits

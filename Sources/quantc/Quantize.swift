@@ -37,7 +37,7 @@ struct Quantize: ParsableCommand {
             return
         }
         func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a" }
-        print("\(model): scheme fixed, step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel" : "")")
+        print("\(model): scheme \(plan.scheme), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel" : "")")
         var rows = [["layer", "op", "w bits", "w frac", "act", "acc", "SQNR dB"]]
         for layer in report.layers where layer.op != "reshape" {
             rows.append([shortName(layer.name), layer.op, layer.weight_bits.map(String.init) ?? "",

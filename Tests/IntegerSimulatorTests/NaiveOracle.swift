@@ -41,7 +41,7 @@ enum NaiveOracle {
         switch op {
         case .conv(let c):
             let s = tensors[c.input].shape, o = tensors[c.output].shape
-            guard case .fixed(let w) = c.weights else { fatalError() }
+            let weights = values(c.weights)
             var out = [Int32]()
             let cog = c.outChannels / c.groups
             for n in 0..<o[0] { for y in 0..<o[1] { for x in 0..<o[2] { for oc in 0..<o[3] {
@@ -52,19 +52,19 @@ enum NaiveOracle {
                     let ix = x * c.strideW + kx * c.dilationW - c.padding.left
                     guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { continue }
                     let xv = Int64(t[c.input][((n * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
-                    let wv = Int64(w.values[((oc * c.kernelH + ky) * c.kernelW + kx) * c.inChannelsPerGroup + i])
+                    let wv = weights[((oc * c.kernelH + ky) * c.kernelW + kx) * c.inChannelsPerGroup + i]
                     acc += xv * wv
                 } } }
                 out.append(finish(acc, c.requantize.shift(for: oc), bits: tensors[c.output].format.bits, c.requantize.clampMin, c.requantize.clampMax))
             } } } }
             return out
         case .dense(let d):
-            guard case .fixed(let w) = d.weights else { fatalError() }
+            let weights = values(d.weights)
             let rows = t[d.input].count / d.inFeatures
             var out = [Int32]()
             for m in 0..<rows { for o in 0..<d.outFeatures {
                 var acc = d.bias[o]
-                for k in 0..<d.inFeatures { acc += Int64(t[d.input][m * d.inFeatures + k]) * Int64(w.values[o * d.inFeatures + k]) }
+                for k in 0..<d.inFeatures { acc += Int64(t[d.input][m * d.inFeatures + k]) * weights[o * d.inFeatures + k] }
                 out.append(finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax))
             } }
             return out
@@ -154,6 +154,22 @@ enum NaiveOracle {
                 var source = [Int](repeating: 0, count: s.count)
                 for (k, axis) in tr.perm.enumerated() { source[axis] = coordinate[k] }
                 return t[tr.input][flatten(source, s)]
+            }
+        }
+    }
+
+    /// Weight integers, decoding signed-digit codes from their bit layout (documented with
+    /// `SignedDigit`) independently of the simulator.
+    static func values(_ encoding: WeightEncoding) -> [Int64] {
+        switch encoding {
+        case .fixed(let w): return w.values.map { Int64($0) }
+        case .signedDigits(let w):
+            return w.codes.map { code in
+                let e1 = Int64(code >> 4) & 7, e2 = Int64(code >> 1) & 7
+                let s1: Int64 = code >= 128 ? -1 : 1
+                if e1 == e2 { return code & 1 == 1 ? 0 : s1 * (1 << e1) }
+                let s2 = code & 1 == 1 ? -s1 : s1
+                return s1 * (1 << e1) + s2 * (1 << e2)
             }
         }
     }

@@ -20,6 +20,7 @@ enum CProgramRunner {
             for (i, v) in values.enumerated() {
                 switch type {
                 case .s8: raw.storeBytes(of: Int8(v), toByteOffset: i, as: Int8.self)
+                case .u8: raw.storeBytes(of: UInt8(v), toByteOffset: i, as: UInt8.self)
                 case .s16: raw.storeBytes(of: Int16(v), toByteOffset: 2 * i, as: Int16.self)
                 case .s32: raw.storeBytes(of: Int32(v), toByteOffset: 4 * i, as: Int32.self)
                 case .s64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Int64.self)
@@ -31,6 +32,7 @@ enum CProgramRunner {
             (0..<count).map { i in
                 switch type {
                 case .s8: return Int32(raw.load(fromByteOffset: i, as: Int8.self))
+                case .u8: return Int32(raw.load(fromByteOffset: i, as: UInt8.self))
                 case .s16: return Int32(raw.load(fromByteOffset: 2 * i, as: Int16.self))
                 case .s32: return raw.load(fromByteOffset: 4 * i, as: Int32.self)
                 case .s64: return Int32(truncatingIfNeeded: raw.load(fromByteOffset: 8 * i, as: Int64.self))
@@ -90,6 +92,12 @@ enum CProgramRunner {
             case "dense":
                 return qc_dispatch_dense(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_dense_params.self),
                                          a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
+            case "conv_shift":
+                return qc_dispatch_conv_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_shift_conv_params.self),
+                                              a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
+            case "dense_shift":
+                return qc_dispatch_dense_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_dense_params.self),
+                                               a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
             case "max_pool": return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "avg_pool": return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "global_max_pool": return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
@@ -113,7 +121,8 @@ enum CProgramRunner {
         let value: Any
         switch family {
         case "conv", "depthwise_conv": value = qc_conv_params()
-        case "dense": value = qc_dense_params()
+        case "dense", "dense_shift": value = qc_dense_params()
+        case "conv_shift": value = qc_shift_conv_params()
         case "max_pool", "avg_pool": value = qc_pool_params()
         case "global_max_pool", "global_avg_pool": value = qc_global_pool_params()
         case "add": value = qc_add_params()
@@ -129,7 +138,8 @@ enum CProgramRunner {
     static func structSize(of family: String) -> Int {
         switch family {
         case "conv", "depthwise_conv": return MemoryLayout<qc_conv_params>.size
-        case "dense": return MemoryLayout<qc_dense_params>.size
+        case "dense", "dense_shift": return MemoryLayout<qc_dense_params>.size
+        case "conv_shift": return MemoryLayout<qc_shift_conv_params>.size
         case "max_pool", "avg_pool": return MemoryLayout<qc_pool_params>.size
         case "global_max_pool", "global_avg_pool": return MemoryLayout<qc_global_pool_params>.size
         case "add": return MemoryLayout<qc_add_params>.size

@@ -65,6 +65,14 @@ public enum KernelCases {
                 cases.append(dense(k: k, o: o, xBits: x, wBits: w, yBits: y, rng: &rng, saturating: saturating, tag: tag))
             }
         }
+        // The shift scheme: the same shapes with signed-digit weights (random codes, zero included).
+        for saturating in [false, true] {
+            let tag = saturating ? " saturating" : ""
+            for c in convs { cases.append(signedDigits(conv(c, rng: &rng, saturating: saturating, tag: tag), rng: &rng)) }
+            for (k, o, x, y) in [(17, 5, 8, 8), (300, 7, 16, 16), (64, 10, 8, 16), (50, 3, 16, 8)] {
+                cases.append(signedDigits(dense(k: k, o: o, xBits: x, wBits: 8, yBits: y, rng: &rng, saturating: saturating, tag: tag), rng: &rng))
+            }
+        }
         // 3x3 windows (divisors 9, 6, 4 at the borders) exercise the reciprocal; 2x2 the shift.
         for (k, stride, pad, includePad, bits) in [(3, 1, 1, false, 8), (3, 2, 1, true, 8), (2, 2, 0, false, 16), (3, 3, 0, false, 12), (3, 2, 1, false, 16)] {
             for isMax in [false, true] { cases.append(pool(k: k, stride: stride, pad: pad, includePad: includePad, bits: bits, isMax: isMax, rng: &rng)) }
@@ -84,6 +92,38 @@ public enum KernelCases {
         cases.append(pad(rng: &rng))
         cases.append(transpose(rng: &rng))
         return cases
+    }
+
+    /// The same case with each weight replaced by a random signed digit (extreme ones when the
+    /// case saturates), the accumulator width re-proved for the new weights.
+    static func signedDigits(_ c: KernelCase, rng: inout SeededRandom) -> KernelCase {
+        var c = c
+        let saturating = c.name.hasSuffix("saturating")
+        let table = SignedDigit.table(digits: 2, exponents: SignedDigit.maxExponents)
+        func codes(_ count: Int) -> [UInt8] {
+            (0..<count).map { _ in (saturating ? (rng.next() % 2 == 0 ? table.last! : table.first!) : table[rng.below(table.count)]).code }
+        }
+        func widen(_ values: [Int32], _ bias: [Int64], inputBits: Int) -> AccumulatorWidth {
+            let bound = values.reduce(Int64(0)) { $0 + abs(Int64($1)) } * (Int64(1) << Int64(inputBits - 1)) + (bias.map(abs).max() ?? 0)
+            return bound > Int64(Int32.max) ? .int64 : .int32
+        }
+        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
+        switch c.program.ops[0].op {
+        case .conv(var conv):
+            let w = SignedDigitWeights(codes: codes(conv.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
+            conv.weights = .signedDigits(w)
+            conv.accumulator = widen(w.values, conv.bias, inputBits: inputBits)
+            c.program.ops[0].op = .conv(conv)
+        case .dense(var dense):
+            let w = SignedDigitWeights(codes: codes(dense.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
+            dense.weights = .signedDigits(w)
+            dense.accumulator = widen(w.values, dense.bias, inputBits: inputBits)
+            c.program.ops[0].op = .dense(dense)
+        default:
+            break
+        }
+        c.name = "shift " + c.name
+        return c
     }
 
     static func value(_ f: QFormat, _ rng: inout SeededRandom, _ saturating: Bool) -> Int32 {

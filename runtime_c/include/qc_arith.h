@@ -70,7 +70,10 @@ static inline int32_t qc_requantize_s64(int64_t acc, int shift, int32_t lo, int3
         const int64_t limit = (int64_t)1 << 40;
         const int left = -shift > 22 ? 22 : -shift;
         acc = acc > limit ? limit : (acc < -limit ? -limit : acc);
-        return qc_clamp_s64(acc * ((int64_t)1 << left), lo, hi);
+        /* Shift magnitudes (|acc| <= 2^40, so the result stays below 2^62): no multiply, no
+         * left shift of a negative value. */
+        acc = acc >= 0 ? (int64_t)((uint64_t)acc << left) : -(int64_t)((uint64_t)-acc << left);
+        return qc_clamp_s64(acc, lo, hi);
     }
     return qc_clamp_s64(acc, lo, hi);
 }
@@ -102,6 +105,51 @@ static inline int32_t qc_average_of(int32_t sum, int32_t n)
         return s == 0 ? sum : qc_rshift_round_s32(sum, s);
     }
     return (int32_t)qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16);
+}
+
+/*
+ * Signed-digit weights (the shift scheme): one byte code per weight, q = s1*2^e1 + s2*2^e2.
+ * bit 7: first term negative; bits 6:4: e1; bits 3:1: e2; bit 0: second term's sign opposite to
+ * the first's. e2 == e1 means no second term, and then bit 0 set means the weight is 0.
+ * Returns q*v as the uint32_t residue mod 2^32, using only shifts, xors, adds and subtracts;
+ * accumulating residues in uint32_t is exact whenever the true sum fits in int32_t.
+ */
+static inline uint32_t qc_digit_product_u32(uint32_t code, int32_t v)
+{
+    const uint32_t u = (uint32_t)v;
+    const uint32_t e1 = (code >> 4) & 7u, e2 = (code >> 1) & 7u;
+    const uint32_t m1 = 0u - (code >> 7);            /* all ones when the first term is negative */
+    const uint32_t m2 = m1 ^ (0u - (code & 1u));     /* the second term's sign */
+    const uint32_t t1 = ((u << e1) ^ m1) - m1;
+    if (e1 == e2) {
+        return (code & 1u) ? 0u : t1;
+    }
+    return t1 + (((u << e2) ^ m2) - m2);
+}
+
+/* The same for a 64-bit accumulator. */
+static inline uint64_t qc_digit_product_u64(uint32_t code, int32_t v)
+{
+    const uint64_t u = (uint64_t)(int64_t)v;
+    const uint32_t e1 = (code >> 4) & 7u, e2 = (code >> 1) & 7u;
+    const uint64_t m1 = 0u - (uint64_t)(code >> 7);
+    const uint64_t m2 = m1 ^ (0u - (uint64_t)(code & 1u));
+    const uint64_t t1 = ((u << e1) ^ m1) - m1;
+    if (e1 == e2) {
+        return (code & 1u) ? 0u : t1;
+    }
+    return t1 + (((u << e2) ^ m2) - m2);
+}
+
+/* The int32_t whose two's complement residue is u (defined for every u, unlike a cast). */
+static inline int32_t qc_s32_from_u32(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : -(int32_t)(~u) - 1;
+}
+
+static inline int64_t qc_s64_from_u64(uint64_t u)
+{
+    return u <= 0x7FFFFFFFFFFFFFFFu ? (int64_t)u : -(int64_t)(~u) - 1;
 }
 
 #endif /* QC_ARITH_H */

@@ -141,6 +141,34 @@ typedef struct {
     int32_t in_min;
 } qc_table_params;
 
+/*
+ * Shift-scheme convolution (general, grouped and depthwise): the convolution formula above with
+ * signed-digit weights (qc_arith.h: one byte code per weight, OHWI), computed with shifts, adds
+ * and subtracts only: no multiply instruction, including in the address arithmetic, for which
+ * the strides below are precomputed. Bias: int32_t (int64_t for _acc64), accumulator-aligned.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups, in_c_per_group, out_c_per_group;
+    int32_t in_row;   /* in_w * in_c: elements per input row */
+    int32_t tap_row;  /* dilation_h * in_row */
+    int32_t tap_col;  /* dilation_w * in_c */
+    int32_t step_row; /* stride_h * in_row */
+    int32_t step_col; /* stride_w * in_c */
+    int32_t in_image; /* in_h * in_row */
+    int32_t origin;   /* -(pad_top * in_row + pad_left * in_c): offset of the window's first tap */
+    int32_t weights_per_row; /* kernel_w * in_c_per_group */
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_shift_conv_params;
+
+/* Shift-scheme dense layer (and 1x1 convolution): qc_dense_params, signed-digit weights [O][K]. */
+
 #include "qc_kernel_instances.h"
 
 #ifdef __cplusplus
