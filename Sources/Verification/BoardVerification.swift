@@ -18,7 +18,7 @@ public enum BoardVerification {
     public static let embeddedSamples = 8
 
     public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, board: Board,
-                              options: HostVerification.Options) throws -> VerificationReport {
+                              options: VerificationOptions) throws -> VerificationReport {
         let program = lowered.program
         let bundle = try BundleEmitter.emit(program, options: BundleOptions(generator: options.generator, modelName: options.modelName))
         let fm = FileManager.default

@@ -9,26 +9,7 @@ import Targets
 /// `quantc verify --target host`: the bundle built by the host compiler (under ASan and UBSan by
 /// default) must reproduce every integer the simulator computes, input quantization included.
 public enum HostVerification {
-    public struct Options: Sendable {
-        public var modelName: String
-        public var scheme: String
-        public var generator: String
-        public var sanitize: Bool
-        public var compiler: String
-        /// Keep the build directory here instead of a temporary one.
-        public var keepDirectory: String?
-        public init(modelName: String, scheme: String, generator: String, sanitize: Bool = true,
-                    compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil) {
-            self.modelName = modelName
-            self.scheme = scheme
-            self.generator = generator
-            self.sanitize = sanitize
-            self.compiler = compiler
-            self.keepDirectory = keepDirectory
-        }
-    }
-
-    public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, options: Options) throws -> VerificationReport {
+    public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, options: VerificationOptions) throws -> VerificationReport {
         let program = lowered.program
         let bundle = try BundleEmitter.emit(program, options: BundleOptions(generator: options.generator, modelName: options.modelName))
         let fm = FileManager.default

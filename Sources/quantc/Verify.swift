@@ -32,7 +32,7 @@ struct Verify: ParsableCommand {
         let lowered = try Lowering.lower(graph, plan: plan)
         let set = try data.load(for: graph)
         let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
-        let options = HostVerification.Options(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
+        let options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
                                                generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep)
         let report: VerificationReport
         if let board {

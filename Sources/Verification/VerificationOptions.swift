@@ -1,0 +1,21 @@
+import Targets
+
+/// What every verification needs besides the model and the samples.
+public struct VerificationOptions: Sendable {
+    public var modelName: String
+    public var scheme: String
+    public var generator: String
+    public var sanitize: Bool
+    public var compiler: String
+    /// Keep the build directory here instead of a temporary one.
+    public var keepDirectory: String?
+    public init(modelName: String, scheme: String, generator: String, sanitize: Bool = true,
+                compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil) {
+        self.modelName = modelName
+        self.scheme = scheme
+        self.generator = generator
+        self.sanitize = sanitize
+        self.compiler = compiler
+        self.keepDirectory = keepDirectory
+    }
+}
