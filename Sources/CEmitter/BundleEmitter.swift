@@ -48,16 +48,12 @@ public enum BundleEmitter {
             layers.append(EmittedLayer(index: index, node: node, calls: try KernelLowering.calls(for: node.op, in: program)))
         }
         let source = ModelSource(program: program, arena: arena, layers: layers, options: options)
-        var runtime = Set(["qc_arith.h", "qc_kernels.h", "qc_kernel_instances.h"])
+        var roots = ["qc_kernels.h"]
         for call in layers.flatMap(\.calls) {
-            let file = call.function + ".c"
-            guard let text = RuntimeSources.files[file] else { throw EmitError("runtime_c has no kernel \(call.function)") }
-            runtime.insert(file)
-            if let template = text.split(separator: "\n").first(where: { $0.hasPrefix("#include \"") }) {
-                runtime.insert(String(template.dropFirst(10).dropLast()))
-            }
+            guard RuntimeSources.files[call.function + ".c"] != nil else { throw EmitError("runtime_c has no kernel \(call.function)") }
+            roots.append(call.function + ".c")
         }
-        let runtimeFiles = runtime.sorted()
+        let runtimeFiles = runtimeClosure(roots).sorted()
         let sources = [source.sourceName, source.weightsName] + runtimeFiles.filter { $0.hasSuffix(".c") }
         let report = BundleReport(program: program, arena: arena, layers: layers, options: options,
                                   weightBytes: source.weightBytes, paramsBytes: source.paramsBytes)
@@ -76,6 +72,19 @@ public enum BundleEmitter {
         return Bundle(files: files, arena: arena, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
                       runtimeFiles: runtimeFiles, report: report, profiledLayers: layers.filter { !$0.calls.isEmpty }.map(\.node))
     }
+}
+
+/// The runtime files `roots` need: themselves and every runtime_c header they include, transitively.
+func runtimeClosure(_ roots: [String]) -> Set<String> {
+    var needed = Set<String>(), pending = roots
+    while let file = pending.popLast() {
+        guard needed.insert(file).inserted, let text = RuntimeSources.files[file] else { continue }
+        for line in text.split(separator: "\n") where line.hasPrefix("#include \"") {
+            let name = String(line.dropFirst(10).prefix { $0 != "\"" })
+            if RuntimeSources.files[name] != nil { pending.append(name) }
+        }
+    }
+    return needed
 }
 
 /// One op with the kernel calls it lowers to.

@@ -833,18 +833,8 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
  * QC_NAME, QC_X_T, QC_Y_T, QC_ACC_T (the bias type), and QC_WIDE (1 for a 64-bit accumulator).
  * Every index is advanced by additions of precomputed strides, so no multiply is emitted.
  */
-#include "qc_arith.h"
 #include "qc_kernels.h"
-
-#if QC_WIDE
-#define QC_UACC_T uint64_t
-#define QC_PRODUCT qc_digit_product_u64
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
-#else
-#define QC_UACC_T uint32_t
-#define QC_PRODUCT qc_digit_product_u32
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
-#endif
+#include "qc_shift_accumulator.h"
 
 void QC_NAME(const qc_shift_conv_params *p, const QC_X_T *x, const uint8_t *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
@@ -1214,18 +1204,8 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
  * Template of the shift-scheme dense layer; contract in qc_kernels.h. The including file defines
  * QC_NAME, QC_X_T, QC_Y_T, QC_ACC_T (the bias type), and QC_WIDE (1 for a 64-bit accumulator).
  */
-#include "qc_arith.h"
 #include "qc_kernels.h"
-
-#if QC_WIDE
-#define QC_UACC_T uint64_t
-#define QC_PRODUCT qc_digit_product_u64
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
-#else
-#define QC_UACC_T uint32_t
-#define QC_PRODUCT qc_digit_product_u32
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
-#endif
+#include "qc_shift_accumulator.h"
 
 void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const uint8_t *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
@@ -1782,6 +1762,25 @@ void QC_NAME(const qc_rescale_params *p, const QC_X_T *x, QC_Y_T *y)
 #undef QC_NAME
 #undef QC_X_T
 #undef QC_Y_T
+
+"""##,
+        "qc_shift_accumulator.h": ##"""
+/*
+ * Shared by the shift-scheme templates: the unsigned residue accumulator (uint32_t, or uint64_t
+ * when QC_WIDE is 1), the signed-digit product, and the requantization of the residue.
+ * Included once per instance, after QC_WIDE is defined; the template undefines the names.
+ */
+#include "qc_arith.h"
+
+#if QC_WIDE
+#define QC_UACC_T uint64_t
+#define QC_PRODUCT qc_digit_product_u64
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
+#else
+#define QC_UACC_T uint32_t
+#define QC_PRODUCT qc_digit_product_u32
+#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
+#endif
 
 """##,
         "qc_table_s16s16.c": ##"""

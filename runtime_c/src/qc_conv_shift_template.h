@@ -3,18 +3,8 @@
  * QC_NAME, QC_X_T, QC_Y_T, QC_ACC_T (the bias type), and QC_WIDE (1 for a 64-bit accumulator).
  * Every index is advanced by additions of precomputed strides, so no multiply is emitted.
  */
-#include "qc_arith.h"
 #include "qc_kernels.h"
-
-#if QC_WIDE
-#define QC_UACC_T uint64_t
-#define QC_PRODUCT qc_digit_product_u64
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s64(qc_s64_from_u64(u), s, lo, hi)
-#else
-#define QC_UACC_T uint32_t
-#define QC_PRODUCT qc_digit_product_u32
-#define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
-#endif
+#include "qc_shift_accumulator.h"
 
 void QC_NAME(const qc_shift_conv_params *p, const QC_X_T *x, const uint8_t *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
