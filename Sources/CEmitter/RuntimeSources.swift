@@ -899,6 +899,41 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
     const int32_t cog = p->out_c / p->groups;
     const int32_t taps = p->kernel_h * p->kernel_w * cin;
     int32_t b, oy, ox, o, ky, kx, i;
+    if (p->groups == 1 && p->dilation_w == 1) {
+        /* With one group and no horizontal dilation, the valid taps of a kernel row are contiguous
+         * in both the input and the weights: one dot product per kernel row. */
+        for (b = 0; b < p->batch; ++b) {
+            const QC_X_T *xb = x + b * p->in_h * p->in_w * p->in_c;
+            for (oy = 0; oy < p->out_h; ++oy) {
+                const int32_t iy0 = oy * p->stride_h - p->pad_top;
+                for (ox = 0; ox < p->out_w; ++ox) {
+                    const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                    const int32_t kx0 = ix0 < 0 ? -ix0 : 0;
+                    const int32_t kx1 = p->in_w - ix0 < p->kernel_w ? p->in_w - ix0 : p->kernel_w;
+                    const int32_t n = (kx1 - kx0) * cin;
+                    QC_Y_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * p->out_c;
+                    for (o = 0; o < p->out_c; ++o) {
+                        QC_ACC_T acc = bias[o];
+                        for (ky = 0; ky < p->kernel_h; ++ky) {
+                            const int32_t iy = iy0 + ky * p->dilation_h;
+                            const QC_X_T *xp;
+                            const QC_W_T *wp;
+                            if (iy < 0 || iy >= p->in_h || n <= 0) {
+                                continue;
+                            }
+                            xp = xb + (iy * p->in_w + ix0 + kx0) * cin;
+                            wp = w + o * taps + (ky * p->kernel_w + kx0) * cin;
+                            for (i = 0; i < n; ++i) {
+                                acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
+                            }
+                        }
+                        out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                    }
+                }
+            }
+        }
+        return;
+    }
     for (b = 0; b < p->batch; ++b) {
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
