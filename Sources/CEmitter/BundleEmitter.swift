@@ -11,12 +11,16 @@ public struct BundleOptions: Sendable {
     public var modelName: String
     /// Extra lines for the bundle README (for example how the formats were chosen).
     public var notes: [String]
+    /// The target the Makefile builds for by default (`--board`): a name and its compiler flags.
+    public var target: (name: String, flags: [String])?
 
-    public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = []) {
+    public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = [],
+                target: (name: String, flags: [String])? = nil) {
         self.prefix = prefix
         self.generator = generator
         self.modelName = modelName
         self.notes = notes
+        self.target = target
     }
 }
 
@@ -64,7 +68,7 @@ public enum BundleEmitter {
         ]
         files += runtimeFiles.map { ($0, RuntimeSources.files[$0]!) }
         files += [
-            ("Makefile", BuildFiles.makefile(prefix: options.prefix, sources: sources, generator: options.generator)),
+            ("Makefile", BuildFiles.makefile(prefix: options.prefix, sources: sources, generator: options.generator, target: options.target)),
             ("CMakeLists.txt", BuildFiles.cmake(prefix: options.prefix, sources: sources, generator: options.generator)),
             ("README.md", source.readme()),
             ("report.json", try report.json()),

@@ -2,6 +2,7 @@ import ArgumentParser
 import CEmitter
 import Foundation
 import Quantization
+import Targets
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +18,16 @@ struct Export: ParsableCommand {
     var force = false
     @Option(help: "C symbol prefix and file stem (default: model), so several models can share one firmware.")
     var prefix: String = "model"
+    @Option(help: "Make the bundle's Makefile cross-compile for this board (see `quantc boards`).")
+    var board: String?
 
     func run() throws {
+        let target = try board.map { name -> (name: String, flags: [String]) in
+            guard let board = Board.named(name) else {
+                throw UserError("--board \(name): unknown board (available: \(Board.all.map(\.name).joined(separator: ", ")))")
+            }
+            return (board.name, board.cflags)
+        }
         let progress = Progress(quiet: quantization.quiet)
         let graph = try loadModel(model)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
@@ -27,7 +36,8 @@ struct Export: ParsableCommand {
         let name = URL(fileURLWithPath: model).lastPathComponent
         let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(
             prefix: prefix, generator: "quantc \(Quantc.version)", modelName: name,
-            notes: ["Formats: scheme \(quantization.scheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."]))
+            notes: ["Formats: scheme \(quantization.scheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."],
+            target: target))
         try BundleWriter.write(bundle, to: output, force: force)
         let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count
         print("\(output): \(bundle.files.count) files (\(sources) C sources); arena \(bundle.arena.arenaBytes) bytes " +

@@ -61,6 +61,23 @@ import Testing
         }
     }
 
+    /// --board makes the bundle's Makefile cross-compile with the board's flags.
+    @Test func exportForABoardCrossCompiles() throws {
+        guard Targets.which("arm-none-eabi-gcc") else { print("arm-none-eabi-gcc missing: run make setup"); return }
+        let example = Corpus.repositoryRoot.appendingPathComponent("examples").path
+        let bundle = dir.appendingPathComponent("m4").path
+        let result = try Quantc.run(["export", example + "/digits_cnn.onnx", "--data", example + "/digits_test.npz", "--scale", "0.0625",
+                                     "--board", "mps2-an386", "-o", bundle, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let makefile = (try? String(contentsOfFile: bundle + "/Makefile", encoding: .utf8)) ?? ""
+        #expect(makefile.contains("CC = arm-none-eabi-gcc") && makefile.contains("-mcpu=cortex-m4"))
+        let (status, output) = try shell("make -s CFLAGS='-O2 -mcpu=cortex-m4 -mthumb -Wall -Wextra -Wpedantic -Werror' && arm-none-eabi-objdump -f model.o", in: bundle)
+        #expect(status == 0 && output.contains("elf32-littlearm"), "\(output)")
+        let unknown = try Quantc.run(["export", example + "/digits_cnn.onnx", "--data", example + "/digits_test.npz", "--board", "nope",
+                                      "-o", dir.appendingPathComponent("x").path, "--quiet"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("nope"))
+    }
+
     @Test func refusesANonEmptyDirectoryAndNeverLeavesAPartialBundle() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         let target = dir.appendingPathComponent("occupied")
