@@ -83,7 +83,7 @@ public enum HostTarget {
     }
 
     /// Little-endian int8/int16 records of `per` values.
-    static func decode(_ data: Data, width: Int, per: Int) throws -> [[Int32]] {
+    public static func decode(_ data: Data, width: Int, per: Int) throws -> [[Int32]] {
         let bytes = [UInt8](data)
         let record = width * per
         guard record > 0, bytes.count % record == 0 else { throw Command.Failure("harness output of \(bytes.count) bytes is not whole records") }

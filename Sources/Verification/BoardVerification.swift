@@ -76,13 +76,7 @@ public enum BoardVerification {
             throw Command.Failure("the firmware failed on \(board.name) (QEMU status \(run.status)): \(run.console.prefix(2000))")
         }
         let raw = try Data(contentsOf: URL(fileURLWithPath: work).appendingPathComponent("outputs.bin"))
-        let width = CType.storage(bits: output.format.bits).bytes
-        let outputs: [[Int32]] = (0..<(raw.count / max(width * output.count, 1))).map { s in
-            (0..<output.count).map { k in
-                let at = (s * output.count + k) * width
-                return width == 1 ? Int32(Int8(bitPattern: raw[at])) : Int32(Int16(bitPattern: UInt16(raw[at]) | UInt16(raw[at + 1]) << 8))
-            }
-        }
+        let outputs = raw.isEmpty ? [] : try HostTarget.decode(raw, width: CType.storage(bits: output.format.bits).bytes, per: output.count)
         var mismatched = max(0, data.count - outputs.count), first: String?
         if outputs.count < data.count { first = "the firmware returned \(outputs.count) of \(data.count) outputs" }
         for (s, got) in outputs.prefix(data.count).enumerated() where got != expected[s] {
