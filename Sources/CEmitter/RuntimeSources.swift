@@ -920,28 +920,38 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
     int32_t b, oy, ox, o, ky, kx, i;
     if (p->groups == 1 && p->dilation_w == 1) {
         /* With one group and no horizontal dilation, the valid taps of a kernel row are contiguous
-         * in both the input and the weights: one dot product per kernel row. */
+         * in both the input and the weights: one dot product per valid kernel row. The valid rows
+         * and columns depend only on the output position, so they and the start offsets are
+         * found once per position; the output-channel loop only advances the weight offset. */
+        const int32_t x_row_step = p->dilation_h * p->in_w * cin;
+        const int32_t w_row_step = p->kernel_w * cin;
         for (b = 0; b < p->batch; ++b) {
             const QC_X_T *xb = x + b * p->in_h * p->in_w * p->in_c;
             for (oy = 0; oy < p->out_h; ++oy) {
                 const int32_t iy0 = oy * p->stride_h - p->pad_top;
+                int32_t ky0 = 0, ky1 = p->kernel_h;
+                while (ky0 < ky1 && iy0 + ky0 * p->dilation_h < 0) {
+                    ++ky0;
+                }
+                while (ky1 > ky0 && iy0 + (ky1 - 1) * p->dilation_h >= p->in_h) {
+                    --ky1;
+                }
                 for (ox = 0; ox < p->out_w; ++ox) {
                     const int32_t ix0 = ox * p->stride_w - p->pad_left;
                     const int32_t kx0 = ix0 < 0 ? -ix0 : 0;
                     const int32_t kx1 = p->in_w - ix0 < p->kernel_w ? p->in_w - ix0 : p->kernel_w;
                     const int32_t n = (kx1 - kx0) * cin;
                     QC_Y_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * p->out_c;
-                    for (o = 0; o < p->out_c; ++o) {
+                    /* Offsets, not pointers, advance between rows and channels: no pointer is
+                     * ever formed outside its array. */
+                    const int32_t x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0) * cin;
+                    int32_t w_first = (ky0 * p->kernel_w + kx0) * cin;
+                    for (o = 0; o < p->out_c; ++o, w_first += taps) {
                         QC_ACC_T acc = bias[o];
-                        for (ky = 0; ky < p->kernel_h; ++ky) {
-                            const int32_t iy = iy0 + ky * p->dilation_h;
-                            const QC_X_T *xp;
-                            const QC_W_T *wp;
-                            if (iy < 0 || iy >= p->in_h || n <= 0) {
-                                continue;
-                            }
-                            xp = xb + (iy * p->in_w + ix0 + kx0) * cin;
-                            wp = w + o * taps + (ky * p->kernel_w + kx0) * cin;
+                        int32_t xo = x_first, wo = w_first;
+                        for (ky = ky0; ky < ky1 && n > 0; ++ky, xo += x_row_step, wo += w_row_step) {
+                            const QC_X_T *xp = xb + xo;
+                            const QC_W_T *wp = w + wo;
                             for (i = 0; i < n; ++i) {
                                 acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
                             }
