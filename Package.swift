@@ -72,7 +72,7 @@ let package = Package(
             name: "FloatReferenceTests",
             dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Targets"]),
         .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]),
         .testTarget(
             name: "QuantizationTests",

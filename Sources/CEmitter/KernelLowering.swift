@@ -101,69 +101,69 @@ public enum KernelLowering {
         return "conv"
     }
 
-    private static func conv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
-        if case .signedDigits = c.weights { return try shiftConv(c, t) }
-        let inShape = t[c.input].shape, outShape = t[c.output].shape
-        let (weights, bias, shifts) = try macConstants(c.weights, c.bias, c.accumulator, c.requantize)
-        let out = t[c.output].format
-        let (lo, hi) = outputRange(bits: out.bits, clampMin: c.requantize.clampMin, clampMax: c.requantize.clampMax)
-        let kind = convKernel(c, inChannels: inShape[3])
-        let common: [(String, [Int32])] = [("shift_count", [i32(c.requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
-        let params: [(name: String, values: [Int32])]
-        if kind == "dense" {
-            params = [("rows", [i32(inShape[0] * inShape[1] * inShape[2])]), ("in_features", [i32(inShape[3])]),
-                      ("out_features", [i32(c.outChannels)])] + common
-        } else {
-            params = [("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]), ("in_c", [i32(inShape[3])]),
-                      ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
-                      ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]),
-                      ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
-                      ("dilation_h", [i32(c.dilationH)]), ("dilation_w", [i32(c.dilationW)]),
-                      ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]), ("groups", [i32(c.groups)])] + common
+    /// What every conv and dense call shares: the constants, the requantization fields that end
+    /// each params struct, the operand storage and the arguments. Signed-digit weights select the
+    /// shift kernels, whose names leave out the weight storage (always byte codes).
+    private struct MACCall {
+        let weights: ConstantArray, bias: ConstantArray, shifts: ConstantArray
+        let trailing: [(name: String, values: [Int32])]
+        let storage: [CType]
+        let wide: Bool
+        let arguments: [KernelArgument]
+        var shiftScheme: Bool { weights.type == .u8 }
+
+        init(input: Int, output: Int, weights encoding: WeightEncoding, bias: [Int64], accumulator: AccumulatorWidth,
+             requantize: Requantization, _ t: [QTensor]) throws {
+            (weights, self.bias, shifts) = try macConstants(encoding, bias, accumulator, requantize)
+            let out = t[output].format
+            let (lo, hi) = outputRange(bits: out.bits, clampMin: requantize.clampMin, clampMax: requantize.clampMax)
+            trailing = [("shift_count", [i32(requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
+            let x = CType.storage(bits: t[input].format.bits), y = CType.storage(bits: out.bits)
+            storage = weights.type == .u8 ? [x, y] : [x, weights.type, y]
+            wide = accumulator == .int64
+            arguments = [.tensor(input, offset: 0), .constant(weights), .constant(self.bias), .constant(shifts), .tensor(output, offset: 0)]
         }
-        return KernelCall(family: kind, paramsType: kind == "dense" ? "qc_dense_params" : "qc_conv_params", params: params,
-                          storage: [CType.storage(bits: t[c.input].format.bits), weights.type, CType.storage(bits: out.bits)],
-                          wideAccumulator: c.accumulator == .int64,
-                          arguments: [.tensor(c.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
-                                      .tensor(c.output, offset: 0)])
+
+        func call(_ family: String, _ paramsType: String, _ params: [(name: String, values: [Int32])]) -> KernelCall {
+            KernelCall(family: shiftScheme ? family + "_shift" : family, paramsType: paramsType, params: params + trailing,
+                       storage: storage, wideAccumulator: wide, arguments: arguments)
+        }
+
+        /// A dense layer over `rows` rows (also a 1x1 convolution over pixels).
+        func dense(rows: Int, inFeatures: Int, outFeatures: Int) -> KernelCall {
+            call("dense", "qc_dense_params", [("rows", [i32(rows)]), ("in_features", [i32(inFeatures)]), ("out_features", [i32(outFeatures)])])
+        }
+    }
+
+    private static func conv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
+        let inShape = t[c.input].shape, outShape = t[c.output].shape
+        let mac = try MACCall(input: c.input, output: c.output, weights: c.weights, bias: c.bias, accumulator: c.accumulator,
+                              requantize: c.requantize, t)
+        let kind = convKernel(c, inChannels: inShape[3])
+        if kind == "dense" { return mac.dense(rows: inShape[0] * inShape[1] * inShape[2], inFeatures: inShape[3], outFeatures: c.outChannels) }
+        if mac.shiftScheme { return mac.call("conv", "qc_shift_conv_params", shiftConvParams(c, inShape, outShape)) }
+        return mac.call(kind, "qc_conv_params", [
+            ("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]), ("in_c", [i32(inShape[3])]),
+            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]),
+            ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+            ("dilation_h", [i32(c.dilationH)]), ("dilation_w", [i32(c.dilationW)]),
+            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]), ("groups", [i32(c.groups)]),
+        ])
     }
 
     private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
-        let (weights, bias, shifts) = try macConstants(d.weights, d.bias, d.accumulator, d.requantize)
-        let out = t[d.output].format
-        let (lo, hi) = outputRange(bits: out.bits, clampMin: d.requantize.clampMin, clampMax: d.requantize.clampMax)
-        let shift = weights.type == .u8
-        return KernelCall(family: shift ? "dense_shift" : "dense", paramsType: "qc_dense_params",
-                          params: [("rows", [i32(t[d.input].count / max(d.inFeatures, 1))]), ("in_features", [i32(d.inFeatures)]),
-                                   ("out_features", [i32(d.outFeatures)]), ("shift_count", [i32(d.requantize.shifts.count)]),
-                                   ("act_min", [lo]), ("act_max", [hi])],
-                          storage: shift ? [CType.storage(bits: t[d.input].format.bits), CType.storage(bits: out.bits)]
-                              : [CType.storage(bits: t[d.input].format.bits), weights.type, CType.storage(bits: out.bits)],
-                          wideAccumulator: d.accumulator == .int64,
-                          arguments: [.tensor(d.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
-                                      .tensor(d.output, offset: 0)])
+        let mac = try MACCall(input: d.input, output: d.output, weights: d.weights, bias: d.bias, accumulator: d.accumulator,
+                              requantize: d.requantize, t)
+        return mac.dense(rows: t[d.input].count / max(d.inFeatures, 1), inFeatures: d.inFeatures, outFeatures: d.outFeatures)
     }
 
-    /// Signed-digit convolution: 1x1 stride-1 unpadded ones as a shift dense layer over pixels, the
-    /// rest (general, grouped, depthwise) with the shift conv kernel and precomputed strides.
-    private static func shiftConv(_ c: QConv, _ t: [QTensor]) throws -> KernelCall {
-        let inShape = t[c.input].shape, outShape = t[c.output].shape
-        let (weights, bias, shifts) = try macConstants(c.weights, c.bias, c.accumulator, c.requantize)
-        let out = t[c.output].format
-        let (lo, hi) = outputRange(bits: out.bits, clampMin: c.requantize.clampMin, clampMax: c.requantize.clampMax)
-        let common: [(String, [Int32])] = [("shift_count", [i32(c.requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
-        let storage = [CType.storage(bits: t[c.input].format.bits), CType.storage(bits: out.bits)]
-        let arguments: [KernelArgument] = [.tensor(c.input, offset: 0), .constant(weights), .constant(bias), .constant(shifts),
-                                           .tensor(c.output, offset: 0)]
-        if convKernel(c, inChannels: inShape[3]) == "dense" {
-            return KernelCall(family: "dense_shift", paramsType: "qc_dense_params",
-                              params: [("rows", [i32(inShape[0] * inShape[1] * inShape[2])]), ("in_features", [i32(inShape[3])]),
-                                       ("out_features", [i32(c.outChannels)])] + common,
-                              storage: storage, wideAccumulator: c.accumulator == .int64, arguments: arguments)
-        }
+    /// The shift conv kernel (general, grouped, depthwise) multiplies nothing, not even indices:
+    /// every stride it walks is computed here.
+    private static func shiftConvParams(_ c: QConv, _ inShape: [Int], _ outShape: [Int]) -> [(name: String, values: [Int32])] {
         let (h, w, ch) = (inShape[1], inShape[2], inShape[3])
         let row = w * ch
-        let params: [(name: String, values: [Int32])] = [
+        return [
             ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(w)]), ("in_c", [i32(ch)]),
             ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
             ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
@@ -174,9 +174,7 @@ public enum KernelLowering {
             ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
             ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
             ("weights_per_row", [i32(c.kernelW * c.inChannelsPerGroup)]),
-        ] + common
-        return KernelCall(family: "conv_shift", paramsType: "qc_shift_conv_params", params: params, storage: storage,
-                          wideAccumulator: c.accumulator == .int64, arguments: arguments)
+        ]
     }
 
     private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,

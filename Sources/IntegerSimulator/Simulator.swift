@@ -39,18 +39,22 @@ public final class Simulator: Sendable {
         return program.outputs.map { all[$0] }
     }
 
+    /// Sample `index` of contiguous float samples in the input format (the C twin is the bundle's
+    /// `model_quantize_input`).
+    public func quantizeInput(_ samples: [Float], index: Int) -> [Int32] {
+        let input = program.tensors[program.inputs[0]]
+        return samples[(index * input.count)..<((index + 1) * input.count)].map { Int32(input.format.quantize(Double($0))) }
+    }
+
     /// Quantizes float samples to the input format, runs them in parallel, and returns the first
     /// output of each as integers.
     public func runMany(samples: [Float], count: Int) -> [[Int32]] {
-        let input = program.tensors[program.inputs[0]]
-        let size = input.count
         let results = Slots<[Int32]>(count: count)
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
             while i < count {
-                let q = samples[(i * size)..<((i + 1) * size)].map { Int32(input.format.quantize(Double($0))) }
-                results.set(i, self.run([q])[0])
+                results.set(i, self.run([self.quantizeInput(samples, index: i)])[0])
                 i += workers
             }
         }

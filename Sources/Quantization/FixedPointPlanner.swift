@@ -67,22 +67,29 @@ public enum FixedPointPlanner {
             let m = Double(v.map(abs).max() ?? 0)
             guard m > 0, m.isFinite else { return 0 }
             let f0 = exponents - 1 - Int(floor(log2(m)))
-            return (f0 - 2...f0 + 1).min { a, b in
-                error(v, a) < error(v, b) || (error(v, a) == error(v, b) && a < b)
-            }!
+            // The first (coarsest) frac with the least error.
+            return (f0 - 2...f0 + 1).map { ($0, error(v, $0)) }.min { $0.1 < $1.1 }!.0
         }
         func error(_ v: ArraySlice<Float>, _ frac: Int) -> Double {
             v.reduce(0) { sum, x in let d = Double(x) - quantizer.roundTrip(Double(x), frac: frac); return sum + d * d }
         }
         guard perChannel else { return [best(values[...])] }
         let channels = w.shape[0], per = values.count / channels
-        let fracs = (0..<channels).map { o in best(values[(o * per)..<((o + 1) * per)]) }
-        let cap = (fracs.min() ?? 0) + maxFracSpread
-        return fracs.map { min($0, cap) }
+        return limitingSpread((0..<channels).map { o in best(values[(o * per)..<((o + 1) * per)]) })
     }
 
     /// The largest difference between two channels' weight fracs in one layer.
     public static let maxFracSpread = 24
+
+    /// Per-channel fracs with none more than `maxFracSpread` above the coarsest. A nearly dead
+    /// channel (weights ~1e-30 after batch-norm folding, as in MLPerf's VWW) would otherwise get a
+    /// frac near 100, and its bias an alignment shift beyond 64 bits. Its outputs share one
+    /// activation format with the other channels, which cannot resolve anything 2^-maxFracSpread
+    /// below the coarsest channel's scale, so the cap loses nothing the output can show.
+    static func limitingSpread(_ fracs: [Int]) -> [Int] {
+        let cap = (fracs.min() ?? 0) + maxFracSpread
+        return fracs.map { min($0, cap) }
+    }
 
     /// Per-layer (one entry) or per-output-channel fractional lengths of a layer's weights.
     public static func weightFracs(_ graph: Graph, _ node: Node, bits: Int, perChannel: Bool, step: StepMethod) -> [Int] {
@@ -90,13 +97,9 @@ public enum FixedPointPlanner {
         let values = w.floats
         guard perChannel else { return [StepSize.weightFrac(values, bits: bits, method: step)] }
         let channels = w.shape[0], per = values.count / channels
-        let fracs = (0..<channels).map { o in StepSize.weightFrac(Array(values[(o * per)..<((o + 1) * per)]), bits: bits, method: step) }
-        // A nearly dead channel (weights ~1e-30 after batch-norm folding, as in MLPerf's VWW) would get
-        // a frac near 100, and its bias an alignment shift beyond 64 bits. Its outputs share one
-        // activation format with the other channels, which cannot resolve anything 2^-maxFracSpread
-        // below the coarsest channel's scale, so the cap loses nothing the output can show.
-        let cap = (fracs.min() ?? 0) + maxFracSpread
-        return fracs.map { min($0, cap) }
+        return limitingSpread((0..<channels).map { o in
+            StepSize.weightFrac(Array(values[(o * per)..<((o + 1) * per)]), bits: bits, method: step)
+        })
     }
 
     /// Statistics of `values` on the graph with the plan's weights (and any planned activations) applied.

@@ -72,12 +72,15 @@ public enum Metrics {
 
     /// Accuracy of the float reference and of the integer program, their top-1 agreement, and
     /// per-tensor SQNR (dB) of the program against the float graph on the first `sqnrSamples`.
-    public static func evaluate(graph: Graph, lowered: Lowering.Result, data: SampleSet, sqnrSamples: Int = 50) throws -> QuantizationReport {
+    /// `simulated`: the simulator's integer outputs for `data` when the caller already has them
+    /// (verification compares them with the C), so they are not computed twice.
+    public static func evaluate(graph: Graph, lowered: Lowering.Result, data: SampleSet, sqnrSamples: Int = 50,
+                                simulated: [[Int32]]? = nil) throws -> QuantizationReport {
         let program = lowered.program
         let interpreter = try Interpreter(graph: graph)
         let floatOutputs = try interpreter.runMany(samples: data.values, count: data.count)
         let simulator = Simulator(program: program)
-        let quantOutputs = simulator.runMany(samples: data.values, count: data.count)
+        let quantOutputs = simulated ?? simulator.runMany(samples: data.values, count: data.count)
         let floatTop = floatOutputs.map(argmax), quantTop = quantOutputs.map(argmax)
         let agreement = Double(zip(floatTop, quantTop).filter { $0 == $1 }.count) / Double(max(data.count, 1))
         var floatAccuracy: Double?, quantAccuracy: Double?

@@ -76,11 +76,9 @@ import Verification
         let graph = try ModelLoader.load(path: Corpus.path("mlperf-tiny/" + model))
         let samples: SampleSet
         if model.hasPrefix("pretrained") {
-            let cifar = try DataReader.load(path: Corpus.path("cifar10/test_first846.npz"), labelsPath: nil, scale: 1, offset: 0, limit: 20)
-            samples = SampleSet(values: [Float](repeating: 0, count: 3072) + cifar.values, count: 21, labels: nil)
+            samples = SampleSet(values: [Float](repeating: 0, count: 3072) + (try MLPerfSamples.cifar(20)), count: 21, labels: nil)
         } else {
-            let raw = try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"), elementType: "int8", sampleShape: [490])
-            samples = SampleSet(values: raw.values.map { ($0 - 83) * 0.5847029089927673 }, count: 1, labels: nil)
+            samples = SampleSet(values: try MLPerfSamples.kws(), count: 1, labels: nil)
         }
         let plan = try FixedPointPlanner.uniformPlan(graph, analysis: try QuantAnalysis(graph), calibration: samples, weightBits: 8, actBits: 8,
                                                      biasBits: 16, perChannel: true, step: .mse)

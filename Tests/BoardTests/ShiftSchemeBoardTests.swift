@@ -65,9 +65,9 @@ import Verification
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         guard ["arm-none-eabi-gcc", "qemu-system-arm"].allSatisfy({ Command.which($0) != nil }) else { print("run make setup"); return }
         let graph = try ModelLoader.load(path: Corpus.path("mlperf-tiny/pretrainedResnet.tflite"))
-        let cifar = try DataReader.load(path: Corpus.path("cifar10/test_first846.npz"), labelsPath: nil, scale: 1, offset: 0, limit: 100)
-        let calibration = SampleSet(values: cifar.values, count: 100, labels: nil)
-        let check = SampleSet(values: [Float](repeating: 0, count: 3072) + Array(cifar.values[..<(10 * 3072)]), count: 11, labels: nil)
+        let cifar = try MLPerfSamples.cifar(100)
+        let calibration = SampleSet(values: cifar, count: 100, labels: nil)
+        let check = SampleSet(values: [Float](repeating: 0, count: 3072) + Array(cifar[..<(10 * 3072)]), count: 11, labels: nil)
         let plan = try FixedPointPlanner.shiftPlan(graph, analysis: try QuantAnalysis(graph), calibration: calibration, digits: 2,
                                                    actBits: 8, biasBits: 16, perChannel: true, step: .mse)
         let report = try BoardVerification.verify(graph: graph, lowered: try Lowering.lower(graph, plan: plan), data: check,

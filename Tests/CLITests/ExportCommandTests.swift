@@ -1,4 +1,5 @@
 import Foundation
+import Targets
 import TestSupport
 import Testing
 
@@ -53,7 +54,7 @@ import Testing
         let (makeStatus, makeOutput) = try shell("make CFLAGS='-O2 -Wall -Wextra -Wpedantic -Werror'", in: bundle)
         #expect(makeStatus == 0, "make: \(makeOutput)")
         #expect(FileManager.default.fileExists(atPath: bundle + "/libmodel.a"))
-        if Targets.which("cmake") {
+        if Command.which("cmake") != nil {
             let (status, output) = try shell("cmake -S . -B cmake-build -DCMAKE_C_FLAGS='-Wall -Wextra -Werror' >/dev/null && cmake --build cmake-build", in: bundle)
             #expect(status == 0, "cmake: \(output)")
         } else {
@@ -63,7 +64,7 @@ import Testing
 
     /// --board makes the bundle's Makefile cross-compile with the board's flags.
     @Test func exportForABoardCrossCompiles() throws {
-        guard Targets.which("arm-none-eabi-gcc") else { print("arm-none-eabi-gcc missing: run make setup"); return }
+        guard Command.which("arm-none-eabi-gcc") != nil else { print("arm-none-eabi-gcc missing: run make setup"); return }
         let example = Corpus.repositoryRoot.appendingPathComponent("examples").path
         let bundle = dir.appendingPathComponent("m4").path
         let result = try Quantc.run(["export", example + "/digits_cnn.onnx", "--data", example + "/digits_test.npz", "--scale", "0.0625",
@@ -143,14 +144,5 @@ import Testing
 
         let unknown = try Quantc.run(["verify", Corpus.path(Self.model), "--target", "nonesuch", "--quiet"] + Self.dataArguments)
         #expect(unknown.status == 2 && unknown.stderr.contains("nonesuch"), "\(unknown.stderr)")
-    }
-}
-
-/// Whether a program is on PATH.
-enum Targets {
-    static func which(_ name: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/\(name)")
-        }
     }
 }

@@ -8,8 +8,6 @@ import Testing
 /// The MLPerf Tiny reference models (TFLite, float32 and int8) against the outputs the reference
 /// TFLite interpreter recorded in the corpus (`mlperf-tiny/*.expected.txt`, MANIFEST.md section 2).
 @Suite struct MLPerfTinyTests {
-    static let kwsScale: Float = 0.5847029089927673, kwsZeroPoint: Float = 83
-
     /// Non-comment lines of an expected-output file, split on spaces (and '|').
     func expectedRows(_ name: String) throws -> [[String]] {
         try String(contentsOfFile: Corpus.path("mlperf-tiny/" + name), encoding: .utf8)
@@ -29,15 +27,9 @@ import Testing
         return try inputs.map { try interpreter.run([$0])[0] }
     }
 
-    func kwsInput() throws -> [Float] {
-        let raw = try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"), elementType: "int8", sampleShape: [490])
-        return raw.values.map { ($0 - Self.kwsZeroPoint) * Self.kwsScale }
-    }
-
     func vwwInputs() throws -> [[Float]] {
-        let data = try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/vww_inputs_float32_2x96x96x3.bin"), elementType: "float32",
-                                          sampleShape: [96 * 96 * 3])
-        return (0..<2).map { Array(data.sample($0)) }
+        let data = try MLPerfSamples.vww()
+        return (0..<2).map { Array(data[($0 * 27_648)..<(($0 + 1) * 27_648)]) }
     }
 
     @Test func floatModelsReproduceTheReferenceRuntime() throws {
@@ -52,7 +44,7 @@ import Testing
         #expect(icError <= 1e-4)
         report.append("IC ResNet-8: max relative error \(icError)")
 
-        let kws = try run("kws_ref_model_float32.tflite", [try kwsInput()])[0]
+        let kws = try run("kws_ref_model_float32.tflite", [try MLPerfSamples.kws()])[0]
         let kwsExpected = try expectedRows("kws_ref_model_float32.expected.txt")[0]
         let kwsError = relativeError(kws, kwsExpected.dropFirst().map { Float($0)! })
         #expect(argmax(kws) == Int(kwsExpected[0])!)
@@ -70,9 +62,8 @@ import Testing
         report.append("VWW MobileNet: max relative error \(vwwError)")
 
         // Anomaly detection: 196 windows of 5 frames × 128 mel bins; the score is the MSE.
-        let spectrogram = try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/ad_input_float32_200x128.bin"), elementType: "float32",
-                                                 sampleShape: [128]).values
-        let windows = (0..<196).map { Array(spectrogram[(128 * $0)..<(128 * $0 + 640)]) }
+        let all = try MLPerfSamples.adWindows()
+        let windows = (0..<196).map { Array(all[(640 * $0)..<(640 * $0 + 640)]) }
         let reconstructions = try run("ad01_fp32.tflite", windows)
         let adRows = try expectedRows("ad01_fp32.expected.txt")
         let w0 = adRows.first { $0[0] == "w0_output" }!.dropFirst().map { Float($0)! }
@@ -102,7 +93,7 @@ import Testing
         #expect([0, 4].contains(argmax(ic)), "IC int8 top-1 \(argmax(ic)); reference ties 0 and 4")
         print("IC int8 (dequantized float graph): top-1 \(argmax(ic)), p0 \(ic[0]), p4 \(ic[4]) (reference: tie 0/4 at 0.3125)")
 
-        let kws = try run("kws_ref_model.tflite", [try kwsInput()])[0]
+        let kws = try run("kws_ref_model.tflite", [try MLPerfSamples.kws()])[0]
         #expect(argmax(kws) == Int(try expectedRows("kws_ref_model.expected.txt")[0][0])!)
 
         // VWW: the reference quantized the sample with scale 1/255, zero point −128, clamping.

@@ -28,26 +28,19 @@ import Verification
 
     /// The MLPerf Tiny sample inputs of MANIFEST.md (IC: the zero image plus CIFAR-10 test images).
     static func mlperfSamples(_ model: String) throws -> (calibration: SampleSet, check: SampleSet) {
-        func raw(_ file: String, _ type: String, _ size: Int) throws -> Dataset {
-            try DataReader.loadRaw(path: Corpus.path("mlperf-tiny/" + file), elementType: type, sampleShape: [size])
-        }
         switch model {
         case "pretrainedResnet.tflite":
-            let cifar = try DataReader.load(path: Corpus.path("cifar10/test_first846.npz"), labelsPath: nil, scale: 1, offset: 0, limit: 150)
-            let zero = [Float](repeating: 0, count: 32 * 32 * 3)
-            let check = zero + Array(cifar.values[(100 * 3072)...])
-            return (SampleSet(values: Array(cifar.values[..<(100 * 3072)]), count: 100, labels: nil), SampleSet(values: check, count: 51, labels: nil))
+            let cifar = try MLPerfSamples.cifar(150)
+            let check = [Float](repeating: 0, count: 3072) + Array(cifar[(100 * 3072)...])
+            return (SampleSet(values: Array(cifar[..<(100 * 3072)]), count: 100, labels: nil), SampleSet(values: check, count: 51, labels: nil))
         case "kws_ref_model_float32.tflite":
-            let x = try raw("kws_input_int8_1x49x10x1.bin", "int8", 490).values.map { ($0 - 83) * 0.5847029089927673 }
-            let set = SampleSet(values: x, count: 1, labels: nil)
+            let set = SampleSet(values: try MLPerfSamples.kws(), count: 1, labels: nil)
             return (set, set)
         case "vww_96_float.tflite":
-            let set = try raw("vww_inputs_float32_2x96x96x3.bin", "float32", 96 * 96 * 3)
-            return (SampleSet(values: set.values, count: 2, labels: nil), SampleSet(values: set.values, count: 2, labels: nil))
+            let set = SampleSet(values: try MLPerfSamples.vww(), count: 2, labels: nil)
+            return (set, set)
         default:
-            let frames = try raw("ad_input_float32_200x128.bin", "float32", 128).values
-            let windows = (0..<196).flatMap { frames[(128 * $0)..<(128 * $0 + 640)] }
-            let set = SampleSet(values: windows, count: 196, labels: nil)
+            let set = SampleSet(values: try MLPerfSamples.adWindows(), count: 196, labels: nil)
             return (set, set)
         }
     }
