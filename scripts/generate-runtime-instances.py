@@ -29,6 +29,9 @@ FAMILIES = {
                    "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
     "dense_shift": ("qc_dense_shift_template.h", "dense", ["X", "Y"],
                     "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
+    "conv_bitplane": ("qc_conv_bitplane_template.h", "bitplane_conv", ["X", "Y"],
+                      "const qc_{kind}_params *p, const {X} *x, const uint32_t *planes, const int16_t *alpha, const {ACC} *bias, "
+                      "const int8_t *shift, {Y} *y", True),
     "max_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "avg_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "global_max_pool": ("qc_global_pool_template.h", "global_pool", ["T"],
@@ -94,6 +97,9 @@ def main():
         if family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift"):
             data = "const void *x, const void *w, const void *bias, const int8_t *shift, void *y"
             call = "p, x, w, bias, shift, y"
+        elif family == "conv_bitplane":
+            data = "const void *x, const uint32_t *planes, const int16_t *alpha, const void *bias, const int8_t *shift, void *y"
+            call = "p, x, planes, alpha, bias, shift, y"
         elif family == "add":
             data = "const void *a, const void *b, void *y"
             call = "p, a, b, y"

@@ -1,10 +1,12 @@
 /// Small helpers for printing C.
 enum CText {
     /// `{a, b, c}` wrapped at about 100 columns, each line indented by four spaces.
-    static func initializer(_ values: [Int64]) -> String {
+    /// Unsigned 32-bit words (bit planes) print as hexadecimal, their bits readable.
+    static func initializer(_ values: [Int64], hexWords: Bool = false) -> String {
         var lines = [String](), line = ""
         for v in values {
-            let item = literal(v) + ","
+            let item = (hexWords ? "0x" + String(repeating: "0", count: max(0, 8 - String(v, radix: 16).count)) + String(v, radix: 16) + "u"
+                                 : literal(v)) + ","
             if line.count + item.count + 1 > 96 {
                 lines.append(line)
                 line = ""

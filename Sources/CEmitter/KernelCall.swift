@@ -6,12 +6,14 @@ public enum CType: String, Sendable {
     case s8 = "int8_t", s16 = "int16_t", s32 = "int32_t", s64 = "int64_t"
     /// Signed-digit weight codes.
     case u8 = "uint8_t"
+    /// Bit-plane words.
+    case u32 = "uint32_t"
 
     public var bytes: Int {
         switch self {
         case .s8, .u8: return 1
         case .s16: return 2
-        case .s32: return 4
+        case .s32, .u32: return 4
         case .s64: return 8
         }
     }

@@ -105,12 +105,13 @@ public enum KernelLowering {
     /// each params struct, the operand storage and the arguments. Signed-digit weights select the
     /// shift kernels, whose names leave out the weight storage (always byte codes).
     private struct MACCall {
-        let weights: ConstantArray, bias: ConstantArray, shifts: ConstantArray
+        let weights: [ConstantArray], bias: ConstantArray, shifts: ConstantArray
         let trailing: [(name: String, values: [Int32])]
         let storage: [CType]
         let wide: Bool
         let arguments: [KernelArgument]
-        var shiftScheme: Bool { weights.type == .u8 }
+        /// The kernel family's suffix: "_shift" (signed digits), "_bitplane", or none (fixed point).
+        let suffix: String
 
         init(input: Int, output: Int, weights encoding: WeightEncoding, bias: [Int64], accumulator: AccumulatorWidth,
              requantize: Requantization, _ t: [QTensor]) throws {
@@ -119,13 +120,20 @@ public enum KernelLowering {
             let (lo, hi) = outputRange(bits: out.bits, clampMin: requantize.clampMin, clampMax: requantize.clampMax)
             trailing = [("shift_count", [i32(requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
             let x = CType.storage(bits: t[input].format.bits), y = CType.storage(bits: out.bits)
-            storage = weights.type == .u8 ? [x, y] : [x, weights.type, y]
+            switch encoding {
+            case .fixed: suffix = ""
+            case .signedDigits: suffix = "_shift"
+            case .bitPlanes: suffix = "_bitplane"
+            }
+            storage = suffix.isEmpty ? [x, weights[0].type, y] : [x, y]
             wide = accumulator == .int64
-            arguments = [.tensor(input, offset: 0), .constant(weights), .constant(self.bias), .constant(shifts), .tensor(output, offset: 0)]
+            arguments = [.tensor(input, offset: 0)] + weights.map { .constant($0) } + [.constant(self.bias), .constant(shifts), .tensor(output, offset: 0)]
         }
 
+        var shiftScheme: Bool { suffix == "_shift" }
+
         func call(_ family: String, _ paramsType: String, _ params: [(name: String, values: [Int32])]) -> KernelCall {
-            KernelCall(family: shiftScheme ? family + "_shift" : family, paramsType: paramsType, params: params + trailing,
+            KernelCall(family: family + suffix, paramsType: paramsType, params: params + trailing,
                        storage: storage, wideAccumulator: wide, arguments: arguments)
         }
 
@@ -139,6 +147,7 @@ public enum KernelLowering {
         let inShape = t[c.input].shape, outShape = t[c.output].shape
         let mac = try MACCall(input: c.input, output: c.output, weights: c.weights, bias: c.bias, accumulator: c.accumulator,
                               requantize: c.requantize, t)
+        if case .bitPlanes(let w) = c.weights { return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(c, w, inShape, outShape)) }
         let kind = convKernel(c, inChannels: inShape[3])
         if kind == "dense" { return mac.dense(rows: inShape[0] * inShape[1] * inShape[2], inFeatures: inShape[3], outFeatures: c.outChannels) }
         if mac.shiftScheme { return mac.call("conv", "qc_shift_conv_params", shiftConvParams(c, inShape, outShape)) }
@@ -155,6 +164,15 @@ public enum KernelLowering {
     private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
         let mac = try MACCall(input: d.input, output: d.output, weights: d.weights, bias: d.bias, accumulator: d.accumulator,
                               requantize: d.requantize, t)
+        if case .bitPlanes(let w) = d.weights {
+            // A dense layer is a 1x1 convolution over rows × 1 pixels of in_features channels.
+            let rows = t[d.input].count / max(d.inFeatures, 1)
+            let conv = QConv(input: d.input, output: d.output, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+                             padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), groups: 1, inChannelsPerGroup: d.inFeatures,
+                             outChannels: d.outFeatures, weights: d.weights, bias: d.bias, biasBits: d.biasBits,
+                             accumulator: d.accumulator, requantize: d.requantize)
+            return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(conv, w, [1, rows, 1, d.inFeatures], [1, rows, 1, d.outFeatures]))
+        }
         return mac.dense(rows: t[d.input].count / max(d.inFeatures, 1), inFeatures: d.inFeatures, outFeatures: d.outFeatures)
     }
 
@@ -177,12 +195,34 @@ public enum KernelLowering {
         ]
     }
 
+    /// The bit-plane kernel's params: like the shift conv's, every stride precomputed.
+    private static func bitPlaneParams(_ c: QConv, _ w: BitPlaneWeights, _ inShape: [Int], _ outShape: [Int]) -> [(name: String, values: [Int32])] {
+        let (h, wd, ch) = (inShape[1], inShape[2], inShape[3])
+        let row = wd * ch
+        let tapBits = w.grouping == .kernel2d ? 1 : c.inChannelsPerGroup
+        return [
+            ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(wd)]), ("in_c", [i32(ch)]),
+            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
+            ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)]),
+            ("planes", [i32(w.planes)]), ("kernel2d", [w.grouping == .kernel2d ? 1 : 0]), ("group_words", [i32(w.groupWords)]),
+            ("tap_bits", [i32(tapBits)]), ("row_bits", [i32(c.kernelW * tapBits)]),
+            ("in_row", [i32(row)]), ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
+            ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
+        ]
+    }
+
     private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,
-                                     _ requantize: Requantization) throws -> (ConstantArray, ConstantArray, ConstantArray) {
-        let weights: ConstantArray
+                                     _ requantize: Requantization) throws -> ([ConstantArray], ConstantArray, ConstantArray) {
+        let weights: [ConstantArray]
         switch encoding {
-        case .fixed(let w): weights = ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })
-        case .signedDigits(let w): weights = ConstantArray(role: "weights", type: .u8, values: w.codes.map { Int64($0) })
+        case .fixed(let w): weights = [ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })]
+        case .signedDigits(let w): weights = [ConstantArray(role: "weights", type: .u8, values: w.codes.map { Int64($0) })]
+        case .bitPlanes(let w):
+            guard w.groupSize <= 16384 else { throw EmitError("bit-plane groups of \(w.groupSize) weights exceed 16384") }
+            weights = [ConstantArray(role: "planes", type: .u32, values: w.words.map { Int64($0) }),
+                       ConstantArray(role: "alpha", type: .s16, values: w.alphas.map { Int64($0) })]
         }
         let biases = ConstantArray(role: "bias", type: acc == .int64 ? .s64 : .s32, values: bias)
         // Shifts beyond [-22, 63] behave like the bounds (qc_requantize_s64), so clamping to int8 is exact.

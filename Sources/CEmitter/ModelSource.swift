@@ -216,7 +216,7 @@ struct ModelSource {
         text += "/* Fixed-point weights, accumulator-aligned biases, requantization shifts and tables, by layer. */\n"
         for (name, array) in constants {
             text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n"
-            text += "const \(array.type.rawValue) \(name)[\(array.values.count)] = \(CText.initializer(array.values));\n"
+            text += "const \(array.type.rawValue) \(name)[\(array.values.count)] = \(CText.initializer(array.values, hexWords: array.type == .u32));\n"
         }
         return text
     }

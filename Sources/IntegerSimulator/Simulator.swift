@@ -103,10 +103,10 @@ public final class Simulator: Sendable {
 }
 
 /// Write-once result slots filled concurrently, one index per writer.
-final class Slots<T>: @unchecked Sendable {
+public final class Slots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutablePointer<T?>
     private let count: Int
-    init(count: Int) {
+    public init(count: Int) {
         self.count = count
         buffer = .allocate(capacity: count)
         buffer.initialize(repeating: nil, count: count)
@@ -115,6 +115,6 @@ final class Slots<T>: @unchecked Sendable {
         buffer.deinitialize(count: count)
         buffer.deallocate()
     }
-    func set(_ index: Int, _ value: T) { buffer[index] = value }
-    var values: [T] { (0..<count).map { buffer[$0]! } }
+    public func set(_ index: Int, _ value: T) { buffer[index] = value }
+    public var values: [T] { (0..<count).map { buffer[$0]! } }
 }

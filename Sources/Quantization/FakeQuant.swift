@@ -19,13 +19,9 @@ public struct FakeQuant: Sendable {
             let node = source.nodes[index]
             guard let layer = plan.layers[node.name] else { continue }
             let w = source.constant(node.inputs[1])!
-            let channels = w.shape[0], per = w.count / channels
-            var values = w.floats
-            let quantizer = layer.weightQuantizer()
-            for o in 0..<channels {
-                let frac = layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o]
-                for j in 0..<per { values[o * per + j] = Float(quantizer.roundTrip(Double(values[o * per + j]), frac: frac)) }
-            }
+            // A plan that does not encode (a search's half-built candidate) leaves the layer float.
+            guard let encoding = try? WeightEncoder.encode(w, layer: layer, name: node.name) else { continue }
+            let values = WeightEncoder.realValues(encoding)
             let wID = graph.addConstant(name: source[node.inputs[1]].name, Tensor(shape: w.shape, floats: values))
             var inputs = [node.inputs[0], wID]
             if node.inputs.count > 2 {

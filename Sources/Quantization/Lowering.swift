@@ -11,6 +11,8 @@ public enum Lowering {
         /// Program tensor -> the graph value it holds.
         public var tensorValues: [Int: ValueID]
         public var analysis: QuantAnalysis
+        /// Why a layer is not in the plan's scheme, by layer name.
+        public var notes: [String: String] = [:]
     }
 
     public static func lower(_ graph: Graph, plan: QuantizationPlan) throws -> Result {
@@ -116,7 +118,7 @@ public enum Lowering {
             }
             return try tensor(for: id)
         }
-        return Result(program: program, tensorValues: valueOf, analysis: analysis)
+        return Result(program: program, tensorValues: valueOf, analysis: analysis, notes: plan.layers.compactMapValues(\.note))
     }
 
     static func layerFormats(_ plan: QuantizationPlan, _ node: Node) throws -> LayerFormats {
@@ -149,26 +151,8 @@ public enum Lowering {
                                outputFormat: QFormat, activation: Activation?) throws -> Encoded {
         let w = graph.constant(node.inputs[1])!
         let channels = w.shape[0], perChannel = w.count / channels
-        let values = w.floats
-        guard layer.weightFracs.count == 1 || layer.weightFracs.count == channels else {
-            throw QuantizationError("layer '\(node.name)': the plan has \(layer.weightFracs.count) weight formats for \(channels) channels")
-        }
-        var q = [Int32](repeating: 0, count: values.count)
-        var codes = [UInt8](repeating: 0, count: values.count)
-        let quantizer = layer.weightQuantizer()
-        for o in 0..<channels {
-            let frac = layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o]
-            for j in 0..<perChannel {
-                let w = Double(values[o * perChannel + j])
-                if quantizer.isSignedDigits {
-                    let digit = quantizer.digit(w, frac: frac)
-                    codes[o * perChannel + j] = digit.code
-                    q[o * perChannel + j] = Int32(digit.value)
-                } else {
-                    q[o * perChannel + j] = Int32(quantizer.integer(w, frac: frac))
-                }
-            }
-        }
+        let weights = try WeightEncoder.encode(w, layer: layer, name: node.name)
+        let q = weights.integerValues
         let biasValues = node.inputs.count > 2 ? graph.constant(node.inputs[2])!.floats : [Float](repeating: 0, count: channels)
         let biasFormat = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
         var bias = [Int64](repeating: 0, count: channels)
@@ -187,17 +171,18 @@ public enum Lowering {
             guard !aligned.overflow else { throw QuantizationError("layer '\(node.name)': the aligned bias overflows 64 bits") }
             bias[o] = aligned.partialValue
             shifts[o] = accFrac - outputFormat.frac
-            // Worst case: every input at its largest magnitude with the weights' signs.
-            let weightSum = (0..<perChannel).reduce(Int64(0)) { $0 + Int64(abs(q[o * perChannel + $1])) }
+            // Worst case: every input at its largest magnitude with the weights' signs; bit planes
+            // add each plane's term α·(2P − S) separately, |2P − S| ≤ n·max|x|.
+            var weightSum = (0..<perChannel).reduce(Int64(0)) { $0 + Int64(abs(q[o * perChannel + $1])) }
+            if case .bitPlanes(let planes) = weights {
+                let scales = planes.alphas[(o * planes.groupsPerOutput * planes.planes)..<((o + 1) * planes.groupsPerOutput * planes.planes)]
+                weightSum = scales.reduce(Int64(0)) { $0 + Int64(abs(Int32($1))) } * Int64(planes.groupSize)
+            }
             let bound = weightSum * inputMax + abs(bias[o])
             if bound > Int64(Int32.max) { needs64 = true }
             guard bound < Int64(1) << 62 else { throw QuantizationError("layer '\(node.name)': the accumulator can exceed 64 bits") }
         }
         let (lo, hi) = clampRange(activation, outputFormat)
-        let weights: WeightEncoding = quantizer.isSignedDigits
-            ? .signedDigits(SignedDigitWeights(codes: codes, digits: layer.digits!, exponents: layer.exponents ?? SignedDigit.maxExponents,
-                                               fracs: layer.weightFracs))
-            : .fixed(FixedWeights(values: q, bits: layer.weightBits, fracs: layer.weightFracs))
         return Encoded(weights: weights, bias: bias,
                        accumulator: needs64 ? .int64 : .int32,
                        requantize: Requantization(shifts: shifts.allSatisfy({ $0 == shifts[0] }) ? [shifts[0]] : shifts,

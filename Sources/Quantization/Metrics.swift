@@ -12,12 +12,20 @@ public struct QuantizationReport: Sendable, Encodable {
         public var macs: Int
         public var multiplies: Int
         public var weight_bits: Int?
+        /// Storage per weight including bit-plane scales (fractional for bit planes).
+        public var bits_per_weight: Double?
+        /// The layer's weight encoding: fixed, shift or bitplane.
+        public var weight_scheme: String?
+        /// ‖w − ŵ‖ / ‖w‖ of the quantized weights against the float ones.
+        public var weight_error: Double?
         public var weight_frac: [Int]?
         public var bias_bits: Int?
         public var act_bits: Int
         public var act_frac: Int
         public var sqnr_db: Double?
         public var accumulator: String?
+        /// Why the layer is not in the plan's scheme.
+        public var note: String?
     }
     public var float_accuracy: Double?
     public var quant_accuracy: Double?
@@ -53,6 +61,20 @@ public enum Metrics {
         return (weights, biases, eight)
     }
 
+    /// ‖w − ŵ‖ / ‖w‖ of a layer's encoded weights against the graph's float weights (nil when the
+    /// graph has no layer of that name or its weights are all zero).
+    static func relativeError(_ graph: Graph, layer name: String, _ weights: WeightEncoding) -> Double? {
+        guard let node = graph.nodes.first(where: { $0.name == name }), node.inputs.count > 1,
+              let w = graph.constant(node.inputs[1])?.floats, w.count == weights.integerValues.count else { return nil }
+        let approximation = WeightEncoder.realValues(weights)
+        var power = 0.0, noise = 0.0
+        for (x, y) in zip(w, approximation) {
+            power += Double(x) * Double(x)
+            noise += (Double(x) - Double(y)) * (Double(x) - Double(y))
+        }
+        return power > 0 ? ((noise / power).squareRoot() * 1e5).rounded() / 1e5 : nil
+    }
+
     /// MACs of a program op (one multiply per MAC in the fixed scheme).
     public static func macs(_ program: QProgram, _ op: QOp) -> Int { program.macs(of: op) }
 
@@ -63,8 +85,12 @@ public enum Metrics {
             let m = Double(macs(program, node.op))
             guard m > 0 else { continue }
             let xBits = Double(program.tensors[node.op.inputs[0]].format.bits)
-            if case .conv(let c) = node.op { cost += m * c.weights.bitsPerWeight * xBits * Double(c.weights.multipliesPerMAC) }
-            if case .dense(let d) = node.op { cost += m * d.weights.bitsPerWeight * xBits * Double(d.weights.multipliesPerMAC) }
+            if let weights = node.op.weights {
+                // Bit planes multiply a scale (alphaBits) per output instead of a weight per MAC.
+                let operandBits: Double
+                if case .bitPlanes(let w) = weights { operandBits = Double(w.alphaBits) } else { operandBits = weights.bitsPerWeight }
+                cost += Double(program.multiplies(of: node.op)) * operandBits * xBits
+            }
             reference += m * 64
         }
         return reference > 0 ? cost / reference : 0
@@ -116,17 +142,20 @@ public enum Metrics {
             var layer = QuantizationReport.Layer(name: node.name, op: node.op.kind, macs: macs(program, node.op),
                                                  multiplies: macs(program, node.op), act_bits: format.bits, act_frac: format.frac)
             if let p = power[t], let n = noise[t] { layer.sqnr_db = n == 0 ? 999 : (p == 0 ? nil : 10 * log10(p / n)) }
+            layer.multiplies = program.multiplies(of: node.op)
+            if let weights = node.op.weights {
+                layer.weight_bits = Int(weights.bitsPerWeight.rounded(.up))
+                layer.bits_per_weight = (weights.bitsPerWeight * 1000).rounded() / 1000
+                layer.weight_scheme = weights.scheme
+                layer.weight_frac = weights.fracs
+                layer.weight_error = relativeError(graph, layer: node.name, weights)
+                layer.note = lowered.notes[node.name]
+            }
             switch node.op {
             case .conv(let c):
-                layer.weight_bits = Int(c.weights.bitsPerWeight)
-                layer.weight_frac = c.weights.fracs
-                layer.multiplies = program.macs(of: node.op) * c.weights.multipliesPerMAC
                 layer.bias_bits = c.biasBits
                 layer.accumulator = c.accumulator.rawValue
             case .dense(let d):
-                layer.weight_bits = Int(d.weights.bitsPerWeight)
-                layer.weight_frac = d.weights.fracs
-                layer.multiplies = program.macs(of: node.op) * d.weights.multipliesPerMAC
                 layer.bias_bits = d.biasBits
                 layer.accumulator = d.accumulator.rawValue
             default:

@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import QuantizedIR
 
 /// Every format choice of a quantization run, keyed by graph names, so `export` and `verify`
 /// can rebuild the same integer program without calibrating or searching again (`--plan`).
@@ -54,6 +55,13 @@ public struct LayerFormats: Codable, Sendable, Equatable {
     public var exponents: Int?
     /// Signed digits: the rounding rule.
     public var rounding: DigitRounding?
+    /// Bit planes: planes per group (nil for the other encodings); `weightFracs` are the scales' fracs.
+    public var planes: Int?
+    public var grouping: BitPlaneGrouping?
+    /// Bit planes: bits of the integer scales.
+    public var alphaBits: Int?
+    /// Why the layer is not in the plan's scheme (a bit-plane plan keeps some layers fixed).
+    public var note: String?
     public init(weightBits: Int, weightFracs: [Int], biasBits: Int, biasFrac: Int, digits: Int? = nil, exponents: Int? = nil,
                 rounding: DigitRounding? = nil) {
         self.weightBits = weightBits

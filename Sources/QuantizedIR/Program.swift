@@ -17,6 +17,20 @@ public struct QProgram: Codable, Sendable {
         self.outputs = outputs
     }
 
+    /// Multiply instructions one op needs by its weight encoding (the static count): one per MAC
+    /// for fixed point, none for signed digits, one per nonzero plane scale and output for bit planes.
+    public func multiplies(of op: QOp) -> Int {
+        switch op {
+        case .conv(let c):
+            guard case .bitPlanes(let w) = c.weights else { return macs(of: op) * c.weights.multipliesPerMAC }
+            return tensors[c.output].count / c.outChannels * w.multipliesPerPosition
+        case .dense(let d):
+            guard case .bitPlanes(let w) = d.weights else { return macs(of: op) * d.weights.multipliesPerMAC }
+            return tensors[d.output].count / d.outFeatures * w.multipliesPerPosition
+        default: return 0
+        }
+    }
+
     /// Multiply-accumulates of one op: each output of a conv or dense layer sums kernel-size products.
     public func macs(of op: QOp) -> Int {
         switch op {
@@ -91,6 +105,15 @@ public enum QOp: Codable, Sendable {
         }
     }
 
+    /// The weights of a conv or dense layer.
+    public var weights: WeightEncoding? {
+        switch self {
+        case .conv(let c): return c.weights
+        case .dense(let d): return d.weights
+        default: return nil
+        }
+    }
+
     /// Tensors read and written.
     public var inputs: [Int] {
         switch self {
@@ -149,12 +172,16 @@ public enum WeightEncoding: Codable, Sendable {
     /// Approximate signed digits: each weight q = s1·2^e1 + s2·2^e2, one byte code per weight
     /// (`SignedDigit`); a product is shifts and adds.
     case signedDigits(SignedDigitWeights)
+    /// Bit planes: each group of weights is Σ_m α_m·B_m with sign planes B_m; a product sum is
+    /// additions plus one multiply per plane scale.
+    case bitPlanes(BitPlaneWeights)
 
-    /// Bits of storage per weight.
+    /// Bits of storage per weight (bit planes: the packed words and the scales, per weight).
     public var bitsPerWeight: Double {
         switch self {
         case .fixed(let w): return Double(w.bits)
         case .signedDigits: return 8
+        case .bitPlanes(let w): return Double(w.storageBits) / Double(max(w.weightCount, 1))
         }
     }
 
@@ -163,6 +190,7 @@ public enum WeightEncoding: Codable, Sendable {
         switch self {
         case .fixed(let w): return w.values
         case .signedDigits(let w): return w.values
+        case .bitPlanes(let w): return w.values
         }
     }
 
@@ -170,15 +198,111 @@ public enum WeightEncoding: Codable, Sendable {
         switch self {
         case .fixed(let w): return w.fracs
         case .signedDigits(let w): return w.fracs
+        case .bitPlanes(let w): return w.fracs
         }
     }
 
-    /// Hardware multiplies per MAC: 1 for fixed point, 0 for signed digits.
+    /// Hardware multiplies per MAC: 1 for fixed point, 0 for signed digits and bit planes (whose
+    /// multiplies go with outputs, not MACs: `QProgram.multiplies(of:)`).
     public var multipliesPerMAC: Int {
         switch self {
         case .fixed: return 1
-        case .signedDigits: return 0
+        case .signedDigits, .bitPlanes: return 0
         }
+    }
+
+    /// The name of the encoding's scheme.
+    public var scheme: String {
+        switch self {
+        case .fixed: return "fixed"
+        case .signedDigits: return "shift"
+        case .bitPlanes: return "bitplane"
+        }
+    }
+}
+
+/// How bit-plane groups cut a layer's weights.
+public enum BitPlaneGrouping: String, Codable, Sendable, CaseIterable {
+    /// One group per output channel (all its weights): M multiplies per output value.
+    case filter
+    /// One group per (output channel, input channel) pair, its kh×kw taps: M per input channel.
+    case kernel2d
+}
+
+/// Bit planes (seed 000). A group g of n weights has M planes B_{g,m} ∈ {−1, +1}^n and integer
+/// scales α_{g,m}; weight j of the group is q_j = Σ_m α_{g,m}·B_{g,m,j}, real value q_j·2^−frac[o].
+/// Groups: output channel o (filter, g = o, weights in OHWI order) or the pair (o, i) of output and
+/// input channel (kernel2d, g = o·I + i, taps in (ky, kx) order). Storage (what the C kernel
+/// reads): per group and plane `groupWords` words, bit j at 31 − j mod 32 of word ⌊j/32⌋, set for
+/// +1; scales as int16 [group][plane].
+public struct BitPlaneWeights: Codable, Sendable, Equatable {
+    public var grouping: BitPlaneGrouping
+    public var planes: Int
+    /// Weights per group.
+    public var groupSize: Int
+    public var groupCount: Int
+    /// Groups per output channel (1 for filter, I for kernel2d).
+    public var groupsPerOutput: Int
+    public var words: [UInt32]
+    public var alphas: [Int16]
+    /// Bits the scales were quantized to (stored as int16).
+    public var alphaBits: Int
+    /// The scales' fractional length per output channel (one entry: the same for all).
+    public var fracs: [Int]
+    /// The OHWI shape of the weights ([O, K] for a dense layer, [O, kh, kw, I] for a conv).
+    public var shape: [Int]
+
+    public init(grouping: BitPlaneGrouping, planes: Int, groupSize: Int, groupsPerOutput: Int, words: [UInt32], alphas: [Int16],
+                alphaBits: Int, fracs: [Int], shape: [Int]) {
+        self.grouping = grouping
+        self.planes = planes
+        self.groupSize = groupSize
+        self.groupCount = alphas.count / max(planes, 1)
+        self.groupsPerOutput = groupsPerOutput
+        self.words = words
+        self.alphas = alphas
+        self.alphaBits = alphaBits
+        self.fracs = fracs
+        self.shape = shape
+    }
+
+    public static func wordsPerPlane(groupSize n: Int) -> Int { (n + 31) / 32 }
+    public var groupWords: Int { Self.wordsPerPlane(groupSize: groupSize) }
+    public var weightCount: Int { groupCount * groupSize }
+    public var storageBits: Int { words.count * 32 + alphas.count * 16 }
+
+    /// Whether bit j of plane m of group g is set (the weight's sign in that plane is +1).
+    public func bit(group g: Int, plane m: Int, _ j: Int) -> Bool {
+        (words[(g * planes + m) * groupWords + j / 32] >> UInt32(31 - j % 32)) & 1 == 1
+    }
+
+    /// The weight index (OHWI) of element j of group g.
+    public func weightIndex(group g: Int, _ j: Int) -> Int {
+        Self.weightIndex(group: g, j, groupSize: groupSize, groupsPerOutput: groupsPerOutput)
+    }
+
+    /// Filter groups are contiguous; kernel2d group g = o·I + i holds the taps of input channel i.
+    public static func weightIndex(group g: Int, _ j: Int, groupSize: Int, groupsPerOutput: Int) -> Int {
+        groupsPerOutput == 1 ? g * groupSize + j : ((g / groupsPerOutput) * groupSize + j) * groupsPerOutput + g % groupsPerOutput
+    }
+
+    /// Multiplies per output position: the nonzero scales of all output channels.
+    public var multipliesPerPosition: Int { alphas.filter { $0 != 0 }.count }
+
+    /// The integer weights q in OHWI order.
+    public var values: [Int32] {
+        var q = [Int32](repeating: 0, count: weightCount)
+        for g in 0..<groupCount {
+            for j in 0..<groupSize {
+                var v: Int32 = 0
+                for m in 0..<planes {
+                    let a = Int32(alphas[g * planes + m])
+                    v += bit(group: g, plane: m, j) ? a : -a
+                }
+                q[weightIndex(group: g, j)] = v
+            }
+        }
+        return q
     }
 }
 

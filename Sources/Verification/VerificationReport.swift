@@ -10,6 +10,10 @@ public struct VerificationReport: Encodable, Sendable {
         public var instructions: Int?
         public var multiply_instructions: Int?
         public var weight_bits: Int?
+        public var bits_per_weight: Double?
+        public var weight_scheme: String?
+        public var weight_error: Double?
+        public var note: String?
         public var act_bits: Int
         public var sqnr_db: Double?
 
@@ -22,6 +26,10 @@ public struct VerificationReport: Encodable, Sendable {
             try c.encode(instructions, forKey: "instructions")
             try c.encode(multiply_instructions, forKey: "multiply_instructions")
             try c.encode(weight_bits, forKey: "weight_bits")
+            try c.encode(bits_per_weight, forKey: "bits_per_weight")
+            try c.encode(weight_scheme, forKey: "weight_scheme")
+            try c.encode(weight_error, forKey: "weight_error")
+            try c.encode(note, forKey: "note")
             try c.encode(act_bits, forKey: "act_bits")
             try c.encode(sqnr_db.map { ($0 * 100).rounded() / 100 }, forKey: "sqnr_db")
         }

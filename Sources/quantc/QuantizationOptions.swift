@@ -4,6 +4,7 @@ import Foundation
 import GraphIR
 import ModelImport
 import Quantization
+import QuantizedIR
 
 enum Scheme: String, ExpressibleByArgument, CaseIterable {
     case fixed, shift, bitplane, codebook
@@ -12,16 +13,26 @@ enum Scheme: String, ExpressibleByArgument, CaseIterable {
 extension StepMethod: ExpressibleByArgument {}
 extension DigitRounding: ExpressibleByArgument {}
 extension SearchObjective: ExpressibleByArgument {}
+extension BitPlaneGrouping: ExpressibleByArgument {}
 
 /// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
 struct QuantizationOptions: ParsableArguments {
-    @Option(help: "Quantization scheme: fixed or shift (bitplane and codebook come later).")
+    @Option(help: "Quantization scheme: fixed, shift or bitplane (codebook comes later).")
     var scheme: Scheme = .fixed
     @Option(help: "Shift scheme: at most this many signed powers of two per weight (1 or 2).")
     var digits: Int = 2
     @Option(help: "Shift scheme: nearest (the closest representable weight) or csd-truncate (the canonical signed digits, truncated).")
     var rounding: DigitRounding = .nearest
-    @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search.")
+    @Option(help: "Bit-plane scheme: planes per group (1…4); a convolution costs this many multiplies per output.")
+    var planes: Int = 2
+    @Option(help: "Bit-plane scheme: a group per output channel (filter) or per output and input channel (kernel2d).")
+    var group: BitPlaneGrouping = .filter
+    @Option(help: "Bit-plane scheme: bits of the integer plane scales (2…16).")
+    var alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits
+    @Option(help: ArgumentHelp("Bit-plane scheme: planes for one layer, LAYER=M (0 keeps it in fixed point); repeatable.",
+                               valueName: "LAYER=M"))
+    var planesFor: [String] = []
+    @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search; the bit-plane scheme's fixed-point layers use them too.")
     var weightBits: String = "8"
     @Option(help: "Activation bits (2…16); the search's upper bound with --weight-bits auto.")
     var actBits: Int = 8
@@ -55,6 +66,21 @@ struct QuantizationOptions: ParsableArguments {
         guard calibCount >= 1 else { throw ValidationError("--calib-count must be at least 1") }
         guard maxDrop >= 0 else { throw ValidationError("--max-drop must not be negative") }
         guard (1...2).contains(digits) else { throw ValidationError("--digits must be 1 or 2") }
+        guard (1...4).contains(planes) else { throw ValidationError("--planes must be 1…4") }
+        guard (2...16).contains(alphaBits) else { throw ValidationError("--alpha-bits must be 2…16") }
+        _ = try planeOverrides()
+    }
+
+    /// `--planes-for` as layer name → planes.
+    func planeOverrides() throws -> [String: Int] {
+        var overrides = [String: Int]()
+        for item in planesFor {
+            guard let eq = item.lastIndex(of: "="), let m = Int(item[item.index(after: eq)...]), (0...4).contains(m), eq != item.startIndex else {
+                throw ValidationError("--planes-for '\(item)': expected LAYER=M with M in 0…4")
+            }
+            overrides[String(item[..<eq])] = m
+        }
+        return overrides
     }
 
     /// The calibration set, arranged for the graph's input.
@@ -69,8 +95,8 @@ struct QuantizationOptions: ParsableArguments {
 
     /// Loads or computes the plan.
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
-        guard scheme == .fixed || scheme == .shift else {
-            throw UserError("--scheme \(scheme.rawValue) is not implemented yet (available: fixed, shift)")
+        guard scheme != .codebook else {
+            throw UserError("--scheme codebook is not implemented yet (available: fixed, shift, bitplane)")
         }
         if let plan {
             return try QuantizationPlan.read(from: plan)
@@ -84,6 +110,15 @@ struct QuantizationOptions: ParsableArguments {
             }
             return try FixedPointPlanner.shiftPlan(graph, analysis: analysis, calibration: calibration, digits: digits, rounding: rounding,
                                                    actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
+        }
+        if scheme == .bitplane {
+            guard let fallbackBits = Int(weightBits) else {
+                throw UserError("--scheme bitplane: --weight-bits sets its fixed-point layers and must be a number")
+            }
+            let options = BitPlaneOptions(planes: planes, grouping: group, alphaBits: alphaBits, overrides: try planeOverrides(),
+                                          fallbackBits: fallbackBits)
+            return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: calibration, options: options,
+                                                      actBits: actBits, biasBits: biasBits, step: step)
         }
         if weightBits == "auto" {
             var options = SearchOptions(maxDrop: maxDrop / 100, objective: objective, step: step, perChannel: perChannel)

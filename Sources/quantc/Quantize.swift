@@ -38,16 +38,19 @@ struct Quantize: ParsableCommand {
         }
         func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a" }
         print("\(model): scheme \(plan.scheme), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel" : "")")
-        var rows = [["layer", "op", "w bits", "w frac", "act", "acc", "SQNR dB"]]
+        var rows = [["layer", "op", "weights", "bits/w", "w frac", "w err", "mults", "act", "acc", "SQNR dB"]]
         for layer in report.layers where layer.op != "reshape" {
-            rows.append([shortName(layer.name), layer.op, layer.weight_bits.map(String.init) ?? "",
+            rows.append([shortName(layer.name), layer.op, layer.weight_scheme ?? "", layer.bits_per_weight.map { String(format: "%.2f", $0) } ?? "",
                          layer.weight_frac.map { $0.count == 1 ? "\($0[0])" : "per-ch" } ?? "",
+                         layer.weight_error.map { String(format: "%.4f", $0) } ?? "", layer.macs > 0 ? "\(layer.multiplies)" : "",
                          "Q(\(layer.act_bits),\(layer.act_frac))", layer.accumulator ?? "",
                          layer.sqnr_db.map { String(format: "%.1f", $0) } ?? ""])
         }
         printTable(rows)
+        for layer in report.layers { if let note = layer.note { print("\(shortName(layer.name)): \(note)") } }
         print("samples \(report.samples): float \(percent(report.float_accuracy)), quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
-        print(String(format: "weights %d bytes (%.3f× 8-bit), multiply cost %.3f× 8-bit", report.weight_bytes,
-                     report.weight_bytes_ratio_8bit, report.multiply_cost_ratio_8bit))
+        print(String(format: "weights %d bytes (%.3f× 8-bit), multiplies %d of %d MACs (%.2f %%), multiply cost %.3f× 8-bit",
+                     report.weight_bytes, report.weight_bytes_ratio_8bit, report.multiplies_static, report.macs,
+                     report.macs > 0 ? 100 * Double(report.multiplies_static) / Double(report.macs) : 0, report.multiply_cost_ratio_8bit))
     }
 }

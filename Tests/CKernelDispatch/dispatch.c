@@ -282,6 +282,43 @@ int qc_dispatch_dense_shift(int x_bits, int y_bits, int acc64, const qc_dense_pa
     return -1;
 }
 
+int qc_dispatch_conv_bitplane(int x_bits, int y_bits, int acc64, const qc_bitplane_conv_params *p, const void *x, const uint32_t *planes, const int16_t *alpha, const void *bias, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_conv_bitplane_s8s8(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 8 && acc64 == 1) {
+        qc_conv_bitplane_s8s8_acc64(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 0) {
+        qc_conv_bitplane_s8s16(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 1) {
+        qc_conv_bitplane_s8s16_acc64(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 0) {
+        qc_conv_bitplane_s16s8(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 1) {
+        qc_conv_bitplane_s16s8_acc64(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 0) {
+        qc_conv_bitplane_s16s16(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 1) {
+        qc_conv_bitplane_s16s16_acc64(p, x, planes, alpha, bias, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_max_pool(int t_bits, const qc_pool_params *p, const void *x, void *y)
 {
     if (t_bits == 8) {

@@ -41,6 +41,20 @@ enum NaiveOracle {
         switch op {
         case .conv(let c):
             let s = tensors[c.input].shape, o = tensors[c.output].shape
+            if case .bitPlanes(let w) = c.weights {
+                var out = [Int32]()
+                let cog = c.outChannels / c.groups
+                for n in 0..<o[0] { for y in 0..<o[1] { for x in 0..<o[2] { for oc in 0..<o[3] {
+                    let g = oc / cog
+                    let acc = c.bias[oc] + planeSum(w, output: oc, kh: c.kernelH, kw: c.kernelW, cin: c.inChannelsPerGroup) { ky, kx, i in
+                        let iy = y * c.strideH + ky - c.padding.top, ix = x * c.strideW + kx - c.padding.left
+                        guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { return 0 }
+                        return Int64(t[c.input][((n * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
+                    }
+                    out.append(finish(acc, c.requantize.shift(for: oc), bits: tensors[c.output].format.bits, c.requantize.clampMin, c.requantize.clampMax))
+                } } } }
+                return out
+            }
             let weights = values(c.weights)
             var out = [Int32]()
             let cog = c.outChannels / c.groups
@@ -59,8 +73,16 @@ enum NaiveOracle {
             } } } }
             return out
         case .dense(let d):
-            let weights = values(d.weights)
             let rows = t[d.input].count / d.inFeatures
+            if case .bitPlanes(let w) = d.weights {
+                return (0..<rows).flatMap { m in
+                    (0..<d.outFeatures).map { o in
+                        let acc = d.bias[o] + planeSum(w, output: o, kh: 1, kw: 1, cin: d.inFeatures) { _, _, k in Int64(t[d.input][m * d.inFeatures + k]) }
+                        return finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax)
+                    }
+                }
+            }
+            let weights = values(d.weights)
             var out = [Int32]()
             for m in 0..<rows { for o in 0..<d.outFeatures {
                 var acc = d.bias[o]
@@ -158,6 +180,30 @@ enum NaiveOracle {
         }
     }
 
+    /// Σ_g Σ_m α·(2P − S) for one output channel, as the bit-plane kernel computes it: S sums a
+    /// group's window inputs (`input(ky, kx, i)`, 0 in the padding), P those whose bit is set. Bits
+    /// are decoded from the documented layout (bit j at 31 − j mod 32 of word ⌊j/32⌋).
+    static func planeSum(_ w: BitPlaneWeights, output oc: Int, kh: Int, kw: Int, cin: Int, input: (Int, Int, Int) -> Int64) -> Int64 {
+        let groups: [(group: Int, channels: [Int])] = w.grouping == .filter
+            ? [(oc, Array(0..<cin))] : (0..<cin).map { (oc * cin + $0, [$0]) }
+        let wordsPerPlane = (w.groupSize + 31) / 32
+        var acc: Int64 = 0
+        for (g, channels) in groups {
+            var elements = [Int64]()
+            for ky in 0..<kh { for kx in 0..<kw { for i in channels { elements.append(input(ky, kx, i)) } } }
+            let s = elements.reduce(0, +)
+            for m in 0..<w.planes {
+                var p: Int64 = 0
+                for (j, x) in elements.enumerated() {
+                    let word = w.words[(g * w.planes + m) * wordsPerPlane + j / 32]
+                    if (word >> UInt32(31 - j % 32)) & 1 == 1 { p += x }
+                }
+                acc += Int64(w.alphas[g * w.planes + m]) * (2 * p - s)
+            }
+        }
+        return acc
+    }
+
     /// Weight integers, decoding signed-digit codes from their bit layout (documented with
     /// `SignedDigit`) independently of the simulator.
     static func values(_ encoding: WeightEncoding) -> [Int64] {
@@ -171,6 +217,8 @@ enum NaiveOracle {
                 let s2 = code & 1 == 1 ? -s1 : s1
                 return s1 * (1 << e1) + s2 * (1 << e2)
             }
+        case .bitPlanes:
+            preconditionFailure("bit planes are summed by planeSum")
         }
     }
 

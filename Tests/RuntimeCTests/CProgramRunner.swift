@@ -23,6 +23,7 @@ enum CProgramRunner {
                 case .u8: raw.storeBytes(of: UInt8(v), toByteOffset: i, as: UInt8.self)
                 case .s16: raw.storeBytes(of: Int16(v), toByteOffset: 2 * i, as: Int16.self)
                 case .s32: raw.storeBytes(of: Int32(v), toByteOffset: 4 * i, as: Int32.self)
+                case .u32: raw.storeBytes(of: UInt32(v), toByteOffset: 4 * i, as: UInt32.self)
                 case .s64: raw.storeBytes(of: v, toByteOffset: 8 * i, as: Int64.self)
                 }
             }
@@ -35,6 +36,7 @@ enum CProgramRunner {
                 case .u8: return Int32(raw.load(fromByteOffset: i, as: UInt8.self))
                 case .s16: return Int32(raw.load(fromByteOffset: 2 * i, as: Int16.self))
                 case .s32: return raw.load(fromByteOffset: 4 * i, as: Int32.self)
+                case .u32: return Int32(bitPattern: raw.load(fromByteOffset: 4 * i, as: UInt32.self))
                 case .s64: return Int32(truncatingIfNeeded: raw.load(fromByteOffset: 8 * i, as: Int64.self))
                 }
             }
@@ -98,6 +100,10 @@ enum CProgramRunner {
             case "dense_shift":
                 return qc_dispatch_dense_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_dense_params.self),
                                                a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
+            case "conv_bitplane":
+                return qc_dispatch_conv_bitplane(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_bitplane_conv_params.self), a[0],
+                                                 a[1].assumingMemoryBound(to: UInt32.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
+                                                 a[4].assumingMemoryBound(to: Int8.self), a[5])
             case "max_pool": return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "avg_pool": return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "global_max_pool": return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
@@ -123,6 +129,7 @@ enum CProgramRunner {
         case "conv", "depthwise_conv": value = qc_conv_params()
         case "dense", "dense_shift": value = qc_dense_params()
         case "conv_shift": value = qc_shift_conv_params()
+        case "conv_bitplane": value = qc_bitplane_conv_params()
         case "max_pool", "avg_pool": value = qc_pool_params()
         case "global_max_pool", "global_avg_pool": value = qc_global_pool_params()
         case "add": value = qc_add_params()
@@ -140,6 +147,7 @@ enum CProgramRunner {
         case "conv", "depthwise_conv": return MemoryLayout<qc_conv_params>.size
         case "dense", "dense_shift": return MemoryLayout<qc_dense_params>.size
         case "conv_shift": return MemoryLayout<qc_shift_conv_params>.size
+        case "conv_bitplane": return MemoryLayout<qc_bitplane_conv_params>.size
         case "max_pool", "avg_pool": return MemoryLayout<qc_pool_params>.size
         case "global_max_pool", "global_avg_pool": return MemoryLayout<qc_global_pool_params>.size
         case "add": return MemoryLayout<qc_add_params>.size

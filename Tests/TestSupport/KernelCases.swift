@@ -73,6 +73,20 @@ public enum KernelCases {
                 cases.append(signedDigits(dense(k: k, o: o, xBits: x, wBits: 8, yBits: y, rng: &rng, saturating: saturating, tag: tag), rng: &rng))
             }
         }
+        // Bit planes: the same shapes (dilation 1, the kernel's scope) with random planes and
+        // scales, per output channel and per (output, input channel) pair; dense layers too.
+        for saturating in [false, true] {
+            let tag = saturating ? " saturating" : ""
+            for c in convs where c.dilation == 1 {
+                for grouping in BitPlaneGrouping.allCases {
+                    cases.append(bitPlanes(conv(c, rng: &rng, saturating: saturating, tag: tag), grouping: grouping, rng: &rng))
+                }
+            }
+            for (k, o, x, y) in [(17, 5, 8, 8), (300, 7, 16, 16), (64, 10, 8, 16), (33, 3, 16, 8)] {
+                cases.append(bitPlanes(dense(k: k, o: o, xBits: x, wBits: 8, yBits: y, rng: &rng, saturating: saturating, tag: tag),
+                                       grouping: .filter, rng: &rng))
+            }
+        }
         // 3x3 windows (divisors 9, 6, 4 at the borders) exercise the reciprocal; 2x2 the shift.
         for (k, stride, pad, includePad, bits) in [(3, 1, 1, false, 8), (3, 2, 1, true, 8), (2, 2, 0, false, 16), (3, 3, 0, false, 12), (3, 2, 1, false, 16)] {
             for isMax in [false, true] { cases.append(pool(k: k, stride: stride, pad: pad, includePad: includePad, bits: bits, isMax: isMax, rng: &rng)) }
@@ -123,6 +137,52 @@ public enum KernelCases {
             break
         }
         c.name = "shift " + c.name
+        return c
+    }
+
+    /// The same case with random bit planes (1–4 planes, scales up to ±2047 with zeros among
+    /// them, all extreme when the case saturates), the accumulator width proved as the lowering does.
+    static func bitPlanes(_ c: KernelCase, grouping: BitPlaneGrouping, rng: inout SeededRandom) -> KernelCase {
+        var c = c
+        let saturating = c.name.hasSuffix("saturating")
+        let planes = 1 + rng.below(4)
+        let inputMax = Int64(1) << Int64(c.program.tensors[c.program.inputs[0]].format.bits - 1)
+        func encode(shape: [Int]) -> BitPlaneWeights {
+            let perOutput = shape.dropFirst().reduce(1, *)
+            let groupsPerOutput = grouping == .kernel2d ? shape.last! : 1
+            let groupSize = perOutput / groupsPerOutput, groupCount = shape[0] * groupsPerOutput
+            let words = (0..<(groupCount * planes * BitPlaneWeights.wordsPerPlane(groupSize: groupSize))).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
+            let alphas = (0..<(groupCount * planes)).map { _ -> Int16 in
+                if saturating { return rng.next() % 2 == 0 ? 2047 : -2047 }
+                return rng.below(5) == 0 ? 0 : Int16(rng.int(-2047, 2047))
+            }
+            return BitPlaneWeights(grouping: grouping, planes: planes, groupSize: groupSize, groupsPerOutput: groupsPerOutput, words: words,
+                                   alphas: alphas, alphaBits: 12, fracs: [10], shape: shape)
+        }
+        func width(_ w: BitPlaneWeights, _ bias: [Int64]) -> AccumulatorWidth {
+            let perOutput = w.groupsPerOutput * w.planes
+            var bound: Int64 = 0
+            for o in 0..<w.shape[0] {
+                let scales = w.alphas[(o * perOutput)..<((o + 1) * perOutput)].reduce(Int64(0)) { $0 + Int64(abs(Int32($1))) }
+                bound = max(bound, scales * Int64(w.groupSize) * inputMax + abs(bias[o]))
+            }
+            return bound > Int64(Int32.max) ? .int64 : .int32
+        }
+        switch c.program.ops[0].op {
+        case .conv(var conv):
+            let w = encode(shape: [conv.outChannels, conv.kernelH, conv.kernelW, conv.inChannelsPerGroup])
+            conv.weights = .bitPlanes(w)
+            conv.accumulator = width(w, conv.bias)
+            c.program.ops[0].op = .conv(conv)
+        case .dense(var dense):
+            let w = encode(shape: [dense.outFeatures, dense.inFeatures])
+            dense.weights = .bitPlanes(w)
+            dense.accumulator = width(w, dense.bias)
+            c.program.ops[0].op = .dense(dense)
+        default:
+            break
+        }
+        c.name = "bitplane \(grouping.rawValue) M\(planes) " + c.name
         return c
     }
 

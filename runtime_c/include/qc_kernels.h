@@ -169,6 +169,41 @@ typedef struct {
 
 /* Shift-scheme dense layer (and 1x1 convolution): qc_dense_params, signed-digit weights [O][K]. */
 
+/*
+ * Bit-plane convolution (general, grouped, depthwise; dense layers and 1x1 convolutions run as a
+ * convolution over in_h = rows, in_w = 1): the convolution formula above with weights
+ * w[o, ky, kx, i] = sum_m alpha[g, m] * B[g, m, j], B = +1 where bit j is set, else -1. A group g is
+ * one output channel's kernel_h * kernel_w * in_c_per_group weights (kernel2d == 0; j follows the
+ * OHWI order) or one (output channel o, input channel i) pair's kernel_h * kernel_w taps
+ * (kernel2d == 1, g = o * in_c_per_group + i, j = ky * kernel_w + kx). Groups follow one another;
+ * each stores `planes` planes of group_words 32-bit words, bit j at 31 - j % 32 of word j / 32.
+ * With S = sum of the group's window inputs and P_m = sum of those whose bit is set, the kernel
+ * computes acc = bias[o] + sum_g sum_m alpha[g, m] * (2 * P_m - S), exactly the formula's sum:
+ * the only multiplies are these, one per nonzero alpha (planes with alpha 0 are skipped). No
+ * multiply in the address arithmetic: the strides below are precomputed. Dilation is 1.
+ * Bias: int32_t (int64_t for _acc64), accumulator-aligned; window sums fit int32_t.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_top, pad_left;
+    int32_t groups, in_c_per_group, out_c_per_group;
+    int32_t planes;      /* M: planes per group */
+    int32_t kernel2d;    /* 0: a group per output channel; 1: a group per (output, input channel) */
+    int32_t group_words; /* 32-bit words per plane of a group */
+    int32_t tap_bits;    /* bits per kernel tap: in_c_per_group (filter) or 1 (kernel2d) */
+    int32_t row_bits;    /* kernel_w * tap_bits */
+    int32_t in_row;      /* in_w * in_c */
+    int32_t step_row;    /* stride_h * in_row */
+    int32_t step_col;    /* stride_w * in_c */
+    int32_t in_image;    /* in_h * in_row */
+    int32_t origin;      /* -(pad_top * in_row + pad_left * in_c) */
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_bitplane_conv_params;
+
 #include "qc_kernel_instances.h"
 
 #ifdef __cplusplus

@@ -1,0 +1,65 @@
+import FixedPoint
+import GraphIR
+import QuantizedIR
+
+/// Options of the bit-plane scheme.
+public struct BitPlaneOptions: Sendable {
+    public var planes: Int
+    public var grouping: BitPlaneGrouping
+    public var alphaBits: Int
+    /// Planes per layer name, overriding `planes`; 0 keeps a layer in fixed point.
+    public var overrides: [String: Int]
+    /// Weight bits of the layers that stay in fixed point.
+    public var fallbackBits: Int
+
+    public init(planes: Int, grouping: BitPlaneGrouping = .filter, alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits,
+                overrides: [String: Int] = [:], fallbackBits: Int = 8) {
+        self.planes = planes
+        self.grouping = grouping
+        self.alphaBits = alphaBits
+        self.overrides = overrides
+        self.fallbackBits = fallbackBits
+    }
+}
+
+extension FixedPointPlanner {
+    /// The bit-plane scheme (seed 000): each conv and dense layer as bit planes where they need
+    /// fewer multiplies than its MACs, else in fixed point (per channel) with the reason noted;
+    /// activations and biases as in the fixed scheme, calibrated on the network with these weights.
+    public static func bitPlanePlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: BitPlaneOptions,
+                                    actBits: Int, biasBits: Int, step: StepMethod) throws -> QuantizationPlan {
+        let names = Set(analysis.weightedLayers.map { graph.nodes[$0].name })
+        if let unknown = options.overrides.keys.sorted().first(where: { !names.contains($0) }) {
+            throw QuantizationError("--planes-for: no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
+        }
+        var plan = QuantizationPlan(model: graph.info.path, scheme: "bitplane", step: step, perChannel: true)
+        for index in analysis.weightedLayers {
+            let node = graph.nodes[index]
+            let w = graph.constant(node.inputs[1])!
+            let planes = options.overrides[node.name] ?? options.planes
+            let reason = planes == 0 ? "kept in fixed point by --planes-for"
+                : BitPlaneQuantizer.fallbackReason(node, weightShape: w.shape, planes: planes, grouping: options.grouping)
+            if let reason {
+                var layer = LayerFormats(weightBits: options.fallbackBits,
+                                         weightFracs: weightFracs(graph, node, bits: options.fallbackBits, perChannel: true, step: step),
+                                         biasBits: biasBits, biasFrac: 0)
+                layer.note = "fixed point: " + reason
+                plan.layers[node.name] = layer
+                continue
+            }
+            let fits = BitPlaneQuantizer.fit(w.floats, shape: w.shape, planes: planes, grouping: options.grouping)
+            let fracs = BitPlaneQuantizer.alphaFracs(fits, shape: w.shape, grouping: options.grouping, alphaBits: options.alphaBits)
+            var layer = LayerFormats(weightBits: 16, weightFracs: fracs, biasBits: biasBits, biasFrac: 0)
+            layer.planes = planes
+            layer.grouping = options.grouping
+            layer.alphaBits = options.alphaBits
+            plan.layers[node.name] = layer
+        }
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
+        for id in analysis.producers {
+            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
+        }
+        setBiasFracs(&plan, graph, analysis: analysis)
+        return plan
+    }
+}
