@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoardTests",
-            dependencies: ["Targets", "Verification", "Quantization", "ModelImport", "GraphIR", "TestSupport"]
+            dependencies: ["Targets", "Verification", "Quantization", "ModelImport", "GraphIR", "FloatReference", "IntegerSimulator", "TestSupport"]
         ),
         .testTarget(
             name: "RuntimeCTests",

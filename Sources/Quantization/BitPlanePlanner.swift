@@ -11,6 +11,12 @@ public struct BitPlaneOptions: Sendable {
     public var overrides: [String: Int]
     /// Weight bits of the layers that stay in fixed point.
     public var fallbackBits: Int
+    /// Empirical bias correction of the bit-plane layers (`BiasCorrection`). Off by default: on
+    /// the corpus MNIST models it helped some and hurt others.
+    public var biasCorrection = false
+    /// The layer producing the network's output (the classifier) as bit planes too; by default it
+    /// stays fixed: its errors reach the logits unfiltered, and it holds few of the MACs.
+    public var outputLayer = false
 
     public init(planes: Int, grouping: BitPlaneGrouping = .filter, alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits,
                 overrides: [String: Int] = [:], fallbackBits: Int = 8) {
@@ -33,11 +39,14 @@ extension FixedPointPlanner {
             throw QuantizationError("--planes-for: no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
         }
         var plan = QuantizationPlan(model: graph.info.path, scheme: "bitplane", step: step, perChannel: true)
+        let outputLayer = analysis.weightedLayers.last
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]
             let w = graph.constant(node.inputs[1])!
             let planes = options.overrides[node.name] ?? options.planes
+            let isOutput = index == outputLayer && options.overrides[node.name] == nil && !options.outputLayer
             let reason = planes == 0 ? "kept in fixed point by --planes-for"
+                : isOutput ? "the output layer stays in fixed point (--planes-for LAYER=M to change)"
                 : BitPlaneQuantizer.fallbackReason(node, weightShape: w.shape, planes: planes, grouping: options.grouping)
             if let reason {
                 var layer = LayerFormats(weightBits: options.fallbackBits,
@@ -54,6 +63,11 @@ extension FixedPointPlanner {
             layer.grouping = options.grouping
             layer.alphaBits = options.alphaBits
             plan.layers[node.name] = layer
+        }
+        // The coarse planes shift output means: correct the biases of the bit-plane layers.
+        let planeLayers = analysis.weightedLayers.filter { plan.layers[graph.nodes[$0].name]?.planes != nil }
+        if options.biasCorrection {
+            try BiasCorrection.apply(&plan, graph, analysis: analysis, calibration: calibration, layers: planeLayers)
         }
         let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
         for id in analysis.producers {

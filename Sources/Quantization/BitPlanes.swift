@@ -23,10 +23,17 @@ public enum BitPlanes {
         if w.allSatisfy({ $0 == 0 }) || w.isEmpty {
             return BitPlaneFit(alphas: [Double](repeating: 0, count: m), planes: [[Int8]](repeating: [Int8](repeating: 1, count: w.count), count: m))
         }
-        var best = greedy(w, planes: m)
-        if m == 2 { best = exactTwo(w) }
-        if m >= 2 { best = lloyd(w, start: best, iterations: iterations) }
-        return normalized(best)
+        if m == 1 { return normalized(greedy(w, planes: 1)) }
+        if m == 2 { return normalized(lloyd(w, start: exactTwo(w), iterations: iterations)) }
+        // Lloyd finds a local optimum: start it from the greedy planes and from the exact two
+        // planes with greedy residual planes added, and keep the better end.
+        let fromGreedy = lloyd(w, start: greedy(w, planes: m), iterations: iterations)
+        var start = exactTwo(w)
+        let rest = greedy(w.indices.map { w[$0] - start.reconstruction($0) }, planes: m - 2)
+        start.alphas += rest.alphas
+        start.planes += rest.planes
+        let fromExact = lloyd(w, start: start, iterations: iterations)
+        return normalized(fromExact.error(w) < fromGreedy.error(w) ? fromExact : fromGreedy)
     }
 
     /// B_i = sign(r) (sign(0) = +1), α_i = mean |r|, r ← r − α_i B_i.

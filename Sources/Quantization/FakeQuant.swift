@@ -24,11 +24,11 @@ public struct FakeQuant: Sendable {
             let values = WeightEncoder.realValues(encoding)
             let wID = graph.addConstant(name: source[node.inputs[1]].name, Tensor(shape: w.shape, floats: values))
             var inputs = [node.inputs[0], wID]
-            if node.inputs.count > 2 {
-                let b = source.constant(node.inputs[2])!
+            if node.inputs.count > 2 || layer.biasCorrection != nil {
                 let format = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
-                inputs.append(graph.addConstant(name: source[node.inputs[2]].name,
-                                                Tensor(shape: b.shape, floats: b.floats.map { Float(format.roundTrip(Double($0))) })))
+                let bias = layer.bias(source, node)
+                inputs.append(graph.addConstant(name: node.inputs.count > 2 ? source[node.inputs[2]].name : node.name + ".bias",
+                                                Tensor(shape: [bias.count], floats: bias.map { Float(format.roundTrip(Double($0))) })))
             }
             graph.nodes[index].inputs = inputs
         }

@@ -126,7 +126,7 @@ public enum FixedPointPlanner {
             guard var layer = plan.layers[node.name],
                   let source = analysis.formatSource[node.inputs[0]], let key = analysis.keys[source],
                   let input = plan.activations[key] else { continue }
-            let maxBias = node.inputs.count > 2 ? Double(graph.constant(node.inputs[2])!.floats.map(abs).max() ?? 0) : 0
+            let maxBias = Double(layer.bias(graph, node).map(abs).max() ?? 0)
             let accFrac = input.frac + (layer.weightFracs.min() ?? 0)
             layer.biasFrac = min(QFormat.fracForMaxAbs(maxBias, bits: layer.biasBits), accFrac)
             plan.layers[node.name] = layer

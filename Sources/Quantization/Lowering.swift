@@ -153,7 +153,7 @@ public enum Lowering {
         let channels = w.shape[0], perChannel = w.count / channels
         let weights = try WeightEncoder.encode(w, layer: layer, name: node.name)
         let q = weights.integerValues
-        let biasValues = node.inputs.count > 2 ? graph.constant(node.inputs[2])!.floats : [Float](repeating: 0, count: channels)
+        let biasValues = layer.bias(graph, node)
         let biasFormat = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
         var bias = [Int64](repeating: 0, count: channels)
         var shifts = [Int](repeating: 0, count: channels)

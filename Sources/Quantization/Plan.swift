@@ -1,5 +1,6 @@
 import FixedPoint
 import Foundation
+import GraphIR
 import QuantizedIR
 
 /// Every format choice of a quantization run, keyed by graph names, so `export` and `verify`
@@ -62,6 +63,8 @@ public struct LayerFormats: Codable, Sendable, Equatable {
     public var alphaBits: Int?
     /// Why the layer is not in the plan's scheme (a bit-plane plan keeps some layers fixed).
     public var note: String?
+    /// Added to the float bias before it is quantized (`BiasCorrection`), one per output channel.
+    public var biasCorrection: [Float]?
     public init(weightBits: Int, weightFracs: [Int], biasBits: Int, biasFrac: Int, digits: Int? = nil, exponents: Int? = nil,
                 rounding: DigitRounding? = nil) {
         self.weightBits = weightBits
@@ -71,6 +74,14 @@ public struct LayerFormats: Codable, Sendable, Equatable {
         self.digits = digits
         self.exponents = exponents
         self.rounding = rounding
+    }
+
+    /// The layer's float bias (zeros when it has none) plus any correction.
+    public func bias(_ graph: Graph, _ node: Node) -> [Float] {
+        let channels = graph.constant(node.inputs[1])!.shape[0]
+        var bias = node.inputs.count > 2 ? graph.constant(node.inputs[2])!.floats : [Float](repeating: 0, count: channels)
+        if let biasCorrection { for o in bias.indices { bias[o] += biasCorrection[o] } }
+        return bias
     }
 
     /// How a weight becomes an integer: a fixed-point format, or a signed-digit rounding.

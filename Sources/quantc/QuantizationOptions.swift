@@ -32,6 +32,8 @@ struct QuantizationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Bit-plane scheme: planes for one layer, LAYER=M (0 keeps it in fixed point); repeatable.",
                                valueName: "LAYER=M"))
     var planesFor: [String] = []
+    @Flag(inversion: .prefixedNo, help: "Bit-plane scheme: correct each bit-plane layer's bias for the mean shift its planes cause.")
+    var biasCorrection = false
     @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search; the bit-plane scheme's fixed-point layers use them too.")
     var weightBits: String = "8"
     @Option(help: "Activation bits (2…16); the search's upper bound with --weight-bits auto.")
@@ -115,8 +117,9 @@ struct QuantizationOptions: ParsableArguments {
             guard let fallbackBits = Int(weightBits) else {
                 throw UserError("--scheme bitplane: --weight-bits sets its fixed-point layers and must be a number")
             }
-            let options = BitPlaneOptions(planes: planes, grouping: group, alphaBits: alphaBits, overrides: try planeOverrides(),
+            var options = BitPlaneOptions(planes: planes, grouping: group, alphaBits: alphaBits, overrides: try planeOverrides(),
                                           fallbackBits: fallbackBits)
+            options.biasCorrection = biasCorrection
             return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: calibration, options: options,
                                                       actBits: actBits, biasBits: biasBits, step: step)
         }
