@@ -47,12 +47,12 @@ public enum Metrics {
             switch node.op {
             case .conv(let c):
                 let n = c.weights.integerValues.count
-                weights += n * Int(c.weights.bitsPerWeight)
+                weights += Int((Double(n) * c.weights.bitsPerWeight).rounded())
                 eight += n * 8
                 biases += c.bias.count * c.biasBits
             case .dense(let d):
                 let n = d.weights.integerValues.count
-                weights += n * Int(d.weights.bitsPerWeight)
+                weights += Int((Double(n) * d.weights.bitsPerWeight).rounded())
                 eight += n * 8
                 biases += d.bias.count * d.biasBits
             default: break
