@@ -1,3 +1,5 @@
+import Foundation
+
 /// Small helpers for printing C.
 enum CText {
     /// `{a, b, c}` wrapped at about 100 columns, each line indented by four spaces.
@@ -5,8 +7,7 @@ enum CText {
     static func initializer(_ values: [Int64], hexWords: Bool = false) -> String {
         var lines = [String](), line = ""
         for v in values {
-            let item = (hexWords ? "0x" + String(repeating: "0", count: max(0, 8 - String(v, radix: 16).count)) + String(v, radix: 16) + "u"
-                                 : literal(v)) + ","
+            let item = (hexWords ? String(format: "0x%08llxu", v) : literal(v)) + ","
             if line.count + item.count + 1 > 96 {
                 lines.append(line)
                 line = ""

@@ -220,7 +220,9 @@ public enum KernelLowering {
         case .fixed(let w): weights = [ConstantArray(role: "weights", type: CType.storage(bits: w.bits), values: w.values.map { Int64($0) })]
         case .signedDigits(let w): weights = [ConstantArray(role: "weights", type: .u8, values: w.codes.map { Int64($0) })]
         case .bitPlanes(let w):
-            guard w.groupSize <= 16384 else { throw EmitError("bit-plane groups of \(w.groupSize) weights exceed 16384") }
+            guard w.groupSize <= BitPlaneWeights.maxGroupSize else {
+                throw EmitError("bit-plane groups of \(w.groupSize) weights exceed \(BitPlaneWeights.maxGroupSize)")
+            }
             weights = [ConstantArray(role: "planes", type: .u32, values: w.words.map { Int64($0) }),
                        ConstantArray(role: "alpha", type: .s16, values: w.alphas.map { Int64($0) })]
         }

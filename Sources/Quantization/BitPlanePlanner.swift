@@ -14,9 +14,6 @@ public struct BitPlaneOptions: Sendable {
     /// Empirical bias correction of the bit-plane layers (`BiasCorrection`). Off by default: on
     /// the corpus MNIST models it helped some and hurt others.
     public var biasCorrection = false
-    /// The layer producing the network's output (the classifier) as bit planes too; by default it
-    /// stays fixed: its errors reach the logits unfiltered, and it holds few of the MACs.
-    public var outputLayer = false
 
     public init(planes: Int, grouping: BitPlaneGrouping = .filter, alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits,
                 overrides: [String: Int] = [:], fallbackBits: Int = 8) {
@@ -44,7 +41,9 @@ extension FixedPointPlanner {
             let node = graph.nodes[index]
             let w = graph.constant(node.inputs[1])!
             let planes = options.overrides[node.name] ?? options.planes
-            let isOutput = index == outputLayer && options.overrides[node.name] == nil && !options.outputLayer
+            // The output layer stays fixed unless named in the overrides: its errors reach the logits
+            // unfiltered, and it holds few of the MACs.
+            let isOutput = index == outputLayer && options.overrides[node.name] == nil
             let reason = planes == 0 ? "kept in fixed point by --planes-for"
                 : isOutput ? "the output layer stays in fixed point (--planes-for LAYER=M to change)"
                 : BitPlaneQuantizer.fallbackReason(node, weightShape: w.shape, planes: planes, grouping: options.grouping)

@@ -8,8 +8,6 @@ import QuantizedIR
 /// `BitPlanes.fit`, the scales rounded to `alphaBits`-bit integers with one fractional length per
 /// output channel (the largest that keeps the channel's biggest scale in range).
 public enum BitPlaneQuantizer {
-    /// Weights per group larger than this could overflow the kernel's 32-bit window sums (16-bit inputs).
-    public static let maxGroupSize = 16384
     /// Scales are int16 in storage; 12 bits keep the accumulator of most layers in 32 bits.
     public static let defaultAlphaBits = 12
 
@@ -25,7 +23,9 @@ public enum BitPlaneQuantizer {
         if multiplies >= macs {
             return "\(planes) plane\(planes == 1 ? "" : "s") (\(grouping.rawValue)) need \(multiplies) multiplies per output, the plain kernel \(macs)"
         }
-        if layout.groupSize > maxGroupSize { return "groups of \(layout.groupSize) weights (at most \(maxGroupSize))" }
+        if layout.groupSize > BitPlaneWeights.maxGroupSize {
+            return "groups of \(layout.groupSize) weights (at most \(BitPlaneWeights.maxGroupSize))"
+        }
         return nil
     }
 
@@ -51,8 +51,20 @@ public enum BitPlaneQuantizer {
         }
     }
 
-    /// The float fit of every group, in group order.
+    /// The float fit of every group, in group order. A quantization run asks for each layer's fit
+    /// several times (the planner for the formats, FakeQuant while calibrating, the lowering), so
+    /// fits are kept for the process: they depend on nothing else.
     public static func fit(_ values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping) -> [BitPlaneFit] {
+        let key = FitMemo.Key(values: values, shape: shape, planes: planes, grouping: grouping)
+        if let known = memo.fits(for: key) { return known }
+        let fits = computeFit(values, shape: shape, planes: planes, grouping: grouping)
+        memo.keep(fits, for: key)
+        return fits
+    }
+
+    private static let memo = FitMemo()
+
+    private static func computeFit(_ values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping) -> [BitPlaneFit] {
         let layout = Layout(shape: shape, grouping: grouping)
         let fits = Slots<BitPlaneFit>(count: layout.groupCount)
         DispatchQueue.concurrentPerform(iterations: layout.groupCount) { g in
@@ -100,5 +112,30 @@ public enum BitPlaneQuantizer {
         }
         return BitPlaneWeights(grouping: grouping, planes: planes, groupSize: layout.groupSize, groupsPerOutput: layout.groupsPerOutput,
                                words: words, alphas: alphas, alphaBits: alphaBits, fracs: fracs, shape: shape)
+    }
+}
+
+/// The fits of recent layers, by their weights and settings (at most `capacity`, the oldest dropped).
+private final class FitMemo: @unchecked Sendable {
+    struct Key: Hashable {
+        let values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping
+    }
+    private let capacity = 64
+    private var entries = [Key: [BitPlaneFit]]()
+    private var order = [Key]()
+    private let lock = NSLock()
+
+    func fits(for key: Key) -> [BitPlaneFit]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func keep(_ fits: [BitPlaneFit], for key: Key) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard entries.updateValue(fits, forKey: key) == nil else { return }
+        order.append(key)
+        if order.count > capacity { entries[order.removeFirst()] = nil }
     }
 }

@@ -24,7 +24,7 @@ public enum BitPlanes {
             return BitPlaneFit(alphas: [Double](repeating: 0, count: m), planes: [[Int8]](repeating: [Int8](repeating: 1, count: w.count), count: m))
         }
         if m == 1 { return normalized(greedy(w, planes: 1)) }
-        if m == 2 { return normalized(lloyd(w, start: exactTwo(w), iterations: iterations)) }
+        if m == 2 { return normalized(exactTwo(w)) }
         // Lloyd finds a local optimum: start it from the greedy planes and from the exact two
         // planes with greedy residual planes added, and keep the better end.
         let fromGreedy = lloyd(w, start: greedy(w, planes: m), iterations: iterations)

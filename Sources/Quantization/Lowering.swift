@@ -150,15 +150,15 @@ public enum Lowering {
     static func weightsAndBias(_ graph: Graph, _ node: Node, layer: LayerFormats, inputFormat: QFormat,
                                outputFormat: QFormat, activation: Activation?) throws -> Encoded {
         let w = graph.constant(node.inputs[1])!
-        let channels = w.shape[0], perChannel = w.count / channels
+        let channels = w.shape[0]
         let weights = try WeightEncoder.encode(w, layer: layer, name: node.name)
-        let q = weights.integerValues
         let biasValues = layer.bias(graph, node)
         let biasFormat = QFormat(bits: layer.biasBits, frac: layer.biasFrac)
         var bias = [Int64](repeating: 0, count: channels)
         var shifts = [Int](repeating: 0, count: channels)
         var needs64 = false
         let inputMax = Int64(1) << Int64(inputFormat.bits - 1)
+        let magnitudes = weights.magnitudeSums(channels: channels)
         for o in 0..<channels {
             let accFrac = inputFormat.frac + (layer.weightFracs.count == 1 ? layer.weightFracs[0] : layer.weightFracs[o])
             guard layer.biasFrac <= accFrac else {
@@ -171,14 +171,8 @@ public enum Lowering {
             guard !aligned.overflow else { throw QuantizationError("layer '\(node.name)': the aligned bias overflows 64 bits") }
             bias[o] = aligned.partialValue
             shifts[o] = accFrac - outputFormat.frac
-            // Worst case: every input at its largest magnitude with the weights' signs; bit planes
-            // add each plane's term α·(2P − S) separately, |2P − S| ≤ n·max|x|.
-            var weightSum = (0..<perChannel).reduce(Int64(0)) { $0 + Int64(abs(q[o * perChannel + $1])) }
-            if case .bitPlanes(let planes) = weights {
-                let scales = planes.alphas[(o * planes.groupsPerOutput * planes.planes)..<((o + 1) * planes.groupsPerOutput * planes.planes)]
-                weightSum = scales.reduce(Int64(0)) { $0 + Int64(abs(Int32($1))) } * Int64(planes.groupSize)
-            }
-            let bound = weightSum * inputMax + abs(bias[o])
+            // Worst case: every input at its largest magnitude with the weights' signs.
+            let bound = magnitudes[o] * inputMax + abs(bias[o])
             if bound > Int64(Int32.max) { needs64 = true }
             guard bound < Int64(1) << 62 else { throw QuantizationError("layer '\(node.name)': the accumulator can exceed 64 bits") }
         }

@@ -86,10 +86,7 @@ public enum Metrics {
             guard m > 0 else { continue }
             let xBits = Double(program.tensors[node.op.inputs[0]].format.bits)
             if let weights = node.op.weights {
-                // Bit planes multiply a scale (alphaBits) per output instead of a weight per MAC.
-                let operandBits: Double
-                if case .bitPlanes(let w) = weights { operandBits = Double(w.alphaBits) } else { operandBits = weights.bitsPerWeight }
-                cost += Double(program.multiplies(of: node.op)) * operandBits * xBits
+                cost += Double(program.multiplies(of: node.op)) * Double(weights.multiplierOperandBits) * xBits
             }
             reference += m * 64
         }

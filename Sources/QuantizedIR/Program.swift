@@ -202,6 +202,28 @@ public enum WeightEncoding: Codable, Sendable {
         }
     }
 
+    /// Bits of the weight-side operand of each multiply: the weight, or a bit plane's scale.
+    public var multiplierOperandBits: Int {
+        switch self {
+        case .fixed(let w): return w.bits
+        case .signedDigits: return 8
+        case .bitPlanes(let w): return w.alphaBits
+        }
+    }
+
+    /// Per output channel, what the worst-case accumulator bound multiplies by max |x|: Σ_j |q_j|,
+    /// or for bit planes Σ_m |α_m|·n, each plane's term α·(2P − S) being bounded on its own.
+    public func magnitudeSums(channels: Int) -> [Int64] {
+        if case .bitPlanes(let w) = self {
+            let perOutput = w.groupsPerOutput * w.planes
+            return (0..<channels).map { o in
+                w.alphas[(o * perOutput)..<((o + 1) * perOutput)].reduce(Int64(0)) { $0 + Int64(abs(Int32($1))) } * Int64(w.groupSize)
+            }
+        }
+        let q = integerValues, per = q.count / max(channels, 1)
+        return (0..<channels).map { o in q[(o * per)..<((o + 1) * per)].reduce(Int64(0)) { $0 + Int64(abs($1)) } }
+    }
+
     /// Hardware multiplies per MAC: 1 for fixed point, 0 for signed digits and bit planes (whose
     /// multiplies go with outputs, not MACs: `QProgram.multiplies(of:)`).
     public var multipliesPerMAC: Int {
@@ -265,6 +287,9 @@ public struct BitPlaneWeights: Codable, Sendable, Equatable {
         self.fracs = fracs
         self.shape = shape
     }
+
+    /// The largest group the C kernel takes: its 32-bit window sums hold n · 2^15 for 16-bit inputs.
+    public static let maxGroupSize = 16384
 
     public static func wordsPerPlane(groupSize n: Int) -> Int { (n + 31) / 32 }
     public var groupWords: Int { Self.wordsPerPlane(groupSize: groupSize) }

@@ -117,21 +117,17 @@ public enum KernelCases {
         func codes(_ count: Int) -> [UInt8] {
             (0..<count).map { _ in (saturating ? (rng.next() % 2 == 0 ? table.last! : table.first!) : table[rng.below(table.count)]).code }
         }
-        func widen(_ values: [Int32], _ bias: [Int64], inputBits: Int) -> AccumulatorWidth {
-            let bound = values.reduce(Int64(0)) { $0 + abs(Int64($1)) } * (Int64(1) << Int64(inputBits - 1)) + (bias.map(abs).max() ?? 0)
-            return bound > Int64(Int32.max) ? .int64 : .int32
-        }
         let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
         switch c.program.ops[0].op {
         case .conv(var conv):
             let w = SignedDigitWeights(codes: codes(conv.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
             conv.weights = .signedDigits(w)
-            conv.accumulator = widen(w.values, conv.bias, inputBits: inputBits)
+            conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
             c.program.ops[0].op = .conv(conv)
         case .dense(var dense):
             let w = SignedDigitWeights(codes: codes(dense.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
             dense.weights = .signedDigits(w)
-            dense.accumulator = widen(w.values, dense.bias, inputBits: inputBits)
+            dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
             c.program.ops[0].op = .dense(dense)
         default:
             break
@@ -146,7 +142,7 @@ public enum KernelCases {
         var c = c
         let saturating = c.name.hasSuffix("saturating")
         let planes = 1 + rng.below(4)
-        let inputMax = Int64(1) << Int64(c.program.tensors[c.program.inputs[0]].format.bits - 1)
+        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
         func encode(shape: [Int]) -> BitPlaneWeights {
             let perOutput = shape.dropFirst().reduce(1, *)
             let groupsPerOutput = grouping == .kernel2d ? shape.last! : 1
@@ -159,31 +155,29 @@ public enum KernelCases {
             return BitPlaneWeights(grouping: grouping, planes: planes, groupSize: groupSize, groupsPerOutput: groupsPerOutput, words: words,
                                    alphas: alphas, alphaBits: 12, fracs: [10], shape: shape)
         }
-        func width(_ w: BitPlaneWeights, _ bias: [Int64]) -> AccumulatorWidth {
-            let perOutput = w.groupsPerOutput * w.planes
-            var bound: Int64 = 0
-            for o in 0..<w.shape[0] {
-                let scales = w.alphas[(o * perOutput)..<((o + 1) * perOutput)].reduce(Int64(0)) { $0 + Int64(abs(Int32($1))) }
-                bound = max(bound, scales * Int64(w.groupSize) * inputMax + abs(bias[o]))
-            }
-            return bound > Int64(Int32.max) ? .int64 : .int32
-        }
         switch c.program.ops[0].op {
         case .conv(var conv):
             let w = encode(shape: [conv.outChannels, conv.kernelH, conv.kernelW, conv.inChannelsPerGroup])
             conv.weights = .bitPlanes(w)
-            conv.accumulator = width(w, conv.bias)
+            conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
             c.program.ops[0].op = .conv(conv)
         case .dense(var dense):
             let w = encode(shape: [dense.outFeatures, dense.inFeatures])
             dense.weights = .bitPlanes(w)
-            dense.accumulator = width(w, dense.bias)
+            dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
             c.program.ops[0].op = .dense(dense)
         default:
             break
         }
         c.name = "bitplane \(grouping.rawValue) M\(planes) " + c.name
         return c
+    }
+
+    /// The accumulator the lowering's worst-case proof picks for these weights and biases.
+    static func accumulator(for weights: WeightEncoding, bias: [Int64], inputBits: Int) -> AccumulatorWidth {
+        let inputMax = Int64(1) << Int64(inputBits - 1)
+        let bound = zip(weights.magnitudeSums(channels: bias.count), bias).map { $0 * inputMax + abs($1) }.max() ?? 0
+        return bound > Int64(Int32.max) ? .int64 : .int32
     }
 
     static func value(_ f: QFormat, _ rng: inout SeededRandom, _ saturating: Bool) -> Int32 {
