@@ -32,6 +32,9 @@ FAMILIES = {
     "conv_bitplane": ("qc_conv_bitplane_template.h", "bitplane_conv", ["X", "Y"],
                       "const qc_{kind}_params *p, const {X} *x, const uint32_t *planes, const int16_t *alpha, const {ACC} *bias, "
                       "const int8_t *shift, {Y} *y", True),
+    "conv_codebook": ("qc_conv_codebook_template.h", "codebook_conv", ["X", "Y"],
+                      "const qc_{kind}_params *p, const {X} *x, const uint8_t *indices, const int16_t *codebook, const {ACC} *bias, "
+                      "const int8_t *shift, {Y} *y", True),
     "max_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "avg_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "global_max_pool": ("qc_global_pool_template.h", "global_pool", ["T"],
@@ -100,6 +103,9 @@ def main():
         elif family == "conv_bitplane":
             data = "const void *x, const uint32_t *planes, const int16_t *alpha, const void *bias, const int8_t *shift, void *y"
             call = "p, x, planes, alpha, bias, shift, y"
+        elif family == "conv_codebook":
+            data = "const void *x, const uint8_t *indices, const int16_t *codebook, const void *bias, const int8_t *shift, void *y"
+            call = "p, x, indices, codebook, bias, shift, y"
         elif family == "add":
             data = "const void *a, const void *b, void *y"
             call = "p, a, b, y"

@@ -110,7 +110,7 @@ public enum KernelLowering {
         let storage: [CType]
         let wide: Bool
         let arguments: [KernelArgument]
-        /// The kernel family's suffix: "_shift" (signed digits), "_bitplane", or none (fixed point).
+        /// The kernel family's suffix: "_shift" (signed digits), "_bitplane", "_codebook", or none (fixed point).
         let suffix: String
 
         init(input: Int, output: Int, weights encoding: WeightEncoding, bias: [Int64], accumulator: AccumulatorWidth,
@@ -124,6 +124,7 @@ public enum KernelLowering {
             case .fixed: suffix = ""
             case .signedDigits: suffix = "_shift"
             case .bitPlanes: suffix = "_bitplane"
+            case .codebook: suffix = "_codebook"
             }
             storage = suffix.isEmpty ? [x, weights[0].type, y] : [x, y]
             wide = accumulator == .int64
@@ -148,6 +149,7 @@ public enum KernelLowering {
         let mac = try MACCall(input: c.input, output: c.output, weights: c.weights, bias: c.bias, accumulator: c.accumulator,
                               requantize: c.requantize, t)
         if case .bitPlanes(let w) = c.weights { return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(c, w, inShape, outShape)) }
+        if case .codebook(let w) = c.weights { return mac.call("conv", "qc_codebook_conv_params", codebookParams(c, w, inShape, outShape)) }
         let kind = convKernel(c, inChannels: inShape[3])
         if kind == "dense" { return mac.dense(rows: inShape[0] * inShape[1] * inShape[2], inFeatures: inShape[3], outFeatures: c.outChannels) }
         if mac.shiftScheme { return mac.call("conv", "qc_shift_conv_params", shiftConvParams(c, inShape, outShape)) }
@@ -164,14 +166,17 @@ public enum KernelLowering {
     private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
         let mac = try MACCall(input: d.input, output: d.output, weights: d.weights, bias: d.bias, accumulator: d.accumulator,
                               requantize: d.requantize, t)
-        if case .bitPlanes(let w) = d.weights {
-            // A dense layer is a 1x1 convolution over rows × 1 pixels of in_features channels.
-            let rows = t[d.input].count / max(d.inFeatures, 1)
-            let conv = QConv(input: d.input, output: d.output, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
-                             padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), groups: 1, inChannelsPerGroup: d.inFeatures,
-                             outChannels: d.outFeatures, weights: d.weights, bias: d.bias, biasBits: d.biasBits,
-                             accumulator: d.accumulator, requantize: d.requantize)
-            return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(conv, w, [1, rows, 1, d.inFeatures], [1, rows, 1, d.outFeatures]))
+        // Bit planes and codebooks run a dense layer as a 1x1 convolution over rows × 1 pixels of in_features channels.
+        let rows = t[d.input].count / max(d.inFeatures, 1)
+        let inShape = [1, rows, 1, d.inFeatures], outShape = [1, rows, 1, d.outFeatures]
+        let conv = QConv(input: d.input, output: d.output, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+                         padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), groups: 1, inChannelsPerGroup: d.inFeatures,
+                         outChannels: d.outFeatures, weights: d.weights, bias: d.bias, biasBits: d.biasBits,
+                         accumulator: d.accumulator, requantize: d.requantize)
+        switch d.weights {
+        case .bitPlanes(let w): return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(conv, w, inShape, outShape))
+        case .codebook(let w): return mac.call("conv", "qc_codebook_conv_params", codebookParams(conv, w, inShape, outShape))
+        default: break
         }
         return mac.dense(rows: t[d.input].count / max(d.inFeatures, 1), inFeatures: d.inFeatures, outFeatures: d.outFeatures)
     }
@@ -213,6 +218,24 @@ public enum KernelLowering {
         ]
     }
 
+    /// The codebook kernel's params: like the bit-plane kernel's, bit positions in the index stream
+    /// advanced by precomputed strides.
+    private static func codebookParams(_ c: QConv, _ w: CodebookWeights, _ inShape: [Int], _ outShape: [Int]) -> [(name: String, values: [Int32])] {
+        let (h, wd, ch) = (inShape[1], inShape[2], inShape[3])
+        let row = wd * ch, tapBits = c.inChannelsPerGroup * w.indexBits
+        return [
+            ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(wd)]), ("in_c", [i32(ch)]),
+            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
+            ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)]),
+            ("clusters", [i32(w.codebook.count)]), ("index_bits", [i32(w.indexBits)]), ("accumulate", [w.form == .accumulate ? 1 : 0]),
+            ("tap_bits", [i32(tapBits)]), ("row_bits", [i32(c.kernelW * tapBits)]), ("channel_bits", [i32(c.kernelH * c.kernelW * tapBits)]),
+            ("in_row", [i32(row)]), ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
+            ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
+        ]
+    }
+
     private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,
                                      _ requantize: Requantization) throws -> ([ConstantArray], ConstantArray, ConstantArray) {
         let weights: [ConstantArray]
@@ -225,6 +248,13 @@ public enum KernelLowering {
             }
             weights = [ConstantArray(role: "planes", type: .u32, values: w.words.map { Int64($0) }),
                        ConstantArray(role: "alpha", type: .s16, values: w.alphas.map { Int64($0) })]
+        case .codebook(let w):
+            guard w.codebook.count <= CodebookWeights.maxClusters, (1...8).contains(w.indexBits),
+                  w.weightCount * w.indexBits < Int(Int32.max) else {
+                throw EmitError("a codebook of \(w.codebook.count) centroids with \(w.indexBits)-bit indices over \(w.weightCount) weights")
+            }
+            weights = [ConstantArray(role: "indices", type: .u8, values: w.indices.map { Int64($0) }),
+                       ConstantArray(role: "codebook", type: .s16, values: w.codebook.map { Int64($0) })]
         }
         let biases = ConstantArray(role: "bias", type: acc == .int64 ? .s64 : .s32, values: bias)
         // Shifts beyond [-22, 63] behave like the bounds (qc_requantize_s64), so clamping to int8 is exact.

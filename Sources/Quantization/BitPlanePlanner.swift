@@ -26,15 +26,20 @@ public struct BitPlaneOptions: Sendable {
 }
 
 extension FixedPointPlanner {
+    /// Per-layer overrides must name conv or dense layers.
+    static func checkOverrides(_ overrides: [String: Int], _ graph: Graph, analysis: QuantAnalysis, option: String) throws {
+        let names = Set(analysis.weightedLayers.map { graph.nodes[$0].name })
+        if let unknown = overrides.keys.sorted().first(where: { !names.contains($0) }) {
+            throw QuantizationError("\(option): no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
     /// The bit-plane scheme (seed 000): each conv and dense layer as bit planes where they need
     /// fewer multiplies than its MACs, else in fixed point (per channel) with the reason noted;
     /// activations and biases as in the fixed scheme, calibrated on the network with these weights.
     public static func bitPlanePlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: BitPlaneOptions,
                                     actBits: Int, biasBits: Int, step: StepMethod) throws -> QuantizationPlan {
-        let names = Set(analysis.weightedLayers.map { graph.nodes[$0].name })
-        if let unknown = options.overrides.keys.sorted().first(where: { !names.contains($0) }) {
-            throw QuantizationError("--planes-for: no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
-        }
+        try checkOverrides(options.overrides, graph, analysis: analysis, option: "--planes-for")
         var plan = QuantizationPlan(model: graph.info.path, scheme: "bitplane", step: step, perChannel: true)
         let outputLayer = analysis.weightedLayers.last
         for index in analysis.weightedLayers {
@@ -48,11 +53,7 @@ extension FixedPointPlanner {
                 : isOutput ? "the output layer stays in fixed point (--planes-for LAYER=M to change)"
                 : BitPlaneQuantizer.fallbackReason(node, weightShape: w.shape, planes: planes, grouping: options.grouping)
             if let reason {
-                var layer = LayerFormats(weightBits: options.fallbackBits,
-                                         weightFracs: weightFracs(graph, node, bits: options.fallbackBits, perChannel: true, step: step),
-                                         biasBits: biasBits, biasFrac: 0)
-                layer.note = "fixed point: " + reason
-                plan.layers[node.name] = layer
+                plan.layers[node.name] = fixedFallback(graph, node, bits: options.fallbackBits, biasBits: biasBits, step: step, reason: reason)
                 continue
             }
             let fits = BitPlaneQuantizer.fit(w.floats, shape: w.shape, planes: planes, grouping: options.grouping)

@@ -55,14 +55,15 @@ public enum BitPlaneQuantizer {
     /// several times (the planner for the formats, FakeQuant while calibrating, the lowering), so
     /// fits are kept for the process: they depend on nothing else.
     public static func fit(_ values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping) -> [BitPlaneFit] {
-        let key = FitMemo.Key(values: values, shape: shape, planes: planes, grouping: grouping)
-        if let known = memo.fits(for: key) { return known }
-        let fits = computeFit(values, shape: shape, planes: planes, grouping: grouping)
-        memo.keep(fits, for: key)
-        return fits
+        memo.value(for: FitKey(values: values, shape: shape, planes: planes, grouping: grouping)) {
+            computeFit(values, shape: shape, planes: planes, grouping: grouping)
+        }
     }
 
-    private static let memo = FitMemo()
+    private struct FitKey: Hashable {
+        let values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping
+    }
+    private static let memo = ProcessMemo<FitKey, [BitPlaneFit]>()
 
     private static func computeFit(_ values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping) -> [BitPlaneFit] {
         let layout = Layout(shape: shape, grouping: grouping)
@@ -82,14 +83,19 @@ public enum BitPlaneQuantizer {
         let limit = Double((1 << (alphaBits - 1)) - 1)
         let fracs: [Int?] = (0..<layout.outputs).map { o in
             let largest = fits[(o * layout.groupsPerOutput)..<((o + 1) * layout.groupsPerOutput)].flatMap(\.alphas).max() ?? 0
-            guard largest > 0, largest.isFinite else { return nil }
-            var f = Int(floor(log2(limit / largest)))
-            while (largest * pow(2, Double(f))).rounded() > limit { f -= 1 }
-            return f
+            return largestFrac(rounding: largest, into: limit)
         }
         let live = fracs.compactMap { $0 }
         let fallback = live.max() ?? 0
         return FixedPointPlanner.limitingSpread(fracs.map { $0 ?? fallback })
+    }
+
+    /// The largest fractional length f at which round(magnitude·2^f) ≤ limit (nil for 0).
+    static func largestFrac(rounding magnitude: Double, into limit: Double) -> Int? {
+        guard magnitude > 0, magnitude.isFinite else { return nil }
+        var f = Int(floor(log2(limit / magnitude)))
+        while (magnitude * pow(2, Double(f))).rounded() > limit { f -= 1 }
+        return f
     }
 
     /// The QuantizedIR encoding of fitted groups at the given fracs.
@@ -112,30 +118,5 @@ public enum BitPlaneQuantizer {
         }
         return BitPlaneWeights(grouping: grouping, planes: planes, groupSize: layout.groupSize, groupsPerOutput: layout.groupsPerOutput,
                                words: words, alphas: alphas, alphaBits: alphaBits, fracs: fracs, shape: shape)
-    }
-}
-
-/// The fits of recent layers, by their weights and settings (at most `capacity`, the oldest dropped).
-private final class FitMemo: @unchecked Sendable {
-    struct Key: Hashable {
-        let values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping
-    }
-    private let capacity = 64
-    private var entries = [Key: [BitPlaneFit]]()
-    private var order = [Key]()
-    private let lock = NSLock()
-
-    func fits(for key: Key) -> [BitPlaneFit]? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[key]
-    }
-
-    func keep(_ fits: [BitPlaneFit], for key: Key) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard entries.updateValue(fits, forKey: key) == nil else { return }
-        order.append(key)
-        if order.count > capacity { entries[order.removeFirst()] = nil }
     }
 }

@@ -91,6 +91,14 @@ public enum FixedPointPlanner {
         return fracs.map { min($0, cap) }
     }
 
+    /// A layer another scheme leaves in fixed point (per channel), with the reason noted.
+    static func fixedFallback(_ graph: Graph, _ node: Node, bits: Int, biasBits: Int, step: StepMethod, reason: String) -> LayerFormats {
+        var layer = LayerFormats(weightBits: bits, weightFracs: weightFracs(graph, node, bits: bits, perChannel: true, step: step),
+                                 biasBits: biasBits, biasFrac: 0)
+        layer.note = "fixed point: " + reason
+        return layer
+    }
+
     /// Per-layer (one entry) or per-output-channel fractional lengths of a layer's weights.
     public static func weightFracs(_ graph: Graph, _ node: Node, bits: Int, perChannel: Bool, step: StepMethod) -> [Int] {
         let w = graph.constant(node.inputs[1])!

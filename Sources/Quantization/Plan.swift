@@ -44,7 +44,8 @@ public struct QuantizationPlan: Codable, Sendable {
 }
 
 public struct LayerFormats: Codable, Sendable, Equatable {
-    /// Fixed point: the weights' bits. Signed digits: 8 (one byte code per weight).
+    /// Fixed point: the weights' bits. Signed digits: 8 (one byte code per weight). Bit planes and
+    /// codebooks: the bits of the scales or centroids.
     public var weightBits: Int
     /// One fractional length per layer, or one per output channel.
     public var weightFracs: [Int]
@@ -61,6 +62,10 @@ public struct LayerFormats: Codable, Sendable, Equatable {
     public var grouping: BitPlaneGrouping?
     /// Bit planes: bits of the integer scales.
     public var alphaBits: Int?
+    /// Codebook: centroids per layer (`weightBits` are the centroids' bits, `weightFracs` their one frac).
+    public var clusters: Int?
+    /// Codebook: the kernel form.
+    public var codebookForm: CodebookForm?
     /// Why the layer is not in the plan's scheme (a bit-plane plan keeps some layers fixed).
     public var note: String?
     /// Added to the float bias before it is quantized (`BiasCorrection`), one per output channel.

@@ -3,8 +3,8 @@ import FixedPoint
 import GraphIR
 import QuantizedIR
 
-/// A layer's float weights in the encoding its formats ask for: fixed point, signed digits or bit
-/// planes. Lowering emits the result; FakeQuant simulates its values, so both see the same weights.
+/// A layer's float weights in the encoding its formats ask for: fixed point, signed digits, bit
+/// planes or a codebook. Lowering emits the result; FakeQuant simulates its values, so both see the same weights.
 public enum WeightEncoder {
     public static func encode(_ w: Tensor, layer: LayerFormats, name: String) throws -> WeightEncoding {
         let channels = w.shape[0], perChannel = w.count / channels
@@ -19,6 +19,13 @@ public enum WeightEncoder {
             }
             let fits = BitPlaneQuantizer.fit(values, shape: w.shape, planes: planes, grouping: grouping)
             return .bitPlanes(BitPlaneQuantizer.encode(fits, shape: w.shape, grouping: grouping, alphaBits: alphaBits, fracs: layer.weightFracs))
+        }
+        if let clusters = layer.clusters {
+            guard (2...CodebookWeights.maxClusters).contains(clusters), (2...16).contains(layer.weightBits) else {
+                throw QuantizationError("layer '\(name)': \(clusters) clusters of \(layer.weightBits)-bit centroids (2…256 clusters, 2…16 bits)")
+            }
+            return .codebook(CodebookQuantizer.encode(values, clusters: clusters, centroidBits: layer.weightBits, fracs: layer.weightFracs,
+                                                      form: layer.codebookForm ?? .lookup))
         }
         let quantizer = layer.weightQuantizer()
         var q = [Int32](repeating: 0, count: values.count)

@@ -18,16 +18,16 @@ public struct QProgram: Codable, Sendable {
     }
 
     /// Multiply instructions one op needs by its weight encoding (the static count): one per MAC
-    /// for fixed point, none for signed digits, one per nonzero plane scale and output for bit planes.
+    /// for fixed point and codebook lookups, none for signed digits, one per nonzero plane scale and
+    /// output for bit planes, one per nonzero centroid and output for accumulated codebooks.
     public func multiplies(of op: QOp) -> Int {
-        switch op {
-        case .conv(let c):
-            guard case .bitPlanes(let w) = c.weights else { return macs(of: op) * c.weights.multipliesPerMAC }
-            return tensors[c.output].count / c.outChannels * w.multipliesPerPosition
-        case .dense(let d):
-            guard case .bitPlanes(let w) = d.weights else { return macs(of: op) * d.weights.multipliesPerMAC }
-            return tensors[d.output].count / d.outFeatures * w.multipliesPerPosition
-        default: return 0
+        guard let weights = op.weights else { return 0 }
+        let outputs = tensors[op.output].count
+        switch (op, weights) {
+        case (.conv(let c), .bitPlanes(let w)): return outputs / c.outChannels * w.multipliesPerPosition
+        case (.dense(let d), .bitPlanes(let w)): return outputs / d.outFeatures * w.multipliesPerPosition
+        case (_, .codebook(let w)) where w.form == .accumulate: return outputs * w.nonzeroCentroids
+        default: return macs(of: op) * weights.multipliesPerMAC
         }
     }
 
@@ -175,6 +175,8 @@ public enum WeightEncoding: Codable, Sendable {
     /// Bit planes: each group of weights is Σ_m α_m·B_m with sign planes B_m; a product sum is
     /// additions plus one multiply per plane scale.
     case bitPlanes(BitPlaneWeights)
+    /// A codebook: each weight is a packed index into a layer's few integer centroids.
+    case codebook(CodebookWeights)
 
     /// Bits of storage per weight (bit planes: the packed words and the scales, per weight).
     public var bitsPerWeight: Double {
@@ -182,6 +184,7 @@ public enum WeightEncoding: Codable, Sendable {
         case .fixed(let w): return Double(w.bits)
         case .signedDigits: return 8
         case .bitPlanes(let w): return Double(w.storageBits) / Double(max(w.weightCount, 1))
+        case .codebook(let w): return Double(w.storageBits) / Double(max(w.weightCount, 1))
         }
     }
 
@@ -191,6 +194,7 @@ public enum WeightEncoding: Codable, Sendable {
         case .fixed(let w): return w.values
         case .signedDigits(let w): return w.values
         case .bitPlanes(let w): return w.values
+        case .codebook(let w): return w.values
         }
     }
 
@@ -199,6 +203,7 @@ public enum WeightEncoding: Codable, Sendable {
         case .fixed(let w): return w.fracs
         case .signedDigits(let w): return w.fracs
         case .bitPlanes(let w): return w.fracs
+        case .codebook(let w): return w.fracs
         }
     }
 
@@ -208,6 +213,7 @@ public enum WeightEncoding: Codable, Sendable {
         case .fixed(let w): return w.bits
         case .signedDigits: return 8
         case .bitPlanes(let w): return w.alphaBits
+        case .codebook(let w): return w.centroidBits
         }
     }
 
@@ -224,11 +230,13 @@ public enum WeightEncoding: Codable, Sendable {
         return (0..<channels).map { o in q[(o * per)..<((o + 1) * per)].reduce(Int64(0)) { $0 + Int64(abs($1)) } }
     }
 
-    /// Hardware multiplies per MAC: 1 for fixed point, 0 for signed digits and bit planes (whose
-    /// multiplies go with outputs, not MACs: `QProgram.multiplies(of:)`).
+    /// Hardware multiplies per MAC: 1 for fixed point and codebook lookups, 0 for signed digits,
+    /// bit planes and accumulated codebooks (whose multiplies go with outputs, not MACs:
+    /// `QProgram.multiplies(of:)`).
     public var multipliesPerMAC: Int {
         switch self {
         case .fixed: return 1
+        case .codebook(let w): return w.form == .lookup ? 1 : 0
         case .signedDigits, .bitPlanes: return 0
         }
     }
@@ -239,6 +247,7 @@ public enum WeightEncoding: Codable, Sendable {
         case .fixed: return "fixed"
         case .signedDigits: return "shift"
         case .bitPlanes: return "bitplane"
+        case .codebook: return "codebook"
         }
     }
 }
@@ -329,6 +338,67 @@ public struct BitPlaneWeights: Codable, Sendable, Equatable {
         }
         return q
     }
+}
+
+/// How a codebook layer's kernel sums: a centroid lookup and multiply per weight, or per output the
+/// window's inputs binned by index and one multiply per centroid.
+public enum CodebookForm: String, Codable, Sendable, CaseIterable {
+    case lookup, accumulate
+}
+
+/// k-means weights (seed 003): weight j of output channel o is q_j = codebook[index_j], real value
+/// q_j·2^−frac[o] (one entry: the same for all channels). Indices are `indexBits` wide, packed little-endian into a bit stream in weight
+/// order (OHWI; [O, K] for dense layers): index j is bits j·b … j·b + b − 1, bit t at t mod 8 of
+/// byte ⌊t/8⌋. One zero byte ends the stream, so a reader may always load two bytes.
+public struct CodebookWeights: Codable, Sendable, Equatable {
+    public var codebook: [Int16]
+    /// Bits the centroids were quantized to (stored as int16).
+    public var centroidBits: Int
+    public var indexBits: Int
+    public var indices: [UInt8]
+    public var weightCount: Int
+    public var fracs: [Int]
+    public var form: CodebookForm
+
+    public init(codebook: [Int16], centroidBits: Int, indexBits: Int, indices: [UInt8], weightCount: Int, fracs: [Int],
+                form: CodebookForm) {
+        self.codebook = codebook
+        self.centroidBits = centroidBits
+        self.indexBits = indexBits
+        self.indices = indices
+        self.weightCount = weightCount
+        self.fracs = fracs
+        self.form = form
+    }
+
+    /// The most centroids a layer has (the accumulating kernel keeps one sum per centroid).
+    public static let maxClusters = 256
+
+    /// The packed stream of `indices`, `bits` each, with its closing zero byte.
+    public static func pack(_ indices: [Int], bits: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: (indices.count * bits + 7) / 8 + 1)
+        var t = 0
+        for index in indices {
+            for b in 0..<bits where (index >> b) & 1 == 1 { bytes[(t + b) / 8] |= UInt8(1) << UInt8((t + b) % 8) }
+            t += bits
+        }
+        return bytes
+    }
+
+    public func index(_ j: Int) -> Int {
+        var v = 0
+        for b in 0..<indexBits {
+            let t = j * indexBits + b
+            v |= Int((indices[t / 8] >> UInt8(t % 8)) & 1) << b
+        }
+        return v
+    }
+
+    public var values: [Int32] { (0..<weightCount).map { Int32(codebook[index($0)]) } }
+    /// The packed indices (without the closing byte) and the int16 codebook.
+    public var storageBits: Int { weightCount * indexBits + codebook.count * 16 }
+    /// Multiplies per output of the accumulating kernel: zero centroids are skipped.
+    public var nonzeroCentroids: Int { codebook.filter { $0 != 0 }.count }
 }
 
 public struct SignedDigitWeights: Codable, Sendable, Equatable {

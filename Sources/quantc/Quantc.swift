@@ -16,6 +16,31 @@ struct Quantc: ParsableCommand {
     )
 }
 
+extension Quantc {
+    /// The arguments with `--accumulate` given a value when it stands alone (it means yes), so the
+    /// documented `--accumulate` and `--accumulate auto` both parse as one option.
+    static func normalizedArguments(_ arguments: [String]) -> [String] {
+        var result = [String]()
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--accumulate" {
+                let next = i + 1 < arguments.count ? arguments[i + 1] : nil
+                if let next, AccumulateOption(rawValue: next) != nil {
+                    result.append("--accumulate=" + next)
+                    i += 2
+                    continue
+                }
+                result.append("--accumulate=yes")
+            } else {
+                result.append(argument)
+            }
+            i += 1
+        }
+        return result
+    }
+}
+
 /// A failure to report as one line and an exit code.
 struct UserError: Error {
     var message: String

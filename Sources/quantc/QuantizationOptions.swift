@@ -15,9 +15,21 @@ extension DigitRounding: ExpressibleByArgument {}
 extension SearchObjective: ExpressibleByArgument {}
 extension BitPlaneGrouping: ExpressibleByArgument {}
 
+/// `--accumulate`: alone it means yes (see `Quantc.normalizedArguments`).
+enum AccumulateOption: String, ExpressibleByArgument, CaseIterable {
+    case yes, no, auto
+    var choice: CodebookFormChoice {
+        switch self {
+        case .yes: return .accumulate
+        case .no: return .lookup
+        case .auto: return .auto
+        }
+    }
+}
+
 /// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
 struct QuantizationOptions: ParsableArguments {
-    @Option(help: "Quantization scheme: fixed, shift or bitplane (codebook comes later).")
+    @Option(help: "Quantization scheme: fixed, shift, bitplane or codebook.")
     var scheme: Scheme = .fixed
     @Option(help: "Shift scheme: at most this many signed powers of two per weight (1 or 2).")
     var digits: Int = 2
@@ -32,8 +44,20 @@ struct QuantizationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Bit-plane scheme: planes for one layer, LAYER=M (0 keeps it in fixed point); repeatable.",
                                valueName: "LAYER=M"))
     var planesFor: [String] = []
-    @Flag(inversion: .prefixedNo, help: "Bit-plane scheme: correct each bit-plane layer's bias for the mean shift its planes cause.")
+    @Flag(inversion: .prefixedNo, help: "Bit-plane and codebook schemes: correct each such layer's bias for the mean shift its weights cause.")
     var biasCorrection = false
+    @Option(help: "Codebook scheme: centroids per layer (2…256); weights are stored as ⌈log2 K⌉-bit indices.")
+    var clusters: Int = 16
+    @Option(help: ArgumentHelp("Codebook scheme: centroids for one layer, LAYER=K (0 keeps it in fixed point); repeatable.",
+                               valueName: "LAYER=K"))
+    var clustersFor: [String] = []
+    @Option(help: "Codebook scheme: bits of the integer centroids (2…16).")
+    var centroidBits: Int = CodebookQuantizer.defaultCentroidBits
+    @Option(help: ArgumentHelp("Codebook scheme: sum the inputs per centroid, then multiply once per centroid and output (alone: yes; auto: per layer, the cheaper form).",
+                               valueName: "yes|no|auto"))
+    var accumulate: AccumulateOption = .no
+    @Option(help: "Codebook scheme: what --accumulate auto charges a multiply, in cycles (1 on Cortex-M3/M4/M7, 32 on a Cortex-M0 with the small multiplier).")
+    var multiplyCycles: Int = 1
     @Option(help: "Weight bits (2…16) or 'auto' for the bit-allocation search; the bit-plane scheme's fixed-point layers use them too.")
     var weightBits: String = "8"
     @Option(help: "Activation bits (2…16); the search's upper bound with --weight-bits auto.")
@@ -70,15 +94,31 @@ struct QuantizationOptions: ParsableArguments {
         guard (1...2).contains(digits) else { throw ValidationError("--digits must be 1 or 2") }
         guard (1...4).contains(planes) else { throw ValidationError("--planes must be 1…4") }
         guard (2...16).contains(alphaBits) else { throw ValidationError("--alpha-bits must be 2…16") }
+        guard (2...CodebookWeights.maxClusters).contains(clusters) else { throw ValidationError("--clusters must be 2…\(CodebookWeights.maxClusters)") }
+        guard (2...16).contains(centroidBits) else { throw ValidationError("--centroid-bits must be 2…16") }
+        guard multiplyCycles >= 1 else { throw ValidationError("--multiply-cycles must be at least 1") }
         _ = try planeOverrides()
+        _ = try clusterOverrides()
     }
 
     /// `--planes-for` as layer name → planes.
     func planeOverrides() throws -> [String: Int] {
+        try Self.overrides(planesFor, option: "--planes-for", letter: "M", valid: 0...4)
+    }
+
+    /// `--clusters-for` as layer name → clusters.
+    func clusterOverrides() throws -> [String: Int] {
+        let overrides = try Self.overrides(clustersFor, option: "--clusters-for", letter: "K", valid: 0...CodebookWeights.maxClusters)
+        if let bad = overrides.first(where: { $0.value == 1 }) { throw ValidationError("--clusters-for '\(bad.key)=1': K must be 0 or 2…256") }
+        return overrides
+    }
+
+    /// LAYER=N items as layer name → N.
+    static func overrides(_ items: [String], option: String, letter: String, valid: ClosedRange<Int>) throws -> [String: Int] {
         var overrides = [String: Int]()
-        for item in planesFor {
-            guard let eq = item.lastIndex(of: "="), let m = Int(item[item.index(after: eq)...]), (0...4).contains(m), eq != item.startIndex else {
-                throw ValidationError("--planes-for '\(item)': expected LAYER=M with M in 0…4")
+        for item in items {
+            guard let eq = item.lastIndex(of: "="), let m = Int(item[item.index(after: eq)...]), valid.contains(m), eq != item.startIndex else {
+                throw ValidationError("\(option) '\(item)': expected LAYER=\(letter) with \(letter) in \(valid.lowerBound)…\(valid.upperBound)")
             }
             overrides[String(item[..<eq])] = m
         }
@@ -97,9 +137,6 @@ struct QuantizationOptions: ParsableArguments {
 
     /// Loads or computes the plan.
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
-        guard scheme != .codebook else {
-            throw UserError("--scheme codebook is not implemented yet (available: fixed, shift, bitplane)")
-        }
         if let plan {
             return try QuantizationPlan.read(from: plan)
         }
@@ -121,6 +158,17 @@ struct QuantizationOptions: ParsableArguments {
                                           fallbackBits: fallbackBits)
             options.biasCorrection = biasCorrection
             return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: calibration, options: options,
+                                                      actBits: actBits, biasBits: biasBits, step: step)
+        }
+        if scheme == .codebook {
+            guard let fallbackBits = Int(weightBits) else {
+                throw UserError("--scheme codebook: --weight-bits sets its fixed-point layers and must be a number")
+            }
+            var options = CodebookOptions(clusters: clusters, centroidBits: centroidBits, form: accumulate.choice,
+                                          multiplyCycles: multiplyCycles, fallbackBits: fallbackBits)
+            options.overrides = try clusterOverrides()
+            options.biasCorrection = biasCorrection
+            return try FixedPointPlanner.codebookPlan(graph, analysis: analysis, calibration: calibration, options: options,
                                                       actBits: actBits, biasBits: biasBits, step: step)
         }
         if weightBits == "auto" {

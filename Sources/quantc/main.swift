@@ -5,7 +5,7 @@ import Foundation
 /// verification failed) with a one-line message on stderr.
 func runQuantc() -> Never {
     do {
-        var command = try Quantc.parseAsRoot()
+        var command = try Quantc.parseAsRoot(Quantc.normalizedArguments(Array(CommandLine.arguments.dropFirst())))
         try command.run()
         exit(0)
     } catch let error as UserError {

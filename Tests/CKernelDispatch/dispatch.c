@@ -319,6 +319,43 @@ int qc_dispatch_conv_bitplane(int x_bits, int y_bits, int acc64, const qc_bitpla
     return -1;
 }
 
+int qc_dispatch_conv_codebook(int x_bits, int y_bits, int acc64, const qc_codebook_conv_params *p, const void *x, const uint8_t *indices, const int16_t *codebook, const void *bias, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_conv_codebook_s8s8(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 8 && acc64 == 1) {
+        qc_conv_codebook_s8s8_acc64(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 0) {
+        qc_conv_codebook_s8s16(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 1) {
+        qc_conv_codebook_s8s16_acc64(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 0) {
+        qc_conv_codebook_s16s8(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 1) {
+        qc_conv_codebook_s16s8_acc64(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 0) {
+        qc_conv_codebook_s16s16(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 1) {
+        qc_conv_codebook_s16s16_acc64(p, x, indices, codebook, bias, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_max_pool(int t_bits, const qc_pool_params *p, const void *x, void *y)
 {
     if (t_bits == 8) {

@@ -55,6 +55,21 @@ enum NaiveOracle {
                 } } } }
                 return out
             }
+            if case .codebook(let w) = c.weights {
+                var out = [Int32]()
+                let cog = c.outChannels / c.groups, n = c.kernelH * c.kernelW * c.inChannelsPerGroup
+                for b in 0..<o[0] { for y in 0..<o[1] { for x in 0..<o[2] { for oc in 0..<o[3] {
+                    let g = oc / cog
+                    let acc = c.bias[oc] + codebookSum(w, output: oc, n: n) { j in
+                        let ky = j / (c.kernelW * c.inChannelsPerGroup), kx = j / c.inChannelsPerGroup % c.kernelW, i = j % c.inChannelsPerGroup
+                        let iy = y * c.strideH + ky - c.padding.top, ix = x * c.strideW + kx - c.padding.left
+                        guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { return 0 }
+                        return Int64(t[c.input][((b * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
+                    }
+                    out.append(finish(acc, c.requantize.shift(for: oc), bits: tensors[c.output].format.bits, c.requantize.clampMin, c.requantize.clampMax))
+                } } } }
+                return out
+            }
             let weights = values(c.weights)
             var out = [Int32]()
             let cog = c.outChannels / c.groups
@@ -78,6 +93,14 @@ enum NaiveOracle {
                 return (0..<rows).flatMap { m in
                     (0..<d.outFeatures).map { o in
                         let acc = d.bias[o] + planeSum(w, output: o, kh: 1, kw: 1, cin: d.inFeatures) { _, _, k in Int64(t[d.input][m * d.inFeatures + k]) }
+                        return finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax)
+                    }
+                }
+            }
+            if case .codebook(let w) = d.weights {
+                return (0..<rows).flatMap { m in
+                    (0..<d.outFeatures).map { o in
+                        let acc = d.bias[o] + codebookSum(w, output: o, n: d.inFeatures) { k in Int64(t[d.input][m * d.inFeatures + k]) }
                         return finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax)
                     }
                 }
@@ -204,6 +227,25 @@ enum NaiveOracle {
         return acc
     }
 
+    /// One output channel's sum in the codebook kernel's form: Σ_j codebook[index_j]·x_j (lookup)
+    /// or Σ_c codebook[c]·(Σ of the inputs with index c) (accumulate). `input(j)` is the input under
+    /// weight j of the channel (0 in the padding); indices are decoded from the documented stream
+    /// (index j at bits j·b …, little-endian).
+    static func codebookSum(_ w: CodebookWeights, output o: Int, n: Int, input: (Int) -> Int64) -> Int64 {
+        func index(_ j: Int) -> Int {
+            let first = (o * n + j) * w.indexBits
+            return (0..<w.indexBits).reduce(0) { v, b in v + Int((w.indices[(first + b) / 8] >> UInt8((first + b) % 8)) & 1) << b }
+        }
+        switch w.form {
+        case .lookup:
+            return (0..<n).reduce(Int64(0)) { $0 + Int64(w.codebook[index($1)]) * input($1) }
+        case .accumulate:
+            var bins = [Int64](repeating: 0, count: w.codebook.count)
+            for j in 0..<n { bins[index(j)] += input(j) }
+            return zip(w.codebook, bins).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 }
+        }
+    }
+
     /// Weight integers, decoding signed-digit codes from their bit layout (documented with
     /// `SignedDigit`) independently of the simulator.
     static func values(_ encoding: WeightEncoding) -> [Int64] {
@@ -219,6 +261,8 @@ enum NaiveOracle {
             }
         case .bitPlanes:
             preconditionFailure("bit planes are summed by planeSum")
+        case .codebook:
+            preconditionFailure("codebooks are summed by codebookSum")
         }
     }
 

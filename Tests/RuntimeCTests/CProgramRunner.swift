@@ -104,6 +104,10 @@ enum CProgramRunner {
                 return qc_dispatch_conv_bitplane(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_bitplane_conv_params.self), a[0],
                                                  a[1].assumingMemoryBound(to: UInt32.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
                                                  a[4].assumingMemoryBound(to: Int8.self), a[5])
+            case "conv_codebook":
+                return qc_dispatch_conv_codebook(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_codebook_conv_params.self), a[0],
+                                                 a[1].assumingMemoryBound(to: UInt8.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
+                                                 a[4].assumingMemoryBound(to: Int8.self), a[5])
             case "max_pool": return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "avg_pool": return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
             case "global_max_pool": return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
@@ -130,6 +134,7 @@ enum CProgramRunner {
         case "dense", "dense_shift": value = qc_dense_params()
         case "conv_shift": value = qc_shift_conv_params()
         case "conv_bitplane": value = qc_bitplane_conv_params()
+        case "conv_codebook": value = qc_codebook_conv_params()
         case "max_pool", "avg_pool": value = qc_pool_params()
         case "global_max_pool", "global_avg_pool": value = qc_global_pool_params()
         case "add": value = qc_add_params()
@@ -148,6 +153,7 @@ enum CProgramRunner {
         case "dense", "dense_shift": return MemoryLayout<qc_dense_params>.size
         case "conv_shift": return MemoryLayout<qc_shift_conv_params>.size
         case "conv_bitplane": return MemoryLayout<qc_bitplane_conv_params>.size
+        case "conv_codebook": return MemoryLayout<qc_codebook_conv_params>.size
         case "max_pool", "avg_pool": return MemoryLayout<qc_pool_params>.size
         case "global_max_pool", "global_avg_pool": return MemoryLayout<qc_global_pool_params>.size
         case "add": return MemoryLayout<qc_add_params>.size

@@ -26,7 +26,7 @@ import Testing
         for c in Self.cases {
             for node in c.program.ops { for call in try KernelLowering.calls(for: node.op, in: c.program) { families.insert(call.family) } }
         }
-        #expect(families == ["conv", "depthwise_conv", "dense", "conv_shift", "dense_shift", "conv_bitplane", "max_pool", "avg_pool", "global_max_pool", "global_avg_pool",
+        #expect(families == ["conv", "depthwise_conv", "dense", "conv_shift", "dense_shift", "conv_bitplane", "conv_codebook", "max_pool", "avg_pool", "global_max_pool", "global_avg_pool",
                              "add", "rescale", "pad", "transpose", "table"])
     }
 

@@ -87,6 +87,19 @@ public enum KernelCases {
                                        grouping: .filter, rng: &rng))
             }
         }
+        // Codebooks: the same shapes (dilation 1) in both kernel forms, random codebooks of 2 to 256
+        // centroids (zeros among them) and random indices; dense layers too.
+        for saturating in [false, true] {
+            let tag = saturating ? " saturating" : ""
+            for (k, c) in convs.enumerated() where c.dilation == 1 {
+                cases.append(codebook(conv(c, rng: &rng, saturating: saturating, tag: tag), form: k % 2 == 0 ? .lookup : .accumulate, rng: &rng))
+            }
+            for (k, o, x, y, form) in [(17, 5, 8, 8, CodebookForm.accumulate), (300, 7, 16, 16, .lookup), (64, 10, 8, 16, .accumulate),
+                                       (1000, 3, 16, 8, .accumulate)] {
+                cases.append(codebook(dense(k: k, o: o, xBits: x, wBits: 8, yBits: y, rng: &rng, saturating: saturating, tag: tag),
+                                      form: form, rng: &rng))
+            }
+        }
         // 3x3 windows (divisors 9, 6, 4 at the borders) exercise the reciprocal; 2x2 the shift.
         for (k, stride, pad, includePad, bits) in [(3, 1, 1, false, 8), (3, 2, 1, true, 8), (2, 2, 0, false, 16), (3, 3, 0, false, 12), (3, 2, 1, false, 16)] {
             for isMax in [false, true] { cases.append(pool(k: k, stride: stride, pad: pad, includePad: includePad, bits: bits, isMax: isMax, rng: &rng)) }
@@ -170,6 +183,39 @@ public enum KernelCases {
             break
         }
         c.name = "bitplane \(grouping.rawValue) M\(planes) " + c.name
+        return c
+    }
+
+    /// The same case with a random codebook (its size drawn from 2, 3, 5, 16, 17 and 256 centroids,
+    /// up to ±2047, zero among them; all extreme when the case saturates) and random indices.
+    static func codebook(_ c: KernelCase, form: CodebookForm, rng: inout SeededRandom) -> KernelCase {
+        var c = c
+        let saturating = c.name.hasSuffix("saturating")
+        let clusters = [2, 3, 5, 16, 17, 256][rng.below(6)]
+        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
+        func encode(count: Int) -> CodebookWeights {
+            let book = (0..<clusters).map { k -> Int16 in
+                if saturating { return k % 2 == 0 ? 2047 : -2047 }
+                return k == 1 ? 0 : Int16(rng.int(-2047, 2047))
+            }
+            let bits = max(1, (clusters - 1).bitWidth - (clusters - 1).leadingZeroBitCount)
+            let indices = (0..<count).map { _ in rng.below(clusters) }
+            return CodebookWeights(codebook: book, centroidBits: 12, indexBits: bits, indices: CodebookWeights.pack(indices, bits: bits),
+                                   weightCount: count, fracs: [10], form: form)
+        }
+        switch c.program.ops[0].op {
+        case .conv(var conv):
+            conv.weights = .codebook(encode(count: conv.weights.integerValues.count))
+            conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
+            c.program.ops[0].op = .conv(conv)
+        case .dense(var dense):
+            dense.weights = .codebook(encode(count: dense.weights.integerValues.count))
+            dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
+            c.program.ops[0].op = .dense(dense)
+        default:
+            break
+        }
+        c.name = "codebook \(form.rawValue) K\(clusters) " + c.name
         return c
     }
 

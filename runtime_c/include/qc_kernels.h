@@ -204,6 +204,43 @@ typedef struct {
     int32_t act_min, act_max;
 } qc_bitplane_conv_params;
 
+/*
+ * Codebook convolution (general, grouped, depthwise; dense layers and 1x1 convolutions run as a
+ * convolution over in_h = rows, in_w = 1): the convolution formula above with weights
+ * w[o, ky, kx, i] = codebook[index j], j the OHWI position of the weight. Indices are index_bits
+ * (1..8) wide in a little-endian bit stream: index j is bits j * index_bits ... of the stream, bit
+ * t at t % 8 of byte t / 8; the stream ends with one spare byte. channel_bits = kernel_h *
+ * kernel_w * in_c_per_group * index_bits is one output channel's share.
+ * accumulate == 0: acc = bias[o] + sum codebook[index] * x over the valid window, one multiply per
+ * tap. accumulate == 1: the window's inputs are first summed per index (at most
+ * QC_CODEBOOK_MAX_CLUSTERS sums of int32_t on the stack), then acc = bias[o] + sum over the
+ * clusters of codebook[c] * sum[c], one multiply per nonzero centroid and output, whatever the
+ * window. Both give the same integer. No multiply in the address arithmetic; dilation is 1.
+ * Bias: int32_t (int64_t for _acc64), accumulator-aligned; per-cluster sums fit int32_t.
+ */
+#define QC_CODEBOOK_MAX_CLUSTERS 256
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_top, pad_left;
+    int32_t groups, in_c_per_group, out_c_per_group;
+    int32_t clusters;     /* codebook entries */
+    int32_t index_bits;   /* bits per index, 1..8 */
+    int32_t accumulate;   /* 0: lookup form; 1: sums per cluster, then one multiply per centroid */
+    int32_t tap_bits;     /* in_c_per_group * index_bits */
+    int32_t row_bits;     /* kernel_w * tap_bits */
+    int32_t channel_bits; /* kernel_h * row_bits */
+    int32_t in_row;       /* in_w * in_c */
+    int32_t step_row;     /* stride_h * in_row */
+    int32_t step_col;     /* stride_w * in_c */
+    int32_t in_image;     /* in_h * in_row */
+    int32_t origin;       /* -(pad_top * in_row + pad_left * in_c) */
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_codebook_conv_params;
+
 #include "qc_kernel_instances.h"
 
 #ifdef __cplusplus

@@ -11,6 +11,7 @@ int qc_dispatch_dense(int x_bits, int w_bits, int y_bits, int acc64, const qc_de
 int qc_dispatch_conv_shift(int x_bits, int y_bits, int acc64, const qc_shift_conv_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_dense_shift(int x_bits, int y_bits, int acc64, const qc_dense_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_conv_bitplane(int x_bits, int y_bits, int acc64, const qc_bitplane_conv_params *p, const void *x, const uint32_t *planes, const int16_t *alpha, const void *bias, const int8_t *shift, void *y);
+int qc_dispatch_conv_codebook(int x_bits, int y_bits, int acc64, const qc_codebook_conv_params *p, const void *x, const uint8_t *indices, const int16_t *codebook, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_max_pool(int t_bits, const qc_pool_params *p, const void *x, void *y);
 int qc_dispatch_avg_pool(int t_bits, const qc_pool_params *p, const void *x, void *y);
 int qc_dispatch_global_max_pool(int t_bits, const qc_global_pool_params *p, const void *x, void *y);
