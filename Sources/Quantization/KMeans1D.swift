@@ -3,8 +3,10 @@ import Foundation
 /// k-means of real numbers (seed 003's weight codebooks). In one dimension the clusters of an
 /// optimal solution are runs of the sorted values, so dynamic programming over the runs finds the
 /// global optimum (`optimal`); its divide-and-conquer form costs O(k·n·log n) time and k·n
-/// indices of memory. Beyond a memory budget the solver falls back to Lloyd's iteration from
-/// linearly spaced centroids (`lloyd`), which keeps the tails of the distribution represented.
+/// indices of memory. Beyond a memory budget the same solver runs on the sorted values merged into
+/// equal-width bins, and Lloyd's iteration then polishes the result on all values (it never
+/// increases the cost). No initialisation to choose: Lloyd from linearly spaced centroids, the
+/// seed's suggestion, ended 67 % above the optimum at k = 32 on Laplacian data.
 public enum KMeans1D {
     public struct Result: Sendable {
         /// The cluster centres, ascending (fewer than k when there are fewer distinct values).
@@ -17,9 +19,16 @@ public enum KMeans1D {
     public static let exactBudget = 1 << 24
 
     public static func cluster(_ values: [Double], k: Int) -> Result {
+        cluster(values, k: k, budget: exactBudget)
+    }
+
+    /// `cluster` with another budget (tests run the merged path on small data).
+    public static func cluster(_ values: [Double], k: Int, budget: Int) -> Result {
         let points = WeightedPoints(values)
         if points.count <= k { return Result(centroids: points.x, cost: 0) }
-        return k * points.count <= exactBudget ? optimal(points, k: k) : lloyd(points, k: k)
+        if k * points.count <= budget { return optimal(points, k: k) }
+        let merged = optimal(points.merged(into: max(budget / k, 2 * k)), k: k)
+        return lloyd(points, from: merged.centroids)
     }
 
     /// Distinct sorted values with their multiplicities and prefix sums (centred on the mean, so
@@ -30,11 +39,18 @@ public enum KMeans1D {
         let mean: Double
 
         init(_ values: [Double]) {
-            let sorted = values.sorted()
-            mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count)
-            for v in sorted {
+            var x = [Double](), weight = [Double]()
+            for v in values.sorted() {
                 if let last = x.last, last == v { weight[weight.count - 1] += 1 } else { x.append(v); weight.append(1) }
             }
+            self.init(x: x, weight: weight)
+        }
+
+        init(x: [Double], weight: [Double]) {
+            self.x = x
+            self.weight = weight
+            let total = weight.reduce(0, +)
+            mean = total > 0 ? zip(x, weight).reduce(0.0) { $0 + $1.0 * $1.1 } / total : 0
             for (v, w) in zip(x, weight) {
                 let c = v - mean
                 sumW.append(sumW.last! + w)
@@ -52,6 +68,22 @@ public enum KMeans1D {
         }
 
         func centroid(_ i: Int, _ j: Int) -> Double { mean + (sumX[j + 1] - sumX[i]) / (sumW[j + 1] - sumW[i]) }
+
+        /// At most `bins` points: the points of each of `bins` equal-width intervals of the range
+        /// merged at their mean (equal widths keep the sparse tails, which hold the large weights).
+        func merged(into bins: Int) -> WeightedPoints {
+            let lo = x[0], width = (x[count - 1] - lo) / Double(bins)
+            var x = [Double](), weight = [Double](), start = 0
+            while start < count {
+                let bin = min(Int((self.x[start] - lo) / width), bins - 1)
+                var end = start + 1
+                while end < count && min(Int((self.x[end] - lo) / width), bins - 1) == bin { end += 1 }
+                x.append(centroid(start, end - 1))
+                weight.append(sumW[end] - sumW[start])
+                start = end
+            }
+            return WeightedPoints(x: x, weight: weight)
+        }
     }
 
     /// The global optimum: D[m][j] = min over i of D[m−1][i−1] + cost(i, j), the best first
@@ -96,14 +128,12 @@ public enum KMeans1D {
         return Result(centroids: centroids, cost: previous[n - 1])
     }
 
-    /// Lloyd's iteration from k centroids spaced linearly between the extremes: assign each point
-    /// to its nearest centre (a sweep over the sorted points), move each centre to its points'
-    /// mean; an empty cluster is re-seeded at the point farthest from its centre. Stops when no
-    /// assignment changes or after `rounds` rounds.
-    static func lloyd(_ p: WeightedPoints, k: Int, rounds: Int = 100) -> Result {
-        let n = p.count
-        let lo = p.x[0], hi = p.x[n - 1]
-        var centroids = (0..<k).map { lo + (hi - lo) * Double($0) / Double(k - 1) }
+    /// Lloyd's iteration: assign each point to its nearest centre (a sweep over the sorted
+    /// points), move each centre to its points' mean; an empty cluster is re-seeded at the point
+    /// farthest from its centre. Stops when no assignment changes or after `rounds` rounds.
+    static func lloyd(_ p: WeightedPoints, from initial: [Double], rounds: Int = 100) -> Result {
+        let n = p.count, k = initial.count
+        var centroids = initial.sorted()
         var bounds = [Int]()
         for _ in 0..<rounds {
             // Cluster c holds the points below the midpoint to centre c + 1.
@@ -127,7 +157,7 @@ public enum KMeans1D {
         return Result(centroids: centroids, cost: cost)
     }
 
-    static func nearestError(_ x: Double, _ centroids: [Double]) -> Double {
+    public static func nearestError(_ x: Double, _ centroids: [Double]) -> Double {
         centroids.reduce(Double.infinity) { min($0, (x - $1) * (x - $1)) }
     }
 }

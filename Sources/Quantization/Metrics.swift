@@ -14,10 +14,13 @@ public struct QuantizationReport: Sendable, Encodable {
         public var weight_bits: Int?
         /// Storage per weight including bit-plane scales (fractional for bit planes).
         public var bits_per_weight: Double?
-        /// The layer's weight encoding: fixed, shift or bitplane.
+        /// The layer's weight encoding: fixed, shift, bitplane or codebook.
         public var weight_scheme: String?
         /// ‖w − ŵ‖ / ‖w‖ of the quantized weights against the float ones.
         public var weight_error: Double?
+        /// Codebook layers: centroids in the codebook and the kernel form (lookup or accumulate).
+        public var clusters: Int?
+        public var kernel_form: String?
         public var weight_frac: [Int]?
         public var bias_bits: Int?
         public var act_bits: Int
@@ -147,6 +150,10 @@ public enum Metrics {
                 layer.weight_frac = weights.fracs
                 layer.weight_error = relativeError(graph, layer: node.name, weights)
                 layer.note = lowered.notes[node.name]
+                if case .codebook(let w) = weights {
+                    layer.clusters = w.codebook.count
+                    layer.kernel_form = w.form.rawValue
+                }
             }
             switch node.op {
             case .conv(let c):

@@ -13,6 +13,9 @@ public struct VerificationReport: Encodable, Sendable {
         public var bits_per_weight: Double?
         public var weight_scheme: String?
         public var weight_error: Double?
+        /// Codebook layers: centroids and the kernel form (lookup or accumulate).
+        public var clusters: Int?
+        public var kernel_form: String?
         public var note: String?
         public var act_bits: Int
         public var sqnr_db: Double?
@@ -29,6 +32,8 @@ public struct VerificationReport: Encodable, Sendable {
             try c.encode(bits_per_weight, forKey: "bits_per_weight")
             try c.encode(weight_scheme, forKey: "weight_scheme")
             try c.encode(weight_error, forKey: "weight_error")
+            try c.encode(clusters, forKey: "clusters")
+            try c.encode(kernel_form, forKey: "kernel_form")
             try c.encode(note, forKey: "note")
             try c.encode(act_bits, forKey: "act_bits")
             try c.encode(sqnr_db.map { ($0 * 100).rounded() / 100 }, forKey: "sqnr_db")

@@ -44,7 +44,8 @@ struct VerificationSession {
             layers: metrics.layers.map {
                 VerificationReport.Layer(name: $0.name, op: $0.op, macs: $0.macs, multiplies: $0.multiplies, instructions: nil,
                                          multiply_instructions: nil, weight_bits: $0.weight_bits, bits_per_weight: $0.bits_per_weight,
-                                         weight_scheme: $0.weight_scheme, weight_error: $0.weight_error, note: $0.note,
+                                         weight_scheme: $0.weight_scheme, weight_error: $0.weight_error, clusters: $0.clusters,
+                                         kernel_form: $0.kernel_form, note: $0.note,
                                          act_bits: $0.act_bits, sqnr_db: $0.sqnr_db)
             })
     }

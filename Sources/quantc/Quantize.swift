@@ -40,7 +40,9 @@ struct Quantize: ParsableCommand {
         print("\(model): scheme \(plan.scheme), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel" : "")")
         var rows = [["layer", "op", "weights", "bits/w", "w frac", "w err", "mults", "act", "acc", "SQNR dB"]]
         for layer in report.layers where layer.op != "reshape" {
-            rows.append([shortName(layer.name), layer.op, layer.weight_scheme ?? "", layer.bits_per_weight.map { String(format: "%.2f", $0) } ?? "",
+            // Codebook layers: "codebook K16", "+acc" for the accumulating form.
+            let scheme = (layer.weight_scheme ?? "") + (layer.clusters.map { " K\($0)" } ?? "") + (layer.kernel_form == "accumulate" ? "+acc" : "")
+            rows.append([shortName(layer.name), layer.op, scheme, layer.bits_per_weight.map { String(format: "%.2f", $0) } ?? "",
                          layer.weight_frac.map { $0.count == 1 ? "\($0[0])" : "per-ch" } ?? "",
                          layer.weight_error.map { String(format: "%.4f", $0) } ?? "", layer.macs > 0 ? "\(layer.multiplies)" : "",
                          "Q(\(layer.act_bits),\(layer.act_frac))", layer.accumulator ?? "",
