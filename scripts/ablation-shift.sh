@@ -4,22 +4,14 @@
 # MNIST model: calibrated on test images 0-999, measured on 1000-9999. Prints a Markdown table
 # (top-1, drop, bits per weight). Instruction counts per inference: scripts/bench-boards.sh and
 # `quantc verify --scheme shift --target microbit|mps2-an386`.
-set -eu
-cd "$(dirname "$0")/.."
-CORPUS=${CORPUS:-../shared/corpus}
-Q=.build/release/quantc
-[ -x "$Q" ] || swift build -c release
-IMAGES=$CORPUS/mnist/t10k-images-idx3-ubyte.gz
-LABELS=$CORPUS/mnist/t10k-labels-idx1-ubyte.gz
+. "$(dirname "$0")/mnist-bench-setup.sh"
 echo "| model | float | fixed 8-bit | shift 2 nearest | shift 1 nearest | shift 2 csd-truncate |"
 echo "|---|---|---|---|---|---|"
-for m in ccoltong1215_lenet_regulized.onnx yan12125_lenet5.onnx akinobu123_model.onnx j-dong-cs_keras_mnist.onnx \
-         CharM0625_mnist_model.tflite SeanL1123_mnist_cnn.tflite; do
+for m in $MODELS; do
   line="| $m"
   float=""
   for config in "--scheme fixed" "--scheme shift --digits 2" "--scheme shift --digits 1" "--scheme shift --digits 2 --rounding csd-truncate"; do
-    json=$($Q quantize "$CORPUS/mnist-models/$m" $config --per-channel --calib "$IMAGES" --calib-labels "$LABELS" --calib-count 1000 \
-      --data "$IMAGES" --labels "$LABELS" --skip 1000 --scale 0.00392156862745098 --quiet --json)
+    json=$($Q quantize "$CORPUS/mnist-models/$m" $config --per-channel $DATA --skip 1000 --quiet --json)
     cell=$(echo "$json" | python3 -c "import json,sys; r=json.load(sys.stdin); print('%.2f %% (%.2f pp)' % (100*r['quant_accuracy'], 100*(r['float_accuracy']-r['quant_accuracy'])))")
     [ -n "$float" ] || float=$(echo "$json" | python3 -c "import json,sys; print('%.2f %%' % (100*json.load(sys.stdin)['float_accuracy']))")
     line="$line | $cell"

@@ -5,16 +5,7 @@
 # the fixed layers; weight bytes x 8 / weights), and instructions per inference on QEMU's
 # Cortex-M0 (micro:bit; "-" where the model does not fit its 16 KiB of RAM) and Cortex-M4F
 # (mps2-an386), the mean over 3 images. Prints a Markdown table.
-set -eu
-cd "$(dirname "$0")/.."
-CORPUS=${CORPUS:-../shared/corpus}
-Q=.build/release/quantc
-[ -x "$Q" ] || swift build -c release
-IMAGES=$CORPUS/mnist/t10k-images-idx3-ubyte.gz
-LABELS=$CORPUS/mnist/t10k-labels-idx1-ubyte.gz
-DATA="--calib $IMAGES --calib-labels $LABELS --calib-count 1000 --data $IMAGES --labels $LABELS --scale 0.00392156862745098"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/mnist-bench-setup.sh"
 instructions() { # model, board, config...
   model=$1 board=$2; shift 2
   if $Q verify "$model" "$@" $DATA --limit 3 --target "$board" --quiet --json "$TMP/v.json" >/dev/null 2>&1; then
@@ -25,8 +16,7 @@ instructions() { # model, board, config...
 }
 echo "| model | scheme | top-1 drop (pp) | multiplies % of MACs | bits/weight | instructions M0 | instructions M4F |"
 echo "|---|---|---|---|---|---|---|"
-for m in ccoltong1215_lenet_regulized.onnx yan12125_lenet5.onnx akinobu123_model.onnx j-dong-cs_keras_mnist.onnx \
-         CharM0625_mnist_model.tflite SeanL1123_mnist_cnn.tflite; do
+for m in $MODELS; do
   for config in "fixed" "bitplane 1" "bitplane 2" "bitplane 3" "bitplane 4"; do
     set -- $config
     if [ "$1" = fixed ]; then args="--scheme fixed --per-channel"; else args="--scheme bitplane --planes $2"; fi

@@ -26,7 +26,9 @@ extension Quantc {
             let argument = arguments[i]
             if argument == "--accumulate" {
                 let next = i + 1 < arguments.count ? arguments[i + 1] : nil
-                if let next, AccumulateOption(rawValue: next) != nil {
+                // A following word that is no option and no file is its value (a bad one gets
+                // the parser's message naming --accumulate); a model path is the positional.
+                if let next, AccumulateOption(rawValue: next) != nil || (!next.hasPrefix("-") && !next.contains(".") && !next.contains("/")) {
                     result.append("--accumulate=" + next)
                     i += 2
                     continue

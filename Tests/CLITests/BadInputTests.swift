@@ -130,5 +130,11 @@ import Testing
         #expect(result.status == 2 && !result.crashed)
         let unknown = try Quantc.run(["frobnicate"])
         #expect(unknown.status == 2)
+        // Codebook options out of range, and --accumulate with a value it does not know.
+        for bad in [["--clusters", "1"], ["--clusters", "300"], ["--clusters-for", "conv=1"], ["--centroid-bits", "17"],
+                    ["--accumulate", "sometimes"]] {
+            let result = try Quantc.run(["quantize", "model.onnx", "--scheme", "codebook"] + bad)
+            #expect(result.status == 2 && !result.crashed && result.stderr.contains(bad[0]), "\(bad): \(result.stderr)")
+        }
     }
 }
