@@ -178,7 +178,7 @@ public enum KernelLowering {
         case .codebook(let w): return mac.call("conv", "qc_codebook_conv_params", codebookParams(conv, w, inShape, outShape))
         default: break
         }
-        return mac.dense(rows: t[d.input].count / max(d.inFeatures, 1), inFeatures: d.inFeatures, outFeatures: d.outFeatures)
+        return mac.dense(rows: rows, inFeatures: d.inFeatures, outFeatures: d.outFeatures)
     }
 
     /// The shift conv kernel (general, grouped, depthwise) multiplies nothing, not even indices:

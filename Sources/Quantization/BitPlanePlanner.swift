@@ -26,14 +26,6 @@ public struct BitPlaneOptions: Sendable {
 }
 
 extension FixedPointPlanner {
-    /// Per-layer overrides must name conv or dense layers.
-    static func checkOverrides(_ overrides: [String: Int], _ graph: Graph, analysis: QuantAnalysis, option: String) throws {
-        let names = Set(analysis.weightedLayers.map { graph.nodes[$0].name })
-        if let unknown = overrides.keys.sorted().first(where: { !names.contains($0) }) {
-            throw QuantizationError("\(option): no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
-        }
-    }
-
     /// The bit-plane scheme (seed 000): each conv and dense layer as bit planes where they need
     /// fewer multiplies than its MACs, else in fixed point (per channel) with the reason noted;
     /// activations and biases as in the fixed scheme, calibrated on the network with these weights.

@@ -91,6 +91,14 @@ public enum FixedPointPlanner {
         return fracs.map { min($0, cap) }
     }
 
+    /// Per-layer overrides must name conv or dense layers.
+    static func checkOverrides(_ overrides: [String: Int], _ graph: Graph, analysis: QuantAnalysis, option: String) throws {
+        let names = Set(analysis.weightedLayers.map { graph.nodes[$0].name })
+        if let unknown = overrides.keys.sorted().first(where: { !names.contains($0) }) {
+            throw QuantizationError("\(option): no conv or dense layer is named '\(unknown)' (layers: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
     /// A layer another scheme leaves in fixed point (per channel), with the reason noted.
     static func fixedFallback(_ graph: Graph, _ node: Node, bits: Int, biasBits: Int, step: StepMethod, reason: String) -> LayerFormats {
         var layer = LayerFormats(weightBits: bits, weightFracs: weightFracs(graph, node, bits: bits, perChannel: true, step: step),
