@@ -166,19 +166,23 @@ public enum KernelLowering {
     private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
         let mac = try MACCall(input: d.input, output: d.output, weights: d.weights, bias: d.bias, accumulator: d.accumulator,
                               requantize: d.requantize, t)
-        // Bit planes and codebooks run a dense layer as a 1x1 convolution over rows × 1 pixels of in_features channels.
         let rows = t[d.input].count / max(d.inFeatures, 1)
+        // Bit planes and codebooks run a dense layer as a 1x1 convolution over rows × 1 pixels of in_features channels.
         let inShape = [1, rows, 1, d.inFeatures], outShape = [1, rows, 1, d.outFeatures]
-        let conv = QConv(input: d.input, output: d.output, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
-                         padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), groups: 1, inChannelsPerGroup: d.inFeatures,
-                         outChannels: d.outFeatures, weights: d.weights, bias: d.bias, biasBits: d.biasBits,
-                         accumulator: d.accumulator, requantize: d.requantize)
         switch d.weights {
-        case .bitPlanes(let w): return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(conv, w, inShape, outShape))
-        case .codebook(let w): return mac.call("conv", "qc_codebook_conv_params", codebookParams(conv, w, inShape, outShape))
+        case .bitPlanes(let w): return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(asConv(d), w, inShape, outShape))
+        case .codebook(let w): return mac.call("conv", "qc_codebook_conv_params", codebookParams(asConv(d), w, inShape, outShape))
         default: break
         }
         return mac.dense(rows: rows, inFeatures: d.inFeatures, outFeatures: d.outFeatures)
+    }
+
+    /// A dense layer as the 1x1 convolution with the same weights.
+    private static func asConv(_ d: QDense) -> QConv {
+        QConv(input: d.input, output: d.output, kernelH: 1, kernelW: 1, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+              padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), groups: 1, inChannelsPerGroup: d.inFeatures,
+              outChannels: d.outFeatures, weights: d.weights, bias: d.bias, biasBits: d.biasBits,
+              accumulator: d.accumulator, requantize: d.requantize)
     }
 
     /// The shift conv kernel (general, grouped, depthwise) multiplies nothing, not even indices:
@@ -202,38 +206,38 @@ public enum KernelLowering {
 
     /// The bit-plane kernel's params: like the shift conv's, every stride precomputed.
     private static func bitPlaneParams(_ c: QConv, _ w: BitPlaneWeights, _ inShape: [Int], _ outShape: [Int]) -> [(name: String, values: [Int32])] {
-        let (h, wd, ch) = (inShape[1], inShape[2], inShape[3])
-        let row = wd * ch
         let tapBits = w.grouping == .kernel2d ? 1 : c.inChannelsPerGroup
-        return [
-            ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(wd)]), ("in_c", [i32(ch)]),
-            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
-            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
-            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
-            ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)]),
+        let geometry = packedWeightGeometry(c, inShape, outShape)
+        return geometry.head + [
             ("planes", [i32(w.planes)]), ("kernel2d", [w.grouping == .kernel2d ? 1 : 0]), ("group_words", [i32(w.groupWords)]),
             ("tap_bits", [i32(tapBits)]), ("row_bits", [i32(c.kernelW * tapBits)]),
-            ("in_row", [i32(row)]), ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
-            ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
-        ]
+        ] + geometry.tail
     }
 
     /// The codebook kernel's params: like the bit-plane kernel's, bit positions in the index stream
     /// advanced by precomputed strides.
     private static func codebookParams(_ c: QConv, _ w: CodebookWeights, _ inShape: [Int], _ outShape: [Int]) -> [(name: String, values: [Int32])] {
-        let (h, wd, ch) = (inShape[1], inShape[2], inShape[3])
-        let row = wd * ch, tapBits = c.inChannelsPerGroup * w.indexBits
-        return [
-            ("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(wd)]), ("in_c", [i32(ch)]),
-            ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
-            ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
-            ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
-            ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)]),
+        let tapBits = c.inChannelsPerGroup * w.indexBits
+        let geometry = packedWeightGeometry(c, inShape, outShape)
+        return geometry.head + [
             ("clusters", [i32(w.codebook.count)]), ("index_bits", [i32(w.indexBits)]), ("accumulate", [w.form == .accumulate ? 1 : 0]),
             ("tap_bits", [i32(tapBits)]), ("row_bits", [i32(c.kernelW * tapBits)]), ("channel_bits", [i32(c.kernelH * c.kernelW * tapBits)]),
-            ("in_row", [i32(row)]), ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
-            ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))]),
-        ]
+        ] + geometry.tail
+    }
+
+    /// The fields the bit-plane and codebook params share (their structs put the weight fields in
+    /// between): the shapes, and the strides their window walk adds up.
+    private static func packedWeightGeometry(_ c: QConv, _ inShape: [Int], _ outShape: [Int])
+        -> (head: [(name: String, values: [Int32])], tail: [(name: String, values: [Int32])]) {
+        let (h, wd, ch) = (inShape[1], inShape[2], inShape[3])
+        let row = wd * ch
+        return ([("batch", [i32(inShape[0])]), ("in_h", [i32(h)]), ("in_w", [i32(wd)]), ("in_c", [i32(ch)]),
+                 ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]), ("out_c", [i32(outShape[3])]),
+                 ("kernel_h", [i32(c.kernelH)]), ("kernel_w", [i32(c.kernelW)]), ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
+                 ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]),
+                 ("groups", [i32(c.groups)]), ("in_c_per_group", [i32(c.inChannelsPerGroup)]), ("out_c_per_group", [i32(c.outChannels / c.groups)])],
+                [("in_row", [i32(row)]), ("step_row", [i32(c.strideH * row)]), ("step_col", [i32(c.strideW * ch)]), ("in_image", [i32(h * row)]),
+                 ("origin", [i32(-(c.padding.top * row + c.padding.left * ch))])])
     }
 
     private static func macConstants(_ encoding: WeightEncoding, _ bias: [Int64], _ acc: AccumulatorWidth,

@@ -749,22 +749,15 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
  */
 #include "qc_arith.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* Helper names carry the instance's name, so the instances also build as one translation unit. */
 #define QC_PASTE2(a, b) a##_##b
 #define QC_PASTE(a, b) QC_PASTE2(a, b)
-#define QC_WINDOW_T QC_PASTE(QC_NAME, window)
 #define QC_RUN_SUM QC_PASTE(QC_NAME, run_sum)
 #define QC_RUN_SELECT QC_PASTE(QC_NAME, run_select)
 #define QC_RUN_SELECT_STRIDED QC_PASTE(QC_NAME, run_select_strided)
 #define QC_WINDOW_SUM QC_PASTE(QC_NAME, window_sum)
-
-/* The valid part of one output position's window: `rows` kernel rows and `cols` kernel columns
- * inside the input, the offset of the first valid tap (channel 0) in x, the bit of that tap in a
- * group's stream, and the bits of one valid row (cols * tap_bits). */
-typedef struct {
-    int32_t first, bit, rows, cols, run;
-} QC_WINDOW_T;
 
 /* x[base] + x[base + stride] + ... (count terms). */
 static int32_t QC_RUN_SUM(const QC_X_T *x, int32_t base, int32_t count, int32_t stride)
@@ -817,7 +810,7 @@ static int32_t QC_RUN_SELECT_STRIDED(const uint32_t *words, int32_t bit, const Q
 /* Sum over the valid window of the inputs from offset `base` (a group's first channel, or one
  * input channel in kernel2d mode): all of them when words is 0, else those whose bit is set. */
 static int32_t QC_WINDOW_SUM(const qc_bitplane_conv_params *p, const QC_X_T *x, int32_t base, const uint32_t *words,
-                             const QC_WINDOW_T *win)
+                             const qc_window *win)
 {
     int32_t r, t, k, tap_bit, sum = 0, bit = win->bit;
     for (r = 0; r < win->rows; ++r, base += p->in_row, bit += p->row_bits) {
@@ -839,37 +832,17 @@ static int32_t QC_WINDOW_SUM(const qc_bitplane_conv_params *p, const QC_X_T *x, 
 void QC_NAME(const qc_bitplane_conv_params *p, const QC_X_T *x, const uint32_t *planes, const int16_t *alpha,
              const QC_ACC_T *bias, const int8_t *shift, QC_Y_T *y)
 {
-    int32_t b, oy, ox, ky, kx, iy, ix, iy0, ix0, g, oc, o, c, m;
+    int32_t b, oy, ox, iy0, ix0, g, oc, o, c, m;
     int32_t image = 0, row, col, group_in;
     for (b = 0; b < p->batch; ++b, image += p->in_image) {
         for (oy = 0, iy0 = -p->pad_top, row = image + p->origin; oy < p->out_h; ++oy, iy0 += p->stride_h, row += p->step_row) {
             for (ox = 0, ix0 = -p->pad_left, col = row; ox < p->out_w; ++ox, ix0 += p->stride_w, col += p->step_col) {
                 const uint32_t *bits = planes;
                 const int16_t *a = alpha;
-                QC_WINDOW_T win;
+                qc_window win;
                 int empty;
-                win.first = col;
-                win.bit = 0;
-                win.rows = 0;
-                win.cols = 0;
-                win.run = 0;
-                for (ky = 0, iy = iy0; ky < p->kernel_h; ++ky, ++iy) {
-                    if (iy < 0) {
-                        win.first += p->in_row;
-                        win.bit += p->row_bits;
-                    } else if (iy < p->in_h) {
-                        ++win.rows;
-                    }
-                }
-                for (kx = 0, ix = ix0; kx < p->kernel_w; ++kx, ++ix) {
-                    if (ix < 0) {
-                        win.first += p->in_c;
-                        win.bit += p->tap_bits;
-                    } else if (ix < p->in_w) {
-                        ++win.cols;
-                        win.run += p->tap_bits;
-                    }
-                }
+                qc_clip_window(&win, col, iy0, ix0, p->kernel_h, p->kernel_w, p->in_h, p->in_w, p->in_row, p->in_c, p->row_bits,
+                               p->tap_bits, p->tap_bits);
                 /* A window entirely in the padding reads nothing (its sums are 0), but its alpha
                  * products still run, so executed multiplies always equal the static count. */
                 empty = win.rows == 0 || win.cols == 0;
@@ -913,7 +886,6 @@ void QC_NAME(const qc_bitplane_conv_params *p, const QC_X_T *x, const uint32_t *
 #undef QC_REQUANTIZE
 #undef QC_PASTE2
 #undef QC_PASTE
-#undef QC_WINDOW_T
 #undef QC_RUN_SUM
 #undef QC_RUN_SELECT
 #undef QC_RUN_SELECT_STRIDED
@@ -1009,21 +981,14 @@ void QC_NAME(const qc_bitplane_conv_params *p, const QC_X_T *x, const uint32_t *
  */
 #include "qc_arith.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* Helper names carry the instance's name, so the instances also build as one translation unit. */
 #define QC_PASTE2(a, b) a##_##b
 #define QC_PASTE(a, b) QC_PASTE2(a, b)
-#define QC_WINDOW_T QC_PASTE(QC_NAME, window)
 #define QC_RUN_LOOKUP QC_PASTE(QC_NAME, run_lookup)
 #define QC_RUN_BIN QC_PASTE(QC_NAME, run_bin)
 #define QC_WINDOW QC_PASTE(QC_NAME, window_pass)
-
-/* The valid part of one output position's window: `rows` kernel rows and `cols` kernel columns
- * inside the input, the offset of its first tap (channel 0) in x, the bit of that tap's index in
- * an output channel's stream, and the taps of one valid row of an ungrouped convolution. */
-typedef struct {
-    int32_t first, bit, rows, cols, run;
-} QC_WINDOW_T;
 
 /* The index at bit position `bit` of the stream: two bytes hold any index of at most 8 bits. */
 #define QC_INDEX(indices, bit, mask) \
@@ -1059,7 +1024,7 @@ static void QC_RUN_BIN(const qc_codebook_conv_params *p, const uint8_t *indices,
 /* One output channel's pass over the valid window from input offset `base`: its products summed
  * (lookup form, bins == 0) or its inputs binned by index (accumulating form). */
 static QC_ACC_T QC_WINDOW(const qc_codebook_conv_params *p, const QC_X_T *x, int32_t base, const uint8_t *indices, int32_t bit,
-                          const int16_t *codebook, const QC_WINDOW_T *win, int32_t *bins)
+                          const int16_t *codebook, const qc_window *win, int32_t *bins)
 {
     int32_t r, t, k, tap_bit;
     QC_ACC_T acc = 0;
@@ -1087,35 +1052,15 @@ static QC_ACC_T QC_WINDOW(const qc_codebook_conv_params *p, const QC_X_T *x, int
 void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *indices, const int16_t *codebook,
              const QC_ACC_T *bias, const int8_t *shift, QC_Y_T *y)
 {
-    int32_t b, oy, ox, ky, kx, iy, ix, iy0, ix0, g, oc, o, c, channel_bit;
+    int32_t b, oy, ox, iy0, ix0, g, oc, o, c, channel_bit;
     int32_t image = 0, row, col, group_in;
     int32_t bins[QC_CODEBOOK_MAX_CLUSTERS];
     for (b = 0; b < p->batch; ++b, image += p->in_image) {
         for (oy = 0, iy0 = -p->pad_top, row = image + p->origin; oy < p->out_h; ++oy, iy0 += p->stride_h, row += p->step_row) {
             for (ox = 0, ix0 = -p->pad_left, col = row; ox < p->out_w; ++ox, ix0 += p->stride_w, col += p->step_col) {
-                QC_WINDOW_T win;
-                win.first = col;
-                win.bit = 0;
-                win.rows = 0;
-                win.cols = 0;
-                win.run = 0;
-                for (ky = 0, iy = iy0; ky < p->kernel_h; ++ky, ++iy) {
-                    if (iy < 0) {
-                        win.first += p->in_row;
-                        win.bit += p->row_bits;
-                    } else if (iy < p->in_h) {
-                        ++win.rows;
-                    }
-                }
-                for (kx = 0, ix = ix0; kx < p->kernel_w; ++kx, ++ix) {
-                    if (ix < 0) {
-                        win.first += p->in_c;
-                        win.bit += p->tap_bits;
-                    } else if (ix < p->in_w) {
-                        ++win.cols;
-                        win.run += p->in_c_per_group;
-                    }
-                }
+                qc_window win;
+                qc_clip_window(&win, col, iy0, ix0, p->kernel_h, p->kernel_w, p->in_h, p->in_w, p->in_row, p->in_c, p->row_bits,
+                               p->tap_bits, p->in_c_per_group);
                 o = 0;
                 channel_bit = win.bit;
                 for (g = 0, group_in = 0; g < p->groups; ++g, group_in += p->in_c_per_group) {
@@ -1152,7 +1097,6 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #undef QC_REQUANTIZE
 #undef QC_PASTE2
 #undef QC_PASTE
-#undef QC_WINDOW_T
 #undef QC_RUN_LOOKUP
 #undef QC_RUN_BIN
 #undef QC_WINDOW
@@ -2549,6 +2493,59 @@ void QC_NAME(const qc_transpose_params *p, const QC_T *x, QC_T *y)
 
 #undef QC_NAME
 #undef QC_T
+
+"""##,
+        "qc_window.h": ##"""
+/*
+ * The valid part of one output position's window, shared by the bit-plane and codebook kernels,
+ * which walk their packed weights by bit positions. Every quantity is advanced by additions of
+ * precomputed strides, so finding the window costs no multiply.
+ */
+#ifndef QC_WINDOW_H
+#define QC_WINDOW_H
+
+#include "qc_arith.h"
+
+/* `rows` kernel rows and `cols` kernel columns inside the input; the offset in x of the first
+ * valid tap (channel 0); the bit of that tap in a weight stream; and `run`, the valid columns
+ * times the caller's `run_step` (bits or inputs of one row). */
+typedef struct {
+    int32_t first, bit, rows, cols, run;
+} qc_window;
+
+/* The window whose top-left tap is at input row iy0, column ix0 (negative in the padding) and at
+ * offset `first` of x: taps above or left of the input are skipped by advancing `first` (by in_row
+ * per row, in_c per column) and `bit` (by row_bits, tap_bits). */
+static void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t ix0, int32_t kernel_h, int32_t kernel_w,
+                           int32_t in_h, int32_t in_w, int32_t in_row, int32_t in_c, int32_t row_bits, int32_t tap_bits,
+                           int32_t run_step)
+{
+    int32_t k, i;
+    win->first = first;
+    win->bit = 0;
+    win->rows = 0;
+    win->cols = 0;
+    win->run = 0;
+    for (k = 0, i = iy0; k < kernel_h; ++k, ++i) {
+        if (i < 0) {
+            win->first += in_row;
+            win->bit += row_bits;
+        } else if (i < in_h) {
+            ++win->rows;
+        }
+    }
+    for (k = 0, i = ix0; k < kernel_w; ++k, ++i) {
+        if (i < 0) {
+            win->first += in_c;
+            win->bit += tap_bits;
+        } else if (i < in_w) {
+            ++win->cols;
+            win->run += run_step;
+        }
+    }
+}
+
+#endif /* QC_WINDOW_H */
 
 """##,
     ]

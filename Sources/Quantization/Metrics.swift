@@ -49,12 +49,12 @@ public enum Metrics {
         for node in program.ops {
             switch node.op {
             case .conv(let c):
-                let n = c.weights.integerValues.count
+                let n = c.weights.count
                 weights += Int((Double(n) * c.weights.bitsPerWeight).rounded())
                 eight += n * 8
                 biases += c.bias.count * c.biasBits
             case .dense(let d):
-                let n = d.weights.integerValues.count
+                let n = d.weights.count
                 weights += Int((Double(n) * d.weights.bitsPerWeight).rounded())
                 eight += n * 8
                 biases += d.bias.count * d.biasBits
@@ -68,7 +68,7 @@ public enum Metrics {
     /// graph has no layer of that name or its weights are all zero).
     static func relativeError(_ graph: Graph, layer name: String, _ weights: WeightEncoding) -> Double? {
         guard let node = graph.nodes.first(where: { $0.name == name }), node.inputs.count > 1,
-              let w = graph.constant(node.inputs[1])?.floats, w.count == weights.integerValues.count else { return nil }
+              let w = graph.constant(node.inputs[1])?.floats, w.count == weights.count else { return nil }
         let approximation = WeightEncoder.realValues(weights)
         var power = 0.0, noise = 0.0
         for (x, y) in zip(w, approximation) {

@@ -188,6 +188,16 @@ public enum WeightEncoding: Codable, Sendable {
         }
     }
 
+    /// Number of weights (without decoding them).
+    public var count: Int {
+        switch self {
+        case .fixed(let w): return w.values.count
+        case .signedDigits(let w): return w.codes.count
+        case .bitPlanes(let w): return w.weightCount
+        case .codebook(let w): return w.weightCount
+        }
+    }
+
     /// The weight integers q (real weight = q · 2^−frac), whatever the encoding.
     public var integerValues: [Int32] {
         switch self {

@@ -124,38 +124,21 @@ public enum KernelCases {
     /// The same case with each weight replaced by a random signed digit (extreme ones when the
     /// case saturates), the accumulator width re-proved for the new weights.
     static func signedDigits(_ c: KernelCase, rng: inout SeededRandom) -> KernelCase {
-        var c = c
         let saturating = c.name.hasSuffix("saturating")
         let table = SignedDigit.table(digits: 2, exponents: SignedDigit.maxExponents)
         func codes(_ count: Int) -> [UInt8] {
             (0..<count).map { _ in (saturating ? (rng.next() % 2 == 0 ? table.last! : table.first!) : table[rng.below(table.count)]).code }
         }
-        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
-        switch c.program.ops[0].op {
-        case .conv(var conv):
-            let w = SignedDigitWeights(codes: codes(conv.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
-            conv.weights = .signedDigits(w)
-            conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
-            c.program.ops[0].op = .conv(conv)
-        case .dense(var dense):
-            let w = SignedDigitWeights(codes: codes(dense.weights.integerValues.count), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6])
-            dense.weights = .signedDigits(w)
-            dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
-            c.program.ops[0].op = .dense(dense)
-        default:
-            break
+        return replacingWeights(c, name: "shift") { shape in
+            .signedDigits(SignedDigitWeights(codes: codes(shape.reduce(1, *)), digits: 2, exponents: SignedDigit.maxExponents, fracs: [6]))
         }
-        c.name = "shift " + c.name
-        return c
     }
 
     /// The same case with random bit planes (1–4 planes, scales up to ±2047 with zeros among
     /// them, all extreme when the case saturates), the accumulator width proved as the lowering does.
     static func bitPlanes(_ c: KernelCase, grouping: BitPlaneGrouping, rng: inout SeededRandom) -> KernelCase {
-        var c = c
         let saturating = c.name.hasSuffix("saturating")
         let planes = 1 + rng.below(4)
-        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
         func encode(shape: [Int]) -> BitPlaneWeights {
             let perOutput = shape.dropFirst().reduce(1, *)
             let groupsPerOutput = grouping == .kernel2d ? shape.last! : 1
@@ -168,31 +151,14 @@ public enum KernelCases {
             return BitPlaneWeights(grouping: grouping, planes: planes, groupSize: groupSize, groupsPerOutput: groupsPerOutput, words: words,
                                    alphas: alphas, alphaBits: 12, fracs: [10], shape: shape)
         }
-        switch c.program.ops[0].op {
-        case .conv(var conv):
-            let w = encode(shape: [conv.outChannels, conv.kernelH, conv.kernelW, conv.inChannelsPerGroup])
-            conv.weights = .bitPlanes(w)
-            conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
-            c.program.ops[0].op = .conv(conv)
-        case .dense(var dense):
-            let w = encode(shape: [dense.outFeatures, dense.inFeatures])
-            dense.weights = .bitPlanes(w)
-            dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
-            c.program.ops[0].op = .dense(dense)
-        default:
-            break
-        }
-        c.name = "bitplane \(grouping.rawValue) M\(planes) " + c.name
-        return c
+        return replacingWeights(c, name: "bitplane \(grouping.rawValue) M\(planes)") { .bitPlanes(encode(shape: $0)) }
     }
 
     /// The same case with a random codebook (its size drawn from 2, 3, 5, 16, 17 and 256 centroids,
     /// up to ±2047, zero among them; all extreme when the case saturates) and random indices.
     static func codebook(_ c: KernelCase, form: CodebookForm, rng: inout SeededRandom) -> KernelCase {
-        var c = c
         let saturating = c.name.hasSuffix("saturating")
         let clusters = [2, 3, 5, 16, 17, 256][rng.below(6)]
-        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
         func encode(count: Int) -> CodebookWeights {
             let book = (0..<clusters).map { k -> Int16 in
                 if saturating { return k % 2 == 0 ? 2047 : -2047 }
@@ -203,19 +169,27 @@ public enum KernelCases {
             return CodebookWeights(codebook: book, centroidBits: 12, indexBits: bits, indices: CodebookWeights.pack(indices, bits: bits),
                                    weightCount: count, fracs: [10], form: form)
         }
+        return replacingWeights(c, name: "codebook \(form.rawValue) K\(clusters)") { .codebook(encode(count: $0.reduce(1, *))) }
+    }
+
+    /// The case's conv or dense layer with other weights, made for its OHWI (or [O, K]) shape, the
+    /// accumulator width re-proved for them and `name` before the case's name.
+    static func replacingWeights(_ c: KernelCase, name: String, _ make: ([Int]) -> WeightEncoding) -> KernelCase {
+        var c = c
+        let inputBits = c.program.tensors[c.program.inputs[0]].format.bits
         switch c.program.ops[0].op {
         case .conv(var conv):
-            conv.weights = .codebook(encode(count: conv.weights.integerValues.count))
+            conv.weights = make([conv.outChannels, conv.kernelH, conv.kernelW, conv.inChannelsPerGroup])
             conv.accumulator = accumulator(for: conv.weights, bias: conv.bias, inputBits: inputBits)
             c.program.ops[0].op = .conv(conv)
         case .dense(var dense):
-            dense.weights = .codebook(encode(count: dense.weights.integerValues.count))
+            dense.weights = make([dense.outFeatures, dense.inFeatures])
             dense.accumulator = accumulator(for: dense.weights, bias: dense.bias, inputBits: inputBits)
             c.program.ops[0].op = .dense(dense)
         default:
             break
         }
-        c.name = "codebook \(form.rawValue) K\(clusters) " + c.name
+        c.name = name + " " + c.name
         return c
     }
 

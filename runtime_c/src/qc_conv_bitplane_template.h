@@ -7,22 +7,15 @@
  */
 #include "qc_arith.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* Helper names carry the instance's name, so the instances also build as one translation unit. */
 #define QC_PASTE2(a, b) a##_##b
 #define QC_PASTE(a, b) QC_PASTE2(a, b)
-#define QC_WINDOW_T QC_PASTE(QC_NAME, window)
 #define QC_RUN_SUM QC_PASTE(QC_NAME, run_sum)
 #define QC_RUN_SELECT QC_PASTE(QC_NAME, run_select)
 #define QC_RUN_SELECT_STRIDED QC_PASTE(QC_NAME, run_select_strided)
 #define QC_WINDOW_SUM QC_PASTE(QC_NAME, window_sum)
-
-/* The valid part of one output position's window: `rows` kernel rows and `cols` kernel columns
- * inside the input, the offset of the first valid tap (channel 0) in x, the bit of that tap in a
- * group's stream, and the bits of one valid row (cols * tap_bits). */
-typedef struct {
-    int32_t first, bit, rows, cols, run;
-} QC_WINDOW_T;
 
 /* x[base] + x[base + stride] + ... (count terms). */
 static int32_t QC_RUN_SUM(const QC_X_T *x, int32_t base, int32_t count, int32_t stride)
@@ -75,7 +68,7 @@ static int32_t QC_RUN_SELECT_STRIDED(const uint32_t *words, int32_t bit, const Q
 /* Sum over the valid window of the inputs from offset `base` (a group's first channel, or one
  * input channel in kernel2d mode): all of them when words is 0, else those whose bit is set. */
 static int32_t QC_WINDOW_SUM(const qc_bitplane_conv_params *p, const QC_X_T *x, int32_t base, const uint32_t *words,
-                             const QC_WINDOW_T *win)
+                             const qc_window *win)
 {
     int32_t r, t, k, tap_bit, sum = 0, bit = win->bit;
     for (r = 0; r < win->rows; ++r, base += p->in_row, bit += p->row_bits) {
@@ -97,37 +90,17 @@ static int32_t QC_WINDOW_SUM(const qc_bitplane_conv_params *p, const QC_X_T *x, 
 void QC_NAME(const qc_bitplane_conv_params *p, const QC_X_T *x, const uint32_t *planes, const int16_t *alpha,
              const QC_ACC_T *bias, const int8_t *shift, QC_Y_T *y)
 {
-    int32_t b, oy, ox, ky, kx, iy, ix, iy0, ix0, g, oc, o, c, m;
+    int32_t b, oy, ox, iy0, ix0, g, oc, o, c, m;
     int32_t image = 0, row, col, group_in;
     for (b = 0; b < p->batch; ++b, image += p->in_image) {
         for (oy = 0, iy0 = -p->pad_top, row = image + p->origin; oy < p->out_h; ++oy, iy0 += p->stride_h, row += p->step_row) {
             for (ox = 0, ix0 = -p->pad_left, col = row; ox < p->out_w; ++ox, ix0 += p->stride_w, col += p->step_col) {
                 const uint32_t *bits = planes;
                 const int16_t *a = alpha;
-                QC_WINDOW_T win;
+                qc_window win;
                 int empty;
-                win.first = col;
-                win.bit = 0;
-                win.rows = 0;
-                win.cols = 0;
-                win.run = 0;
-                for (ky = 0, iy = iy0; ky < p->kernel_h; ++ky, ++iy) {
-                    if (iy < 0) {
-                        win.first += p->in_row;
-                        win.bit += p->row_bits;
-                    } else if (iy < p->in_h) {
-                        ++win.rows;
-                    }
-                }
-                for (kx = 0, ix = ix0; kx < p->kernel_w; ++kx, ++ix) {
-                    if (ix < 0) {
-                        win.first += p->in_c;
-                        win.bit += p->tap_bits;
-                    } else if (ix < p->in_w) {
-                        ++win.cols;
-                        win.run += p->tap_bits;
-                    }
-                }
+                qc_clip_window(&win, col, iy0, ix0, p->kernel_h, p->kernel_w, p->in_h, p->in_w, p->in_row, p->in_c, p->row_bits,
+                               p->tap_bits, p->tap_bits);
                 /* A window entirely in the padding reads nothing (its sums are 0), but its alpha
                  * products still run, so executed multiplies always equal the static count. */
                 empty = win.rows == 0 || win.cols == 0;
@@ -171,7 +144,6 @@ void QC_NAME(const qc_bitplane_conv_params *p, const QC_X_T *x, const uint32_t *
 #undef QC_REQUANTIZE
 #undef QC_PASTE2
 #undef QC_PASTE
-#undef QC_WINDOW_T
 #undef QC_RUN_SUM
 #undef QC_RUN_SELECT
 #undef QC_RUN_SELECT_STRIDED

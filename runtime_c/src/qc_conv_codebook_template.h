@@ -6,21 +6,14 @@
  */
 #include "qc_arith.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* Helper names carry the instance's name, so the instances also build as one translation unit. */
 #define QC_PASTE2(a, b) a##_##b
 #define QC_PASTE(a, b) QC_PASTE2(a, b)
-#define QC_WINDOW_T QC_PASTE(QC_NAME, window)
 #define QC_RUN_LOOKUP QC_PASTE(QC_NAME, run_lookup)
 #define QC_RUN_BIN QC_PASTE(QC_NAME, run_bin)
 #define QC_WINDOW QC_PASTE(QC_NAME, window_pass)
-
-/* The valid part of one output position's window: `rows` kernel rows and `cols` kernel columns
- * inside the input, the offset of its first tap (channel 0) in x, the bit of that tap's index in
- * an output channel's stream, and the taps of one valid row of an ungrouped convolution. */
-typedef struct {
-    int32_t first, bit, rows, cols, run;
-} QC_WINDOW_T;
 
 /* The index at bit position `bit` of the stream: two bytes hold any index of at most 8 bits. */
 #define QC_INDEX(indices, bit, mask) \
@@ -56,7 +49,7 @@ static void QC_RUN_BIN(const qc_codebook_conv_params *p, const uint8_t *indices,
 /* One output channel's pass over the valid window from input offset `base`: its products summed
  * (lookup form, bins == 0) or its inputs binned by index (accumulating form). */
 static QC_ACC_T QC_WINDOW(const qc_codebook_conv_params *p, const QC_X_T *x, int32_t base, const uint8_t *indices, int32_t bit,
-                          const int16_t *codebook, const QC_WINDOW_T *win, int32_t *bins)
+                          const int16_t *codebook, const qc_window *win, int32_t *bins)
 {
     int32_t r, t, k, tap_bit;
     QC_ACC_T acc = 0;
@@ -84,35 +77,15 @@ static QC_ACC_T QC_WINDOW(const qc_codebook_conv_params *p, const QC_X_T *x, int
 void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *indices, const int16_t *codebook,
              const QC_ACC_T *bias, const int8_t *shift, QC_Y_T *y)
 {
-    int32_t b, oy, ox, ky, kx, iy, ix, iy0, ix0, g, oc, o, c, channel_bit;
+    int32_t b, oy, ox, iy0, ix0, g, oc, o, c, channel_bit;
     int32_t image = 0, row, col, group_in;
     int32_t bins[QC_CODEBOOK_MAX_CLUSTERS];
     for (b = 0; b < p->batch; ++b, image += p->in_image) {
         for (oy = 0, iy0 = -p->pad_top, row = image + p->origin; oy < p->out_h; ++oy, iy0 += p->stride_h, row += p->step_row) {
             for (ox = 0, ix0 = -p->pad_left, col = row; ox < p->out_w; ++ox, ix0 += p->stride_w, col += p->step_col) {
-                QC_WINDOW_T win;
-                win.first = col;
-                win.bit = 0;
-                win.rows = 0;
-                win.cols = 0;
-                win.run = 0;
-                for (ky = 0, iy = iy0; ky < p->kernel_h; ++ky, ++iy) {
-                    if (iy < 0) {
-                        win.first += p->in_row;
-                        win.bit += p->row_bits;
-                    } else if (iy < p->in_h) {
-                        ++win.rows;
-                    }
-                }
-                for (kx = 0, ix = ix0; kx < p->kernel_w; ++kx, ++ix) {
-                    if (ix < 0) {
-                        win.first += p->in_c;
-                        win.bit += p->tap_bits;
-                    } else if (ix < p->in_w) {
-                        ++win.cols;
-                        win.run += p->in_c_per_group;
-                    }
-                }
+                qc_window win;
+                qc_clip_window(&win, col, iy0, ix0, p->kernel_h, p->kernel_w, p->in_h, p->in_w, p->in_row, p->in_c, p->row_bits,
+                               p->tap_bits, p->in_c_per_group);
                 o = 0;
                 channel_bit = win.bit;
                 for (g = 0, group_in = 0; g < p->groups; ++g, group_in += p->in_c_per_group) {
@@ -149,7 +122,6 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #undef QC_REQUANTIZE
 #undef QC_PASTE2
 #undef QC_PASTE
-#undef QC_WINDOW_T
 #undef QC_RUN_LOOKUP
 #undef QC_RUN_BIN
 #undef QC_WINDOW
