@@ -23,10 +23,13 @@ public struct ArenaPlan: Sendable {
     public var naiveBytes: Int
     /// Names of the ops that run in place.
     public var inPlaceOps: [String]
+    /// Arena offset of each op's scratch memory (ops whose kernels need some), by op index.
+    public var scratchOffsets: [Int: Int]
 
     public static let alignment = 4
 
-    public init(program: QProgram, alignment: Int = ArenaPlan.alignment) throws {
+    /// `scratch[i]`: bytes of working memory op i's kernels need while it runs (none when absent).
+    public init(program: QProgram, scratch: [Int: Int] = [:], alignment: Int = ArenaPlan.alignment) throws {
         guard program.inputs.count == 1, program.outputs.count == 1 else {
             throw EmitError("the C bundle supports one input and one output (this model has \(program.inputs.count) and \(program.outputs.count))")
         }
@@ -77,12 +80,14 @@ public struct ArenaPlan: Sendable {
             for t in node.op.inputs { last[find(t)] = i }
         }
         let buffers = size.keys.filter { $0 != input && $0 != find(program.outputs[0]) }.sorted()
+        let scratchOps = scratch.keys.filter { scratch[$0]! > 0 }.sorted()
         let requests = buffers.map { b in
             MemoryPlanner.Request(size: MemoryPlanner.align(size[b]!, alignment), firstUse: first[b]!, lastUse: max(last[b] ?? first[b]!, first[b]!))
-        }
+        } + scratchOps.map { MemoryPlanner.Request(size: MemoryPlanner.align(scratch[$0]!, alignment), firstUse: $0, lastUse: $0) }
         let plan = MemoryPlanner.plan(requests, alignment: alignment)
         var offsetOf = [Int: Int]()
         for (b, offset) in zip(buffers, plan.offsets) { offsetOf[b] = offset }
+        scratchOffsets = Dictionary(uniqueKeysWithValues: zip(scratchOps, plan.offsets[buffers.count...]))
 
         locations = tensors.indices.map { t in
             let b = find(t)

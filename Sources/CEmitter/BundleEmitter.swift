@@ -13,14 +13,17 @@ public struct BundleOptions: Sendable {
     public var notes: [String]
     /// The target the Makefile builds for by default (`--board`): a name and its compiler flags.
     public var target: (name: String, flags: [String])?
+    /// The core's features: which kernel variants the bundle may use (none: portable kernels only).
+    public var features: CoreFeatures
 
     public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = [],
-                target: (name: String, flags: [String])? = nil) {
+                target: (name: String, flags: [String])? = nil, features: CoreFeatures = []) {
         self.prefix = prefix
         self.generator = generator
         self.modelName = modelName
         self.notes = notes
         self.target = target
+        self.features = features
     }
 }
 
@@ -46,11 +49,14 @@ public enum BundleEmitter {
         guard CText.isIdentifier(options.prefix) else {
             throw EmitError("--prefix '\(options.prefix)' is not a C identifier")
         }
-        let arena = try ArenaPlan(program: program)
         var layers = [EmittedLayer]()
         for (index, node) in program.ops.enumerated() {
-            layers.append(EmittedLayer(index: index, node: node, calls: try KernelLowering.calls(for: node.op, in: program)))
+            layers.append(EmittedLayer(index: index, node: node,
+                                       calls: try KernelLowering.calls(for: node.op, in: program, features: options.features)))
         }
+        var scratch = [Int: Int]()
+        for layer in layers { scratch[layer.index] = layer.calls.map(\.scratchBytes).max() ?? 0 }
+        let arena = try ArenaPlan(program: program, scratch: scratch)
         let source = ModelSource(program: program, arena: arena, layers: layers, options: options)
         var roots = ["qc_kernels.h"]
         for call in layers.flatMap(\.calls) {

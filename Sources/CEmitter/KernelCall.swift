@@ -37,6 +37,8 @@ public enum KernelArgument: Sendable {
     /// An activation tensor; `offset` elements into it (a concatenation writes each part at its offset).
     case tensor(Int, offset: Int)
     case constant(ConstantArray)
+    /// Working memory for the duration of the call (int16_t *, 4-byte aligned), placed in the arena.
+    case scratch(bytes: Int)
 }
 
 /// One call of a runtime_c kernel: which instance, the fields of its params struct in declaration
@@ -53,9 +55,19 @@ public struct KernelCall: Sendable {
     /// nil for kernels without an accumulator.
     public var wideAccumulator: Bool?
     public var arguments: [KernelArgument]
+    /// An instance specialised for a core ("dsp"), with the same outputs; nil for the portable one.
+    public var variant: String? = nil
 
     public var function: String {
-        "qc_\(family)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "")
+        "qc_\(family)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "") + (variant.map { "_" + $0 } ?? "")
+    }
+
+    /// Bytes of scratch memory the call needs (0 for most kernels).
+    public var scratchBytes: Int {
+        arguments.reduce(0) { total, argument in
+            if case .scratch(let bytes) = argument { return total + bytes }
+            return total
+        }
     }
 
     /// The struct's fields flattened to int32 values, in memory order.

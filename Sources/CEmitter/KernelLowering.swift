@@ -9,6 +9,12 @@ public struct EmitError: Error, CustomStringConvertible {
 /// QuantizedIR op → runtime_c kernel calls. Reshapes lower to nothing (the planner makes their
 /// output a view of their input); a concatenation becomes one rescale per operand.
 public enum KernelLowering {
+    /// The calls for a core with `features` (kernel variants where they apply).
+    public static func calls(for op: QOp, in program: QProgram, features: CoreFeatures) throws -> [KernelCall] {
+        try calls(for: op, in: program).map { KernelVariants.specialize($0, for: features) }
+    }
+
+    /// The portable calls.
     public static func calls(for op: QOp, in program: QProgram) throws -> [KernelCall] {
         let t = program.tensors
         func storage(_ id: Int) -> CType { CType.storage(bits: t[id].format.bits) }

@@ -115,9 +115,10 @@ struct ModelSource {
 
             /*
              * Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe).
-             * Declared int16_t so that the int8_t and int16_t tensors placed in it are properly aligned and typed.
+             * Declared int32_t so that every tensor and kernel scratch buffer placed in it (at offsets that are
+             * multiples of 4) is aligned for its type.
              */
-            static int16_t \(prefix)_arena[\(macro)_ARENA_BYTES / 2];
+            static int32_t \(prefix)_arena[\(macro)_ARENA_BYTES / 4];
 
             """
         }
@@ -148,6 +149,7 @@ struct ModelSource {
                     switch argument {
                     case .tensor(let id, let offset): return pointer(id, offset: offset)
                     case .constant(let array): return symbol(layer, k, array.role)
+                    case .scratch: return "(int16_t *)(void *)(arena + \(arena.scratchOffsets[layer.index]!))"
                     }
                 }
                 text += "    \(call.function)(&\(symbol(layer, k, "params")), \(args.joined(separator: ", ")));\n"

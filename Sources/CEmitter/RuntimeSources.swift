@@ -300,7 +300,8 @@ void qc_table_s16s16(const qc_table_params *p, const int16_t *table, const int16
  *   bits' range intersected with a fused activation's clamp.
  * - Per-channel shifts: `shift` points to shift_count entries (1 = the same shift for all channels,
  *   or one per output channel); shifts lie in [-22, 62].
- * - Padding reads as integer 0 (the real value 0 in every format); no kernel needs scratch memory.
+ * - Padding reads as integer 0 (the real value 0 in every format). Only the _dsp variants need
+ *   scratch memory, passed in by the caller (the emitter places it in the arena).
  * - Input and output buffers must not overlap unless a kernel says it works in place.
  * - No kernel allocates, keeps state, or touches globals: all are re-entrant.
  * Swift twins (the executable specification): Sources/IntegerSimulator.
@@ -527,6 +528,20 @@ typedef struct {
 } qc_codebook_conv_params;
 
 #include "qc_kernel_instances.h"
+
+/*
+ * Variants for cores with the Armv7E-M DSP extension (Cortex-M4, M7, M33, M55), chosen by the
+ * emitter per board: the same outputs as the portable instance of the same name without _dsp,
+ * about half the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
+ * instructions). The convolution requires groups == 1. `scratch` must hold the bytes below and be
+ * 4-byte aligned; it is only used during the call.
+ */
+#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) (2 * (p)->in_features)
+void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int16_t *scratch, int8_t *y);
+void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int16_t *scratch, int8_t *y);
 
 #ifdef __cplusplus
 }
@@ -1279,6 +1294,96 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #include "qc_conv_template.h"
 
 """##,
+        "qc_conv_s8s8s8_dsp.c": ##"""
+/*
+ * qc_conv_s8s8s8 for cores with the DSP extension (Cortex-M4, M7, M33, M55): the same contract and
+ * outputs (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_DSP_SCRATCH_BYTES.
+ *
+ * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
+ * (qc_dsp_dot.h; padding as 0, any stride and dilation), then every pair of output channels meets
+ * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
+ * An odd last position runs with a zero second lane whose results are dropped.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx, t = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky, t += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_zero_column(row_taps, lanes, t, grouped, 2, lane);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            /* The whole kernel row is inside the input: one contiguous run. */
+            qc_widen_to_column(xb + (iy * p->in_w + ix0) * p->in_c, row_taps, lanes, t, grouped, 2, lane);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    qc_zero_column(p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
+                } else {
+                    qc_widen_to_column(xb + (iy * p->in_w + ix) * p->in_c, p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
+                }
+            }
+        }
+    }
+}
+
+static int8_t requantize(const qc_conv_params *p, const int8_t *shift, int32_t o, int32_t acc)
+{
+    return (int8_t)qc_requantize_s32(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+}
+
+void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int16_t *scratch, int8_t *y)
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t grouped = taps & ~3;
+    const int32_t positions = p->out_h * p->out_w;
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, scratch, 0, grouped);
+            if (two) {
+                gather(p, xb, pos + 1, scratch, 1, grouped);
+            } else {
+                qc_zero_column(taps, scratch, 0, grouped, 2, 1);
+            }
+            for (o = 0; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
+                ya[o] = requantize(p, shift, o, acc[0]);
+                ya[o + 1] = requantize(p, shift, o + 1, acc[2]);
+                if (two) {
+                    yb[o] = requantize(p, shift, o, acc[1]);
+                    yb[o + 1] = requantize(p, shift, o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                int32_t acc[2];
+                acc[0] = acc[1] = bias[o];
+                qc_dot_1x2(w + o * taps, scratch, taps, acc);
+                ya[o] = requantize(p, shift, o, acc[0]);
+                if (two) {
+                    yb[o] = requantize(p, shift, o, acc[1]);
+                }
+            }
+        }
+    }
+}
+
+"""##,
         "qc_conv_shift_s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_conv_shift_s16s16
@@ -1715,6 +1820,48 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #include "qc_dense_template.h"
 
 """##,
+        "qc_dense_s8s8s8_dsp.c": ##"""
+/*
+ * qc_dense_s8s8s8 for cores with the DSP extension; same contract and outputs (qc_kernels.h), plus
+ * a scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Each input row is widened once into an int16
+ * column in SMLAD order (qc_dsp_dot.h); four weight rows at a time share its loads.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+static int8_t requantize(const qc_dense_params *p, const int8_t *shift, int32_t o, int32_t acc)
+{
+    return (int8_t)qc_requantize_s32(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+}
+
+void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int16_t *scratch, int8_t *y)
+{
+    const int32_t n = p->in_features;
+    int32_t m, o;
+    for (m = 0; m < p->rows; ++m) {
+        int8_t *ym = y + m * p->out_features;
+        qc_widen_to_column(x + m * n, n, scratch, 0, n & ~3, 1, 0);
+        for (o = 0; o + 3 < p->out_features; o += 4) {
+            int32_t acc[4];
+            acc[0] = bias[o];
+            acc[1] = bias[o + 1];
+            acc[2] = bias[o + 2];
+            acc[3] = bias[o + 3];
+            qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, scratch, n, acc);
+            ym[o] = requantize(p, shift, o, acc[0]);
+            ym[o + 1] = requantize(p, shift, o + 1, acc[1]);
+            ym[o + 2] = requantize(p, shift, o + 2, acc[2]);
+            ym[o + 3] = requantize(p, shift, o + 3, acc[3]);
+        }
+        for (; o < p->out_features; ++o) {
+            ym[o] = requantize(p, shift, o, qc_dot_1x1(w + o * n, scratch, n, bias[o]));
+        }
+    }
+}
+
+"""##,
         "qc_dense_shift_s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_dense_shift_s16s16
@@ -2092,6 +2239,277 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+
+"""##,
+        "qc_dsp.h": ##"""
+/*
+ * The Armv7E-M DSP primitives the _dsp kernels are written in (SXTB16, SMLAD), with portable twins.
+ * On a core with the DSP extension (__ARM_FEATURE_SIMD32: Cortex-M4, M7, M33, M55) each is one
+ * instruction through the ACLE intrinsics; elsewhere, plain C computes the same value, so a _dsp
+ * kernel gives the same outputs on every compiler (the host tests run the portable twins).
+ * A packed pair is an int32_t holding two int16 halves: low halfword first.
+ */
+#ifndef QC_DSP_H
+#define QC_DSP_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
+#include <arm_acle.h>
+#define QC_DSP_NATIVE 1
+#else
+#define QC_DSP_NATIVE 0
+#endif
+
+/* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
+static inline int32_t qc_load4(const void *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void qc_store4(void *p, int32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+#if !QC_DSP_NATIVE
+/* Byte k (0..3) of v, sign-extended; halfword k (0..1), sign-extended. */
+static inline int32_t qc_byte_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (8 * k)) & 0xFFu) ^ 0x80u) - 0x80;
+}
+
+static inline int32_t qc_half_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
+static inline int32_t qc_pack_halves(int32_t lo, int32_t hi)
+{
+    uint32_t u = ((uint32_t)lo & 0xFFFFu) | (((uint32_t)hi & 0xFFFFu) << 16);
+    int32_t v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+#endif
+
+/* Bytes 0 and 2 of v, sign-extended into the low and high halfwords. */
+static inline int32_t qc_sxtb16(int32_t v)
+{
+#if QC_DSP_NATIVE
+    return __sxtb16(v);
+#else
+    return qc_pack_halves(qc_byte_of(v, 0), qc_byte_of(v, 2));
+#endif
+}
+
+/* Bytes 1 and 3 of v, sign-extended into the low and high halfwords (SXTB16 with ROR #8). */
+static inline int32_t qc_sxtb16_odd(int32_t v)
+{
+#if QC_DSP_NATIVE
+    /* One instruction; the intrinsic of a rotated value costs a separate rotate with GCC 12. */
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+#else
+    return qc_pack_halves(qc_byte_of(v, 1), qc_byte_of(v, 3));
+#endif
+}
+
+/* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
+static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
+{
+#if QC_DSP_NATIVE
+    return __smlad(a, b, acc);
+#else
+    return acc + qc_half_of(a, 0) * qc_half_of(b, 0) + qc_half_of(a, 1) * qc_half_of(b, 1);
+#endif
+}
+
+#endif /* QC_DSP_H */
+
+"""##,
+        "qc_dsp_dot.h": ##"""
+/*
+ * Building blocks of the _dsp kernels: int8 inputs widened to int16 "columns" in SMLAD order, and
+ * dot products of int8 weight rows with those columns, two multiply-accumulates per SMLAD.
+ *
+ * SMLAD order: SXTB16 splits four int8 weights w0 w1 w2 w3 into the pairs (w0, w2) and (w1, w3), so
+ * a column stores each aligned group of four taps as x0 x2 x1 x3; one SMLAD then pairs (x0, x2) with
+ * (w0, w2) and the next (x1, x3) with (w1, w3). The last taps % 4 taps, which form no whole group,
+ * stay in order and are summed one by one.
+ *
+ * Lanes: the convolution gathers two output positions (lanes 0 and 1) into one interleaved buffer,
+ * group by group (a group of lane 0, then the same group of lane 1; tail taps alternate), so one
+ * pointer walks both columns and the 2x2 loop needs no register spills on a Cortex-M4. The dense
+ * kernel uses one lane.
+ */
+#ifndef QC_DSP_DOT_H
+#define QC_DSP_DOT_H
+
+#include "qc_dsp.h"
+
+/* Where tap t of `lane` goes in a buffer of `lanes` interleaved columns with `grouped` = taps & ~3. */
+static inline int32_t qc_column_slot(int32_t t, int32_t grouped, int32_t lanes, int32_t lane)
+{
+    if (t >= grouped) {
+        return lanes * t + lane;
+    }
+    return lanes * (t & ~3) + 4 * lane + ((t & 1) << 1) + ((t >> 1) & 1);
+}
+
+/* Writes src[0..n) as taps start..start+n-1 of the lane. */
+static inline void qc_widen_to_column(const int8_t *src, int32_t n, int16_t *column, int32_t start, int32_t grouped,
+                                      int32_t lanes, int32_t lane)
+{
+    int32_t i;
+    if (((start | n) & 3) == 0 && start + n <= grouped) {
+        /* Whole groups: one load, two SXTB16 and two stores per four taps. */
+        int16_t *out = column + lanes * start + 4 * lane;
+        for (i = 0; i < n; i += 4, out += 4 * lanes) {
+            const int32_t v = qc_load4(src + i);
+            qc_store4(out, qc_sxtb16(v));
+            qc_store4(out + 2, qc_sxtb16_odd(v));
+        }
+        return;
+    }
+    for (i = 0; i < n; ++i) {
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = src[i];
+    }
+}
+
+/* Zeroes taps start..start+n-1 of the lane (padding). */
+static inline void qc_zero_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = 0;
+    }
+}
+
+/* acc[2*r + c] += weight row r (w0 or w1) . lane c of the two-lane buffer ab, over `taps` taps. */
+static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t *ab, int32_t taps, int32_t acc[4])
+{
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t a02 = qc_load4(ab), b02 = qc_load4(ab + 4);
+        const int32_t u = qc_load4(w0), v = qc_load4(w1);
+        int32_t ue = qc_sxtb16(u), ve = qc_sxtb16(v);
+        s00 = qc_smlad(a02, ue, s00);
+        s01 = qc_smlad(b02, ue, s01);
+        s10 = qc_smlad(a02, ve, s10);
+        s11 = qc_smlad(b02, ve, s11);
+        {
+            const int32_t a13 = qc_load4(ab + 2), b13 = qc_load4(ab + 6);
+            ue = qc_sxtb16_odd(u);
+            ve = qc_sxtb16_odd(v);
+            s00 = qc_smlad(a13, ue, s00);
+            s01 = qc_smlad(b13, ue, s01);
+            s10 = qc_smlad(a13, ve, s10);
+            s11 = qc_smlad(b13, ve, s11);
+        }
+        ab += 8;
+        w0 += 4;
+        w1 += 4;
+    }
+    for (k = taps & 3; k > 0; --k, ab += 2) {
+        s00 += (int32_t)ab[0] * *w0;
+        s01 += (int32_t)ab[1] * *w0++;
+        s10 += (int32_t)ab[0] * *w1;
+        s11 += (int32_t)ab[1] * *w1++;
+    }
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+
+/* acc[c] += weight row w0 . lane c of the two-lane buffer ab. */
+static inline void qc_dot_1x2(const int8_t *w0, const int16_t *ab, int32_t taps, int32_t acc[2])
+{
+    int32_t s0 = acc[0], s1 = acc[1];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t u = qc_load4(w0), ue = qc_sxtb16(u), uo = qc_sxtb16_odd(u);
+        s0 = qc_smlad(qc_load4(ab), ue, s0);
+        s1 = qc_smlad(qc_load4(ab + 4), ue, s1);
+        s0 = qc_smlad(qc_load4(ab + 2), uo, s0);
+        s1 = qc_smlad(qc_load4(ab + 6), uo, s1);
+        ab += 8;
+        w0 += 4;
+    }
+    for (k = taps & 3; k > 0; --k, ab += 2) {
+        s0 += (int32_t)ab[0] * *w0;
+        s1 += (int32_t)ab[1] * *w0++;
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+}
+
+/* acc[r] += weight row r . the one-lane column a, for the rows w0..w3. */
+static inline void qc_dot_4x1(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int16_t *a,
+                              int32_t taps, int32_t acc[4])
+{
+    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t a02 = qc_load4(a), a13 = qc_load4(a + 2);
+        int32_t u = qc_load4(w0);
+        s0 = qc_smlad(a02, qc_sxtb16(u), s0);
+        s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
+        u = qc_load4(w1);
+        s1 = qc_smlad(a02, qc_sxtb16(u), s1);
+        s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
+        u = qc_load4(w2);
+        s2 = qc_smlad(a02, qc_sxtb16(u), s2);
+        s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
+        u = qc_load4(w3);
+        s3 = qc_smlad(a02, qc_sxtb16(u), s3);
+        s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
+        a += 4;
+        w0 += 4;
+        w1 += 4;
+        w2 += 4;
+        w3 += 4;
+    }
+    for (k = taps & 3; k > 0; --k) {
+        const int32_t v = *a++;
+        s0 += v * *w0++;
+        s1 += v * *w1++;
+        s2 += v * *w2++;
+        s3 += v * *w3++;
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+/* One weight row . the one-lane column a. */
+static inline int32_t qc_dot_1x1(const int8_t *w0, const int16_t *a, int32_t taps, int32_t acc)
+{
+    int32_t k;
+    for (k = taps >> 2; k > 0; --k) {
+        const int32_t u = qc_load4(w0);
+        acc = qc_smlad(qc_load4(a), qc_sxtb16(u), acc);
+        acc = qc_smlad(qc_load4(a + 2), qc_sxtb16_odd(u), acc);
+        a += 4;
+        w0 += 4;
+    }
+    for (k = taps & 3; k > 0; --k) {
+        acc += (int32_t)*a++ * *w0++;
+    }
+    return acc;
+}
+
+#endif /* QC_DSP_DOT_H */
 
 """##,
         "qc_global_avg_pool_s16.c": ##"""

@@ -14,6 +14,8 @@ public struct Board: Decodable, Sendable {
     public var description: String
     public var cpu: String
     public var cflags: [String]
+    /// Core features kernel variants may use ("dsp": the Armv7E-M DSP extension); nil: none.
+    public var features: [String]?
     public var flash: Memory
     public var ram: Memory
     /// nil for boards flashed for real (no QEMU model).

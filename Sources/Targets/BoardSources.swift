@@ -317,6 +317,7 @@ INCLUDE common.ld
   "description": "Arm MPS2 FPGA board, AN386 image: Cortex-M4 with FPU",
   "cpu": "cortex-m4",
   "cflags": ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+  "features": ["dsp"],
   "flash": { "origin": "0x00000000", "size": 4194304 },
   "ram": { "origin": "0x20000000", "size": 4194304 },
   "qemu": { "machine": "mps2-an386" }
@@ -341,6 +342,7 @@ INCLUDE common.ld
   "description": "Arm MPS2 FPGA board, AN500 image: Cortex-M7 with double-precision FPU",
   "cpu": "cortex-m7",
   "cflags": ["-mcpu=cortex-m7", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-d16"],
+  "features": ["dsp"],
   "flash": { "origin": "0x00000000", "size": 4194304 },
   "ram": { "origin": "0x20000000", "size": 4194304 },
   "qemu": { "machine": "mps2-an500" }
@@ -364,6 +366,7 @@ INCLUDE common.ld
   "description": "Arm MPS2 FPGA board, AN505 image: Cortex-M33 with FPU and DSP, run in the Secure state",
   "cpu": "cortex-m33",
   "cflags": ["-mcpu=cortex-m33", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv5-sp-d16"],
+  "features": ["dsp"],
   "flash": { "origin": "0x10000000", "size": 4194304 },
   "ram": { "origin": "0x38000000", "size": 2097152 },
   "qemu": { "machine": "mps2-an505" }
@@ -387,6 +390,7 @@ INCLUDE common.ld
   "description": "Arm MPS3 FPGA board, AN547 image: Cortex-M55 with Helium (MVE) and FPU, run in the Secure state",
   "cpu": "cortex-m55",
   "cflags": ["-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],
+  "features": ["dsp"],
   "flash": { "origin": "0x10000000", "size": 524288 },
   "ram": { "origin": "0x30000000", "size": 524288 },
   "qemu": { "machine": "mps3-an547" }
@@ -410,6 +414,7 @@ INCLUDE common.ld
   "description": "Nordic nRF52840-DK: nRF52840, Cortex-M4 with FPU; flash with pyOCD or nrfjprog, console on the J-Link virtual COM port",
   "cpu": "cortex-m4",
   "cflags": ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+  "features": ["dsp"],
   "flash": { "origin": "0x00000000", "size": 1048576 },
   "ram": { "origin": "0x20000000", "size": 262144 },
   "qemu": null,
@@ -469,6 +474,7 @@ void uart_putc(char c)
   "description": "ST Nucleo-F446RE: STM32F446RE, Cortex-M4 with FPU; flash with OpenOCD, console on the ST-LINK virtual COM port",
   "cpu": "cortex-m4",
   "cflags": ["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+  "features": ["dsp"],
   "flash": { "origin": "0x08000000", "size": 524288 },
   "ram": { "origin": "0x20000000", "size": 131072 },
   "qemu": null,

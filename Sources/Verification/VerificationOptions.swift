@@ -1,3 +1,4 @@
+import CEmitter
 import Targets
 
 /// What every verification needs besides the model and the samples.
@@ -9,8 +10,11 @@ public struct VerificationOptions: Sendable {
     public var compiler: String
     /// Keep the build directory here instead of a temporary one.
     public var keepDirectory: String?
+    /// The kernel variants the bundle may use.
+    public var features: CoreFeatures
     public init(modelName: String, scheme: String, generator: String, sanitize: Bool = true,
-                compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil) {
+                compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil, features: CoreFeatures = []) {
+        self.features = features
         self.modelName = modelName
         self.scheme = scheme
         self.generator = generator

@@ -23,7 +23,8 @@ struct VerificationSession {
 
     init(graph: Graph, lowered: Lowering.Result, data: SampleSet, target: String, options: VerificationOptions) throws {
         program = lowered.program
-        bundle = try BundleEmitter.emit(program, options: BundleOptions(generator: options.generator, modelName: options.modelName))
+        bundle = try BundleEmitter.emit(program, options: BundleOptions(generator: options.generator, modelName: options.modelName,
+                                                                           features: options.features))
         work = options.keepDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("quantc-verify-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         bundleDirectory = work + "/bundle"

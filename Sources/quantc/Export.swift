@@ -12,6 +12,7 @@ struct Export: ParsableCommand {
     var model: String
     @OptionGroup var quantization: QuantizationOptions
     @OptionGroup var data: DataOptions
+    @OptionGroup var kernelOptions: KernelOptions
     @Option(name: .shortAndLong, help: "Bundle directory (created; must be empty unless --force).")
     var output: String
     @Flag(help: "Replace a non-empty output directory.")
@@ -22,12 +23,13 @@ struct Export: ParsableCommand {
     var board: String?
 
     func run() throws {
-        let target = try board.map { name -> (name: String, flags: [String]) in
+        let boardSpec = try board.map { name -> Board in
             guard let board = Board.named(name) else {
                 throw UserError("--board \(name): unknown board (available: \(Board.all.map(\.name).joined(separator: ", ")))")
             }
-            return (board.name, board.cflags)
+            return board
         }
+        let target = boardSpec.map { (name: $0.name, flags: $0.cflags) }
         let progress = Progress(quiet: quantization.quiet)
         let graph = try loadModel(model)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
@@ -37,7 +39,7 @@ struct Export: ParsableCommand {
         let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(
             prefix: prefix, generator: "quantc \(Quantc.version)", modelName: name,
             notes: ["Formats: scheme \(quantization.scheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."],
-            target: target))
+            target: target, features: kernelOptions.features(for: boardSpec)))
         try BundleWriter.write(bundle, to: output, force: force)
         let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count
         print("\(output): \(bundle.files.count) files (\(sources) C sources); arena \(bundle.arena.arenaBytes) bytes " +

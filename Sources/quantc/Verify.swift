@@ -12,6 +12,7 @@ struct Verify: ParsableCommand {
     var model: String
     @OptionGroup var quantization: QuantizationOptions
     @OptionGroup var data: DataOptions
+    @OptionGroup var kernelOptions: KernelOptions
     @Option(help: "host (the host C compiler) or a board (see `quantc boards`).")
     var target: String
     @Option(help: "Write the verification report (JSON) to this file.")
@@ -33,7 +34,8 @@ struct Verify: ParsableCommand {
         let set = try data.load(for: graph)
         let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
         let options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
-                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep)
+                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep,
+                                          features: kernelOptions.features(for: board))
         let report: VerificationReport
         if let board {
             progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")

@@ -98,4 +98,22 @@ import Testing
         #expect(plan.locations[3] != plan.locations[2])
         #expect(plan.locations[t8] == plan.locations[3])
     }
+
+    @Test func scratchLivesOnlyDuringItsOp() throws {
+        // 100 bytes of scratch for conv2 (op 1), padded to 100. Alive at op 1: c1 (128 B, ops 0–2) and c2 (128 B,
+        // ops 1–3). Greedy by size: c3 (256) -> 0, c1 -> 0, c2 -> 256, gap -> 256, then the scratch meets c1 [0, 128)
+        // and c2 [256, 384) and fits in between at 128. The peak moves to op 1: 128 + 128 + 100 = 356 < 384, so the
+        // total and the lower bound stay 384; c3 at op 3 is unaffected.
+        let plan = try ArenaPlan(program: Self.residualProgram(), scratch: [1: 100])
+        #expect(plan.scratchOffsets == [1: 128])
+        #expect(plan.arenaBytes == 384)
+        #expect(plan.lowerBound == 384)
+        // 200 bytes are placed before c1 and c2 (larger first): c3 -> 0, scratch (never meets c3) -> 0, c1 -> 200,
+        // c2 -> 328. Total 456 = the new peak at op 1, 128 + 128 + 200.
+        let bigger = try ArenaPlan(program: Self.residualProgram(), scratch: [1: 200])
+        #expect(bigger.scratchOffsets == [1: 0])
+        #expect(bigger.locations[1] == .arena(offset: 200))
+        #expect(bigger.arenaBytes == 456)
+        #expect(bigger.lowerBound == 456)
+    }
 }

@@ -46,8 +46,8 @@ enum CProgramRunner {
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
-    /// Runs every op; returns the output tensors' values.
-    static func run(_ program: QProgram, _ inputs: [[Int32]]) throws -> [[Int32]] {
+    /// Runs every op with the kernels for `features`; returns the output tensors' values.
+    static func run(_ program: QProgram, _ inputs: [[Int32]], features: CoreFeatures = []) throws -> [[Int32]] {
         var tensors = [Buffer?](repeating: nil, count: program.tensors.count)
         for (id, values) in zip(program.inputs, inputs) {
             tensors[id] = Buffer(type: CType.storage(bits: program.tensors[id].format.bits), values: values.map { Int64($0) })
@@ -61,7 +61,7 @@ enum CProgramRunner {
             // Poison the output so an element a kernel forgets to write cannot match by luck.
             tensors[out] = Buffer(type: CType.storage(bits: program.tensors[out].format.bits),
                                   values: [Int64](repeating: 0x55, count: program.tensors[out].count))
-            for call in try KernelLowering.calls(for: node.op, in: program) {
+            for call in try KernelLowering.calls(for: node.op, in: program, features: features) {
                 try execute(call, tensors)
             }
         }
@@ -76,6 +76,10 @@ enum CProgramRunner {
             case .constant(let array):
                 constants.append(Buffer(type: array.type, values: array.values))
                 return constants.last!.raw
+            case .scratch(let bytes):
+                // Poisoned, so a kernel that reads scratch it did not write cannot pass by luck.
+                constants.append(Buffer(type: .u8, values: [Int64](repeating: 0xA5, count: bytes)))
+                return constants.last!.raw
             }
         }
         let bits = call.storage.map { Int32($0 == .s8 ? 8 : 16) }
@@ -84,39 +88,54 @@ enum CProgramRunner {
         let status: Int32 = flat.withUnsafeBytes { params in
             let p = params.baseAddress!
             let a = pointers
-            switch call.family {
-            case "conv":
+            switch (call.family, call.variant) {
+            case ("conv", "dsp"?):
+                guard call.function == "qc_conv_s8s8s8_dsp" else { return -1 }
+                qc_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                   a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int16.self),
+                                   a[5].assumingMemoryBound(to: Int8.self))
+                return 0
+            case ("dense", "dsp"?):
+                guard call.function == "qc_dense_s8s8s8_dsp" else { return -1 }
+                qc_dense_s8s8s8_dsp(p.assumingMemoryBound(to: qc_dense_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                    a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int16.self),
+                                    a[5].assumingMemoryBound(to: Int8.self))
+                return 0
+            case (_, _?): return -1
+            case ("conv", nil):
                 return qc_dispatch_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),
                                         a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case "depthwise_conv":
+            case ("depthwise_conv", nil):
                 return qc_dispatch_depthwise_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),
                                                   a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case "dense":
+            case ("dense", nil):
                 return qc_dispatch_dense(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_dense_params.self),
                                          a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case "conv_shift":
+            case ("conv_shift", nil):
                 return qc_dispatch_conv_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_shift_conv_params.self),
                                               a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case "dense_shift":
+            case ("dense_shift", nil):
                 return qc_dispatch_dense_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_dense_params.self),
                                                a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case "conv_bitplane":
+            case ("conv_bitplane", nil):
                 return qc_dispatch_conv_bitplane(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_bitplane_conv_params.self), a[0],
                                                  a[1].assumingMemoryBound(to: UInt32.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
                                                  a[4].assumingMemoryBound(to: Int8.self), a[5])
-            case "conv_codebook":
+            case ("conv_codebook", nil):
                 return qc_dispatch_conv_codebook(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_codebook_conv_params.self), a[0],
                                                  a[1].assumingMemoryBound(to: UInt8.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
                                                  a[4].assumingMemoryBound(to: Int8.self), a[5])
-            case "max_pool": return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
-            case "avg_pool": return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
-            case "global_max_pool": return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
-            case "global_avg_pool": return qc_dispatch_global_avg_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
-            case "add": return qc_dispatch_add(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_add_params.self), a[0], a[1], a[2])
-            case "rescale": return qc_dispatch_rescale(bits[0], bits[1], p.assumingMemoryBound(to: qc_rescale_params.self), a[0], a[1])
-            case "pad": return qc_dispatch_pad(bits[0], p.assumingMemoryBound(to: qc_pad_params.self), a[0], a[1])
-            case "transpose": return qc_dispatch_transpose(bits[0], p.assumingMemoryBound(to: qc_transpose_params.self), a[0], a[1])
-            case "table":
+            case ("max_pool", nil): return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
+            case ("avg_pool", nil): return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
+            case ("global_max_pool", nil): return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
+            case ("global_avg_pool", nil): return qc_dispatch_global_avg_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
+            case ("add", nil): return qc_dispatch_add(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_add_params.self), a[0], a[1], a[2])
+            case ("rescale", nil): return qc_dispatch_rescale(bits[0], bits[1], p.assumingMemoryBound(to: qc_rescale_params.self), a[0], a[1])
+            case ("pad", nil): return qc_dispatch_pad(bits[0], p.assumingMemoryBound(to: qc_pad_params.self), a[0], a[1])
+            case ("transpose", nil): return qc_dispatch_transpose(bits[0], p.assumingMemoryBound(to: qc_transpose_params.self), a[0], a[1])
+            case ("table", nil):
                 return qc_dispatch_table(bits[0], bits[1], p.assumingMemoryBound(to: qc_table_params.self),
                                          a[0].assumingMemoryBound(to: Int16.self), a[1], a[2])
             default: return -2

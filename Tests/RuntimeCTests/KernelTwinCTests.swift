@@ -21,6 +21,46 @@ import Testing
         }
     }
 
+    /// The cases whose lowering changes on a core with the DSP extension.
+    static let dspCases = cases.filter { c in
+        c.program.ops.contains { node in (try? KernelLowering.calls(for: node.op, in: c.program, features: .dsp))?.contains { $0.variant != nil } ?? false }
+    }
+
+    /// The DSP variants (their DSP instructions as the portable twins of qc_dsp.h) against the
+    /// simulator; on the boards the same kernels run natively (BoardTests).
+    @Test(arguments: dspCases)
+    func dspKernelMatchesSimulator(_ c: KernelCase) throws {
+        let want = Simulator(program: c.program).run(c.inputs)
+        let got = try CProgramRunner.run(c.program, c.inputs, features: .dsp)
+        for (k, output) in c.program.outputs.enumerated() {
+            if let mismatch = KernelCases.firstMismatch(got[k], want[k], shape: c.program.tensors[output].shape) {
+                Issue.record("\(c.name) (dsp), output \(c.program.tensors[output].name): \(mismatch)")
+            }
+        }
+    }
+
+    /// The DSP cases reach every path of the variants: both kernels, odd channel and position
+    /// counts, tap counts that are not a multiple of 4, padding, stride and dilation.
+    @Test func dspCasesCoverTheVariantPaths() throws {
+        var conv = [[String: Int32]](), dense = 0
+        for c in Self.dspCases {
+            for node in c.program.ops {
+                for call in try KernelLowering.calls(for: node.op, in: c.program, features: .dsp) where call.variant == "dsp" {
+                    let fields = Dictionary(uniqueKeysWithValues: call.params.map { ($0.name, $0.values[0]) })
+                    if call.family == "dense" { dense += 1 } else { conv.append(fields) }
+                }
+            }
+        }
+        #expect(dense > 0)
+        #expect(conv.contains { $0["out_c"]! % 2 == 1 })
+        #expect(conv.contains { ($0["out_h"]! * $0["out_w"]!) % 2 == 1 })
+        #expect(conv.contains { ($0["kernel_h"]! * $0["kernel_w"]! * $0["in_c"]!) % 4 != 0 })
+        #expect(conv.contains { ($0["kernel_h"]! * $0["kernel_w"]! * $0["in_c"]!) % 4 == 0 })
+        #expect(conv.contains { $0["pad_top"]! > 0 || $0["pad_left"]! > 0 })
+        #expect(conv.contains { $0["stride_h"]! > 1 })
+        #expect(conv.contains { $0["dilation_h"]! > 1 || $0["dilation_w"]! > 1 })
+    }
+
     @Test func everyKernelFamilyIsCovered() throws {
         var families = Set<String>()
         for c in Self.cases {

@@ -55,6 +55,13 @@ public enum KernelCases {
         Conv(h: 5, w: 7, cin: 2, cout: 3, k: 1, kw: 5, pad: 0, x: 8, w: 8, y: 8),                      // 1xN kernel
     ]
 
+    /// More 8-bit shapes for the DSP variants' paths: whole groups of four taps with dilation and an
+    /// odd position count; stride 2 with odd channel and position counts.
+    public static let dspConvs: [Conv] = [
+        Conv(h: 7, w: 5, cin: 8, cout: 6, k: 3, dilation: 2, pad: 2),
+        Conv(h: 5, w: 5, cin: 16, cout: 7, k: 3, stride: 2, pad: 1),
+    ]
+
     public static func all(seed: UInt64 = 11) -> [KernelCase] {
         var rng = SeededRandom(seed: seed)
         var cases = [KernelCase]()
@@ -64,6 +71,11 @@ public enum KernelCases {
             for (k, o, x, w, y) in [(17, 5, 8, 8, 8), (300, 7, 4, 2, 6), (1000, 3, 16, 16, 16), (64, 10, 8, 12, 16), (33, 4, 12, 8, 8), (50, 3, 4, 2, 16)] {
                 cases.append(dense(k: k, o: o, xBits: x, wBits: w, yBits: y, rng: &rng, saturating: saturating, tag: tag))
             }
+        }
+        for saturating in [false, true] {
+            let tag = saturating ? " saturating" : ""
+            for c in dspConvs { cases.append(conv(c, rng: &rng, saturating: saturating, tag: tag)) }
+            cases.append(dense(k: 40, o: 9, xBits: 8, wBits: 8, yBits: 8, rng: &rng, saturating: saturating, tag: tag))
         }
         // The shift scheme: the same shapes with signed-digit weights (random codes, zero included).
         for saturating in [false, true] {

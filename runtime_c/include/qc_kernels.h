@@ -15,7 +15,8 @@
  *   bits' range intersected with a fused activation's clamp.
  * - Per-channel shifts: `shift` points to shift_count entries (1 = the same shift for all channels,
  *   or one per output channel); shifts lie in [-22, 62].
- * - Padding reads as integer 0 (the real value 0 in every format); no kernel needs scratch memory.
+ * - Padding reads as integer 0 (the real value 0 in every format). Only the _dsp variants need
+ *   scratch memory, passed in by the caller (the emitter places it in the arena).
  * - Input and output buffers must not overlap unless a kernel says it works in place.
  * - No kernel allocates, keeps state, or touches globals: all are re-entrant.
  * Swift twins (the executable specification): Sources/IntegerSimulator.
@@ -242,6 +243,20 @@ typedef struct {
 } qc_codebook_conv_params;
 
 #include "qc_kernel_instances.h"
+
+/*
+ * Variants for cores with the Armv7E-M DSP extension (Cortex-M4, M7, M33, M55), chosen by the
+ * emitter per board: the same outputs as the portable instance of the same name without _dsp,
+ * about half the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
+ * instructions). The convolution requires groups == 1. `scratch` must hold the bytes below and be
+ * 4-byte aligned; it is only used during the call.
+ */
+#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) (2 * (p)->in_features)
+void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int16_t *scratch, int8_t *y);
+void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int16_t *scratch, int8_t *y);
 
 #ifdef __cplusplus
 }

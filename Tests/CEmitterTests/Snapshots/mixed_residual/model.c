@@ -21,9 +21,10 @@ extern const int16_t model_l5_table[256];
 
 /*
  * Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe).
- * Declared int16_t so that the int8_t and int16_t tensors placed in it are properly aligned and typed.
+ * Declared int32_t so that every tensor and kernel scratch buffer placed in it (at offsets that are
+ * multiples of 4) is aligned for its type.
  */
-static int16_t model_arena[MODEL_ARENA_BYTES / 2];
+static int32_t model_arena[MODEL_ARENA_BYTES / 4];
 
 /* Kernel parameters (const, in flash). */
 static const qc_conv_params model_l0_params = {.batch = 1, .in_h = 6, .in_w = 6, .in_c = 3, .out_h = 6, .out_w = 6, .out_c = 3, .kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .pad_top = 1, .pad_left = 1, .groups = 3, .shift_count = 3, .act_min = -128, .act_max = 127};

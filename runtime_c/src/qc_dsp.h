@@ -1,0 +1,88 @@
+/*
+ * The Armv7E-M DSP primitives the _dsp kernels are written in (SXTB16, SMLAD), with portable twins.
+ * On a core with the DSP extension (__ARM_FEATURE_SIMD32: Cortex-M4, M7, M33, M55) each is one
+ * instruction through the ACLE intrinsics; elsewhere, plain C computes the same value, so a _dsp
+ * kernel gives the same outputs on every compiler (the host tests run the portable twins).
+ * A packed pair is an int32_t holding two int16 halves: low halfword first.
+ */
+#ifndef QC_DSP_H
+#define QC_DSP_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
+#include <arm_acle.h>
+#define QC_DSP_NATIVE 1
+#else
+#define QC_DSP_NATIVE 0
+#endif
+
+/* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
+static inline int32_t qc_load4(const void *p)
+{
+    int32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+static inline void qc_store4(void *p, int32_t v)
+{
+    memcpy(p, &v, 4);
+}
+
+#if !QC_DSP_NATIVE
+/* Byte k (0..3) of v, sign-extended; halfword k (0..1), sign-extended. */
+static inline int32_t qc_byte_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (8 * k)) & 0xFFu) ^ 0x80u) - 0x80;
+}
+
+static inline int32_t qc_half_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
+static inline int32_t qc_pack_halves(int32_t lo, int32_t hi)
+{
+    uint32_t u = ((uint32_t)lo & 0xFFFFu) | (((uint32_t)hi & 0xFFFFu) << 16);
+    int32_t v;
+    memcpy(&v, &u, 4);
+    return v;
+}
+#endif
+
+/* Bytes 0 and 2 of v, sign-extended into the low and high halfwords. */
+static inline int32_t qc_sxtb16(int32_t v)
+{
+#if QC_DSP_NATIVE
+    return __sxtb16(v);
+#else
+    return qc_pack_halves(qc_byte_of(v, 0), qc_byte_of(v, 2));
+#endif
+}
+
+/* Bytes 1 and 3 of v, sign-extended into the low and high halfwords (SXTB16 with ROR #8). */
+static inline int32_t qc_sxtb16_odd(int32_t v)
+{
+#if QC_DSP_NATIVE
+    /* One instruction; the intrinsic of a rotated value costs a separate rotate with GCC 12. */
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+    return r;
+#else
+    return qc_pack_halves(qc_byte_of(v, 1), qc_byte_of(v, 3));
+#endif
+}
+
+/* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
+static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
+{
+#if QC_DSP_NATIVE
+    return __smlad(a, b, acc);
+#else
+    return acc + qc_half_of(a, 0) * qc_half_of(b, 0) + qc_half_of(a, 1) * qc_half_of(b, 1);
+#endif
+}
+
+#endif /* QC_DSP_H */

@@ -1,0 +1,177 @@
+/*
+ * Building blocks of the _dsp kernels: int8 inputs widened to int16 "columns" in SMLAD order, and
+ * dot products of int8 weight rows with those columns, two multiply-accumulates per SMLAD.
+ *
+ * SMLAD order: SXTB16 splits four int8 weights w0 w1 w2 w3 into the pairs (w0, w2) and (w1, w3), so
+ * a column stores each aligned group of four taps as x0 x2 x1 x3; one SMLAD then pairs (x0, x2) with
+ * (w0, w2) and the next (x1, x3) with (w1, w3). The last taps % 4 taps, which form no whole group,
+ * stay in order and are summed one by one.
+ *
+ * Lanes: the convolution gathers two output positions (lanes 0 and 1) into one interleaved buffer,
+ * group by group (a group of lane 0, then the same group of lane 1; tail taps alternate), so one
+ * pointer walks both columns and the 2x2 loop needs no register spills on a Cortex-M4. The dense
+ * kernel uses one lane.
+ */
+#ifndef QC_DSP_DOT_H
+#define QC_DSP_DOT_H
+
+#include "qc_dsp.h"
+
+/* Where tap t of `lane` goes in a buffer of `lanes` interleaved columns with `grouped` = taps & ~3. */
+static inline int32_t qc_column_slot(int32_t t, int32_t grouped, int32_t lanes, int32_t lane)
+{
+    if (t >= grouped) {
+        return lanes * t + lane;
+    }
+    return lanes * (t & ~3) + 4 * lane + ((t & 1) << 1) + ((t >> 1) & 1);
+}
+
+/* Writes src[0..n) as taps start..start+n-1 of the lane. */
+static inline void qc_widen_to_column(const int8_t *src, int32_t n, int16_t *column, int32_t start, int32_t grouped,
+                                      int32_t lanes, int32_t lane)
+{
+    int32_t i;
+    if (((start | n) & 3) == 0 && start + n <= grouped) {
+        /* Whole groups: one load, two SXTB16 and two stores per four taps. */
+        int16_t *out = column + lanes * start + 4 * lane;
+        for (i = 0; i < n; i += 4, out += 4 * lanes) {
+            const int32_t v = qc_load4(src + i);
+            qc_store4(out, qc_sxtb16(v));
+            qc_store4(out + 2, qc_sxtb16_odd(v));
+        }
+        return;
+    }
+    for (i = 0; i < n; ++i) {
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = src[i];
+    }
+}
+
+/* Zeroes taps start..start+n-1 of the lane (padding). */
+static inline void qc_zero_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = 0;
+    }
+}
+
+/* acc[2*r + c] += weight row r (w0 or w1) . lane c of the two-lane buffer ab, over `taps` taps. */
+static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t *ab, int32_t taps, int32_t acc[4])
+{
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t a02 = qc_load4(ab), b02 = qc_load4(ab + 4);
+        const int32_t u = qc_load4(w0), v = qc_load4(w1);
+        int32_t ue = qc_sxtb16(u), ve = qc_sxtb16(v);
+        s00 = qc_smlad(a02, ue, s00);
+        s01 = qc_smlad(b02, ue, s01);
+        s10 = qc_smlad(a02, ve, s10);
+        s11 = qc_smlad(b02, ve, s11);
+        {
+            const int32_t a13 = qc_load4(ab + 2), b13 = qc_load4(ab + 6);
+            ue = qc_sxtb16_odd(u);
+            ve = qc_sxtb16_odd(v);
+            s00 = qc_smlad(a13, ue, s00);
+            s01 = qc_smlad(b13, ue, s01);
+            s10 = qc_smlad(a13, ve, s10);
+            s11 = qc_smlad(b13, ve, s11);
+        }
+        ab += 8;
+        w0 += 4;
+        w1 += 4;
+    }
+    for (k = taps & 3; k > 0; --k, ab += 2) {
+        s00 += (int32_t)ab[0] * *w0;
+        s01 += (int32_t)ab[1] * *w0++;
+        s10 += (int32_t)ab[0] * *w1;
+        s11 += (int32_t)ab[1] * *w1++;
+    }
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+
+/* acc[c] += weight row w0 . lane c of the two-lane buffer ab. */
+static inline void qc_dot_1x2(const int8_t *w0, const int16_t *ab, int32_t taps, int32_t acc[2])
+{
+    int32_t s0 = acc[0], s1 = acc[1];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t u = qc_load4(w0), ue = qc_sxtb16(u), uo = qc_sxtb16_odd(u);
+        s0 = qc_smlad(qc_load4(ab), ue, s0);
+        s1 = qc_smlad(qc_load4(ab + 4), ue, s1);
+        s0 = qc_smlad(qc_load4(ab + 2), uo, s0);
+        s1 = qc_smlad(qc_load4(ab + 6), uo, s1);
+        ab += 8;
+        w0 += 4;
+    }
+    for (k = taps & 3; k > 0; --k, ab += 2) {
+        s0 += (int32_t)ab[0] * *w0;
+        s1 += (int32_t)ab[1] * *w0++;
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+}
+
+/* acc[r] += weight row r . the one-lane column a, for the rows w0..w3. */
+static inline void qc_dot_4x1(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int16_t *a,
+                              int32_t taps, int32_t acc[4])
+{
+    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+    const int8_t *const end = w0 + (taps & ~3);
+    int32_t k;
+    while (w0 != end) {
+        const int32_t a02 = qc_load4(a), a13 = qc_load4(a + 2);
+        int32_t u = qc_load4(w0);
+        s0 = qc_smlad(a02, qc_sxtb16(u), s0);
+        s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
+        u = qc_load4(w1);
+        s1 = qc_smlad(a02, qc_sxtb16(u), s1);
+        s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
+        u = qc_load4(w2);
+        s2 = qc_smlad(a02, qc_sxtb16(u), s2);
+        s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
+        u = qc_load4(w3);
+        s3 = qc_smlad(a02, qc_sxtb16(u), s3);
+        s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
+        a += 4;
+        w0 += 4;
+        w1 += 4;
+        w2 += 4;
+        w3 += 4;
+    }
+    for (k = taps & 3; k > 0; --k) {
+        const int32_t v = *a++;
+        s0 += v * *w0++;
+        s1 += v * *w1++;
+        s2 += v * *w2++;
+        s3 += v * *w3++;
+    }
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+/* One weight row . the one-lane column a. */
+static inline int32_t qc_dot_1x1(const int8_t *w0, const int16_t *a, int32_t taps, int32_t acc)
+{
+    int32_t k;
+    for (k = taps >> 2; k > 0; --k) {
+        const int32_t u = qc_load4(w0);
+        acc = qc_smlad(qc_load4(a), qc_sxtb16(u), acc);
+        acc = qc_smlad(qc_load4(a + 2), qc_sxtb16_odd(u), acc);
+        a += 4;
+        w0 += 4;
+    }
+    for (k = taps & 3; k > 0; --k) {
+        acc += (int32_t)*a++ * *w0++;
+    }
+    return acc;
+}
+
+#endif /* QC_DSP_DOT_H */
