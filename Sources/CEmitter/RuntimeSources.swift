@@ -25,10 +25,22 @@ static inline int64_t qc_floor_shift_s64(int64_t v, int s)
     return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
 }
 
-/* floor(v / 2^s) for 0 <= s <= 30. */
+/* floor(v / 2^s) for 0 <= s <= 30. The shifted value m ^ v is never negative (m = -1 for negative
+ * v, else 0), so the shift is defined; compilers reduce this to one arithmetic shift. */
 static inline int32_t qc_floor_shift_s32(int32_t v, int s)
 {
-    return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
+    const int32_t m = -(int32_t)(v < 0);
+    return m ^ ((m ^ v) >> s);
+}
+
+/*
+ * rshift_round(v, s) = floor((v + 2^(s-1)) / 2^s) for 1 <= s <= 30 in 32-bit arithmetic (cheap on
+ * cores without 64-bit shifts): with v = q * 2^s + r, 0 <= r < 2^s, it is q plus bit s-1 of r,
+ * which is bit s-1 of v's two's complement.
+ */
+static inline int32_t qc_rshift_round_s32(int32_t v, int s)
+{
+    return qc_floor_shift_s32(v, s) + (int32_t)(((uint32_t)v >> (s - 1)) & 1u);
 }
 
 /*
@@ -44,14 +56,6 @@ static inline int64_t qc_rshift_round_s64(int64_t v, int s)
     q = qc_floor_shift_s64(v, s);
     r = v & (((int64_t)1 << s) - 1);
     return q + (r >= ((int64_t)1 << (s - 1)) ? 1 : 0);
-}
-
-/* rshift_round for 1 <= s <= 30 in 32-bit arithmetic (cheap on cores without 64-bit shifts). */
-static inline int32_t qc_rshift_round_s32(int32_t v, int s)
-{
-    const int32_t q = qc_floor_shift_s32(v, s);
-    const int32_t r = v & (((int32_t)1 << s) - 1);
-    return q + (r >= ((int32_t)1 << (s - 1)) ? 1 : 0);
 }
 
 /* Clamps v to [lo, hi]. */
@@ -532,14 +536,17 @@ typedef struct {
 /*
  * Variants for cores with the Armv7E-M DSP extension (Cortex-M4, M7, M33, M55), chosen by the
  * emitter per board: the same outputs as the portable instance of the same name without _dsp,
- * about half the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
- * instructions). The convolution requires groups == 1. `scratch` must hold the bytes below and be
+ * a fraction of the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
+ * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
 #define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
-#define QC_DENSE_DSP_SCRATCH_BYTES(p) (2 * (p)->in_features)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) (((p)->rows > 1 ? 4 : 2) * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
+/* Weights in [kernel_h][kernel_w][channels] order, not the portable kernel's [channels][kernel_h][kernel_w]. */
+void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 
@@ -1334,17 +1341,13 @@ static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, 
     }
 }
 
-static int8_t requantize(const qc_conv_params *p, const int8_t *shift, int32_t o, int32_t acc)
-{
-    return (int8_t)qc_requantize_s32(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
-}
-
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y)
 {
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
@@ -1363,20 +1366,20 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
                 qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                ya[o] = requantize(p, shift, o, acc[0]);
-                ya[o + 1] = requantize(p, shift, o + 1, acc[2]);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
+                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
                 if (two) {
-                    yb[o] = requantize(p, shift, o, acc[1]);
-                    yb[o + 1] = requantize(p, shift, o + 1, acc[3]);
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
+                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
                 }
             }
             if (o < p->out_c) {
                 int32_t acc[2];
                 acc[0] = acc[1] = bias[o];
                 qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                ya[o] = requantize(p, shift, o, acc[0]);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
                 if (two) {
-                    yb[o] = requantize(p, shift, o, acc[1]);
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
                 }
             }
         }
@@ -1822,42 +1825,77 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 """##,
         "qc_dense_s8s8s8_dsp.c": ##"""
 /*
- * qc_dense_s8s8s8 for cores with the DSP extension; same contract and outputs (qc_kernels.h), plus
- * a scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Each input row is widened once into an int16
- * column in SMLAD order (qc_dsp_dot.h); four weight rows at a time share its loads.
+ * qc_dense_s8s8s8 for cores with the DSP extension; same contract and outputs (qc_kernels.h), plus a
+ * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
+ * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
 #include "qc_kernels.h"
 
-static int8_t requantize(const qc_dense_params *p, const int8_t *shift, int32_t o, int32_t acc)
+/* Rows m and m + 1. */
+static void two_rows(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, qc_requant rq,
+                     int16_t *lanes, int8_t *ya)
 {
-    return (int8_t)qc_requantize_s32(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+    const int32_t n = p->in_features;
+    int8_t *yb = ya + p->out_features;
+    int32_t o;
+    qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
+    qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
+    for (o = 0; o + 1 < p->out_features; o += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
+        ya[o] = qc_requant_s8(rq, o, acc[0]);
+        yb[o] = qc_requant_s8(rq, o, acc[1]);
+        ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
+        yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
+    }
+    if (o < p->out_features) {
+        int32_t acc[2];
+        acc[0] = acc[1] = bias[o];
+        qc_dot_1x2(w + o * n, lanes, n, acc);
+        ya[o] = qc_requant_s8(rq, o, acc[0]);
+        yb[o] = qc_requant_s8(rq, o, acc[1]);
+    }
+}
+
+static void one_row(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, qc_requant rq,
+                    int16_t *column, int8_t *y)
+{
+    const int32_t n = p->in_features;
+    int32_t o;
+    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
+    for (o = 0; o + 3 < p->out_features; o += 4) {
+        int32_t acc[4];
+        acc[0] = bias[o];
+        acc[1] = bias[o + 1];
+        acc[2] = bias[o + 2];
+        acc[3] = bias[o + 3];
+        qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, column, n, acc);
+        y[o] = qc_requant_s8(rq, o, acc[0]);
+        y[o + 1] = qc_requant_s8(rq, o + 1, acc[1]);
+        y[o + 2] = qc_requant_s8(rq, o + 2, acc[2]);
+        y[o + 3] = qc_requant_s8(rq, o + 3, acc[3]);
+    }
+    for (; o < p->out_features; ++o) {
+        y[o] = qc_requant_s8(rq, o, qc_dot_1x1(w + o * n, column, n, bias[o]));
+    }
 }
 
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y)
 {
     const int32_t n = p->in_features;
-    int32_t m, o;
-    for (m = 0; m < p->rows; ++m) {
-        int8_t *ym = y + m * p->out_features;
-        qc_widen_to_column(x + m * n, n, scratch, 0, n & ~3, 1, 0);
-        for (o = 0; o + 3 < p->out_features; o += 4) {
-            int32_t acc[4];
-            acc[0] = bias[o];
-            acc[1] = bias[o + 1];
-            acc[2] = bias[o + 2];
-            acc[3] = bias[o + 3];
-            qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, scratch, n, acc);
-            ym[o] = requantize(p, shift, o, acc[0]);
-            ym[o + 1] = requantize(p, shift, o + 1, acc[1]);
-            ym[o + 2] = requantize(p, shift, o + 2, acc[2]);
-            ym[o + 3] = requantize(p, shift, o + 3, acc[3]);
-        }
-        for (; o < p->out_features; ++o) {
-            ym[o] = requantize(p, shift, o, qc_dot_1x1(w + o * n, scratch, n, bias[o]));
-        }
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int32_t m;
+    for (m = 0; m + 1 < p->rows; m += 2) {
+        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+    }
+    if (m < p->rows) {
+        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
     }
 }
 
@@ -2188,6 +2226,95 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #include "qc_depthwise_conv_template.h"
 
 """##,
+        "qc_depthwise_conv_s8s8s8_dsp.c": ##"""
+/*
+ * qc_depthwise_conv_s8s8s8 for cores with the DSP extension: the same outputs (qc_kernels.h), with
+ * the weights in [kernel_h][kernel_w][channels] order (the emitter reorders them), so four
+ * neighbouring channels of a tap are one word in both x and w. Per tap and four channels: two
+ * loads, four SXTB16 and four 16x16 multiply-accumulates (SMLABB/SMLATT on the halves).
+ * The valid part of the window is found once per output position; channels beyond a multiple of
+ * four are summed one by one.
+ */
+#include "qc_arith.h"
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+
+/* One tap of four channels: s_k += x_k * w_k. */
+static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+{
+    int32_t xs = qc_sxtb16(xv), ws = qc_sxtb16(wv);
+    *s0 = qc_smlabb(xs, ws, *s0);
+    *s2 = qc_smlatt(xs, ws, *s2);
+    xs = qc_sxtb16_odd(xv);
+    ws = qc_sxtb16_odd(wv);
+    *s1 = qc_smlabb(xs, ws, *s1);
+    *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
+static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
+{
+    *k0 = 0;
+    *k1 = kernel;
+    while (*k0 < *k1 && origin + *k0 * step < 0) {
+        ++*k0;
+    }
+    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
+        --*k1;
+    }
+}
+
+void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y)
+{
+    const int32_t channels = p->out_c;
+    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
+    const int32_t w_row = p->kernel_w * channels;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int32_t b, oy, ox, c, ky, kx;
+    for (b = 0; b < p->batch; ++b) {
+        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
+                int32_t kx0, kx1, x_first, w_first;
+                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+                w_first = (ky0 * p->kernel_w + kx0) * channels;
+                for (c = 0; c + 3 < channels; c += 4) {
+                    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
+                        }
+                    }
+                    out[c] = qc_requant_s8(rq, c, s0);
+                    out[c + 1] = qc_requant_s8(rq, c + 1, s1);
+                    out[c + 2] = qc_requant_s8(rq, c + 2, s2);
+                    out[c + 3] = qc_requant_s8(rq, c + 3, s3);
+                }
+                for (; c < channels; ++c) {
+                    int32_t s = bias[c];
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        for (kx = 0; kx < kx1 - kx0; ++kx) {
+                            s += (int32_t)xr[kx * x_tap] * wr[kx * channels];
+                        }
+                    }
+                    out[c] = qc_requant_s8(rq, c, s);
+                }
+            }
+        }
+    }
+}
+
+"""##,
         "qc_depthwise_conv_template.h": ##"""
 /*
  * Template of the depthwise convolution (channel multiplier 1); contract in qc_kernels.h.
@@ -2254,6 +2381,8 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 
 #include <stdint.h>
 #include <string.h>
+
+#include "qc_arith.h"
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
 #include <arm_acle.h>
@@ -2327,6 +2456,65 @@ static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
 #else
     return acc + qc_half_of(a, 0) * qc_half_of(b, 0) + qc_half_of(a, 1) * qc_half_of(b, 1);
 #endif
+}
+
+/* acc + lo(a) * lo(b) (SMLABB) and acc + hi(a) * hi(b) (SMLATT): one multiply-accumulate each. */
+static inline int32_t qc_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+#if QC_DSP_NATIVE
+    return __smlabb(a, b, acc);
+#else
+    return acc + qc_half_of(a, 0) * qc_half_of(b, 0);
+#endif
+}
+
+static inline int32_t qc_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+#if QC_DSP_NATIVE
+    return __smlatt(a, b, acc);
+#else
+    return acc + qc_half_of(a, 1) * qc_half_of(b, 1);
+#endif
+}
+
+/* qc_requantize_s32 with its common case (a right shift of 1..30) small enough to inline in the
+ * kernels' output loops, and the other shifts out of line. */
+static int32_t qc_requantize_other(int32_t acc, int shift, int32_t lo, int32_t hi)
+{
+    return qc_requantize_s64(acc, shift, lo, hi);
+}
+
+static inline int32_t qc_requantize_dsp(int32_t acc, int shift, int32_t lo, int32_t hi)
+{
+    if (shift >= 1 && shift <= 30) {
+        const int32_t v = qc_rshift_round_s32(acc, shift);
+        return v < lo ? lo : (v > hi ? hi : v);
+    }
+    return qc_requantize_other(acc, shift, lo, hi);
+}
+
+/* A layer's requantization, copied out of its params once: the kernels' int8_t stores may alias any
+ * memory, so fields read through the params pointer would be reloaded after every output. */
+typedef struct {
+    const int8_t *shift;
+    int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
+    int32_t lo, hi;
+} qc_requant;
+
+static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
+{
+    qc_requant r;
+    r.shift = shift;
+    r.shift_step = shift_count == 1 ? 0 : 1;
+    r.lo = lo;
+    r.hi = hi;
+    return r;
+}
+
+/* Output channel o of an accumulator, as int8_t (lo and hi lie in the int8 range). */
+static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
+{
+    return (int8_t)qc_requantize_dsp(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
 #endif /* QC_DSP_H */

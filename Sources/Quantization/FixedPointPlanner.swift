@@ -78,8 +78,11 @@ public enum FixedPointPlanner {
         return limitingSpread((0..<channels).map { o in best(values[(o * per)..<((o + 1) * per)]) })
     }
 
-    /// The largest difference between two channels' weight fracs in one layer.
-    public static let maxFracSpread = 24
+    /// The largest difference between two channels' weight fracs in one layer. 16 rather than more:
+    /// a dead channel's bias is aligned to its accumulator frac, and with 24 VWW's dead channels
+    /// (bias ~0.3) pushed their layers to 64-bit accumulators (2^34 · 0.3 > 2^31), which also rules
+    /// out the DSP kernels; a channel 2^16 below the layer's largest is invisible in the shared output.
+    public static let maxFracSpread = 16
 
     /// Per-channel fracs with none more than `maxFracSpread` above the coarsest. A nearly dead
     /// channel (weights ~1e-30 after batch-norm folding, as in MLPerf's VWW) would otherwise get a

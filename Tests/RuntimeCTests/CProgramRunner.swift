@@ -103,6 +103,12 @@ enum CProgramRunner {
                                     a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int16.self),
                                     a[5].assumingMemoryBound(to: Int8.self))
                 return 0
+            case ("depthwise_conv", "dsp"?):
+                guard call.function == "qc_depthwise_conv_s8s8s8_dsp" else { return -1 }
+                qc_depthwise_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                             a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                return 0
             case (_, _?): return -1
             case ("conv", nil):
                 return qc_dispatch_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),

@@ -39,19 +39,23 @@ import Testing
         }
     }
 
-    /// The DSP cases reach every path of the variants: both kernels, odd channel and position
-    /// counts, tap counts that are not a multiple of 4, padding, stride and dilation.
+    /// The DSP cases reach every path of the variants: all three kernels (dense over one row and over an
+    /// odd number of rows; depthwise with and without a channel remainder), odd channel and position counts, tap counts that are not a multiple of 4, padding, stride and dilation.
     @Test func dspCasesCoverTheVariantPaths() throws {
-        var conv = [[String: Int32]](), dense = 0
+        var conv = [[String: Int32]](), denseRows = [Int32](), depthwise = [[String: Int32]]()
         for c in Self.dspCases {
             for node in c.program.ops {
                 for call in try KernelLowering.calls(for: node.op, in: c.program, features: .dsp) where call.variant == "dsp" {
                     let fields = Dictionary(uniqueKeysWithValues: call.params.map { ($0.name, $0.values[0]) })
-                    if call.family == "dense" { dense += 1 } else { conv.append(fields) }
+                    switch call.family {
+                    case "dense": denseRows.append(fields["rows"]!)
+                    case "depthwise_conv": depthwise.append(fields)
+                    default: conv.append(fields)
+                    }
                 }
             }
         }
-        #expect(dense > 0)
+        #expect(denseRows.contains(1) && denseRows.contains { $0 > 1 && $0 % 2 == 1 })
         #expect(conv.contains { $0["out_c"]! % 2 == 1 })
         #expect(conv.contains { ($0["out_h"]! * $0["out_w"]!) % 2 == 1 })
         #expect(conv.contains { ($0["kernel_h"]! * $0["kernel_w"]! * $0["in_c"]!) % 4 != 0 })
@@ -59,6 +63,8 @@ import Testing
         #expect(conv.contains { $0["pad_top"]! > 0 || $0["pad_left"]! > 0 })
         #expect(conv.contains { $0["stride_h"]! > 1 })
         #expect(conv.contains { $0["dilation_h"]! > 1 || $0["dilation_w"]! > 1 })
+        #expect(depthwise.contains { $0["out_c"]! % 4 != 0 } && depthwise.contains { $0["out_c"]! % 4 == 0 })
+        #expect(depthwise.contains { $0["stride_h"]! > 1 && $0["dilation_h"]! > 1 && $0["pad_top"]! > 0 })
     }
 
     @Test func everyKernelFamilyIsCovered() throws {

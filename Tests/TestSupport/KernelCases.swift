@@ -56,10 +56,14 @@ public enum KernelCases {
     ]
 
     /// More 8-bit shapes for the DSP variants' paths: whole groups of four taps with dilation and an
-    /// odd position count; stride 2 with odd channel and position counts.
+    /// odd position count; stride 2 with odd channel and position counts; a 1x1 convolution (a dense
+    /// layer over an odd number of pixels).
     public static let dspConvs: [Conv] = [
         Conv(h: 7, w: 5, cin: 8, cout: 6, k: 3, dilation: 2, pad: 2),
         Conv(h: 5, w: 5, cin: 16, cout: 7, k: 3, stride: 2, pad: 1),
+        Conv(h: 3, w: 5, cin: 12, cout: 5, k: 1),
+        Conv(h: 6, w: 5, cin: 10, cout: 10, k: 3, pad: 1, groups: 10),                     // depthwise: 4 + 4 + 2 channels
+        Conv(h: 7, w: 6, cin: 8, cout: 8, k: 3, stride: 2, dilation: 2, pad: 2, groups: 8),
     ]
 
     public static func all(seed: UInt64 = 11) -> [KernelCase] {

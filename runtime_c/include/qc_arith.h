@@ -18,10 +18,22 @@ static inline int64_t qc_floor_shift_s64(int64_t v, int s)
     return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
 }
 
-/* floor(v / 2^s) for 0 <= s <= 30. */
+/* floor(v / 2^s) for 0 <= s <= 30. The shifted value m ^ v is never negative (m = -1 for negative
+ * v, else 0), so the shift is defined; compilers reduce this to one arithmetic shift. */
 static inline int32_t qc_floor_shift_s32(int32_t v, int s)
 {
-    return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
+    const int32_t m = -(int32_t)(v < 0);
+    return m ^ ((m ^ v) >> s);
+}
+
+/*
+ * rshift_round(v, s) = floor((v + 2^(s-1)) / 2^s) for 1 <= s <= 30 in 32-bit arithmetic (cheap on
+ * cores without 64-bit shifts): with v = q * 2^s + r, 0 <= r < 2^s, it is q plus bit s-1 of r,
+ * which is bit s-1 of v's two's complement.
+ */
+static inline int32_t qc_rshift_round_s32(int32_t v, int s)
+{
+    return qc_floor_shift_s32(v, s) + (int32_t)(((uint32_t)v >> (s - 1)) & 1u);
 }
 
 /*
@@ -37,14 +49,6 @@ static inline int64_t qc_rshift_round_s64(int64_t v, int s)
     q = qc_floor_shift_s64(v, s);
     r = v & (((int64_t)1 << s) - 1);
     return q + (r >= ((int64_t)1 << (s - 1)) ? 1 : 0);
-}
-
-/* rshift_round for 1 <= s <= 30 in 32-bit arithmetic (cheap on cores without 64-bit shifts). */
-static inline int32_t qc_rshift_round_s32(int32_t v, int s)
-{
-    const int32_t q = qc_floor_shift_s32(v, s);
-    const int32_t r = v & (((int32_t)1 << s) - 1);
-    return q + (r >= ((int32_t)1 << (s - 1)) ? 1 : 0);
 }
 
 /* Clamps v to [lo, hi]. */

@@ -247,14 +247,17 @@ typedef struct {
 /*
  * Variants for cores with the Armv7E-M DSP extension (Cortex-M4, M7, M33, M55), chosen by the
  * emitter per board: the same outputs as the portable instance of the same name without _dsp,
- * about half the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
- * instructions). The convolution requires groups == 1. `scratch` must hold the bytes below and be
+ * a fraction of the instructions. They compile anywhere (qc_dsp.h has portable twins of the DSP
+ * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
 #define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
-#define QC_DENSE_DSP_SCRATCH_BYTES(p) (2 * (p)->in_features)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) (((p)->rows > 1 ? 4 : 2) * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
+/* Weights in [kernel_h][kernel_w][channels] order, not the portable kernel's [channels][kernel_h][kernel_w]. */
+void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 

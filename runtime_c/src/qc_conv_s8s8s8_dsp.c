@@ -37,17 +37,13 @@ static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, 
     }
 }
 
-static int8_t requantize(const qc_conv_params *p, const int8_t *shift, int32_t o, int32_t acc)
-{
-    return (int8_t)qc_requantize_s32(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
-}
-
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y)
 {
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
@@ -66,20 +62,20 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
                 qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                ya[o] = requantize(p, shift, o, acc[0]);
-                ya[o + 1] = requantize(p, shift, o + 1, acc[2]);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
+                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
                 if (two) {
-                    yb[o] = requantize(p, shift, o, acc[1]);
-                    yb[o + 1] = requantize(p, shift, o + 1, acc[3]);
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
+                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
                 }
             }
             if (o < p->out_c) {
                 int32_t acc[2];
                 acc[0] = acc[1] = bias[o];
                 qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                ya[o] = requantize(p, shift, o, acc[0]);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
                 if (two) {
-                    yb[o] = requantize(p, shift, o, acc[1]);
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
                 }
             }
         }
