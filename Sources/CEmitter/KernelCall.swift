@@ -37,8 +37,8 @@ public enum KernelArgument: Sendable {
     /// An activation tensor; `offset` elements into it (a concatenation writes each part at its offset).
     case tensor(Int, offset: Int)
     case constant(ConstantArray)
-    /// Working memory for the duration of the call (int16_t *, 4-byte aligned), placed in the arena.
-    case scratch(bytes: Int)
+    /// Working memory for the duration of the call (4-byte aligned, of element type `type`), placed in the arena.
+    case scratch(bytes: Int, type: CType)
 }
 
 /// One call of a runtime_c kernel: which instance, the fields of its params struct in declaration
@@ -65,7 +65,7 @@ public struct KernelCall: Sendable {
     /// Bytes of scratch memory the call needs (0 for most kernels).
     public var scratchBytes: Int {
         arguments.reduce(0) { total, argument in
-            if case .scratch(let bytes) = argument { return total + bytes }
+            if case .scratch(let bytes, _) = argument { return total + bytes }
             return total
         }
     }

@@ -6,54 +6,79 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
 
     /// The Armv7E-M DSP extension (SMLAD, SXTB16): Cortex-M4, M7, M33 (with DSP), M55.
     public static let dsp = CoreFeatures(rawValue: 1)
+    /// Helium, the M-profile vector extension (MVE): Cortex-M55, M85.
+    public static let mve = CoreFeatures(rawValue: 2)
 
     /// Parses board.json's "features" names; unknown names are ignored (a newer board file).
     public init(names: [String]) {
-        self = names.contains("dsp") ? .dsp : []
+        self = []
+        if names.contains("dsp") { insert(.dsp) }
+        if names.contains("mve") { insert(.mve) }
     }
 }
 
-/// Replaces portable kernel calls by the variants `features` allow. A variant has the portable
-/// kernel's params and outputs; it may add a scratch argument just before the output, or store its
-/// constants in another order.
+/// Replaces portable kernel calls by the variants `features` allow: Helium where the core has it,
+/// else DSP. A variant has the portable kernel's params and outputs; it may add a scratch argument
+/// just before the output, or store its constants in another order.
 enum KernelVariants {
     static func specialize(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
-        guard features.contains(.dsp), call.storage == [.s8, .s8, .s8], call.wideAccumulator == false else { return call }
-        let scratch: Int
+        guard call.storage == [.s8, .s8, .s8], call.wideAccumulator == false else { return call }
+        if features.contains(.mve), let variant = mve(call) { return variant }
+        if features.contains(.dsp), let variant = dsp(call) { return variant }
+        return call
+    }
+
+    private static func dsp(_ call: KernelCall) -> KernelCall? {
         switch call.family {
         case "conv":
-            guard value(call, "groups") == 1 else { return call }
+            guard value(call, "groups") == 1 else { return nil }
             // Two int16 lanes of kernel_h * kernel_w * in_c taps (QC_CONV_DSP_SCRATCH_BYTES).
-            scratch = 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c")
+            return variant(call, "dsp", scratch: 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s16)
         case "depthwise_conv":
-            var variant = call
-            variant.variant = "dsp"
-            variant.arguments[1] = .constant(channelsLast(weights(call), channels: value(call, "out_c")))
-            return variant
+            return channelsLastVariant(call, "dsp")
         case "dense":
             // One int16 lane of in_features, two when there are two rows or more (QC_DENSE_DSP_SCRATCH_BYTES).
-            scratch = (value(call, "rows") > 1 ? 4 : 2) * value(call, "in_features")
+            return variant(call, "dsp", scratch: (value(call, "rows") > 1 ? 4 : 2) * value(call, "in_features"), .s16)
         default:
-            return call
+            return nil
         }
+    }
+
+    private static func mve(_ call: KernelCall) -> KernelCall? {
+        switch call.family {
+        case "conv":
+            guard value(call, "groups") == 1 else { return nil }
+            // Two int8 columns of kernel_h * kernel_w * in_c taps (QC_CONV_MVE_SCRATCH_BYTES).
+            return variant(call, "mve", scratch: 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s8)
+        case "depthwise_conv":
+            return channelsLastVariant(call, "mve")
+        case "dense":
+            return variant(call, "mve", scratch: 0, .s8)
+        default:
+            return nil
+        }
+    }
+
+    private static func variant(_ call: KernelCall, _ name: String, scratch: Int, _ type: CType) -> KernelCall {
         var variant = call
-        variant.variant = "dsp"
-        variant.arguments.insert(.scratch(bytes: MemoryPlanner.align(scratch, ArenaPlan.alignment)), at: call.arguments.count - 1)
+        variant.variant = name
+        if scratch > 0 {
+            variant.arguments.insert(.scratch(bytes: MemoryPlanner.align(scratch, ArenaPlan.alignment), type: type), at: call.arguments.count - 1)
+        }
         return variant
     }
 
-    private static func weights(_ call: KernelCall) -> ConstantArray {
-        guard case .constant(let array) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
-        return array
-    }
-
-    /// Depthwise weights [channels][taps] as [taps][channels]: a tap's neighbouring channels adjacent,
-    /// as they are in NHWC activations.
-    private static func channelsLast(_ w: ConstantArray, channels: Int) -> ConstantArray {
-        let taps = w.values.count / channels
-        var out = w
-        for c in 0..<channels { for t in 0..<taps { out.values[t * channels + c] = w.values[c * taps + t] } }
-        return out
+    /// The depthwise variants read a tap's neighbouring channels as one word or vector: the weights
+    /// [channels][taps] become [taps][channels], as the channels are in NHWC activations.
+    private static func channelsLastVariant(_ call: KernelCall, _ name: String) -> KernelCall {
+        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
+        let channels = value(call, "out_c"), taps = w.values.count / channels
+        var reordered = w
+        for c in 0..<channels { for t in 0..<taps { reordered.values[t * channels + c] = w.values[c * taps + t] } }
+        var variant = call
+        variant.variant = name
+        variant.arguments[1] = .constant(reordered)
+        return variant
     }
 
     private static func value(_ call: KernelCall, _ name: String) -> Int {

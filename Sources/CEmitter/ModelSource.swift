@@ -149,7 +149,7 @@ struct ModelSource {
                     switch argument {
                     case .tensor(let id, let offset): return pointer(id, offset: offset)
                     case .constant(let array): return symbol(layer, k, array.role)
-                    case .scratch: return "(int16_t *)(void *)(arena + \(arena.scratchOffsets[layer.index]!))"
+                    case .scratch(_, let type): return "(\(type.rawValue) *)(void *)(arena + \(arena.scratchOffsets[layer.index]!))"
                     }
                 }
                 text += "    \(call.function)(&\(symbol(layer, k, "params")), \(args.joined(separator: ", ")));\n"

@@ -550,9 +550,24 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 
+/*
+ * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
+ * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
+ * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
+ * the depthwise weights are in [kernel_h][kernel_w][channels] order, as for its _dsp variant.
+ */
+#define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int8_t *scratch, int8_t *y);
+void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y);
+void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int8_t *y);
+
 #ifdef __cplusplus
 }
 #endif
+
 
 #endif /* QC_KERNELS_H */
 
@@ -633,28 +648,34 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
 /*
  * Template of the element-wise add/subtract; contract in qc_kernels.h.
  * The including file defines QC_NAME, QC_A_T, QC_B_T and QC_Y_T.
+ * The params are copied into locals first: y may alias anything (and a or b), so fields read
+ * through p would be reloaded after every store.
  */
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
 void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y)
 {
-    const int32_t bn = p->b_count;
+    const int32_t count = p->count, bn = p->b_count;
+    const int32_t a_shift = p->a_shift, b_shift = p->b_shift, out_shift = p->out_shift;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    /* Subtracting is adding the negated b operand: the sign folds into b's factor. */
+    const int32_t b_sign = p->subtract ? -1 : 1;
     int32_t i, j = 0;
-    if (p->a_shift <= 14 && p->b_shift <= 14) {
+    if (a_shift <= 14 && b_shift <= 14) {
         /* |operand| < 2^15 * 2^14, so the sum and difference fit in 32 bits. */
-        for (i = 0; i < p->count; ++i) {
-            const int32_t u = (int32_t)a[i] * ((int32_t)1 << p->a_shift);
-            const int32_t v = (int32_t)b[j] * ((int32_t)1 << p->b_shift);
-            y[i] = (QC_Y_T)qc_requantize_s32(p->subtract ? u - v : u + v, p->out_shift, p->act_min, p->act_max);
+        const int32_t fa = (int32_t)1 << a_shift, fb = b_sign * ((int32_t)1 << b_shift);
+        for (i = 0; i < count; ++i) {
+            const int32_t sum = (int32_t)a[i] * fa + (int32_t)b[j] * fb;
+            y[i] = (QC_Y_T)qc_requantize_s32(sum, out_shift, lo, hi);
             j = j + 1 == bn ? 0 : j + 1;
         }
         return;
     }
-    for (i = 0; i < p->count; ++i) {
-        const int64_t u = (int64_t)a[i] * ((int64_t)1 << p->a_shift);
-        const int64_t v = (int64_t)b[j] * ((int64_t)1 << p->b_shift);
-        y[i] = (QC_Y_T)qc_requantize_s64(p->subtract ? u - v : u + v, p->out_shift, p->act_min, p->act_max);
+    for (i = 0; i < count; ++i) {
+        const int64_t u = (int64_t)a[i] * ((int64_t)1 << a_shift);
+        const int64_t v = (int64_t)b[j] * ((int64_t)1 << b_shift);
+        y[i] = (QC_Y_T)qc_requantize_s64(b_sign < 0 ? u - v : u + v, out_shift, lo, hi);
         j = j + 1 == bn ? 0 : j + 1;
     }
 }
@@ -1387,6 +1408,87 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
 }
 
 """##,
+        "qc_conv_s8s8s8_mve.c": ##"""
+/*
+ * qc_conv_s8s8s8 for cores with Helium (MVE: Cortex-M55, M85): the same contract and outputs
+ * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
+ * Two output positions at a time are gathered as int8 columns (padding as 0), then every pair of
+ * output channels meets both columns: four VMLADAVA per 16 taps, 16 multiply-accumulates each.
+ */
+#include <string.h>
+
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, int8_t *column)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            memset(column, 0, (size_t)row_taps);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            memcpy(column, xb + (iy * p->in_w + ix0) * p->in_c, (size_t)row_taps);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    memset(column + kx * p->in_c, 0, (size_t)p->in_c);
+                } else {
+                    memcpy(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, (size_t)p->in_c);
+                }
+            }
+        }
+    }
+}
+
+void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int8_t *scratch, int8_t *y)
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t positions = p->out_h * p->out_w;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int8_t *const a = scratch, *const b = scratch + taps;
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, a);
+            if (two) {
+                gather(p, xb, pos + 1, b);
+            } else {
+                memset(b, 0, (size_t)taps);
+            }
+            for (o = 0; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
+                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
+                if (two) {
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
+                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                ya[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
+                if (two) {
+                    yb[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
+                }
+            }
+        }
+    }
+}
+
+"""##,
         "qc_conv_shift_s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_conv_shift_s16s16
@@ -1900,6 +2002,62 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
 }
 
 """##,
+        "qc_dense_s8s8s8_mve.c": ##"""
+/*
+ * qc_dense_s8s8s8 for cores with Helium (MVE); same contract and outputs (qc_kernels.h), no scratch.
+ * The int8 input rows are the columns themselves: two rows meet two weight rows at a time (a 1x1
+ * convolution over pixels), a single row meets four.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int8_t *y)
+{
+    const int32_t n = p->in_features, outs = p->out_features;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int32_t m, o;
+    for (m = 0; m + 1 < p->rows; m += 2) {
+        const int8_t *a = x + m * n, *b = a + n;
+        int8_t *ya = y + m * outs, *yb = ya + outs;
+        for (o = 0; o + 1 < outs; o += 2) {
+            int32_t acc[4];
+            acc[0] = acc[1] = bias[o];
+            acc[2] = acc[3] = bias[o + 1];
+            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
+            ya[o] = qc_requant_s8(rq, o, acc[0]);
+            yb[o] = qc_requant_s8(rq, o, acc[1]);
+            ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
+            yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
+        }
+        if (o < outs) {
+            ya[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
+            yb[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, b, n, bias[o]));
+        }
+    }
+    if (m < p->rows) {
+        const int8_t *a = x + m * n;
+        int8_t *ym = y + m * outs;
+        for (o = 0; o + 3 < outs; o += 4) {
+            int32_t acc[4];
+            acc[0] = bias[o];
+            acc[1] = bias[o + 1];
+            acc[2] = bias[o + 2];
+            acc[3] = bias[o + 3];
+            qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
+            ym[o] = qc_requant_s8(rq, o, acc[0]);
+            ym[o + 1] = qc_requant_s8(rq, o + 1, acc[1]);
+            ym[o + 2] = qc_requant_s8(rq, o + 2, acc[2]);
+            ym[o + 3] = qc_requant_s8(rq, o + 3, acc[3]);
+        }
+        for (; o < outs; ++o) {
+            ym[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
+        }
+    }
+}
+
+"""##,
         "qc_dense_shift_s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_dense_shift_s16s16
@@ -2308,6 +2466,77 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
                         }
                     }
                     out[c] = qc_requant_s8(rq, c, s);
+                }
+            }
+        }
+    }
+}
+
+"""##,
+        "qc_depthwise_conv_s8s8s8_mve.c": ##"""
+/*
+ * qc_depthwise_conv_s8s8s8 for cores with Helium (MVE): the same outputs (qc_kernels.h), with the
+ * weights in [kernel_h][kernel_w][channels] order as for the _dsp variant. Four neighbouring
+ * channels are four int32 lanes: per tap, two widening loads, a multiply and an add; a last group
+ * of fewer than four channels runs with a tail predicate.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
+static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
+{
+    *k0 = 0;
+    *k1 = kernel;
+    while (*k0 < *k1 && origin + *k0 * step < 0) {
+        ++*k0;
+    }
+    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
+        --*k1;
+    }
+}
+
+void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y)
+{
+    const int32_t channels = p->out_c;
+    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
+    const int32_t w_row = p->kernel_w * channels;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int32_t b, oy, ox, c, ky, kx, k;
+    for (b = 0; b < p->batch; ++b) {
+        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
+                int32_t kx0, kx1, x_first, w_first;
+                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+                w_first = (ky0 * p->kernel_w + kx0) * channels;
+                for (c = 0; c < channels; c += 4) {
+                    const int32_t count = channels - c < 4 ? channels - c : 4;
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    qc_lanes4 acc = qc_lanes4_load32(bias + c, count);
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        if (count == 4) {
+                            for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                                acc = qc_lanes4_mac4(acc, xp, wp);
+                            }
+                        } else {
+                            for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                                acc = qc_lanes4_mac(acc, xp, wp, count);
+                            }
+                        }
+                    }
+                    for (k = 0; k < count; ++k) {
+                        out[c + k] = qc_requant_s8(rq, c + k, qc_lanes4_get(acc, k));
+                    }
                 }
             }
         }
@@ -2783,6 +3012,203 @@ void QC_NAME(const qc_global_pool_params *p, const QC_T *x, QC_T *y)
 #define QC_T int8_t
 #define QC_MAX 1
 #include "qc_pool_template.h"
+
+"""##,
+        "qc_mve.h": ##"""
+/*
+ * The Helium (MVE) building blocks of the _mve kernels, with portable twins: on a core with MVE
+ * (__ARM_FEATURE_MVE: Cortex-M55, M85) each loop below runs 16 int8 multiply-accumulates per
+ * VMLADAVA instruction; elsewhere plain C computes the same sums, so an _mve kernel gives the same
+ * outputs on every compiler (the host tests run the twins; QEMU's mps3-an547 runs the vectors).
+ * Full vectors of 16 run unpredicated; a tail of n % 16 runs once with a tail predicate (VCTP),
+ * whose inactive lanes load as 0 and touch no memory.
+ */
+#ifndef QC_MVE_H
+#define QC_MVE_H
+
+#include <stdint.h>
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define QC_MVE_NATIVE 1
+#else
+#define QC_MVE_NATIVE 0
+#endif
+
+/* acc[2*r + c] += row r (w0, w1) . column c (a, b), over n int8 values. */
+static inline void qc_mve_dot_2x2(const int8_t *w0, const int8_t *w1, const int8_t *a, const int8_t *b, int32_t n, int32_t acc[4])
+{
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        const int8x16_t va = vldrbq_s8(a), vb = vldrbq_s8(b);
+        int8x16_t wv = vldrbq_s8(w0);
+        s00 = vmladavaq_s8(s00, va, wv);
+        s01 = vmladavaq_s8(s01, vb, wv);
+        wv = vldrbq_s8(w1);
+        s10 = vmladavaq_s8(s10, va, wv);
+        s11 = vmladavaq_s8(s11, vb, wv);
+        a += 16;
+        b += 16;
+        w0 += 16;
+        w1 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        const int8x16_t va = vldrbq_z_s8(a, pr), vb = vldrbq_z_s8(b, pr);
+        int8x16_t wv = vldrbq_z_s8(w0, pr);
+        s00 = vmladavaq_s8(s00, va, wv);
+        s01 = vmladavaq_s8(s01, vb, wv);
+        wv = vldrbq_z_s8(w1, pr);
+        s10 = vmladavaq_s8(s10, va, wv);
+        s11 = vmladavaq_s8(s11, vb, wv);
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        s00 += (int32_t)w0[i] * a[i];
+        s01 += (int32_t)w0[i] * b[i];
+        s10 += (int32_t)w1[i] * a[i];
+        s11 += (int32_t)w1[i] * b[i];
+    }
+#endif
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+
+/* acc[r] += row r (w0..w3) . column a, over n int8 values. */
+static inline void qc_mve_dot_4x1(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int8_t *a,
+                                  int32_t n, int32_t acc[4])
+{
+    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        const int8x16_t va = vldrbq_s8(a);
+        s0 = vmladavaq_s8(s0, va, vldrbq_s8(w0));
+        s1 = vmladavaq_s8(s1, va, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, va, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, va, vldrbq_s8(w3));
+        a += 16;
+        w0 += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        const int8x16_t va = vldrbq_z_s8(a, pr);
+        s0 = vmladavaq_s8(s0, va, vldrbq_z_s8(w0, pr));
+        s1 = vmladavaq_s8(s1, va, vldrbq_z_s8(w1, pr));
+        s2 = vmladavaq_s8(s2, va, vldrbq_z_s8(w2, pr));
+        s3 = vmladavaq_s8(s3, va, vldrbq_z_s8(w3, pr));
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        s0 += (int32_t)w0[i] * a[i];
+        s1 += (int32_t)w1[i] * a[i];
+        s2 += (int32_t)w2[i] * a[i];
+        s3 += (int32_t)w3[i] * a[i];
+    }
+#endif
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+/* Row w0 . column a, over n int8 values, added to acc. */
+static inline int32_t qc_mve_dot_1x1(const int8_t *w0, const int8_t *a, int32_t n, int32_t acc)
+{
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        acc = vmladavaq_s8(acc, vldrbq_s8(a), vldrbq_s8(w0));
+        a += 16;
+        w0 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        acc = vmladavaq_s8(acc, vldrbq_z_s8(a, pr), vldrbq_z_s8(w0, pr));
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        acc += (int32_t)w0[i] * a[i];
+    }
+#endif
+    return acc;
+}
+
+/* Four int32 lanes: depthwise accumulators of four neighbouring channels. */
+#if QC_MVE_NATIVE
+typedef int32x4_t qc_lanes4;
+#else
+typedef struct {
+    int32_t v[4];
+} qc_lanes4;
+#endif
+
+/* The lanes bias[0..count-1] (count <= 4; the others 0). */
+static inline qc_lanes4 qc_lanes4_load32(const int32_t *bias, int32_t count)
+{
+#if QC_MVE_NATIVE
+    return vldrwq_z_s32(bias, vctp32q((uint32_t)count));
+#else
+    qc_lanes4 r;
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        r.v[k] = k < count ? bias[k] : 0;
+    }
+    return r;
+#endif
+}
+
+/* acc[k] += x[k] * w[k] for the first `count` lanes (count <= 4). */
+static inline qc_lanes4 qc_lanes4_mac(qc_lanes4 acc, const int8_t *x, const int8_t *w, int32_t count)
+{
+#if QC_MVE_NATIVE
+    /* Inactive lanes load 0, so their product adds 0. */
+    const mve_pred16_t pr = vctp32q((uint32_t)count);
+    return vaddq_s32(acc, vmulq_s32(vldrbq_z_s32(x, pr), vldrbq_z_s32(w, pr)));
+#else
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        acc.v[k] += (int32_t)x[k] * w[k];
+    }
+    return acc;
+#endif
+}
+
+/* acc[k] += x[k] * w[k] for all four lanes. */
+static inline qc_lanes4 qc_lanes4_mac4(qc_lanes4 acc, const int8_t *x, const int8_t *w)
+{
+#if QC_MVE_NATIVE
+    return vaddq_s32(acc, vmulq_s32(vldrbq_s32(x), vldrbq_s32(w)));
+#else
+    return qc_lanes4_mac(acc, x, w, 4);
+#endif
+}
+
+static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
+{
+#if QC_MVE_NATIVE
+    switch (k) {
+    case 0: return vgetq_lane_s32(acc, 0);
+    case 1: return vgetq_lane_s32(acc, 1);
+    case 2: return vgetq_lane_s32(acc, 2);
+    default: return vgetq_lane_s32(acc, 3);
+    }
+#else
+    return acc.v[k];
+#endif
+}
+
+#endif /* QC_MVE_H */
 
 """##,
         "qc_pad_s16.c": ##"""

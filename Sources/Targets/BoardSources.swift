@@ -390,7 +390,7 @@ INCLUDE common.ld
   "description": "Arm MPS3 FPGA board, AN547 image: Cortex-M55 with Helium (MVE) and FPU, run in the Secure state",
   "cpu": "cortex-m55",
   "cflags": ["-mcpu=cortex-m55", "-mthumb", "-mfloat-abi=hard"],
-  "features": ["dsp"],
+  "features": ["dsp", "mve"],
   "flash": { "origin": "0x10000000", "size": 524288 },
   "ram": { "origin": "0x30000000", "size": 524288 },
   "qemu": { "machine": "mps3-an547" }

@@ -11,9 +11,11 @@ struct KernelOptions: ParsableArguments {
         case portable
         /// DSP variants on any target (off Arm, their DSP instructions run as portable C twins).
         case dsp
+        /// Helium variants on any target (likewise; needs a Cortex-M55 or M85 to run as vectors).
+        case mve
     }
 
-    @Option(help: "Kernel variants: auto (the board's: DSP kernels on Cortex-M4/M7/M33/M55), portable or dsp.")
+    @Option(help: "Kernel variants: auto (the board's: Helium on Cortex-M55, DSP on M4/M7/M33), portable, dsp or mve.")
     var kernels: Choice = .auto
 
     func features(for board: Board?) -> CoreFeatures {
@@ -21,6 +23,7 @@ struct KernelOptions: ParsableArguments {
         case .auto: return CoreFeatures(names: board?.features ?? [])
         case .portable: return []
         case .dsp: return .dsp
+        case .mve: return .mve
         }
     }
 }

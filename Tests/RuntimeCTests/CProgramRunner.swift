@@ -76,7 +76,7 @@ enum CProgramRunner {
             case .constant(let array):
                 constants.append(Buffer(type: array.type, values: array.values))
                 return constants.last!.raw
-            case .scratch(let bytes):
+            case .scratch(let bytes, _):
                 // Poisoned, so a kernel that reads scratch it did not write cannot pass by luck.
                 constants.append(Buffer(type: .u8, values: [Int64](repeating: 0xA5, count: bytes)))
                 return constants.last!.raw
@@ -106,6 +106,25 @@ enum CProgramRunner {
             case ("depthwise_conv", "dsp"?):
                 guard call.function == "qc_depthwise_conv_s8s8s8_dsp" else { return -1 }
                 qc_depthwise_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                             a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                return 0
+            case ("conv", "mve"?):
+                guard call.function == "qc_conv_s8s8s8_mve" else { return -1 }
+                qc_conv_s8s8s8_mve(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                   a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self),
+                                   a[5].assumingMemoryBound(to: Int8.self))
+                return 0
+            case ("dense", "mve"?):
+                guard call.function == "qc_dense_s8s8s8_mve" else { return -1 }
+                qc_dense_s8s8s8_mve(p.assumingMemoryBound(to: qc_dense_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                    a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
+                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                return 0
+            case ("depthwise_conv", "mve"?):
+                guard call.function == "qc_depthwise_conv_s8s8s8_mve" else { return -1 }
+                qc_depthwise_conv_s8s8s8_mve(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                              a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
                                              a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
                 return 0

@@ -21,20 +21,20 @@ import Testing
         }
     }
 
-    /// The cases whose lowering changes on a core with the DSP extension.
+    /// The cases whose lowering changes on a core with the DSP extension (the same ones change with Helium).
     static let dspCases = cases.filter { c in
         c.program.ops.contains { node in (try? KernelLowering.calls(for: node.op, in: c.program, features: .dsp))?.contains { $0.variant != nil } ?? false }
     }
 
-    /// The DSP variants (their DSP instructions as the portable twins of qc_dsp.h) against the
-    /// simulator; on the boards the same kernels run natively (BoardTests).
-    @Test(arguments: dspCases)
-    func dspKernelMatchesSimulator(_ c: KernelCase) throws {
+    /// The DSP and Helium variants (their instructions as the portable twins of qc_dsp.h and qc_mve.h)
+    /// against the simulator; on the boards the same kernels run natively (BoardTests).
+    @Test(arguments: dspCases, [CoreFeatures.dsp, .mve])
+    func variantMatchesSimulator(_ c: KernelCase, _ features: CoreFeatures) throws {
         let want = Simulator(program: c.program).run(c.inputs)
-        let got = try CProgramRunner.run(c.program, c.inputs, features: .dsp)
+        let got = try CProgramRunner.run(c.program, c.inputs, features: features)
         for (k, output) in c.program.outputs.enumerated() {
             if let mismatch = KernelCases.firstMismatch(got[k], want[k], shape: c.program.tensors[output].shape) {
-                Issue.record("\(c.name) (dsp), output \(c.program.tensors[output].name): \(mismatch)")
+                Issue.record("\(c.name) (\(features == .mve ? "mve" : "dsp")), output \(c.program.tensors[output].name): \(mismatch)")
             }
         }
     }

@@ -261,8 +261,23 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 
+/*
+ * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
+ * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
+ * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
+ * the depthwise weights are in [kernel_h][kernel_w][channels] order, as for its _dsp variant.
+ */
+#define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int8_t *scratch, int8_t *y);
+void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                  const int8_t *shift, int8_t *y);
+void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                         int8_t *y);
+
 #ifdef __cplusplus
 }
 #endif
+
 
 #endif /* QC_KERNELS_H */

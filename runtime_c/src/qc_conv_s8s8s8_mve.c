@@ -1,0 +1,78 @@
+/*
+ * qc_conv_s8s8s8 for cores with Helium (MVE: Cortex-M55, M85): the same contract and outputs
+ * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
+ * Two output positions at a time are gathered as int8 columns (padding as 0), then every pair of
+ * output channels meets both columns: four VMLADAVA per 16 taps, 16 multiply-accumulates each.
+ */
+#include <string.h>
+
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, int8_t *column)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            memset(column, 0, (size_t)row_taps);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            memcpy(column, xb + (iy * p->in_w + ix0) * p->in_c, (size_t)row_taps);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    memset(column + kx * p->in_c, 0, (size_t)p->in_c);
+                } else {
+                    memcpy(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, (size_t)p->in_c);
+                }
+            }
+        }
+    }
+}
+
+void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+                        int8_t *scratch, int8_t *y)
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t positions = p->out_h * p->out_w;
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    int8_t *const a = scratch, *const b = scratch + taps;
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, a);
+            if (two) {
+                gather(p, xb, pos + 1, b);
+            } else {
+                memset(b, 0, (size_t)taps);
+            }
+            for (o = 0; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
+                ya[o] = qc_requant_s8(rq, o, acc[0]);
+                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
+                if (two) {
+                    yb[o] = qc_requant_s8(rq, o, acc[1]);
+                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                ya[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
+                if (two) {
+                    yb[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
+                }
+            }
+        }
+    }
+}

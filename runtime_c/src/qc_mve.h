@@ -1,0 +1,194 @@
+/*
+ * The Helium (MVE) building blocks of the _mve kernels, with portable twins: on a core with MVE
+ * (__ARM_FEATURE_MVE: Cortex-M55, M85) each loop below runs 16 int8 multiply-accumulates per
+ * VMLADAVA instruction; elsewhere plain C computes the same sums, so an _mve kernel gives the same
+ * outputs on every compiler (the host tests run the twins; QEMU's mps3-an547 runs the vectors).
+ * Full vectors of 16 run unpredicated; a tail of n % 16 runs once with a tail predicate (VCTP),
+ * whose inactive lanes load as 0 and touch no memory.
+ */
+#ifndef QC_MVE_H
+#define QC_MVE_H
+
+#include <stdint.h>
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
+#include <arm_mve.h>
+#define QC_MVE_NATIVE 1
+#else
+#define QC_MVE_NATIVE 0
+#endif
+
+/* acc[2*r + c] += row r (w0, w1) . column c (a, b), over n int8 values. */
+static inline void qc_mve_dot_2x2(const int8_t *w0, const int8_t *w1, const int8_t *a, const int8_t *b, int32_t n, int32_t acc[4])
+{
+    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        const int8x16_t va = vldrbq_s8(a), vb = vldrbq_s8(b);
+        int8x16_t wv = vldrbq_s8(w0);
+        s00 = vmladavaq_s8(s00, va, wv);
+        s01 = vmladavaq_s8(s01, vb, wv);
+        wv = vldrbq_s8(w1);
+        s10 = vmladavaq_s8(s10, va, wv);
+        s11 = vmladavaq_s8(s11, vb, wv);
+        a += 16;
+        b += 16;
+        w0 += 16;
+        w1 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        const int8x16_t va = vldrbq_z_s8(a, pr), vb = vldrbq_z_s8(b, pr);
+        int8x16_t wv = vldrbq_z_s8(w0, pr);
+        s00 = vmladavaq_s8(s00, va, wv);
+        s01 = vmladavaq_s8(s01, vb, wv);
+        wv = vldrbq_z_s8(w1, pr);
+        s10 = vmladavaq_s8(s10, va, wv);
+        s11 = vmladavaq_s8(s11, vb, wv);
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        s00 += (int32_t)w0[i] * a[i];
+        s01 += (int32_t)w0[i] * b[i];
+        s10 += (int32_t)w1[i] * a[i];
+        s11 += (int32_t)w1[i] * b[i];
+    }
+#endif
+    acc[0] = s00;
+    acc[1] = s01;
+    acc[2] = s10;
+    acc[3] = s11;
+}
+
+/* acc[r] += row r (w0..w3) . column a, over n int8 values. */
+static inline void qc_mve_dot_4x1(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int8_t *a,
+                                  int32_t n, int32_t acc[4])
+{
+    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        const int8x16_t va = vldrbq_s8(a);
+        s0 = vmladavaq_s8(s0, va, vldrbq_s8(w0));
+        s1 = vmladavaq_s8(s1, va, vldrbq_s8(w1));
+        s2 = vmladavaq_s8(s2, va, vldrbq_s8(w2));
+        s3 = vmladavaq_s8(s3, va, vldrbq_s8(w3));
+        a += 16;
+        w0 += 16;
+        w1 += 16;
+        w2 += 16;
+        w3 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        const int8x16_t va = vldrbq_z_s8(a, pr);
+        s0 = vmladavaq_s8(s0, va, vldrbq_z_s8(w0, pr));
+        s1 = vmladavaq_s8(s1, va, vldrbq_z_s8(w1, pr));
+        s2 = vmladavaq_s8(s2, va, vldrbq_z_s8(w2, pr));
+        s3 = vmladavaq_s8(s3, va, vldrbq_z_s8(w3, pr));
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        s0 += (int32_t)w0[i] * a[i];
+        s1 += (int32_t)w1[i] * a[i];
+        s2 += (int32_t)w2[i] * a[i];
+        s3 += (int32_t)w3[i] * a[i];
+    }
+#endif
+    acc[0] = s0;
+    acc[1] = s1;
+    acc[2] = s2;
+    acc[3] = s3;
+}
+
+/* Row w0 . column a, over n int8 values, added to acc. */
+static inline int32_t qc_mve_dot_1x1(const int8_t *w0, const int8_t *a, int32_t n, int32_t acc)
+{
+#if QC_MVE_NATIVE
+    int32_t k;
+    for (k = n >> 4; k > 0; --k) {
+        acc = vmladavaq_s8(acc, vldrbq_s8(a), vldrbq_s8(w0));
+        a += 16;
+        w0 += 16;
+    }
+    if (n & 15) {
+        const mve_pred16_t pr = vctp8q((uint32_t)(n & 15));
+        acc = vmladavaq_s8(acc, vldrbq_z_s8(a, pr), vldrbq_z_s8(w0, pr));
+    }
+#else
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        acc += (int32_t)w0[i] * a[i];
+    }
+#endif
+    return acc;
+}
+
+/* Four int32 lanes: depthwise accumulators of four neighbouring channels. */
+#if QC_MVE_NATIVE
+typedef int32x4_t qc_lanes4;
+#else
+typedef struct {
+    int32_t v[4];
+} qc_lanes4;
+#endif
+
+/* The lanes bias[0..count-1] (count <= 4; the others 0). */
+static inline qc_lanes4 qc_lanes4_load32(const int32_t *bias, int32_t count)
+{
+#if QC_MVE_NATIVE
+    return vldrwq_z_s32(bias, vctp32q((uint32_t)count));
+#else
+    qc_lanes4 r;
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        r.v[k] = k < count ? bias[k] : 0;
+    }
+    return r;
+#endif
+}
+
+/* acc[k] += x[k] * w[k] for the first `count` lanes (count <= 4). */
+static inline qc_lanes4 qc_lanes4_mac(qc_lanes4 acc, const int8_t *x, const int8_t *w, int32_t count)
+{
+#if QC_MVE_NATIVE
+    /* Inactive lanes load 0, so their product adds 0. */
+    const mve_pred16_t pr = vctp32q((uint32_t)count);
+    return vaddq_s32(acc, vmulq_s32(vldrbq_z_s32(x, pr), vldrbq_z_s32(w, pr)));
+#else
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        acc.v[k] += (int32_t)x[k] * w[k];
+    }
+    return acc;
+#endif
+}
+
+/* acc[k] += x[k] * w[k] for all four lanes. */
+static inline qc_lanes4 qc_lanes4_mac4(qc_lanes4 acc, const int8_t *x, const int8_t *w)
+{
+#if QC_MVE_NATIVE
+    return vaddq_s32(acc, vmulq_s32(vldrbq_s32(x), vldrbq_s32(w)));
+#else
+    return qc_lanes4_mac(acc, x, w, 4);
+#endif
+}
+
+static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
+{
+#if QC_MVE_NATIVE
+    switch (k) {
+    case 0: return vgetq_lane_s32(acc, 0);
+    case 1: return vgetq_lane_s32(acc, 1);
+    case 2: return vgetq_lane_s32(acc, 2);
+    default: return vgetq_lane_s32(acc, 3);
+    }
+#else
+    return acc.v[k];
+#endif
+}
+
+#endif /* QC_MVE_H */
