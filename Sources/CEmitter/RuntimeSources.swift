@@ -1415,8 +1415,6 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
  * Two output positions at a time are gathered as int8 columns (padding as 0), then every pair of
  * output channels meets both columns: four VMLADAVA per 16 taps, 16 multiply-accumulates each.
  */
-#include <string.h>
-
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_mve.h"
@@ -1430,16 +1428,16 @@ static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, 
     for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
         const int32_t iy = iy0 + ky * p->dilation_h;
         if (iy < 0 || iy >= p->in_h) {
-            memset(column, 0, (size_t)row_taps);
+            qc_zero_s8(column, row_taps);
         } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
-            memcpy(column, xb + (iy * p->in_w + ix0) * p->in_c, (size_t)row_taps);
+            qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
         } else {
             for (kx = 0; kx < p->kernel_w; ++kx) {
                 const int32_t ix = ix0 + kx * p->dilation_w;
                 if (ix < 0 || ix >= p->in_w) {
-                    memset(column + kx * p->in_c, 0, (size_t)p->in_c);
+                    qc_zero_s8(column + kx * p->in_c, p->in_c);
                 } else {
-                    memcpy(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, (size_t)p->in_c);
+                    qc_copy_s8(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, p->in_c);
                 }
             }
         }
@@ -1464,9 +1462,31 @@ void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *
             if (two) {
                 gather(p, xb, pos + 1, b);
             } else {
-                memset(b, 0, (size_t)taps);
+                qc_zero_s8(b, taps);
             }
-            for (o = 0; o + 1 < p->out_c; o += 2) {
+            /* Four channels: two 2x2 blocks, then each position's four outputs requantized together. */
+            for (o = 0; o + 3 < p->out_c; o += 4) {
+                int32_t lo[4], hi[4], ra[4], rb[4];
+                lo[0] = lo[1] = bias[o];
+                lo[2] = lo[3] = bias[o + 1];
+                hi[0] = hi[1] = bias[o + 2];
+                hi[2] = hi[3] = bias[o + 3];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, lo);
+                qc_mve_dot_2x2(w + (o + 2) * taps, w + (o + 3) * taps, a, b, taps, hi);
+                ra[0] = lo[0];
+                ra[1] = lo[2];
+                ra[2] = hi[0];
+                ra[3] = hi[2];
+                rb[0] = lo[1];
+                rb[1] = lo[3];
+                rb[2] = hi[1];
+                rb[3] = hi[3];
+                qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
+                if (two) {
+                    qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+                }
+            }
+            for (; o + 1 < p->out_c; o += 2) {
                 int32_t acc[4];
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
@@ -2046,10 +2066,7 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
             acc[2] = bias[o + 2];
             acc[3] = bias[o + 3];
             qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
-            ym[o] = qc_requant_s8(rq, o, acc[0]);
-            ym[o + 1] = qc_requant_s8(rq, o + 1, acc[1]);
-            ym[o + 2] = qc_requant_s8(rq, o + 2, acc[2]);
-            ym[o + 3] = qc_requant_s8(rq, o + 3, acc[3]);
+            qc_requant4_s8(rq, o, qc_lanes4_of(acc), ym + o, 4);
         }
         for (; o < outs; ++o) {
             ym[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
@@ -2504,7 +2521,7 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
     const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
     const int32_t w_row = p->kernel_w * channels;
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t b, oy, ox, c, ky, kx, k;
+    int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
         for (oy = 0; oy < p->out_h; ++oy) {
@@ -2534,9 +2551,7 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
                             }
                         }
                     }
-                    for (k = 0; k < count; ++k) {
-                        out[c + k] = qc_requant_s8(rq, c + k, qc_lanes4_get(acc, k));
-                    }
+                    qc_requant4_s8(rq, c, acc, out + c, count);
                 }
             }
         }
@@ -2728,6 +2743,7 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
+    int32_t right_shifts; /* 1 when every shift is a right shift of 1..30 (vector requantization applies) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
@@ -2737,6 +2753,12 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
+    r.right_shifts = 1;
+    for (; shift_count > 0; --shift_count) {
+        if (shift[shift_count - 1] < 1 || shift[shift_count - 1] > 30) {
+            r.right_shifts = 0;
+        }
+    }
     return r;
 }
 
@@ -3027,6 +3049,9 @@ void QC_NAME(const qc_global_pool_params *p, const QC_T *x, QC_T *y)
 #define QC_MVE_H
 
 #include <stdint.h>
+#include <string.h>
+
+#include "qc_dsp.h"
 
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
@@ -3205,6 +3230,67 @@ static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
     }
 #else
     return acc.v[k];
+#endif
+}
+
+/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). With right shifts of
+ * 1..30, Helium's VRSHL by the negated shift is exactly rshift_round (it adds 2^(s-1) at full
+ * precision, then shifts), and the clamp and the narrowing store follow: five instructions for four
+ * outputs instead of the scalar sequence per output. */
+static inline void qc_requant4_s8(qc_requant r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+{
+#if QC_MVE_NATIVE
+    if (r.right_shifts) {
+        const mve_pred16_t pr = vctp32q((uint32_t)count);
+        const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
+        int32x4_t v = vrshlq_s32(acc, vnegq_s32(shifts));
+        v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
+        vstrbq_p_s32(y, v, pr);
+        return;
+    }
+#endif
+    {
+        int32_t k;
+        for (k = 0; k < count; ++k) {
+            y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
+        }
+    }
+}
+
+/* Four accumulators from memory as lanes. */
+static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
+{
+#if QC_MVE_NATIVE
+    return vldrwq_s32(acc);
+#else
+    qc_lanes4 r;
+    memcpy(r.v, acc, sizeof r.v);
+    return r;
+#endif
+}
+
+/* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
+static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+#if QC_MVE_NATIVE
+    for (; n > 0; n -= 16, dst += 16, src += 16) {
+        const mve_pred16_t pr = vctp8q((uint32_t)n);
+        vstrbq_p_s8(dst, vldrbq_z_s8(src, pr), pr);
+    }
+#else
+    memcpy(dst, src, (size_t)n);
+#endif
+}
+
+static inline void qc_zero_s8(int8_t *dst, int32_t n)
+{
+#if QC_MVE_NATIVE
+    const int8x16_t zero = vdupq_n_s8(0);
+    for (; n > 0; n -= 16, dst += 16) {
+        vstrbq_p_s8(dst, zero, vctp8q((uint32_t)n));
+    }
+#else
+    memset(dst, 0, (size_t)n);
 #endif
 }
 

@@ -4,8 +4,6 @@
  * Two output positions at a time are gathered as int8 columns (padding as 0), then every pair of
  * output channels meets both columns: four VMLADAVA per 16 taps, 16 multiply-accumulates each.
  */
-#include <string.h>
-
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_mve.h"
@@ -19,16 +17,16 @@ static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, 
     for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
         const int32_t iy = iy0 + ky * p->dilation_h;
         if (iy < 0 || iy >= p->in_h) {
-            memset(column, 0, (size_t)row_taps);
+            qc_zero_s8(column, row_taps);
         } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
-            memcpy(column, xb + (iy * p->in_w + ix0) * p->in_c, (size_t)row_taps);
+            qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
         } else {
             for (kx = 0; kx < p->kernel_w; ++kx) {
                 const int32_t ix = ix0 + kx * p->dilation_w;
                 if (ix < 0 || ix >= p->in_w) {
-                    memset(column + kx * p->in_c, 0, (size_t)p->in_c);
+                    qc_zero_s8(column + kx * p->in_c, p->in_c);
                 } else {
-                    memcpy(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, (size_t)p->in_c);
+                    qc_copy_s8(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, p->in_c);
                 }
             }
         }
@@ -53,9 +51,31 @@ void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *
             if (two) {
                 gather(p, xb, pos + 1, b);
             } else {
-                memset(b, 0, (size_t)taps);
+                qc_zero_s8(b, taps);
             }
-            for (o = 0; o + 1 < p->out_c; o += 2) {
+            /* Four channels: two 2x2 blocks, then each position's four outputs requantized together. */
+            for (o = 0; o + 3 < p->out_c; o += 4) {
+                int32_t lo[4], hi[4], ra[4], rb[4];
+                lo[0] = lo[1] = bias[o];
+                lo[2] = lo[3] = bias[o + 1];
+                hi[0] = hi[1] = bias[o + 2];
+                hi[2] = hi[3] = bias[o + 3];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, lo);
+                qc_mve_dot_2x2(w + (o + 2) * taps, w + (o + 3) * taps, a, b, taps, hi);
+                ra[0] = lo[0];
+                ra[1] = lo[2];
+                ra[2] = hi[0];
+                ra[3] = hi[2];
+                rb[0] = lo[1];
+                rb[1] = lo[3];
+                rb[2] = hi[1];
+                rb[3] = hi[3];
+                qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
+                if (two) {
+                    qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+                }
+            }
+            for (; o + 1 < p->out_c; o += 2) {
                 int32_t acc[4];
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];

@@ -41,10 +41,7 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
             acc[2] = bias[o + 2];
             acc[3] = bias[o + 3];
             qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
-            ym[o] = qc_requant_s8(rq, o, acc[0]);
-            ym[o + 1] = qc_requant_s8(rq, o + 1, acc[1]);
-            ym[o + 2] = qc_requant_s8(rq, o + 2, acc[2]);
-            ym[o + 3] = qc_requant_s8(rq, o + 3, acc[3]);
+            qc_requant4_s8(rq, o, qc_lanes4_of(acc), ym + o, 4);
         }
         for (; o < outs; ++o) {
             ym[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));

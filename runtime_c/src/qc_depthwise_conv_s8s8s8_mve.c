@@ -28,7 +28,7 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
     const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
     const int32_t w_row = p->kernel_w * channels;
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t b, oy, ox, c, ky, kx, k;
+    int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
         for (oy = 0; oy < p->out_h; ++oy) {
@@ -58,9 +58,7 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
                             }
                         }
                     }
-                    for (k = 0; k < count; ++k) {
-                        out[c + k] = qc_requant_s8(rq, c + k, qc_lanes4_get(acc, k));
-                    }
+                    qc_requant4_s8(rq, c, acc, out + c, count);
                 }
             }
         }

@@ -10,6 +10,9 @@
 #define QC_MVE_H
 
 #include <stdint.h>
+#include <string.h>
+
+#include "qc_dsp.h"
 
 #if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #include <arm_mve.h>
@@ -188,6 +191,67 @@ static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
     }
 #else
     return acc.v[k];
+#endif
+}
+
+/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). With right shifts of
+ * 1..30, Helium's VRSHL by the negated shift is exactly rshift_round (it adds 2^(s-1) at full
+ * precision, then shifts), and the clamp and the narrowing store follow: five instructions for four
+ * outputs instead of the scalar sequence per output. */
+static inline void qc_requant4_s8(qc_requant r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+{
+#if QC_MVE_NATIVE
+    if (r.right_shifts) {
+        const mve_pred16_t pr = vctp32q((uint32_t)count);
+        const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
+        int32x4_t v = vrshlq_s32(acc, vnegq_s32(shifts));
+        v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
+        vstrbq_p_s32(y, v, pr);
+        return;
+    }
+#endif
+    {
+        int32_t k;
+        for (k = 0; k < count; ++k) {
+            y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
+        }
+    }
+}
+
+/* Four accumulators from memory as lanes. */
+static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
+{
+#if QC_MVE_NATIVE
+    return vldrwq_s32(acc);
+#else
+    qc_lanes4 r;
+    memcpy(r.v, acc, sizeof r.v);
+    return r;
+#endif
+}
+
+/* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
+static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
+{
+#if QC_MVE_NATIVE
+    for (; n > 0; n -= 16, dst += 16, src += 16) {
+        const mve_pred16_t pr = vctp8q((uint32_t)n);
+        vstrbq_p_s8(dst, vldrbq_z_s8(src, pr), pr);
+    }
+#else
+    memcpy(dst, src, (size_t)n);
+#endif
+}
+
+static inline void qc_zero_s8(int8_t *dst, int32_t n)
+{
+#if QC_MVE_NATIVE
+    const int8x16_t zero = vdupq_n_s8(0);
+    for (; n > 0; n -= 16, dst += 16) {
+        vstrbq_p_s8(dst, zero, vctp8q((uint32_t)n));
+    }
+#else
+    memset(dst, 0, (size_t)n);
 #endif
 }
 
