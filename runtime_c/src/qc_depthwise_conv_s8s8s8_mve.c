@@ -42,20 +42,28 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
                 valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 w_first = (ky0 * p->kernel_w + kx0) * channels;
-                for (c = 0; c < channels; c += 4) {
+                /* Eight channels per pass: two lane vectors share the loop and pointer work. */
+                for (c = 0; c + 7 < channels; c += 8) {
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    qc_lanes4 acc0 = qc_lanes4_load32(bias + c, 4), acc1 = qc_lanes4_load32(bias + c + 4, 4);
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            acc0 = qc_lanes4_mac4(acc0, xp, wp);
+                            acc1 = qc_lanes4_mac4(acc1, xp + 4, wp + 4);
+                        }
+                    }
+                    qc_requant4_s8(rq, c, acc0, out + c, 4);
+                    qc_requant4_s8(rq, c + 4, acc1, out + c + 4, 4);
+                }
+                for (; c < channels; c += 4) {
                     const int32_t count = channels - c < 4 ? channels - c : 4;
                     const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
                     qc_lanes4 acc = qc_lanes4_load32(bias + c, count);
                     for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
                         const int8_t *xp = xr, *wp = wr;
-                        if (count == 4) {
-                            for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
-                                acc = qc_lanes4_mac4(acc, xp, wp);
-                            }
-                        } else {
-                            for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
-                                acc = qc_lanes4_mac(acc, xp, wp, count);
-                            }
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            acc = qc_lanes4_mac(acc, xp, wp, count);
                         }
                     }
                     qc_requant4_s8(rq, c, acc, out + c, count);
