@@ -22,7 +22,7 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
 /// just before the output, or store its constants in another order.
 enum KernelVariants {
     static func specialize(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
-        guard call.storage == [.s8, .s8, .s8], call.wideAccumulator == false else { return call }
+        guard call.storage == [.s8, .s8, .s8], call.wideAccumulator != true else { return call }
         if features.contains(.mve), let variant = mve(call) { return variant }
         if features.contains(.dsp), let variant = dsp(call) { return variant }
         return call
@@ -52,7 +52,7 @@ enum KernelVariants {
             return variant(call, "mve", scratch: 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s8)
         case "depthwise_conv":
             return channelsLastVariant(call, "mve")
-        case "dense":
+        case "dense", "add":
             return variant(call, "mve", scratch: 0, .s8)
         default:
             return nil

@@ -21,9 +21,11 @@ import Testing
         }
     }
 
-    /// The cases whose lowering changes on a core with the DSP extension (the same ones change with Helium).
+    /// The cases whose lowering changes on a core with the DSP extension or with Helium.
     static let dspCases = cases.filter { c in
-        c.program.ops.contains { node in (try? KernelLowering.calls(for: node.op, in: c.program, features: .dsp))?.contains { $0.variant != nil } ?? false }
+        c.program.ops.contains { node in
+            (try? KernelLowering.calls(for: node.op, in: c.program, features: [.dsp, .mve]))?.contains { $0.variant != nil } ?? false
+        }
     }
 
     /// The DSP and Helium variants (their instructions as the portable twins of qc_dsp.h and qc_mve.h)

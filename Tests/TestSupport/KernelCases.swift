@@ -81,6 +81,10 @@ public enum KernelCases {
             for c in dspConvs { cases.append(conv(c, rng: &rng, saturating: saturating, tag: tag)) }
             cases.append(dense(k: 40, o: 9, xBits: 8, wBits: 8, yBits: 8, rng: &rng, saturating: saturating, tag: tag))
         }
+        // 8-bit adds with a rounding right shift at the output (the Helium add's vector path).
+        for subtract in [false, true] {
+            cases.append(add(QFormat(bits: 8, frac: 6), QFormat(bits: 8, frac: 4), QFormat(bits: 8, frac: 3), subtract: subtract, broadcast: false, rng: &rng))
+        }
         // The shift scheme: the same shapes with signed-digit weights (random codes, zero included).
         for saturating in [false, true] {
             let tag = saturating ? " saturating" : ""
