@@ -34,7 +34,7 @@ struct Verify: ParsableCommand {
         let set = try data.load(for: graph)
         let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
         let options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
-                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep,
+                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           features: kernelOptions.features(for: board))
         let report: VerificationReport
         if let board {
