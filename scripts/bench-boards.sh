@@ -3,8 +3,8 @@
 # mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), uniform 8-bit per-channel formats, counted
 # by quantc's QEMU plugin (deterministic); then the wall time of `quantc verify --target mps2-an386
 # --limit 100` on the largest corpus MNIST model (target: 60 s or less).
-# Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (to turn the MLPerf raw
-# sample files into .npy).
+# Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (scripts/mlperf-samples.py
+# turns the MLPerf raw sample files into .npy).
 set -eu
 cd "$(dirname "$0")/.."
 CORPUS=${CORPUS:-../shared/corpus}
@@ -13,18 +13,7 @@ Q=.build/release/quantc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 MNIST="--data $CORPUS/mnist/t10k-images-idx3-ubyte.gz --labels $CORPUS/mnist/t10k-labels-idx1-ubyte.gz --scale 0.00392156862745098"
-python3 - "$CORPUS" "$work" <<'PY'
-import sys, numpy as np
-corpus, work = sys.argv[1], sys.argv[2]
-m = corpus + "/mlperf-tiny/"
-kws = (np.fromfile(m + "kws_input_int8_1x49x10x1.bin", dtype=np.int8).astype(np.float32) - 83) * 0.5847029089927673
-np.save(work + "/kws.npy", kws.reshape(1, 49, 10, 1))
-np.save(work + "/vww.npy", np.fromfile(m + "vww_inputs_float32_2x96x96x3.bin", dtype=np.float32).reshape(2, 96, 96, 3))
-frames = np.fromfile(m + "ad_input_float32_200x128.bin", dtype=np.float32).reshape(200, 128)
-np.save(work + "/ad.npy", np.stack([frames[t:t + 5].reshape(640) for t in range(196)])[:20])
-cifar = np.load(corpus + "/cifar10/test_first846.npz")
-np.save(work + "/ic.npy", cifar["x"][:10].astype(np.float32))
-PY
+python3 scripts/mlperf-samples.py "$CORPUS" "$work"
 row() { # name board args...
   name=$1; board=$2; shift 2
   if $Q verify "$@" --per-channel --target "$board" --quiet --json "$work/r.json" >/dev/null 2>"$work/err"; then
@@ -43,7 +32,7 @@ for board in mps2-an386 mps3-an547; do
   row "MLPerf IC ResNet-8" "$board" "$CORPUS/mlperf-tiny/pretrainedResnet.tflite" --data "$work/ic.npy"
   row "MLPerf KWS DS-CNN" "$board" "$CORPUS/mlperf-tiny/kws_ref_model_float32.tflite" --data "$work/kws.npy"
   row "MLPerf VWW MobileNet" "$board" "$CORPUS/mlperf-tiny/vww_96_float.tflite" --data "$work/vww.npy"
-  row "MLPerf AD autoencoder" "$board" "$CORPUS/mlperf-tiny/ad01_fp32.tflite" --data "$work/ad.npy"
+  row "MLPerf AD autoencoder" "$board" "$CORPUS/mlperf-tiny/ad01_fp32.tflite" --data "$work/ad.npy" --limit 20
   row "example digits CNN" "$board" examples/digits_cnn.onnx --data examples/digits_test.npz --scale 0.0625
 done
 start=$(date +%s)

@@ -6,7 +6,7 @@
 # on 200 corpus CIFAR-10 images for IC and on the sample inputs otherwise.
 # --scheme int8 (the int8 models as TFLite computes them) is not implemented yet: its rows say so.
 # Then the accuracy of the fixed scheme on the 846 corpus CIFAR-10 images (float: 87.71 %).
-# Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (sample files to .npy).
+# Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (scripts/mlperf-samples.py).
 # KERNELS=portable measures the portable C kernels instead of the board's DSP variants.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,20 +17,7 @@ Q=.build/release/quantc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 M=$CORPUS/mlperf-tiny
-python3 - "$CORPUS" "$work" <<'PY'
-import sys, numpy as np
-corpus, work = sys.argv[1], sys.argv[2]
-m = corpus + "/mlperf-tiny/"
-# KWS: the int8 sample dequantized with the int8 model's input scale and zero point.
-kws = (np.fromfile(m + "kws_input_int8_1x49x10x1.bin", dtype=np.int8).astype(np.float32) - 83) * 0.5847029089927673
-np.save(work + "/kws.npy", kws.reshape(1, 49, 10, 1))
-np.save(work + "/vww.npy", np.fromfile(m + "vww_inputs_float32_2x96x96x3.bin", dtype=np.float32).reshape(2, 96, 96, 3))
-frames = np.fromfile(m + "ad_input_float32_200x128.bin", dtype=np.float32).reshape(200, 128)
-np.save(work + "/ad.npy", np.stack([frames[t:t + 5].reshape(640) for t in range(196)]))
-cifar = np.load(corpus + "/cifar10/test_first846.npz")
-np.save(work + "/ic.npy", cifar["x"][:2].astype(np.float32))
-np.save(work + "/ic-calib.npy", cifar["x"][:200].astype(np.float32))
-PY
+python3 scripts/mlperf-samples.py "$CORPUS" "$work"
 
 # TFLM + CMSIS-NN (issue 10): instructions, arena, flash per board and model.
 tflm() {

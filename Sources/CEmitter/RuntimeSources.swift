@@ -1514,27 +1514,8 @@ void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *
             } else {
                 qc_zero_s8(b, taps);
             }
-            /* Four channels: two 2x2 blocks, then each position's four outputs requantized together. */
             for (o = 0; o + 3 < p->out_c; o += 4) {
-                int32_t lo[4], hi[4], ra[4], rb[4];
-                lo[0] = lo[1] = bias[o];
-                lo[2] = lo[3] = bias[o + 1];
-                hi[0] = hi[1] = bias[o + 2];
-                hi[2] = hi[3] = bias[o + 3];
-                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, lo);
-                qc_mve_dot_2x2(w + (o + 2) * taps, w + (o + 3) * taps, a, b, taps, hi);
-                ra[0] = lo[0];
-                ra[1] = lo[2];
-                ra[2] = hi[0];
-                ra[3] = hi[2];
-                rb[0] = lo[1];
-                rb[1] = lo[3];
-                rb[2] = hi[1];
-                rb[3] = hi[3];
-                qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-                if (two) {
-                    qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
-                }
+                qc_mve_block_4x2(w + o * taps, taps, a, b, bias, rq, o, ya, yb, two);
             }
             for (; o + 1 < p->out_c; o += 2) {
                 int32_t acc[4];
@@ -2091,25 +2072,8 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
     for (m = 0; m + 1 < p->rows; m += 2) {
         const int8_t *a = x + m * n, *b = a + n;
         int8_t *ya = y + m * outs, *yb = ya + outs;
-        /* Four outputs: two 2x2 blocks, then each row's four outputs requantized together. */
         for (o = 0; o + 3 < outs; o += 4) {
-            int32_t lo[4], hi[4], ra[4], rb[4];
-            lo[0] = lo[1] = bias[o];
-            lo[2] = lo[3] = bias[o + 1];
-            hi[0] = hi[1] = bias[o + 2];
-            hi[2] = hi[3] = bias[o + 3];
-            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, lo);
-            qc_mve_dot_2x2(w + (o + 2) * n, w + (o + 3) * n, a, b, n, hi);
-            ra[0] = lo[0];
-            ra[1] = lo[2];
-            ra[2] = hi[0];
-            ra[3] = hi[2];
-            rb[0] = lo[1];
-            rb[1] = lo[3];
-            rb[2] = hi[1];
-            rb[3] = hi[3];
-            qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-            qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+            qc_mve_block_4x2(w + o * n, n, a, b, bias, rq, o, ya, yb, 1);
         }
         for (; o + 1 < outs; o += 2) {
             int32_t acc[4];
@@ -2483,6 +2447,7 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #include "qc_arith.h"
 #include "qc_dsp.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* One tap of four channels: s_k += x_k * w_k. */
 static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
@@ -2494,19 +2459,6 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
     ws = qc_sxtb16_odd(wv);
     *s1 = qc_smlabb(xs, ws, *s1);
     *s3 = qc_smlatt(xs, ws, *s3);
-}
-
-/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
-static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
-{
-    *k0 = 0;
-    *k1 = kernel;
-    while (*k0 < *k1 && origin + *k0 * step < 0) {
-        ++*k0;
-    }
-    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
-        --*k1;
-    }
 }
 
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
@@ -2522,12 +2474,12 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 int32_t kx0, kx1, x_first, w_first;
-                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 w_first = (ky0 * p->kernel_w + kx0) * channels;
                 for (c = 0; c + 3 < channels; c += 4) {
@@ -2569,20 +2521,8 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 #include "qc_mve.h"
-
-/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
-static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
-{
-    *k0 = 0;
-    *k1 = kernel;
-    while (*k0 < *k1 && origin + *k0 * step < 0) {
-        ++*k0;
-    }
-    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
-        --*k1;
-    }
-}
 
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int8_t *y)
@@ -2597,12 +2537,12 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 int32_t kx0, kx1, x_first, w_first;
-                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 w_first = (ky0 * p->kernel_w + kx0) * channels;
                 /* Eight channels per pass: two lane vectors share the loop and pointer work. */
@@ -3347,6 +3287,32 @@ static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
 #endif
 }
 
+/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
+ * two 2x2 products, then each position's four outputs requantized together; yb only when `two`. */
+static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias,
+                                    qc_requant rq, int32_t o, int8_t *ya, int8_t *yb, int two)
+{
+    int32_t lo[4], hi[4], ra[4], rb[4];
+    lo[0] = lo[1] = bias[o];
+    lo[2] = lo[3] = bias[o + 1];
+    hi[0] = hi[1] = bias[o + 2];
+    hi[2] = hi[3] = bias[o + 3];
+    qc_mve_dot_2x2(w, w + n, a, b, n, lo);
+    qc_mve_dot_2x2(w + 2 * n, w + 3 * n, a, b, n, hi);
+    ra[0] = lo[0];
+    ra[1] = lo[2];
+    ra[2] = hi[0];
+    ra[3] = hi[2];
+    rb[0] = lo[1];
+    rb[1] = lo[3];
+    rb[2] = hi[1];
+    rb[3] = hi[3];
+    qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
+    if (two) {
+        qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+    }
+}
+
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
 static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
 {
@@ -3694,7 +3660,7 @@ void QC_NAME(const qc_transpose_params *p, const QC_T *x, QC_T *y)
         "qc_window.h": ##"""
 /*
  * The valid part of one output position's window, shared by the bit-plane and codebook kernels,
- * which walk their packed weights by bit positions. Every quantity is advanced by additions of
+ * which walk their packed weights by bit positions, and the depthwise kernel variants. Every quantity is advanced by additions of
  * precomputed strides, so finding the window costs no multiply.
  */
 #ifndef QC_WINDOW_H
@@ -3712,7 +3678,7 @@ typedef struct {
 /* The window whose top-left tap is at input row iy0, column ix0 (negative in the padding) and at
  * offset `first` of x: taps above or left of the input are skipped by advancing `first` (by in_row
  * per row, in_c per column) and `bit` (by row_bits, tap_bits). */
-static void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t ix0, int32_t kernel_h, int32_t kernel_w,
+static inline void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t ix0, int32_t kernel_h, int32_t kernel_w,
                            int32_t in_h, int32_t in_w, int32_t in_row, int32_t in_c, int32_t row_bits, int32_t tap_bits,
                            int32_t run_step)
 {
@@ -3738,6 +3704,19 @@ static void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t i
             ++win->cols;
             win->run += run_step;
         }
+    }
+}
+
+/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
+static inline void qc_valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
+{
+    *k0 = 0;
+    *k1 = kernel;
+    while (*k0 < *k1 && origin + *k0 * step < 0) {
+        ++*k0;
+    }
+    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
+        --*k1;
     }
 }
 

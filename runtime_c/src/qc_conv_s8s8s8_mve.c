@@ -53,27 +53,8 @@ void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *
             } else {
                 qc_zero_s8(b, taps);
             }
-            /* Four channels: two 2x2 blocks, then each position's four outputs requantized together. */
             for (o = 0; o + 3 < p->out_c; o += 4) {
-                int32_t lo[4], hi[4], ra[4], rb[4];
-                lo[0] = lo[1] = bias[o];
-                lo[2] = lo[3] = bias[o + 1];
-                hi[0] = hi[1] = bias[o + 2];
-                hi[2] = hi[3] = bias[o + 3];
-                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, lo);
-                qc_mve_dot_2x2(w + (o + 2) * taps, w + (o + 3) * taps, a, b, taps, hi);
-                ra[0] = lo[0];
-                ra[1] = lo[2];
-                ra[2] = hi[0];
-                ra[3] = hi[2];
-                rb[0] = lo[1];
-                rb[1] = lo[3];
-                rb[2] = hi[1];
-                rb[3] = hi[3];
-                qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-                if (two) {
-                    qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
-                }
+                qc_mve_block_4x2(w + o * taps, taps, a, b, bias, rq, o, ya, yb, two);
             }
             for (; o + 1 < p->out_c; o += 2) {
                 int32_t acc[4];

@@ -16,25 +16,8 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
     for (m = 0; m + 1 < p->rows; m += 2) {
         const int8_t *a = x + m * n, *b = a + n;
         int8_t *ya = y + m * outs, *yb = ya + outs;
-        /* Four outputs: two 2x2 blocks, then each row's four outputs requantized together. */
         for (o = 0; o + 3 < outs; o += 4) {
-            int32_t lo[4], hi[4], ra[4], rb[4];
-            lo[0] = lo[1] = bias[o];
-            lo[2] = lo[3] = bias[o + 1];
-            hi[0] = hi[1] = bias[o + 2];
-            hi[2] = hi[3] = bias[o + 3];
-            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, lo);
-            qc_mve_dot_2x2(w + (o + 2) * n, w + (o + 3) * n, a, b, n, hi);
-            ra[0] = lo[0];
-            ra[1] = lo[2];
-            ra[2] = hi[0];
-            ra[3] = hi[2];
-            rb[0] = lo[1];
-            rb[1] = lo[3];
-            rb[2] = hi[1];
-            rb[3] = hi[3];
-            qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-            qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+            qc_mve_block_4x2(w + o * n, n, a, b, bias, rq, o, ya, yb, 1);
         }
         for (; o + 1 < outs; o += 2) {
             int32_t acc[4];

@@ -9,6 +9,7 @@
 #include "qc_arith.h"
 #include "qc_dsp.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 /* One tap of four channels: s_k += x_k * w_k. */
 static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
@@ -20,19 +21,6 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
     ws = qc_sxtb16_odd(wv);
     *s1 = qc_smlabb(xs, ws, *s1);
     *s3 = qc_smlatt(xs, ws, *s3);
-}
-
-/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
-static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
-{
-    *k0 = 0;
-    *k1 = kernel;
-    while (*k0 < *k1 && origin + *k0 * step < 0) {
-        ++*k0;
-    }
-    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
-        --*k1;
-    }
 }
 
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
@@ -48,12 +36,12 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 int32_t kx0, kx1, x_first, w_first;
-                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 w_first = (ky0 * p->kernel_w + kx0) * channels;
                 for (c = 0; c + 3 < channels; c += 4) {

@@ -6,20 +6,8 @@
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 #include "qc_mve.h"
-
-/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
-static void valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
-{
-    *k0 = 0;
-    *k1 = kernel;
-    while (*k0 < *k1 && origin + *k0 * step < 0) {
-        ++*k0;
-    }
-    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
-        --*k1;
-    }
-}
 
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int8_t *y)
@@ -34,12 +22,12 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 int32_t kx0, kx1, x_first, w_first;
-                valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 w_first = (ky0 * p->kernel_w + kx0) * channels;
                 /* Eight channels per pass: two lane vectors share the loop and pointer work. */

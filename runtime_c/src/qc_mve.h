@@ -230,6 +230,32 @@ static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
 #endif
 }
 
+/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
+ * two 2x2 products, then each position's four outputs requantized together; yb only when `two`. */
+static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias,
+                                    qc_requant rq, int32_t o, int8_t *ya, int8_t *yb, int two)
+{
+    int32_t lo[4], hi[4], ra[4], rb[4];
+    lo[0] = lo[1] = bias[o];
+    lo[2] = lo[3] = bias[o + 1];
+    hi[0] = hi[1] = bias[o + 2];
+    hi[2] = hi[3] = bias[o + 3];
+    qc_mve_dot_2x2(w, w + n, a, b, n, lo);
+    qc_mve_dot_2x2(w + 2 * n, w + 3 * n, a, b, n, hi);
+    ra[0] = lo[0];
+    ra[1] = lo[2];
+    ra[2] = hi[0];
+    ra[3] = hi[2];
+    rb[0] = lo[1];
+    rb[1] = lo[3];
+    rb[2] = hi[1];
+    rb[3] = hi[3];
+    qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
+    if (two) {
+        qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
+    }
+}
+
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
 static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
 {

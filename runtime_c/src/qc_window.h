@@ -1,6 +1,6 @@
 /*
  * The valid part of one output position's window, shared by the bit-plane and codebook kernels,
- * which walk their packed weights by bit positions. Every quantity is advanced by additions of
+ * which walk their packed weights by bit positions, and the depthwise kernel variants. Every quantity is advanced by additions of
  * precomputed strides, so finding the window costs no multiply.
  */
 #ifndef QC_WINDOW_H
@@ -18,7 +18,7 @@ typedef struct {
 /* The window whose top-left tap is at input row iy0, column ix0 (negative in the padding) and at
  * offset `first` of x: taps above or left of the input are skipped by advancing `first` (by in_row
  * per row, in_c per column) and `bit` (by row_bits, tap_bits). */
-static void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t ix0, int32_t kernel_h, int32_t kernel_w,
+static inline void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t ix0, int32_t kernel_h, int32_t kernel_w,
                            int32_t in_h, int32_t in_w, int32_t in_row, int32_t in_c, int32_t row_bits, int32_t tap_bits,
                            int32_t run_step)
 {
@@ -44,6 +44,19 @@ static void qc_clip_window(qc_window *win, int32_t first, int32_t iy0, int32_t i
             ++win->cols;
             win->run += run_step;
         }
+    }
+}
+
+/* First and one-past-last kernel index whose input coordinate origin + k * step lies in [0, size). */
+static inline void qc_valid_range(int32_t origin, int32_t step, int32_t kernel, int32_t size, int32_t *k0, int32_t *k1)
+{
+    *k0 = 0;
+    *k1 = kernel;
+    while (*k0 < *k1 && origin + *k0 * step < 0) {
+        ++*k0;
+    }
+    while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
+        --*k1;
     }
 }
 
