@@ -304,8 +304,8 @@ void qc_table_s16s16(const qc_table_params *p, const int16_t *table, const int16
  *   bits' range intersected with a fused activation's clamp.
  * - Per-channel shifts: `shift` points to shift_count entries (1 = the same shift for all channels,
  *   or one per output channel); shifts lie in [-22, 62].
- * - Padding reads as integer 0 (the real value 0 in every format). Only the _dsp variants need
- *   scratch memory, passed in by the caller (the emitter places it in the arena).
+ * - Padding reads as integer 0 (the real value 0 in every format). Only some _dsp and _mve variants
+ *   need scratch memory, passed in by the caller (the emitter places it in the arena).
  * - Input and output buffers must not overlap unless a kernel says it works in place.
  * - No kernel allocates, keeps state, or touches globals: all are re-entrant.
  * Swift twins (the executable specification): Sources/IntegerSimulator.
@@ -568,7 +568,6 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
 #ifdef __cplusplus
 }
 #endif
-
 
 #endif /* QC_KERNELS_H */
 
