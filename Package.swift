@@ -36,13 +36,14 @@ let package = Package(
             name: "Verification",
             dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "CEmitter", "Targets"]
         ),
+        .target(name: "Reporting", dependencies: ["GraphIR", "QuantizedIR", "Quantization", "CEmitter", "Verification"]),
         // The runtime kernels as a C target, so tests call the real C in-process (never a dependency of the tool).
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",
             dependencies: [
                 "GraphIR", "ModelImport", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "FixedPoint",
-                "CEmitter", "Targets", "Verification",
+                "CEmitter", "Targets", "Verification", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -25,6 +25,18 @@ public struct ArenaPlan: Sendable {
     public var inPlaceOps: [String]
     /// Arena offset of each op's scratch memory (ops whose kernels need some), by op index.
     public var scratchOffsets: [Int: Int]
+    /// Every arena placement with its lifetime: the memory planner's timeline, for reports.
+    public var blocks: [Block]
+
+    /// One buffer (or one op's scratch) in the arena, alive from op `firstOp` to op `lastOp`.
+    public struct Block: Equatable, Sendable, Encodable {
+        /// The op that first writes the buffer, or "scratch of OP".
+        public var name: String
+        public var offset: Int
+        public var bytes: Int
+        public var firstOp: Int
+        public var lastOp: Int
+    }
 
     public static let alignment = 4
 
@@ -94,6 +106,11 @@ public struct ArenaPlan: Sendable {
             if b == input { return .input }
             if b == find(program.outputs[0]) { return .output }
             return offsetOf[b].map { .arena(offset: $0) }
+        }
+        blocks = zip(requests, plan.offsets).enumerated().map { k, placed in
+            let (request, offset) = placed
+            let name = k < buffers.count ? program.ops[request.firstUse].name : "scratch of \(program.ops[request.firstUse].name)"
+            return Block(name: name, offset: offset, bytes: request.size, firstOp: request.firstUse, lastOp: request.lastUse)
         }
         arenaBytes = plan.total
         lowerBound = MemoryPlanner.lowerBound(requests, alignment: alignment)

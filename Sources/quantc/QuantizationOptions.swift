@@ -187,10 +187,12 @@ struct QuantizationOptions: ParsableArguments {
 final class Progress: @unchecked Sendable {
     let enabled: Bool
     let tty = isatty(2) != 0
+    /// Put before every message (the scheme being worked on, in a report).
+    var prefix = ""
     init(quiet: Bool) { enabled = !quiet }
     func say(_ message: String) {
         guard enabled else { return }
-        let line = tty ? "\r\u{1B}[2K" + message : message + "\n"
+        let line = tty ? "\r\u{1B}[2K" + prefix + message : prefix + message + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
     func done() {

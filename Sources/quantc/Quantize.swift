@@ -15,6 +15,8 @@ struct Quantize: ParsableCommand {
     var json = false
     @Option(name: .shortAndLong, help: "Write the plan (formats) to this JSON file for export/verify --plan.")
     var output: String?
+    @Option(name: .customLong("report"), help: "Also write an HTML report of this run to this file.")
+    var reportPath: String?
 
     func run() throws {
         let progress = Progress(quiet: quantization.quiet)
@@ -30,6 +32,11 @@ struct Quantize: ParsableCommand {
         }
         progress.say("evaluating on \(evaluation.count) samples")
         let report = try Metrics.evaluate(graph: graph, lowered: lowered, data: evaluation)
+        if let reportPath {
+            progress.say("writing the report")
+            try ReportAssembly.writeSingle(to: reportPath, model: model, graph: graph, plan: plan, lowered: lowered, evaluation: evaluation,
+                                           options: quantization, data: data, quantization: report)
+        }
         progress.done()
         if let output { try plan.write(to: output) }
         if json {

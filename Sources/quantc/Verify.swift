@@ -21,6 +21,8 @@ struct Verify: ParsableCommand {
     var sanitize = true
     @Option(help: "Keep the generated bundle, firmware and harness in this directory.")
     var keep: String?
+    @Option(name: .customLong("report"), help: "Also write an HTML report of this run to this file.")
+    var reportPath: String?
 
     func run() throws {
         let board = Board.named(target)
@@ -43,6 +45,11 @@ struct Verify: ParsableCommand {
         } else {
             progress.say("building and running \(set.count) samples on the host\(sanitize ? " (ASan+UBSan)" : "")")
             report = try HostVerification.verify(graph: graph, lowered: lowered, data: samples, options: options)
+        }
+        if let reportPath {
+            progress.say("writing the report")
+            try ReportAssembly.writeSingle(to: reportPath, model: model, graph: graph, plan: plan, lowered: lowered, evaluation: samples,
+                                           options: quantization, data: data, measured: report, features: options.features, target: target)
         }
         progress.done()
         if let json { try Data(report.json().utf8).write(to: URL(fileURLWithPath: json)) }
