@@ -47,7 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport", "QuantizedIR", "FixedPoint"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GraphIR", "ModelImport", "QuantizedIR", "FixedPoint", "CZlib"], path: "Tests/TestSupport"),
         .target(name: "CKernelDispatch", dependencies: ["CKernels"], path: "Tests/CKernelDispatch"),
         .testTarget(
             name: "CEmitterTests",
@@ -74,6 +74,7 @@ let package = Package(
             dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Targets"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]),
         .testTarget(
             name: "QuantizationTests",

@@ -31,9 +31,9 @@ public struct Scale: Sendable {
             let span = hi - lo
             if !(includeZero && lo >= 0) { lo -= span * padding }
             hi += span * padding
-            let ticks = Scale.niceTicks(lo, hi)
-            lo = min(lo, ticks.first!)
-            hi = max(hi, ticks.last!)
+            linearTicks = Scale.niceTicks(lo, hi)
+            lo = min(lo, linearTicks.first!)
+            hi = max(hi, linearTicks.last!)
         }
         self.lower = lo
         self.upper = hi
@@ -60,11 +60,11 @@ public struct Scale: Sendable {
         return start + t * (end - start)
     }
 
-    /// Ticks within the domain (a rounding step must not put one outside the frame).
+    /// The ticks chosen for the data (asking again for the widened domain could pick another step).
+    private var linearTicks = [Double]()
+
     public var ticks: [Double] {
-        let all = logarithmic ? Scale.logTicks(lower, upper) : Scale.niceTicks(lower, upper)
-        let tolerance = (upper - lower) * 1e-6
-        return all.filter { $0 >= lower - tolerance && $0 <= upper + tolerance }
+        logarithmic ? Scale.logTicks(lower, upper) : linearTicks
     }
 
     /// About `target` evenly spaced ticks at a step of 1, 2 or 5 × 10^k, from a multiple of the

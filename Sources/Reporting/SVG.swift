@@ -68,7 +68,7 @@ struct SVG {
 }
 
 /// Text and attribute values for XML: the five predefined entities.
-func xmlEscape(_ string: String) -> String {
+public func xmlEscape(_ string: String) -> String {
     var result = ""
     result.reserveCapacity(string.count)
     for character in string {
