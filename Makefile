@@ -31,18 +31,21 @@ test: setup
 
 # The main job on the bundled example (examples/, trained by scripts/train-example.py): export its
 # C bundle, then verify it on an emulated Cortex-M4F board: accuracy, bit-exactness against the
-# integer simulator, executed instructions and multiply instructions per inference and per layer.
+# integer simulator, executed instructions and multiply instructions per inference and per layer;
+# then compare five schemes on the same board in an HTML report.
 EXAMPLE = --data examples/digits_test.npz --scale 0.0625 --per-channel
 demo: build
 	$(BIN) export examples/digits_cnn.onnx $(EXAMPLE) -o demo-bundle --force
 	$(BIN) verify examples/digits_cnn.onnx $(EXAMPLE) --target mps2-an386
+	$(BIN) report examples/digits_cnn.onnx $(EXAMPLE) --target mps2-an386 \
+	  --compare fixed:8,fixed:auto,shift:2,bitplane:2,codebook:16 -o demo-report.html
 
 bench: build
 	scripts/bench-reference.sh
 	scripts/bench-boards.sh
 
 clean:
-	rm -rf .build .build-* demo-bundle
+	rm -rf .build .build-* demo-bundle demo-report.html
 
 # The TFLite mutation test at 20,000 mutants with a fresh seed, under the address sanitizer.
 fuzz: setup

@@ -176,26 +176,46 @@ struct QuantizationOptions: ParsableArguments {
             options.maxActBits = actBits
             options.biasBits = biasBits
             return try BitAllocationSearch(graph: graph, analysis: analysis, calibration: calibration, options: options,
-                                           progress: { progress.say($0) }).run()
+                                           progress: { progress.update($0) }).run()
         }
         return try FixedPointPlanner.uniformPlan(graph, analysis: analysis, calibration: calibration, weightBits: Int(weightBits)!,
                                                  actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
     }
 }
 
-/// Progress on stderr: one updating line on a terminal, plain lines otherwise, nothing when quiet.
+/// Progress on stderr: one updating line on a terminal; plain lines otherwise, where frequent
+/// updates are thinned to one every few seconds; nothing when quiet. Never on stdout (--json).
 final class Progress: @unchecked Sendable {
     let enabled: Bool
     let tty = isatty(2) != 0
     /// Put before every message (the scheme being worked on, in a report).
     var prefix = ""
+    /// Off a terminal, the least time between two `update` lines.
+    static let updateInterval: TimeInterval = 5
+    private var lastLine = Date.distantPast
+
     init(quiet: Bool) { enabled = !quiet }
+
+    /// A new stage of the work: always shown.
     func say(_ message: String) {
         guard enabled else { return }
-        let line = tty ? "\r\u{1B}[2K" + prefix + message : prefix + message + "\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        write(message)
     }
+
+    /// A step inside a stage (the search's moves): on a terminal it replaces the line; otherwise
+    /// it is written only when the last line is old enough.
+    func update(_ message: String) {
+        guard enabled else { return }
+        if tty || Date().timeIntervalSince(lastLine) >= Self.updateInterval { write(message) }
+    }
+
     func done() {
         if enabled && tty { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
+    private func write(_ message: String) {
+        let line = tty ? "\r\u{1B}[2K" + prefix + message : prefix + message + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+        lastLine = Date()
     }
 }

@@ -158,6 +158,22 @@ import Testing
         }
     }
 
+    @Test func progressGoesToStderrAsPlainLinesAndNeverIntoTheJSON() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let arguments = ["quantize", Corpus.path(Self.model), "--weight-bits", "auto", "--limit", "100", "--json"] + Self.dataArguments.filter { $0 != "--quiet" }
+        let talking = try Quantc.run(arguments, timeout: 300)
+        #expect(talking.status == 0, "\(talking.stderr)")
+        #expect((try? JSONSerialization.jsonObject(with: Data(talking.stdout.utf8))) != nil, "stdout is not only JSON: \(talking.stdout.prefix(200))")
+        // Not a terminal: whole lines, no cursor control; stages always, the search's steps thinned.
+        let lines = talking.stderr.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("calibrating on 100 samples") })
+        #expect(lines.contains { $0.hasPrefix("evaluating on 100 samples") })
+        #expect(!talking.stderr.contains("\r") && !talking.stderr.contains("\u{1B}"))
+        let quiet = try Quantc.run(arguments + ["--quiet"], timeout: 300)
+        #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
+        #expect(quiet.stdout == talking.stdout)
+    }
+
     @Test func badComparisonsAndUnwritableOutputsAreOneLineErrors() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         for (compare, phrase) in [("fixed:99", "fixed takes 2…16 or auto"), ("lut:4", "expected SCHEME:VALUE"), ("bitplane:7", "bitplane takes 1…4")] {
