@@ -1,4 +1,5 @@
 import CEmitter
+import Quantization
 import Targets
 
 /// What every verification needs besides the model and the samples.
@@ -12,6 +13,9 @@ public struct VerificationOptions: Sendable {
     public var keepDirectory: String?
     /// The kernel variants the bundle may use.
     public var features: CoreFeatures
+    /// The program's metrics on the same samples when the caller already has them (a report),
+    /// so the float model and the simulator do not run twice.
+    public var metrics: QuantizationReport?
     public init(modelName: String, scheme: String, generator: String, sanitize: Bool = true,
                 compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil, features: CoreFeatures = []) {
         self.features = features

@@ -34,7 +34,8 @@ struct VerificationSession {
         let simulator = Simulator(program: program)
         inputs = (0..<data.count).map { simulator.quantizeInput(data.values, index: $0) }
         expected = simulator.runMany(samples: data.values, count: data.count)
-        let metrics = try Metrics.evaluate(graph: graph, lowered: lowered, data: data, simulated: expected)
+        let known = options.metrics.flatMap { $0.samples == data.count ? $0 : nil }
+        let metrics = try known ?? Metrics.evaluate(graph: graph, lowered: lowered, data: data, simulated: expected)
         report = VerificationReport(
             model: options.modelName, scheme: options.scheme, target: target, samples: data.count,
             float_accuracy: metrics.float_accuracy, quant_accuracy: metrics.quant_accuracy, agreement: metrics.agreement,

@@ -35,12 +35,21 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if let compare { _ = try SchemeChoice.parseList(compare) }
+        if compare != nil && quantization.plan != nil { throw ValidationError("--compare and --plan exclude each other (a plan fixes one scheme)") }
     }
 
     func run() throws {
         let board = target.flatMap(Board.named)
         if let target, target != "host", board == nil {
             throw UserError("--target \(target): unknown target (available: host, \(Board.all.map(\.name).joined(separator: ", ")))")
+        }
+        // Fail before the long work when the page could not be written.
+        for path in [output] + (json.map { [$0] } ?? []) {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw UserError("\(path): cannot write the report (no directory \(directory))")
+            }
         }
         let progress = Progress(quiet: quantization.quiet)
         let graph = try loadModel(model)
@@ -63,8 +72,9 @@ struct ReportCommand: ParsableCommand {
             let features = kernelOptions.features(for: board)
             var measured: VerificationReport?
             if target != nil {
-                let verification = VerificationOptions(modelName: modelName, scheme: plan.scheme, generator: "quantc \(Quantc.version)",
+                var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme, generator: "quantc \(Quantc.version)",
                                                        sanitize: sanitize, features: features)
+                verification.metrics = metrics
                 if let board {
                     progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")
                     measured = try BoardVerification.verify(graph: graph, lowered: lowered, data: evaluation, board: board, options: verification)

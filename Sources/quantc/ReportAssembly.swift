@@ -30,7 +30,8 @@ enum ReportAssembly {
                             measured: VerificationReport? = nil, features: CoreFeatures = [], target: String? = nil) throws {
         let modelName = URL(fileURLWithPath: model).lastPathComponent
         let calibration = options.plan == nil ? try options.calibrationSet(graph, data: data) : nil
-        let label = SchemeChoice(options: options).label
+        // A plan's options are in the plan, not on the command line.
+        let label = options.plan == nil ? SchemeChoice(options: options).label : "\(plan.scheme) (\(URL(fileURLWithPath: options.plan!).lastPathComponent))"
         let run = try run(label: label, model: modelName, graph: graph, plan: plan, lowered: lowered, evaluation: evaluation,
                           calibration: calibration, quantization: quantization, measured: measured, features: features)
         let histogram = try calibration.flatMap {

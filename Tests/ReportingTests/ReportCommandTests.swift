@@ -160,11 +160,11 @@ import Testing
 
     @Test func progressGoesToStderrAsPlainLinesAndNeverIntoTheJSON() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        let arguments = ["quantize", Corpus.path(Self.model), "--weight-bits", "auto", "--limit", "100", "--json"] + Self.dataArguments.filter { $0 != "--quiet" }
+        let arguments = ["quantize", Corpus.path(Self.model), "--step", "ggd", "--limit", "100", "--json"] + Self.dataArguments.filter { $0 != "--quiet" }
         let talking = try Quantc.run(arguments, timeout: 300)
         #expect(talking.status == 0, "\(talking.stderr)")
         #expect((try? JSONSerialization.jsonObject(with: Data(talking.stdout.utf8))) != nil, "stdout is not only JSON: \(talking.stdout.prefix(200))")
-        // Not a terminal: whole lines, no cursor control; stages always, the search's steps thinned.
+        // Not a terminal: whole lines, no cursor control.
         let lines = talking.stderr.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("calibrating on 100 samples") })
         #expect(lines.contains { $0.hasPrefix("evaluating on 100 samples") })
@@ -181,6 +181,8 @@ import Testing
             #expect(result.status == 2 && !result.crashed)
             #expect(result.stderr.contains(phrase), "\(compare): \(result.stderr)")
         }
+        let both = try Quantc.run(["report", Corpus.path(Self.model), "--compare", "fixed:8", "--plan", dir + "/plan.json", "-o", dir + "/x.html"] + Self.dataArguments)
+        #expect(both.status == 2 && both.stderr.contains("exclude each other"), "\(both.stderr)")
         let unwritable = dir + "/no/such/dir/r.html"
         let result = try Quantc.run(["report", Corpus.path(Self.model), "--limit", "50", "-o", unwritable] + Self.dataArguments)
         #expect(result.status == 2 && !result.crashed, "\(result.stderr)")
