@@ -89,6 +89,13 @@ static inline int32_t qc_requantize_s64(int64_t acc, int shift, int32_t lo, int3
     return qc_clamp_s64(acc, lo, hi);
 }
 
+/* The rare shifts of qc_requantize_s32, out of line so the common case stays small enough to
+ * inline into every kernel's output loop. */
+static int32_t qc_requantize_s32_rare(int32_t acc, int shift, int32_t lo, int32_t hi)
+{
+    return qc_requantize_s64(acc, shift, lo, hi);
+}
+
 /* The same result as qc_requantize_s64 for a 32-bit accumulator, in 32-bit arithmetic where it can. */
 static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int32_t hi)
 {
@@ -96,7 +103,7 @@ static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int3
         const int32_t v = qc_rshift_round_s32(acc, shift);
         return v < lo ? lo : (v > hi ? hi : v);
     }
-    return qc_requantize_s64(acc, shift, lo, hi);
+    return qc_requantize_s32_rare(acc, shift, lo, hi);
 }
 
 /*
@@ -2738,22 +2745,6 @@ static inline int32_t qc_smlatt(int32_t a, int32_t b, int32_t acc)
 #endif
 }
 
-/* qc_requantize_s32 with its common case (a right shift of 1..30) small enough to inline in the
- * kernels' output loops, and the other shifts out of line. */
-static int32_t qc_requantize_other(int32_t acc, int shift, int32_t lo, int32_t hi)
-{
-    return qc_requantize_s64(acc, shift, lo, hi);
-}
-
-static inline int32_t qc_requantize_dsp(int32_t acc, int shift, int32_t lo, int32_t hi)
-{
-    if (shift >= 1 && shift <= 30) {
-        const int32_t v = qc_rshift_round_s32(acc, shift);
-        return v < lo ? lo : (v > hi ? hi : v);
-    }
-    return qc_requantize_other(acc, shift, lo, hi);
-}
-
 /* A layer's requantization, copied out of its params once: the kernels' int8_t stores may alias any
  * memory, so fields read through the params pointer would be reloaded after every output. */
 typedef struct {
@@ -2782,7 +2773,7 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
 /* Output channel o of an accumulator, as int8_t (lo and hi lie in the int8 range). */
 static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
 {
-    return (int8_t)qc_requantize_dsp(acc, r.shift[o * r.shift_step], r.lo, r.hi);
+    return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
 #endif /* QC_DSP_H */

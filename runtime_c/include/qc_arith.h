@@ -82,6 +82,13 @@ static inline int32_t qc_requantize_s64(int64_t acc, int shift, int32_t lo, int3
     return qc_clamp_s64(acc, lo, hi);
 }
 
+/* The rare shifts of qc_requantize_s32, out of line so the common case stays small enough to
+ * inline into every kernel's output loop. */
+static int32_t qc_requantize_s32_rare(int32_t acc, int shift, int32_t lo, int32_t hi)
+{
+    return qc_requantize_s64(acc, shift, lo, hi);
+}
+
 /* The same result as qc_requantize_s64 for a 32-bit accumulator, in 32-bit arithmetic where it can. */
 static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int32_t hi)
 {
@@ -89,7 +96,7 @@ static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int3
         const int32_t v = qc_rshift_round_s32(acc, shift);
         return v < lo ? lo : (v > hi ? hi : v);
     }
-    return qc_requantize_s64(acc, shift, lo, hi);
+    return qc_requantize_s32_rare(acc, shift, lo, hi);
 }
 
 /*
