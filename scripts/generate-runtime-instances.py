@@ -21,6 +21,9 @@ WIDTHS = ["s8", "s16"]
 
 # family: (template, params type, operand roles, signature after params, extra defines)
 MAC = "const qc_{kind}_params *p, const {X} *x, const {W} *w, const {ACC} *bias, const int8_t *shift, {Y} *y"
+AFFINE_MAC = "const qc_{kind}_params *p, const {X} *x, const {W} *w, const {ACC} *bias, const int32_t *multiplier, const int8_t *shift, {Y} *y"
+# int8-affine families (--scheme int8): int8 operands and a 32-bit accumulator only.
+AFFINE = {"conv_affine", "depthwise_conv_affine", "dense_affine", "avg_pool_affine"}
 FAMILIES = {
     "conv": ("qc_conv_template.h", "conv", ["X", "W", "Y"], MAC, True),
     "depthwise_conv": ("qc_depthwise_conv_template.h", "conv", ["X", "W", "Y"], MAC, True),
@@ -35,6 +38,10 @@ FAMILIES = {
     "conv_codebook": ("qc_conv_codebook_template.h", "codebook_conv", ["X", "Y"],
                       "const qc_{kind}_params *p, const {X} *x, const uint8_t *indices, const int16_t *codebook, const {ACC} *bias, "
                       "const int8_t *shift, {Y} *y", True),
+    "conv_affine": ("qc_conv_template.h", "conv_affine", ["X", "W", "Y"], AFFINE_MAC, True),
+    "depthwise_conv_affine": ("qc_depthwise_conv_template.h", "conv_affine", ["X", "W", "Y"], AFFINE_MAC, True),
+    "dense_affine": ("qc_dense_template.h", "dense_affine", ["X", "W", "Y"], AFFINE_MAC, True),
+    "avg_pool_affine": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "max_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "avg_pool": ("qc_pool_template.h", "pool", ["T"], "const qc_pool_params *p, const {T} *x, {T} *y", False),
     "global_max_pool": ("qc_global_pool_template.h", "global_pool", ["T"],
@@ -52,8 +59,8 @@ FAMILIES = {
 
 def instances():
     for family, (template, kind, roles, signature, has_acc) in FAMILIES.items():
-        for widths in itertools.product(WIDTHS, repeat=len(roles)):
-            for acc in ([32, 64] if has_acc else [None]):
+        for widths in itertools.product(["s8"] if family in AFFINE else WIDTHS, repeat=len(roles)):
+            for acc in ([32] if family in AFFINE and has_acc else [32, 64] if has_acc else [None]):
                 name = f"qc_{family}_{''.join(widths)}" + ("_acc64" if acc == 64 else "")
                 types = {role: CTYPE[w] for role, w in zip(roles, widths)}
                 if acc:
@@ -79,9 +86,11 @@ def main():
             lines.append(f"#define QC_ACC_T {types['ACC']}")
             if family.endswith("_shift"):
                 lines.append(f"#define QC_WIDE {1 if acc == 64 else 0}")
-            else:
+            elif family not in AFFINE:
                 lines.append(f"#define QC_REQUANTIZE qc_requantize_s{acc}")
-        if family in ("max_pool", "avg_pool", "global_max_pool", "global_avg_pool"):
+        if family in AFFINE:
+            lines.append("#define QC_AFFINE 1")
+        if family in ("max_pool", "avg_pool", "global_max_pool", "global_avg_pool", "avg_pool_affine"):
             lines.append(f"#define QC_MAX {1 if 'max' in family else 0}")
         lines.append(f'#include "{template}"')
         with open(os.path.join(SRC, name + ".c"), "w") as f:
@@ -100,7 +109,10 @@ def main():
     for family, entries in dispatch.items():
         kind, roles, acc_family = entries[0][3], entries[0][4], entries[0][2] is not None
         args = ", ".join(f"int {r.lower()}_bits" for r in roles) + (", int acc64" if acc_family else "")
-        if family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift"):
+        if family in ("conv_affine", "depthwise_conv_affine", "dense_affine"):
+            data = "const void *x, const void *w, const void *bias, const int32_t *multiplier, const int8_t *shift, void *y"
+            call = "p, x, w, bias, multiplier, shift, y"
+        elif family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift"):
             data = "const void *x, const void *w, const void *bias, const int8_t *shift, void *y"
             call = "p, x, w, bias, shift, y"
         elif family == "conv_bitplane":

@@ -88,6 +88,23 @@ public enum KernelLowering {
                                            .tensor(table.input, offset: 0), .tensor(table.output, offset: 0)])]
         case .reshape:
             return []
+        case .affineAdd(let a):
+            return [KernelCall(family: "add_affine", paramsType: "qc_add_affine_params",
+                               params: [("count", [i32(t[a.output].count)]),
+                                        ("a_offset", [a.aOffset]), ("b_offset", [a.bOffset]), ("out_offset", [a.outputOffset]),
+                                        ("a_mult", [a.aMultiplier]), ("a_shift", [i32(a.aShift)]),
+                                        ("b_mult", [a.bMultiplier]), ("b_shift", [i32(a.bShift)]),
+                                        ("out_mult", [a.outputMultiplier]), ("out_shift", [i32(a.outputShift)]),
+                                        ("left_shift", [i32(a.leftShift)]), ("act_min", [a.clampMin]), ("act_max", [a.clampMax])],
+                               storage: [.s8], wideAccumulator: nil,
+                               arguments: [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .softmax(let s):
+            let depth = t[s.input].shape.last ?? 1
+            return [KernelCall(family: "softmax", paramsType: "qc_softmax_params",
+                               params: [("rows", [i32(t[s.input].count / max(depth, 1))]), ("depth", [i32(depth)]),
+                                        ("multiplier", [s.multiplier]), ("left_shift", [i32(s.leftShift)]), ("diff_min", [s.diffMin])],
+                               storage: [.s8], wideAccumulator: nil,
+                               arguments: [.tensor(s.input, offset: 0), .tensor(s.output, offset: 0)])]
         }
     }
 
@@ -119,6 +136,9 @@ public enum KernelLowering {
         /// The kernel family's suffix: "_shift" (signed digits), "_bitplane", "_codebook", or none (fixed point).
         let suffix: String
 
+        /// int8-affine layers: their multipliers, an argument before the shifts.
+        let multipliers: ConstantArray?
+
         init(input: Int, output: Int, weights encoding: WeightEncoding, bias: [Int64], accumulator: AccumulatorWidth,
              requantize: Requantization, _ t: [QTensor]) throws {
             (weights, self.bias, shifts) = try macConstants(encoding, bias, accumulator, requantize)
@@ -126,27 +146,31 @@ public enum KernelLowering {
             let (lo, hi) = outputRange(bits: out.bits, clampMin: requantize.clampMin, clampMax: requantize.clampMax)
             trailing = [("shift_count", [i32(requantize.shifts.count)]), ("act_min", [lo]), ("act_max", [hi])]
             let x = CType.storage(bits: t[input].format.bits), y = CType.storage(bits: out.bits)
+            multipliers = requantize.affine.map { ConstantArray(role: "multiplier", type: .s32, values: $0.multipliers.map { Int64($0) }) }
             switch encoding {
-            case .fixed: suffix = ""
+            case .fixed: suffix = multipliers == nil ? "" : "_affine"
             case .signedDigits: suffix = "_shift"
             case .bitPlanes: suffix = "_bitplane"
             case .codebook: suffix = "_codebook"
             }
-            storage = suffix.isEmpty ? [x, weights[0].type, y] : [x, y]
+            storage = suffix.isEmpty || multipliers != nil ? [x, weights[0].type, y] : [x, y]
             wide = accumulator == .int64
-            arguments = [.tensor(input, offset: 0)] + weights.map { .constant($0) } + [.constant(self.bias), .constant(shifts), .tensor(output, offset: 0)]
+            arguments = [.tensor(input, offset: 0)] + weights.map { .constant($0) } + [.constant(self.bias)] + (multipliers.map { [.constant($0)] } ?? [])
+                + [.constant(shifts), .tensor(output, offset: 0)]
         }
 
         var shiftScheme: Bool { suffix == "_shift" }
 
-        func call(_ family: String, _ paramsType: String, _ params: [(name: String, values: [Int32])]) -> KernelCall {
-            KernelCall(family: family + suffix, paramsType: paramsType, params: params + trailing,
-                       storage: storage, wideAccumulator: wide, arguments: arguments)
+        func call(_ family: String, _ paramsType: String, _ params: [(name: String, values: [Int32])],
+                  tail: [(name: String, values: [Int32])] = []) -> KernelCall {
+            KernelCall(family: family + suffix, paramsType: multipliers == nil ? paramsType : paramsType.replacingOccurrences(of: "_params", with: "_affine_params"),
+                       params: params + trailing + tail, storage: storage, wideAccumulator: wide, arguments: arguments)
         }
 
         /// A dense layer over `rows` rows (also a 1x1 convolution over pixels).
-        func dense(rows: Int, inFeatures: Int, outFeatures: Int) -> KernelCall {
-            call("dense", "qc_dense_params", [("rows", [i32(rows)]), ("in_features", [i32(inFeatures)]), ("out_features", [i32(outFeatures)])])
+        func dense(rows: Int, inFeatures: Int, outFeatures: Int, affine: AffineRequantization?) -> KernelCall {
+            call("dense", "qc_dense_params", [("rows", [i32(rows)]), ("in_features", [i32(inFeatures)]), ("out_features", [i32(outFeatures)])],
+                 tail: affine.map { [("out_offset", [$0.outputZeroPoint]), ("single_rounding", [$0.singleRounding ? 1 : 0])] } ?? [])
         }
     }
 
@@ -157,7 +181,10 @@ public enum KernelLowering {
         if case .bitPlanes(let w) = c.weights { return mac.call("conv", "qc_bitplane_conv_params", bitPlaneParams(c, w, inShape, outShape)) }
         if case .codebook(let w) = c.weights { return mac.call("conv", "qc_codebook_conv_params", codebookParams(c, w, inShape, outShape)) }
         let kind = convKernel(c, inChannels: inShape[3])
-        if kind == "dense" { return mac.dense(rows: inShape[0] * inShape[1] * inShape[2], inFeatures: inShape[3], outFeatures: c.outChannels) }
+        let outputOffset = c.requantize.affine?.outputZeroPoint
+        if kind == "dense" {
+            return mac.dense(rows: inShape[0] * inShape[1] * inShape[2], inFeatures: inShape[3], outFeatures: c.outChannels, affine: c.requantize.affine)
+        }
         if mac.shiftScheme { return mac.call("conv", "qc_shift_conv_params", shiftConvParams(c, inShape, outShape)) }
         return mac.call(kind, "qc_conv_params", [
             ("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]), ("in_c", [i32(inShape[3])]),
@@ -166,7 +193,7 @@ public enum KernelLowering {
             ("stride_h", [i32(c.strideH)]), ("stride_w", [i32(c.strideW)]),
             ("dilation_h", [i32(c.dilationH)]), ("dilation_w", [i32(c.dilationW)]),
             ("pad_top", [i32(c.padding.top)]), ("pad_left", [i32(c.padding.left)]), ("groups", [i32(c.groups)]),
-        ])
+        ], tail: outputOffset.map { [("pad_value", [c.padValue]), ("out_offset", [$0])] } ?? [])
     }
 
     private static func dense(_ d: QDense, _ t: [QTensor]) throws -> KernelCall {
@@ -180,7 +207,7 @@ public enum KernelLowering {
         case .codebook(let w): return mac.call("conv", "qc_codebook_conv_params", codebookParams(asConv(d), w, inShape, outShape))
         default: break
         }
-        return mac.dense(rows: rows, inFeatures: d.inFeatures, outFeatures: d.outFeatures)
+        return mac.dense(rows: rows, inFeatures: d.inFeatures, outFeatures: d.outFeatures, affine: d.requantize.affine)
     }
 
     /// A dense layer as the 1x1 convolution with the same weights.
@@ -268,14 +295,16 @@ public enum KernelLowering {
         }
         let biases = ConstantArray(role: "bias", type: acc == .int64 ? .s64 : .s32, values: bias)
         // Shifts beyond [-22, 63] behave like the bounds (qc_requantize_s64), so clamping to int8 is exact.
-        let shifts = ConstantArray(role: "shift", type: .s8, values: requantize.shifts.map { Int64(min(max($0, -22), 63)) })
+        // int8-affine shifts (TFLite's, in [-31, 30]) are kept as they are.
+        let shifts = ConstantArray(role: "shift", type: .s8,
+                                   values: requantize.shifts.map { requantize.affine == nil ? Int64(min(max($0, -22), 63)) : Int64($0) })
         return (weights, biases, shifts)
     }
 
     private static func pool(_ p: QPool, _ t: [QTensor], max isMax: Bool) throws -> KernelCall {
         guard p.kernelH * p.kernelW <= 65535 else { throw EmitError("a \(p.kernelH)x\(p.kernelW) pooling window exceeds 65535 taps") }
         let inShape = t[p.input].shape, outShape = t[p.output].shape
-        return KernelCall(family: isMax ? "max_pool" : "avg_pool", paramsType: "qc_pool_params",
+        return KernelCall(family: isMax ? "max_pool" : p.exactDivision ? "avg_pool_affine" : "avg_pool", paramsType: "qc_pool_params",
                           params: [("batch", [i32(inShape[0])]), ("in_h", [i32(inShape[1])]), ("in_w", [i32(inShape[2])]),
                                    ("channels", [i32(inShape[3])]), ("out_h", [i32(outShape[1])]), ("out_w", [i32(outShape[2])]),
                                    ("kernel_h", [i32(p.kernelH)]), ("kernel_w", [i32(p.kernelW)]),

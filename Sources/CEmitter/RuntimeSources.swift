@@ -4,6 +4,77 @@
 /// The runtime_c files by name (bundles are flat: headers and sources side by side).
 public enum RuntimeSources {
     public static let files: [String: String] = [
+        "qc_affine.h": ##"""
+/*
+ * quantc runtime: TFLite's integer arithmetic, for int8-affine programs (--scheme int8), where a
+ * tensor's integer q means scale * (q - zero_point). These reproduce TFLite's reference kernels bit
+ * for bit: the doubling high multiply and rounding divide by a power of two (both rounding halves
+ * away from zero), and the multiplier-and-shift requantization built from them.
+ * Swift twins: Sources/FixedPoint/AffineArithmetic.swift (Affine).
+ */
+#ifndef QC_AFFINE_H
+#define QC_AFFINE_H
+
+#include <stdint.h>
+
+#include "qc_arith.h"
+
+/* round(a * b / 2^31), halves away from zero; the one overflow (INT32_MIN * INT32_MIN) saturates.
+ * Twin: Affine.doublingHighMultiply. */
+static inline int32_t qc_srdhm(int32_t a, int32_t b)
+{
+    int64_t ab;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    /* Division truncates towards zero in C99, as TFLite's does. */
+    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));
+}
+
+/* x / 2^e rounded to nearest, halves away from zero, 0 <= e <= 31. Twin: Affine.roundingDivideByPOT. */
+static inline int32_t qc_rdbpot(int32_t x, int e)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (int32_t)qc_floor_shift_s64(x, e) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * multiplier * 2^(shift - 31) as TFLite's MultiplyByQuantizedMultiplier: a left shift for
+ * shift > 0 (wrapping in 32 bits like TFLite's int32 product), the doubling high multiply, a
+ * rounding right shift for shift < 0. Twin: Affine.multiplyByQuantizedMultiplier. */
+static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
+ * ai-edge-litert's reference fully-connected kernel computes). Twin: Affine.multiplyByQuantizedMultiplierSingleRounding. */
+static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
+{
+    const int total = 31 - shift;
+    return (int32_t)qc_floor_shift_s64((int64_t)x * multiplier + ((int64_t)1 << (total - 1)), total);
+}
+
+/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
+static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
+{
+    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* A window sum divided by its tap count n >= 1, rounded half away from zero (TFLite's average pool). */
+static inline int32_t qc_divide_round(int32_t sum, int32_t n)
+{
+    return sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n;
+}
+
+#endif /* QC_AFFINE_H */
+
+"""##,
         "qc_arith.h": ##"""
 /*
  * quantc runtime: the integer arithmetic every kernel ends with.
@@ -261,6 +332,10 @@ void qc_conv_codebook_s16s8(const qc_codebook_conv_params *p, const int16_t *x, 
 void qc_conv_codebook_s16s8_acc64(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int64_t *bias, const int8_t *shift, int8_t *y);
 void qc_conv_codebook_s16s16(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int32_t *bias, const int8_t *shift, int16_t *y);
 void qc_conv_codebook_s16s16_acc64(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_affine_s8s8s8(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_avg_pool_affine_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_max_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_max_pool_s16(const qc_pool_params *p, const int16_t *x, int16_t *y);
 void qc_avg_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
@@ -538,6 +613,62 @@ typedef struct {
     int32_t act_min, act_max;
 } qc_codebook_conv_params;
 
+/*
+ * int8-affine kernels (--scheme int8: models quantized by TFLite, computed as its reference kernels
+ * do). A tensor's integer q means scale * (q - zero_point); every output is
+ * y = clamp(out_offset + mbqm(acc, multiplier[o], shift[o]), act_min, act_max) (qc_affine.h), with
+ * TFLite's shift convention (positive = left) and shift_count entries of both arrays (1 or one per
+ * output channel). Convolutions: acc = bias[o] + sum x * w over every tap, where taps outside the
+ * input read pad_value: the input zero point, whose product with the weights the quantizer folded
+ * into the bias (bias = b - zero_point * sum w), so the sum equals TFLite's sum of
+ * (x - zero_point) * w over the taps inside. Same fields as qc_conv_params / qc_dense_params plus these.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+    int32_t pad_value, out_offset;
+} qc_conv_affine_params;
+
+typedef struct {
+    int32_t rows, in_features, out_features;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+    int32_t out_offset;
+    int32_t single_rounding; /* 1: qc_mbqm_single, as ai-edge-litert's reference kernel; 0: qc_mbqm, as TFLM */
+} qc_dense_affine_params;
+
+/*
+ * int8-affine addition (TFLite's ADD): with u = (a[i] + a_offset) << left_shift and likewise v,
+ * y[i] = clamp(out_offset + mbqm(mbqm(u, a_mult, a_shift) + mbqm(v, b_mult, b_shift), out_mult, out_shift)).
+ * Works in place (y == a or y == b).
+ */
+typedef struct {
+    int32_t count;
+    int32_t a_offset, b_offset, out_offset;
+    int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift;
+    int32_t left_shift;
+    int32_t act_min, act_max;
+} qc_add_affine_params;
+void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
+ * int8-affine softmax over the last axis (TFLite's reference integer softmax, gemmlowp fixed point):
+ * rows of depth values; differences from the row maximum below diff_min count as 0; the output
+ * has scale 1/256 and zero point -128. multiplier and left_shift scale the differences to Q5.26.
+ */
+typedef struct {
+    int32_t rows, depth;
+    int32_t multiplier, left_shift, diff_min;
+} qc_softmax_params;
+void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
+
 #include "qc_kernel_instances.h"
 
 /*
@@ -577,6 +708,29 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
 #endif
 
 #endif /* QC_KERNELS_H */
+
+"""##,
+        "qc_add_affine_s8.c": ##"""
+/* int8-affine addition, TFLite's ADD; contract in qc_kernels.h. Twin: affineAdd (IntegerSimulator). */
+#include "qc_affine.h"
+#include "qc_kernels.h"
+
+void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    /* Copied out once: stores through y may alias the params for all the compiler knows. */
+    const int32_t a_offset = p->a_offset, b_offset = p->b_offset, out_offset = p->out_offset;
+    const int32_t a_mult = p->a_mult, b_mult = p->b_mult, out_mult = p->out_mult;
+    const int a_shift = p->a_shift, b_shift = p->b_shift, out_shift = p->out_shift, left = p->left_shift;
+    const int32_t lo = p->act_min, hi = p->act_max;
+    int32_t i;
+    for (i = 0; i < p->count; ++i) {
+        /* (x + offset) lies in [-255, 255]: shifted left by at most 20 it stays inside int32. */
+        const int32_t u = qc_mbqm((int32_t)((uint32_t)(a[i] + a_offset) << left), a_mult, a_shift);
+        const int32_t v = qc_mbqm((int32_t)((uint32_t)(b[i] + b_offset) << left), b_mult, b_shift);
+        const int32_t sum = qc_mbqm(u + v, out_mult, out_shift) + out_offset;
+        y[i] = (int8_t)(sum < lo ? lo : (sum > hi ? hi : sum));
+    }
+}
 
 """##,
         "qc_add_s16s16s16.c": ##"""
@@ -742,6 +896,15 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #undef QC_Y_T
 
 """##,
+        "qc_avg_pool_affine_s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_avg_pool_affine_s8
+#define QC_T int8_t
+#define QC_AFFINE 1
+#define QC_MAX 0
+#include "qc_pool_template.h"
+
+"""##,
         "qc_avg_pool_s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_avg_pool_s16
@@ -756,6 +919,17 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #define QC_T int8_t
 #define QC_MAX 0
 #include "qc_pool_template.h"
+
+"""##,
+        "qc_conv_affine_s8s8s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_conv_affine_s8s8s8
+#define QC_X_T int8_t
+#define QC_W_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_AFFINE 1
+#include "qc_conv_template.h"
 
 """##,
         "qc_conv_bitplane_s16s16.c": ##"""
@@ -1703,21 +1877,36 @@ void QC_NAME(const qc_shift_conv_params *p, const QC_X_T *x, const uint8_t *w, c
         "qc_conv_template.h": ##"""
 /*
  * Template of the general (and grouped) convolution; contract in qc_kernels.h.
- * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
+ * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE, or
+ * QC_AFFINE for the int8-affine instance (qc_conv_affine_params, a multiplier per channel, and
+ * taps outside the input reading pad_value: they are summed as pad_value * w, not skipped).
  * Products are formed in the accumulator's type (or int32_t for a 64-bit accumulator, where the
  * product of two <= 16-bit operands always fits) so 16-bit-int targets never overflow `int`.
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
+
+#if QC_AFFINE
+#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
+                                               p->out_offset, p->act_min, p->act_max)
+void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
+#else
+#define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
 void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
+#endif
 {
     const int32_t cin = p->in_c / p->groups;
     const int32_t cog = p->out_c / p->groups;
     const int32_t taps = p->kernel_h * p->kernel_w * cin;
     int32_t b, oy, ox, o, ky, kx, i;
-    if (p->groups == 1 && p->dilation_w == 1) {
+    if (!QC_AFFINE && p->groups == 1 && p->dilation_w == 1) {
         /* With one group and no horizontal dilation, the valid taps of a kernel row are contiguous
          * in both the input and the weights: one dot product per valid kernel row. The valid rows
          * and columns depend only on the output position, so they and the start offsets are
@@ -1755,7 +1944,7 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
                                 acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
                             }
                         }
-                        out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                        out[o] = (QC_Y_T)QC_OUTPUT(acc, o);
                     }
                 }
             }
@@ -1774,24 +1963,25 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
                     QC_ACC_T acc = bias[o];
                     for (ky = 0; ky < p->kernel_h; ++ky) {
                         const int32_t iy = iy0 + ky * p->dilation_h;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
                         for (kx = 0; kx < p->kernel_w; ++kx) {
                             const int32_t ix = ix0 + kx * p->dilation_w;
                             const QC_X_T *xp;
-                            const QC_W_T *wp;
-                            if (ix < 0 || ix >= p->in_w) {
+                            const QC_W_T *wp = wo + (ky * p->kernel_w + kx) * cin;
+                            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+#if QC_AFFINE
+                                for (i = 0; i < cin; ++i) {
+                                    acc += p->pad_value * (int32_t)wp[i];
+                                }
+#endif
                                 continue;
                             }
                             xp = xg + (iy * p->in_w + ix) * p->in_c;
-                            wp = wo + (ky * p->kernel_w + kx) * cin;
                             for (i = 0; i < cin; ++i) {
                                 acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
                             }
                         }
                     }
-                    out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                    out[o] = (QC_Y_T)QC_OUTPUT(acc, o);
                 }
             }
         }
@@ -1804,6 +1994,19 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+#undef QC_AFFINE
+#undef QC_OUTPUT
+
+"""##,
+        "qc_dense_affine_s8s8s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_dense_affine_s8s8s8
+#define QC_X_T int8_t
+#define QC_W_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_AFFINE 1
+#include "qc_dense_template.h"
 
 """##,
         "qc_dense_s16s16s16.c": ##"""
@@ -2235,11 +2438,33 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const uint8_t *w, const 
  * convolutions with stride 1 and no padding (rows = pixels, OHWI weights are [O][I]).
  * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
+
+/* QC_AFFINE: the int8-affine instance (qc_dense_affine_params and a multiplier per channel). */
+#if QC_AFFINE
+#define QC_OUTPUT(acc, o) qc_dense_affine_output(p, acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)])
+static inline int32_t qc_dense_affine_output(const qc_dense_affine_params *p, int32_t acc, int32_t multiplier, int shift)
+{
+    int32_t v;
+    if (!p->single_rounding) {
+        return qc_requantize_affine(acc, multiplier, shift, p->out_offset, p->act_min, p->act_max);
+    }
+    v = qc_mbqm_single(acc, multiplier, shift) + p->out_offset;
+    return v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v);
+}
+void QC_NAME(const qc_dense_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
+#else
+#define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
 void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
+#endif
 {
     const int32_t k = p->in_features;
     int32_t m, o, i;
@@ -2252,7 +2477,7 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
             for (i = 0; i < k; ++i) {
                 acc += (QC_ACC_T)((int32_t)xm[i] * (int32_t)wo[i]);
             }
-            ym[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+            ym[o] = (QC_Y_T)QC_OUTPUT(acc, o);
         }
     }
 }
@@ -2263,6 +2488,19 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+#undef QC_AFFINE
+#undef QC_OUTPUT
+
+"""##,
+        "qc_depthwise_conv_affine_s8s8s8.c": ##"""
+/* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
+#define QC_NAME qc_depthwise_conv_affine_s8s8s8
+#define QC_X_T int8_t
+#define QC_W_T int8_t
+#define QC_Y_T int8_t
+#define QC_ACC_T int32_t
+#define QC_AFFINE 1
+#include "qc_depthwise_conv_template.h"
 
 """##,
         "qc_depthwise_conv_s16s16s16.c": ##"""
@@ -2586,13 +2824,27 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
         "qc_depthwise_conv_template.h": ##"""
 /*
  * Template of the depthwise convolution (channel multiplier 1); contract in qc_kernels.h.
- * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
+ * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE, or
+ * QC_AFFINE for the int8-affine instance (as in qc_conv_template.h).
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
+
+#if QC_AFFINE
+#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
+                                               p->out_offset, p->act_min, p->act_max)
+void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
+#else
+#define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
 void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
+#endif
 {
     const int32_t channels = p->out_c;
     const int32_t taps = p->kernel_h * p->kernel_w;
@@ -2609,19 +2861,19 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
                     QC_ACC_T acc = bias[c];
                     for (ky = 0; ky < p->kernel_h; ++ky) {
                         const int32_t iy = iy0 + ky * p->dilation_h;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
                         for (kx = 0; kx < p->kernel_w; ++kx) {
                             const int32_t ix = ix0 + kx * p->dilation_w;
-                            if (ix < 0 || ix >= p->in_w) {
+                            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+#if QC_AFFINE
+                                acc += p->pad_value * (int32_t)wc[ky * p->kernel_w + kx];
+#endif
                                 continue;
                             }
                             acc += (QC_ACC_T)((int32_t)xb[(iy * p->in_w + ix) * channels + c] *
                                               (int32_t)wc[ky * p->kernel_w + kx]);
                         }
                     }
-                    out[c] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : c], p->act_min, p->act_max);
+                    out[c] = (QC_Y_T)QC_OUTPUT(acc, c);
                 }
             }
         }
@@ -2634,6 +2886,8 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+#undef QC_AFFINE
+#undef QC_OUTPUT
 
 """##,
         "qc_dsp.h": ##"""
@@ -3379,10 +3633,16 @@ void QC_NAME(const qc_pad_params *p, const QC_T *x, QC_T *y)
         "qc_pool_template.h": ##"""
 /*
  * Template of max and average pooling; contract in qc_kernels.h.
- * The including file defines QC_NAME, QC_T (storage of x and y) and QC_MAX (1 for max, 0 for average).
+ * The including file defines QC_NAME, QC_T (storage of x and y) and QC_MAX (1 for max, 0 for average),
+ * and QC_AFFINE for the int8-affine average (the sum divided by the count, rounded half away from zero).
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
+
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
 
 void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 {
@@ -3441,6 +3701,8 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                     }
 #if QC_MAX
                     out[ch] = (QC_T)(inside > 0 ? acc : 0);
+#elif QC_AFFINE
+                    out[ch] = (QC_T)(inside > 0 ? qc_divide_round(acc, inside) : 0);
 #else
                     out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside);
 #endif
@@ -3453,6 +3715,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 #undef QC_NAME
 #undef QC_T
 #undef QC_MAX
+#undef QC_AFFINE
 
 """##,
         "qc_rescale_s16s16.c": ##"""
@@ -3529,6 +3792,128 @@ void QC_NAME(const qc_rescale_params *p, const QC_X_T *x, QC_Y_T *y)
 #define QC_PRODUCT qc_digit_product_u32
 #define QC_FINISH(u, s, lo, hi) qc_requantize_s32(qc_s32_from_u32(u), s, lo, hi)
 #endif
+
+"""##,
+        "qc_softmax_s8.c": ##"""
+/*
+ * int8-affine softmax, TFLite's reference integer softmax in gemmlowp fixed point; contract in
+ * qc_kernels.h. Twin: Affine.softmax (Sources/FixedPoint/AffineArithmetic.swift), whose comments
+ * name the same steps. Qm.n below: m integer bits, n = 31 - m fractional bits, in an int32_t.
+ */
+#include "qc_affine.h"
+#include "qc_kernels.h"
+
+#define QC_DIFF_BITS 5 /* integer bits of the scaled differences (Q5.26) */
+#define QC_SUM_BITS 12 /* integer bits of the sum of exponentials (Q12.19) */
+
+/* x * 2^e, saturating, for 1 <= e <= 30. */
+static int32_t qc_saturating_shift_left(int32_t x, int e)
+{
+    const int32_t threshold = (int32_t)(((int32_t)1 << (31 - e)) - 1);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return (int32_t)((uint32_t)x << e);
+}
+
+/* Wrapping 32-bit addition, as gemmlowp's raw int32 sums (they never wrap on these inputs). */
+static int32_t qc_add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+static int32_t qc_sub_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a - (uint32_t)b);
+}
+
+/* exp(a) for a in [-1/4, 0), Q0.31 in and out: a Taylor polynomial around -1/8. */
+static int32_t qc_exp_quarter(int32_t a)
+{
+    const int32_t constant_term = 1895147668; /* exp(-1/8) * 2^31 */
+    const int32_t one_third = 715827883;      /* 2^31 / 3 */
+    const int32_t x = qc_add_wrap(a, (int32_t)1 << 28);
+    const int32_t x2 = qc_srdhm(x, x);
+    const int32_t x3 = qc_srdhm(x2, x);
+    const int32_t x4 = qc_srdhm(x2, x2);
+    const int32_t x4_over_4 = qc_rdbpot(x4, 2);
+    const int32_t poly = qc_rdbpot(qc_add_wrap(qc_srdhm(qc_add_wrap(x4_over_4, x3), one_third), x2), 1);
+    return qc_add_wrap(constant_term, qc_srdhm(constant_term, qc_add_wrap(x, poly)));
+}
+
+/* exp(a) for a <= 0 in Q5.26, result in Q0.31: the fraction modulo 1/4 by the polynomial, then
+ * one factor exp(-2^k) per set bit k of the rest. */
+static int32_t qc_exp_negative(int32_t a)
+{
+    static const int32_t factors[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+    const int fractional = 31 - QC_DIFF_BITS;
+    const int32_t quarter = (int32_t)1 << (fractional - 2);
+    const int32_t mod_quarter_minus_quarter = qc_sub_wrap(a & (quarter - 1), quarter);
+    const int32_t remainder = qc_sub_wrap(mod_quarter_minus_quarter, a);
+    int32_t result = qc_exp_quarter(qc_saturating_shift_left(mod_quarter_minus_quarter, QC_DIFF_BITS));
+    int k;
+    for (k = 0; k < 7; ++k) {
+        if (remainder & ((int32_t)1 << (fractional + k - 2))) {
+            result = qc_srdhm(result, factors[k]);
+        }
+    }
+    return a == 0 ? INT32_MAX : result;
+}
+
+/* 1 / (1 + x) for x in [0, 1), Q0.31 in and out: three Newton-Raphson steps in Q2.29. */
+static int32_t qc_one_over_one_plus(int32_t a)
+{
+    const int64_t sum = (int64_t)a + INT32_MAX;
+    const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);
+    int32_t x = qc_add_wrap(1515870810, qc_srdhm(half_denominator, -1010580540)); /* 48/17 - 32/17 * d */
+    int i;
+    for (i = 0; i < 3; ++i) {
+        const int32_t one_minus = qc_sub_wrap((int32_t)1 << 29, qc_srdhm(half_denominator, x));
+        x = qc_add_wrap(x, qc_saturating_shift_left(qc_srdhm(x, one_minus), 2));
+    }
+    return qc_saturating_shift_left(x, 1);
+}
+
+void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y)
+{
+    const int32_t depth = p->depth, multiplier = p->multiplier, diff_min = p->diff_min;
+    const int left_shift = p->left_shift;
+    int32_t r, c;
+    for (r = 0; r < p->rows; ++r) {
+        const int8_t *xr = x + r * depth;
+        int8_t *yr = y + r * depth;
+        int32_t max = -128, sum = 0, scale;
+        int headroom, bits_over_unit;
+        for (c = 0; c < depth; ++c) {
+            max = xr[c] > max ? xr[c] : max;
+        }
+        for (c = 0; c < depth; ++c) {
+            const int32_t diff = xr[c] - max;
+            if (diff >= diff_min) {
+                const int32_t scaled = qc_srdhm((int32_t)((uint32_t)diff << left_shift), multiplier);
+                sum = qc_add_wrap(sum, qc_rdbpot(qc_exp_negative(scaled), QC_SUM_BITS));
+            }
+        }
+        /* The reciprocal of the sum: normalised to [1, 2), as 1 / (1 + x) and the bits above one. */
+        for (headroom = 0; headroom < 32 && !((uint32_t)sum & (0x80000000u >> headroom)); ++headroom) {
+        }
+        bits_over_unit = QC_SUM_BITS - headroom;
+        scale = qc_one_over_one_plus((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
+        for (c = 0; c < depth; ++c) {
+            const int32_t diff = xr[c] - max;
+            int32_t v = -128;
+            if (diff >= diff_min) {
+                const int32_t scaled = qc_srdhm((int32_t)((uint32_t)diff << left_shift), multiplier);
+                v = qc_rdbpot(qc_srdhm(scale, qc_exp_negative(scaled)), bits_over_unit + 31 - 8) - 128;
+                v = v > 127 ? 127 : (v < -128 ? -128 : v);
+            }
+            yr[c] = (int8_t)v;
+        }
+    }
+}
 
 """##,
         "qc_table_s16s16.c": ##"""

@@ -1,4 +1,5 @@
 import FixedPoint
+import QuantizedIR
 
 /// y = clamp(sat(rshift_round(acc, shift))): the requantization every kernel ends with.
 /// C twin: `qc_requantize` in runtime_c/include/qc/arith.h.
@@ -37,4 +38,25 @@ func averageOf(sum: Int64, count: Int) -> Int64 {
 @inline(__always)
 func reciprocal16(_ n: Int) -> Int64 {
     (Int64(1 << 16) + Int64(n / 2)) / Int64(n)
+}
+
+extension Requantization {
+    /// Output channel `channel` of an accumulator: the shift requantization, or TFLite's
+    /// multiplier, shift and zero point for int8-affine layers (whose accumulators are int32).
+    @inline(__always)
+    func apply(_ acc: Int64, channel: Int, bits: Int) -> Int32 {
+        guard let affine else { return requantize(acc, shift: shift(for: channel), bits: bits, clampMin: clampMin, clampMax: clampMax) }
+        let x = Int32(truncatingIfNeeded: acc), m = affine.multiplier(for: channel), s = shift(for: channel)
+        let scaled = Int64(affine.singleRounding ? Affine.multiplyByQuantizedMultiplierSingleRounding(x, m, s)
+                                                 : Affine.multiplyByQuantizedMultiplier(x, m, s))
+        return Int32(min(max(scaled + Int64(affine.outputZeroPoint), clampMin), clampMax))
+    }
+}
+
+/// A window sum divided by its count, rounded half away from zero (TFLite's int8 average pool).
+@inline(__always)
+func roundedDivision(sum: Int64, count: Int) -> Int64 {
+    guard count > 0 else { return 0 }
+    let n = Int64(count)
+    return sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n
 }

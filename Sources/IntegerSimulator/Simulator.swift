@@ -43,7 +43,7 @@ public final class Simulator: Sendable {
     /// `model_quantize_input`).
     public func quantizeInput(_ samples: [Float], index: Int) -> [Int32] {
         let input = program.tensors[program.inputs[0]]
-        return samples[(index * input.count)..<((index + 1) * input.count)].map { Int32(input.format.quantize(Double($0))) }
+        return samples[(index * input.count)..<((index + 1) * input.count)].map { Int32(input.quantize(Double($0))) }
     }
 
     /// Quantizes float samples to the input format, runs them in parallel, and returns the first
@@ -63,8 +63,8 @@ public final class Simulator: Sendable {
 
     /// Real values of an output tensor.
     public func dequantize(_ values: [Int32], tensor: Int) -> [Float] {
-        let format = program.tensors[tensor].format
-        return values.map { Float(format.dequantize(Int64($0))) }
+        let t = program.tensors[tensor]
+        return values.map { Float(t.dequantize(Int64($0))) }
     }
 
     private func execute(_ op: QOp, _ t: [[Int32]], _ weights: PackedIntWeights?) -> [Int32] {
@@ -98,6 +98,10 @@ public final class Simulator: Sendable {
             return t[c.input].map { requantize(Int64($0), shift: fin.frac - fout.frac, bits: fout.bits, clampMin: c.clampMin, clampMax: c.clampMax) }
         case .table(let table):
             return lookup(table, t[table.input], format: tensors[table.input].format)
+        case .affineAdd(let a):
+            return affineAdd(a, t[a.a], t[a.b])
+        case .softmax(let s):
+            return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }
     }
 }

@@ -118,17 +118,17 @@ public enum Metrics {
         // SQNR per program tensor against the float value it represents.
         var power = [Int: Double](), noise = [Int: Double]()
         let size = program.tensors[program.inputs[0]].count
-        let inputFormat = program.tensors[program.inputs[0]].format
+        let inputTensor = program.tensors[program.inputs[0]]
         for i in 0..<min(sqnrSamples, data.count) {
             let sample = Array(data.values[(i * size)..<((i + 1) * size)])
             let reference = try interpreter.evaluate([sample])
-            let integers = simulator.evaluate([sample.map { Int32(inputFormat.quantize(Double($0))) }])
+            let integers = simulator.evaluate([sample.map { Int32(inputTensor.quantize(Double($0))) }])
             for node in program.ops {
                 let t = node.op.output
                 guard let value = lowered.tensorValues[t], let expected = reference[value.index] else { continue }
-                let format = program.tensors[t].format
+                let tensor = program.tensors[t]
                 for (x, q) in zip(expected, integers[t]) {
-                    let y = format.dequantize(Int64(q))
+                    let y = tensor.dequantize(Int64(q))
                     power[t, default: 0] += Double(x) * Double(x)
                     noise[t, default: 0] += (Double(x) - y) * (Double(x) - y)
                 }
@@ -148,7 +148,8 @@ public enum Metrics {
                 layer.bits_per_weight = (weights.bitsPerWeight * 1000).rounded() / 1000
                 layer.weight_scheme = weights.scheme
                 layer.weight_frac = weights.fracs
-                layer.weight_error = relativeError(graph, layer: node.name, weights)
+                // int8-affine weights are the model file's own integers: no error to measure.
+                if !isAffine(node.op) { layer.weight_error = relativeError(graph, layer: node.name, weights) }
                 layer.note = lowered.notes[node.name]
                 if case .codebook(let w) = weights {
                     layer.clusters = w.codebook.count
@@ -174,5 +175,15 @@ public enum Metrics {
                                   weight_bytes_ratio_8bit: bits.eightBit > 0 ? Double(bits.weights) / Double(bits.eightBit) : 0,
                                   multiply_cost_ratio_8bit: multiplyCostRatio(program), macs: totalMacs,
                                   multiplies_static: layers.reduce(0) { $0 + $1.multiplies }, layers: layers)
+    }
+}
+
+/// Whether an op computes TFLite's int8-affine arithmetic (`--scheme int8`).
+func isAffine(_ op: QOp) -> Bool {
+    switch op {
+    case .conv(let c): return c.requantize.affine != nil
+    case .dense(let d): return d.requantize.affine != nil
+    case .affineAdd, .softmax: return true
+    default: return false
     }
 }

@@ -16,6 +16,8 @@ public struct QuantizationPlan: Codable, Sendable {
     public var layers: [String: LayerFormats]
     /// The bit-allocation search's accepted steps, when the plan came from `--weight-bits auto`.
     public var searchTrajectory: [SearchStep]?
+    /// `--scheme int8`: whose fully-connected rounding to reproduce (nil: TFLM's).
+    public var fullyConnectedRounding: FullyConnectedRounding?
 
     public init(model: String, scheme: String, step: StepMethod, perChannel: Bool,
                 activations: [String: QFormat] = [:], layers: [String: LayerFormats] = [:]) {
@@ -41,6 +43,13 @@ public struct QuantizationPlan: Codable, Sendable {
             throw QuantizationError("\(path): not a quantization plan (\(error))")
         }
     }
+}
+
+/// Whose rounding an int8 fully-connected layer reproduces: TFLM with CMSIS-NN rounds twice (the
+/// doubling high multiply, then the rounding shift) as in every other layer; ai-edge-litert's
+/// reference kernel rounds once.
+public enum FullyConnectedRounding: String, Codable, Sendable, CaseIterable {
+    case tflm, tflite
 }
 
 public struct LayerFormats: Codable, Sendable, Equatable {

@@ -47,17 +47,43 @@ public struct QProgram: Codable, Sendable {
     }
 }
 
-/// An activation tensor: NHWC shape and fixed-point format.
+/// An activation tensor: NHWC shape and fixed-point format; int8-affine tensors (`--scheme int8`)
+/// add a scale and zero point, and their format only gives the storage bits.
 public struct QTensor: Codable, Sendable, Equatable {
     public var name: String
     public var shape: [Int]
     public var format: QFormat
-    public init(name: String, shape: [Int], format: QFormat) {
+    public var affine: AffineQuantization?
+    public init(name: String, shape: [Int], format: QFormat, affine: AffineQuantization? = nil) {
         self.name = name
         self.shape = shape
         self.format = format
+        self.affine = affine
     }
     public var count: Int { shape.reduce(1, *) }
+
+    /// The integer of a real value (saturated to the format's bits).
+    public func quantize(_ x: Double) -> Int64 {
+        guard let affine else { return format.quantize(x) }
+        let q = Affine.quantize(Float(x), scale: affine.scale, zeroPoint: affine.zeroPoint)
+        return min(max(q, format.minInt), format.maxInt)
+    }
+
+    /// The real value of an integer.
+    public func dequantize(_ q: Int64) -> Double {
+        guard let affine else { return format.dequantize(q) }
+        return Double(affine.scale) * Double(q - Int64(affine.zeroPoint))
+    }
+}
+
+/// TFLite's affine quantization: real = scale · (q − zeroPoint), the scale kept as TFLite's float.
+public struct AffineQuantization: Codable, Sendable, Equatable {
+    public var scale: Float
+    public var zeroPoint: Int32
+    public init(scale: Float, zeroPoint: Int32) {
+        self.scale = scale
+        self.zeroPoint = zeroPoint
+    }
 }
 
 public struct QNode: Codable, Sendable {
@@ -86,6 +112,10 @@ public enum QOp: Codable, Sendable {
     case clamp(QClamp)
     /// Element-wise lookup (sigmoid, tanh).
     case table(QTable)
+    /// int8-affine addition of two tensors with their own scales (TFLite's quantized ADD).
+    case affineAdd(QAffineAdd)
+    /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
+    case softmax(QSoftmax)
 
     public var kind: String {
         switch self {
@@ -102,6 +132,8 @@ public enum QOp: Codable, Sendable {
         case .transpose: return "transpose"
         case .clamp: return "clamp"
         case .table: return "table"
+        case .affineAdd: return "add"
+        case .softmax: return "softmax"
         }
     }
 
@@ -127,6 +159,8 @@ public enum QOp: Codable, Sendable {
         case .transpose(let t): return [t.input]
         case .clamp(let c): return [c.input]
         case .table(let t): return [t.input]
+        case .affineAdd(let a): return [a.a, a.b]
+        case .softmax(let s): return [s.input]
         }
     }
 
@@ -142,6 +176,8 @@ public enum QOp: Codable, Sendable {
         case .transpose(let t): return t.output
         case .clamp(let c): return c.output
         case .table(let t): return t.output
+        case .affineAdd(let a): return a.output
+        case .softmax(let s): return s.output
         }
     }
 }
@@ -152,16 +188,38 @@ public enum AccumulatorWidth: String, Codable, Sendable {
 
 /// Accumulator → output: `y = clamp(sat(rshift_round(acc, shift)))`, per output channel when
 /// `shifts` has one entry per channel. A negative shift is a saturating left shift.
+/// With `affine` (int8-affine layers) instead: y = clamp(zeroPoint + mbqm(acc, multiplier, shift)),
+/// TFLite's `MultiplyByQuantizedMultiplier` with its shift convention (positive = left), and
+/// `shifts` holds those shifts.
 public struct Requantization: Codable, Sendable, Equatable {
     public var shifts: [Int]
     public var clampMin: Int64
     public var clampMax: Int64
-    public init(shifts: [Int], clampMin: Int64, clampMax: Int64) {
+    public var affine: AffineRequantization?
+    public init(shifts: [Int], clampMin: Int64, clampMax: Int64, affine: AffineRequantization? = nil) {
         self.shifts = shifts
         self.clampMin = clampMin
         self.clampMax = clampMax
+        self.affine = affine
     }
     public func shift(for channel: Int) -> Int { shifts.count == 1 ? shifts[0] : shifts[channel] }
+}
+
+/// The int8-affine part of a requantization: one int32 multiplier per output channel (or one for
+/// all) and the output's zero point.
+public struct AffineRequantization: Codable, Sendable, Equatable {
+    public var multipliers: [Int32]
+    public var outputZeroPoint: Int32
+    /// One rounding of x·m·2^(shift−31) (half up) instead of TFLite's default two (the doubling high
+    /// multiply, then the rounding shift): how ai-edge-litert's reference kernel computes fully
+    /// connected layers, where TFLM with CMSIS-NN rounds twice as everywhere else.
+    public var singleRounding: Bool
+    public init(multipliers: [Int32], outputZeroPoint: Int32, singleRounding: Bool = false) {
+        self.multipliers = multipliers
+        self.outputZeroPoint = outputZeroPoint
+        self.singleRounding = singleRounding
+    }
+    public func multiplier(for channel: Int) -> Int32 { multipliers.count == 1 ? multipliers[0] : multipliers[channel] }
 }
 
 /// How a layer's weights are stored.
@@ -467,6 +525,9 @@ public struct QConv: Codable, Sendable {
     public var biasBits: Int
     public var accumulator: AccumulatorWidth
     public var requantize: Requantization
+    /// The integer every tap outside the input reads: 0, except for int8-affine layers, whose
+    /// input zero point is folded into the bias (bias − zp·Σw) and so must fill the padding.
+    public var padValue: Int32 = 0
 
     public init(input: Int, output: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, dilationH: Int,
                 dilationW: Int, padding: QPadding, groups: Int, inChannelsPerGroup: Int, outChannels: Int,
@@ -527,6 +588,9 @@ public struct QPool: Codable, Sendable {
     public var dilationH: Int, dilationW: Int
     public var padding: QPadding
     public var countIncludePad: Bool
+    /// int8-affine pooling (TFLite): the window sum divided by its count, rounded half away from
+    /// zero, instead of the reciprocal multiply.
+    public var exactDivision = false
     public init(input: Int, output: Int, kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, dilationH: Int,
                 dilationW: Int, padding: QPadding, countIncludePad: Bool) {
         self.input = input
@@ -628,5 +692,53 @@ public struct QTable: Codable, Sendable {
         self.output = output
         self.function = function
         self.values = values
+    }
+}
+
+/// TFLite's int8 ADD: each input, offset by −zero point and shifted left by `leftShift`, is scaled by
+/// mbqm(·, multiplier, shift) to a common scale; the sum is scaled to the output, offset by its zero
+/// point and clamped. All in 32 bits, exactly as TFLite's reference kernel.
+public struct QAffineAdd: Codable, Sendable {
+    public var a: Int, b: Int, output: Int
+    public var aOffset: Int32, bOffset: Int32, outputOffset: Int32
+    public var aMultiplier: Int32, aShift: Int
+    public var bMultiplier: Int32, bShift: Int
+    public var outputMultiplier: Int32, outputShift: Int
+    public var leftShift: Int
+    public var clampMin: Int32, clampMax: Int32
+    public init(a: Int, b: Int, output: Int, aOffset: Int32, bOffset: Int32, outputOffset: Int32, aMultiplier: Int32, aShift: Int,
+                bMultiplier: Int32, bShift: Int, outputMultiplier: Int32, outputShift: Int, leftShift: Int, clampMin: Int32,
+                clampMax: Int32) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.aOffset = aOffset
+        self.bOffset = bOffset
+        self.outputOffset = outputOffset
+        self.aMultiplier = aMultiplier
+        self.aShift = aShift
+        self.bMultiplier = bMultiplier
+        self.bShift = bShift
+        self.outputMultiplier = outputMultiplier
+        self.outputShift = outputShift
+        self.leftShift = leftShift
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// TFLite's reference int8 softmax over the last axis (`Affine.softmax`): output scale 1/256,
+/// zero point −128.
+public struct QSoftmax: Codable, Sendable {
+    public var input: Int, output: Int
+    public var multiplier: Int32
+    public var leftShift: Int
+    public var diffMin: Int32
+    public init(input: Int, output: Int, multiplier: Int32, leftShift: Int, diffMin: Int32) {
+        self.input = input
+        self.output = output
+        self.multiplier = multiplier
+        self.leftShift = leftShift
+        self.diffMin = diffMin
     }
 }

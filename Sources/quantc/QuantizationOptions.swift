@@ -7,10 +7,11 @@ import Quantization
 import QuantizedIR
 
 enum Scheme: String, ExpressibleByArgument, CaseIterable {
-    case fixed, shift, bitplane, codebook
+    case fixed, shift, bitplane, codebook, int8
 }
 
 extension StepMethod: ExpressibleByArgument {}
+extension FullyConnectedRounding: ExpressibleByArgument {}
 extension DigitRounding: ExpressibleByArgument {}
 extension SearchObjective: ExpressibleByArgument {}
 extension BitPlaneGrouping: ExpressibleByArgument {}
@@ -29,8 +30,10 @@ enum AccumulateOption: String, ExpressibleByArgument, CaseIterable {
 
 /// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
 struct QuantizationOptions: ParsableArguments {
-    @Option(help: "Quantization scheme: fixed, shift, bitplane or codebook.")
+    @Option(help: "Quantization scheme: fixed, shift, bitplane, codebook, or int8 (an int8 TFLite model computed exactly as TFLite does).")
     var scheme: Scheme = .fixed
+    @Option(help: "int8 scheme: whose fully-connected rounding to reproduce: tflm (TFLM with CMSIS-NN, two roundings) or tflite (ai-edge-litert's reference kernel, one).")
+    var fcRounding: FullyConnectedRounding = .tflm
     @Option(help: "Shift scheme: at most this many signed powers of two per weight (1 or 2).")
     var digits: Int = 2
     @Option(help: "Shift scheme: nearest (the closest representable weight) or csd-truncate (the canonical signed digits, truncated).")
@@ -139,6 +142,12 @@ struct QuantizationOptions: ParsableArguments {
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
         if let plan {
             return try QuantizationPlan.read(from: plan)
+        }
+        if scheme == .int8 {
+            // Every number comes from the model file: nothing to calibrate.
+            var plan = QuantizationPlan(model: graph.info.path, scheme: AffineLowering.scheme, step: step, perChannel: true)
+            plan.fullyConnectedRounding = fcRounding
+            return plan
         }
         let analysis = try QuantAnalysis(graph)
         let calibration = try calibrationSet(graph, data: data)

@@ -112,7 +112,7 @@ struct SchemeChoice {
     /// Bits for fixed (or "auto"), digits for shift, planes for bitplane, clusters for codebook.
     var parameter: String
 
-    var label: String { "\(scheme.rawValue):\(parameter)" }
+    var label: String { parameter.isEmpty ? scheme.rawValue : "\(scheme.rawValue):\(parameter)" }
 
     /// The run the command-line options describe.
     init(options: QuantizationOptions) {
@@ -122,6 +122,7 @@ struct SchemeChoice {
         case .shift: parameter = String(options.digits)
         case .bitplane: parameter = String(options.planes)
         case .codebook: parameter = String(options.clusters)
+        case .int8: parameter = ""
         }
     }
 
@@ -137,6 +138,7 @@ struct SchemeChoice {
     }
 
     static func parse(_ item: String) throws -> SchemeChoice {
+        if item == Scheme.int8.rawValue { return SchemeChoice(scheme: .int8, parameter: "") }
         let parts = item.split(separator: ":", maxSplits: 1).map(String.init)
         guard parts.count == 2, let scheme = Scheme(rawValue: parts[0]) else {
             throw ValidationError("--compare '\(item)': expected SCHEME:VALUE with SCHEME one of \(Scheme.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -148,9 +150,11 @@ struct SchemeChoice {
         case .shift: valid = number.map { (1...2).contains($0) } == true
         case .bitplane: valid = number.map { (1...4).contains($0) } == true
         case .codebook: valid = number.map { (2...CodebookWeights.maxClusters).contains($0) } == true
+        case .int8: valid = false
         }
         guard valid else {
-            let expected = ["fixed": "2…16 or auto", "shift": "1 or 2 digits", "bitplane": "1…4 planes", "codebook": "2…\(CodebookWeights.maxClusters) clusters"]
+            let expected = ["fixed": "2…16 or auto", "shift": "1 or 2 digits", "bitplane": "1…4 planes", "codebook": "2…\(CodebookWeights.maxClusters) clusters",
+                            "int8": "no value (write int8 alone)"]
             throw ValidationError("--compare '\(item)': \(scheme.rawValue) takes \(expected[scheme.rawValue]!)")
         }
         return SchemeChoice(scheme: scheme, parameter: value)
@@ -165,6 +169,7 @@ struct SchemeChoice {
         case .shift: options.digits = Int(parameter)!; options.weightBits = "8"
         case .bitplane: options.planes = Int(parameter)!
         case .codebook: options.clusters = Int(parameter)!
+        case .int8: break
         }
         if scheme != .fixed && Int(options.weightBits) == nil { options.weightBits = "8" }
         return options

@@ -356,6 +356,42 @@ int qc_dispatch_conv_codebook(int x_bits, int y_bits, int acc64, const qc_codebo
     return -1;
 }
 
+int qc_dispatch_conv_affine(int x_bits, int w_bits, int y_bits, int acc64, const qc_conv_affine_params *p, const void *x, const void *w, const void *bias, const int32_t *multiplier, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && w_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_conv_affine_s8s8s8(p, x, w, bias, multiplier, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
+int qc_dispatch_depthwise_conv_affine(int x_bits, int w_bits, int y_bits, int acc64, const qc_conv_affine_params *p, const void *x, const void *w, const void *bias, const int32_t *multiplier, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && w_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_depthwise_conv_affine_s8s8s8(p, x, w, bias, multiplier, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
+int qc_dispatch_dense_affine(int x_bits, int w_bits, int y_bits, int acc64, const qc_dense_affine_params *p, const void *x, const void *w, const void *bias, const int32_t *multiplier, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && w_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_dense_affine_s8s8s8(p, x, w, bias, multiplier, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
+int qc_dispatch_avg_pool_affine(int t_bits, const qc_pool_params *p, const void *x, void *y)
+{
+    if (t_bits == 8) {
+        qc_avg_pool_affine_s8(p, x, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_max_pool(int t_bits, const qc_pool_params *p, const void *x, void *y)
 {
     if (t_bits == 8) {

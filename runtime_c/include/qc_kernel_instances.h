@@ -85,6 +85,10 @@ void qc_conv_codebook_s16s8(const qc_codebook_conv_params *p, const int16_t *x, 
 void qc_conv_codebook_s16s8_acc64(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int64_t *bias, const int8_t *shift, int8_t *y);
 void qc_conv_codebook_s16s16(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int32_t *bias, const int8_t *shift, int16_t *y);
 void qc_conv_codebook_s16s16_acc64(const qc_codebook_conv_params *p, const int16_t *x, const uint8_t *indices, const int16_t *codebook, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_affine_s8s8s8(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_avg_pool_affine_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_max_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_max_pool_s16(const qc_pool_params *p, const int16_t *x, int16_t *y);
 void qc_avg_pool_s8(const qc_pool_params *p, const int8_t *x, int8_t *y);

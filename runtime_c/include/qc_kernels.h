@@ -242,6 +242,62 @@ typedef struct {
     int32_t act_min, act_max;
 } qc_codebook_conv_params;
 
+/*
+ * int8-affine kernels (--scheme int8: models quantized by TFLite, computed as its reference kernels
+ * do). A tensor's integer q means scale * (q - zero_point); every output is
+ * y = clamp(out_offset + mbqm(acc, multiplier[o], shift[o]), act_min, act_max) (qc_affine.h), with
+ * TFLite's shift convention (positive = left) and shift_count entries of both arrays (1 or one per
+ * output channel). Convolutions: acc = bias[o] + sum x * w over every tap, where taps outside the
+ * input read pad_value: the input zero point, whose product with the weights the quantizer folded
+ * into the bias (bias = b - zero_point * sum w), so the sum equals TFLite's sum of
+ * (x - zero_point) * w over the taps inside. Same fields as qc_conv_params / qc_dense_params plus these.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+    int32_t pad_value, out_offset;
+} qc_conv_affine_params;
+
+typedef struct {
+    int32_t rows, in_features, out_features;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+    int32_t out_offset;
+    int32_t single_rounding; /* 1: qc_mbqm_single, as ai-edge-litert's reference kernel; 0: qc_mbqm, as TFLM */
+} qc_dense_affine_params;
+
+/*
+ * int8-affine addition (TFLite's ADD): with u = (a[i] + a_offset) << left_shift and likewise v,
+ * y[i] = clamp(out_offset + mbqm(mbqm(u, a_mult, a_shift) + mbqm(v, b_mult, b_shift), out_mult, out_shift)).
+ * Works in place (y == a or y == b).
+ */
+typedef struct {
+    int32_t count;
+    int32_t a_offset, b_offset, out_offset;
+    int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift;
+    int32_t left_shift;
+    int32_t act_min, act_max;
+} qc_add_affine_params;
+void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
+ * int8-affine softmax over the last axis (TFLite's reference integer softmax, gemmlowp fixed point):
+ * rows of depth values; differences from the row maximum below diff_min count as 0; the output
+ * has scale 1/256 and zero point -128. multiplier and left_shift scale the differences to Q5.26.
+ */
+typedef struct {
+    int32_t rows, depth;
+    int32_t multiplier, left_shift, diff_min;
+} qc_softmax_params;
+void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
+
 #include "qc_kernel_instances.h"
 
 /*

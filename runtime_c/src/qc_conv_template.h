@@ -1,20 +1,35 @@
 /*
  * Template of the general (and grouped) convolution; contract in qc_kernels.h.
- * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
+ * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE, or
+ * QC_AFFINE for the int8-affine instance (qc_conv_affine_params, a multiplier per channel, and
+ * taps outside the input reading pad_value: they are summed as pad_value * w, not skipped).
  * Products are formed in the accumulator's type (or int32_t for a 64-bit accumulator, where the
  * product of two <= 16-bit operands always fits) so 16-bit-int targets never overflow `int`.
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
+
+#if QC_AFFINE
+#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
+                                               p->out_offset, p->act_min, p->act_max)
+void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
+#else
+#define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
 void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
+#endif
 {
     const int32_t cin = p->in_c / p->groups;
     const int32_t cog = p->out_c / p->groups;
     const int32_t taps = p->kernel_h * p->kernel_w * cin;
     int32_t b, oy, ox, o, ky, kx, i;
-    if (p->groups == 1 && p->dilation_w == 1) {
+    if (!QC_AFFINE && p->groups == 1 && p->dilation_w == 1) {
         /* With one group and no horizontal dilation, the valid taps of a kernel row are contiguous
          * in both the input and the weights: one dot product per valid kernel row. The valid rows
          * and columns depend only on the output position, so they and the start offsets are
@@ -52,7 +67,7 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
                                 acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
                             }
                         }
-                        out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                        out[o] = (QC_Y_T)QC_OUTPUT(acc, o);
                     }
                 }
             }
@@ -71,24 +86,25 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
                     QC_ACC_T acc = bias[o];
                     for (ky = 0; ky < p->kernel_h; ++ky) {
                         const int32_t iy = iy0 + ky * p->dilation_h;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
                         for (kx = 0; kx < p->kernel_w; ++kx) {
                             const int32_t ix = ix0 + kx * p->dilation_w;
                             const QC_X_T *xp;
-                            const QC_W_T *wp;
-                            if (ix < 0 || ix >= p->in_w) {
+                            const QC_W_T *wp = wo + (ky * p->kernel_w + kx) * cin;
+                            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+#if QC_AFFINE
+                                for (i = 0; i < cin; ++i) {
+                                    acc += p->pad_value * (int32_t)wp[i];
+                                }
+#endif
                                 continue;
                             }
                             xp = xg + (iy * p->in_w + ix) * p->in_c;
-                            wp = wo + (ky * p->kernel_w + kx) * cin;
                             for (i = 0; i < cin; ++i) {
                                 acc += (QC_ACC_T)((int32_t)xp[i] * (int32_t)wp[i]);
                             }
                         }
                     }
-                    out[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+                    out[o] = (QC_Y_T)QC_OUTPUT(acc, o);
                 }
             }
         }
@@ -101,3 +117,5 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+#undef QC_AFFINE
+#undef QC_OUTPUT

@@ -3,11 +3,33 @@
  * convolutions with stride 1 and no padding (rows = pixels, OHWI weights are [O][I]).
  * The including file defines QC_NAME, QC_X_T, QC_W_T, QC_Y_T, QC_ACC_T and QC_REQUANTIZE.
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
 
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
+
+/* QC_AFFINE: the int8-affine instance (qc_dense_affine_params and a multiplier per channel). */
+#if QC_AFFINE
+#define QC_OUTPUT(acc, o) qc_dense_affine_output(p, acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)])
+static inline int32_t qc_dense_affine_output(const qc_dense_affine_params *p, int32_t acc, int32_t multiplier, int shift)
+{
+    int32_t v;
+    if (!p->single_rounding) {
+        return qc_requantize_affine(acc, multiplier, shift, p->out_offset, p->act_min, p->act_max);
+    }
+    v = qc_mbqm_single(acc, multiplier, shift) + p->out_offset;
+    return v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v);
+}
+void QC_NAME(const qc_dense_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
+             const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
+#else
+#define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
 void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int8_t *shift, QC_Y_T *y)
+#endif
 {
     const int32_t k = p->in_features;
     int32_t m, o, i;
@@ -20,7 +42,7 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
             for (i = 0; i < k; ++i) {
                 acc += (QC_ACC_T)((int32_t)xm[i] * (int32_t)wo[i]);
             }
-            ym[o] = (QC_Y_T)QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : o], p->act_min, p->act_max);
+            ym[o] = (QC_Y_T)QC_OUTPUT(acc, o);
         }
     }
 }
@@ -31,3 +53,5 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #undef QC_Y_T
 #undef QC_ACC_T
 #undef QC_REQUANTIZE
+#undef QC_AFFINE
+#undef QC_OUTPUT

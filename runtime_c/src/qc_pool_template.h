@@ -1,9 +1,15 @@
 /*
  * Template of max and average pooling; contract in qc_kernels.h.
- * The including file defines QC_NAME, QC_T (storage of x and y) and QC_MAX (1 for max, 0 for average).
+ * The including file defines QC_NAME, QC_T (storage of x and y) and QC_MAX (1 for max, 0 for average),
+ * and QC_AFFINE for the int8-affine average (the sum divided by the count, rounded half away from zero).
  */
+#include "qc_affine.h"
 #include "qc_arith.h"
 #include "qc_kernels.h"
+
+#ifndef QC_AFFINE
+#define QC_AFFINE 0
+#endif
 
 void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 {
@@ -62,6 +68,8 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                     }
 #if QC_MAX
                     out[ch] = (QC_T)(inside > 0 ? acc : 0);
+#elif QC_AFFINE
+                    out[ch] = (QC_T)(inside > 0 ? qc_divide_round(acc, inside) : 0);
 #else
                     out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside);
 #endif
@@ -74,3 +82,4 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 #undef QC_NAME
 #undef QC_T
 #undef QC_MAX
+#undef QC_AFFINE

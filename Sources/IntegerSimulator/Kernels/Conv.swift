@@ -32,7 +32,8 @@ struct PackedIntWeights: Sendable {
 }
 
 /// NHWC integer convolution: acc = bias + Σ x·w, then per-channel requantization.
-/// Padded positions read 0 (the real value 0 has integer 0 in every format).
+/// Padded positions read `padValue`: 0 (the real value 0 in every fixed-point format), or an
+/// int8-affine input's zero point.
 func convolve(_ c: QConv, input: [Int32], inShape: [Int], outShape: [Int], weights: PackedIntWeights, outBits: Int) -> [Int32] {
     switch c.accumulator {
     case .int32: return convolve(c, input: input, inShape: inShape, outShape: outShape, weights: weights, outBits: outBits, as: Int32.self)
@@ -45,7 +46,7 @@ private func convolve<Acc: FixedWidthInteger & SignedInteger>(_ c: QConv, input:
     let (n, h, w, ch) = (inShape[0], inShape[1], inShape[2], inShape[3])
     let p = c.padding
     let hp = h + p.top + p.bottom, wp = w + p.left + p.right
-    var x = [Int32](repeating: 0, count: n * hp * wp * ch)
+    var x = [Int32](repeating: c.padValue, count: n * hp * wp * ch)
     for b in 0..<n {
         for y in 0..<h {
             let src = ((b * h + y) * w) * ch, dst = ((b * hp + y + p.top) * wp + p.left) * ch
@@ -82,10 +83,7 @@ private func convolve<Acc: FixedWidthInteger & SignedInteger>(_ c: QConv, input:
                                 }
                             }
                             let base = ((b * oh + oy) * ow + ox) * cout
-                            for o in 0..<cout {
-                                out[base + o] = requantize(Int64(ap[o]), shift: c.requantize.shift(for: o), bits: outBits,
-                                                           clampMin: c.requantize.clampMin, clampMax: c.requantize.clampMax)
-                            }
+                            for o in 0..<cout { out[base + o] = c.requantize.apply(Int64(ap[o]), channel: o, bits: outBits) }
                         }
                     }
                 }
@@ -113,10 +111,7 @@ func denseLayer(_ d: QDense, input: [Int32], weights: PackedIntWeights, outBits:
                 }
             }
         }
-        for j in 0..<o {
-            out[m * o + j] = requantize(acc[j], shift: d.requantize.shift(for: j), bits: outBits,
-                                        clampMin: d.requantize.clampMin, clampMax: d.requantize.clampMax)
-        }
+        for j in 0..<o { out[m * o + j] = d.requantize.apply(acc[j], channel: j, bits: outBits) }
     }
     return out
 }

@@ -75,3 +75,20 @@ func strides(_ shape: [Int]) -> [Int] {
     }
     return result
 }
+
+/// TFLite's int8 ADD (`QAffineAdd`), element by element in 32-bit arithmetic.
+func affineAdd(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
+    zip(a, b).map { x, y in
+        let sa = Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
+        let sb = Affine.multiplyByQuantizedMultiplier((y + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift)
+        let sum = Affine.multiplyByQuantizedMultiplier(sa &+ sb, op.outputMultiplier, op.outputShift) + op.outputOffset
+        return min(max(sum, op.clampMin), op.clampMax)
+    }
+}
+
+/// TFLite's int8 softmax over rows of the last axis.
+func softmax(_ op: QSoftmax, _ x: [Int32], depth: Int) -> [Int32] {
+    stride(from: 0, to: x.count, by: max(depth, 1)).flatMap { start in
+        Affine.softmax(Array(x[start..<(start + depth)]), multiplier: op.multiplier, leftShift: op.leftShift, diffMin: op.diffMin)
+    }
+}

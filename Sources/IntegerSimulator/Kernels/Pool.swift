@@ -30,7 +30,8 @@ func pool(_ p: QPool, input: [Int32], inShape: [Int], outShape: [Int], max isMax
                 let base = ((b * oh + oy) * ow + ox) * c
                 let count = p.countIncludePad ? padded : inside
                 for ch in 0..<c {
-                    out[base + ch] = Int32(isMax ? (inside > 0 ? acc[ch] : 0) : averageOf(sum: acc[ch], count: count))
+                    out[base + ch] = Int32(isMax ? (inside > 0 ? acc[ch] : 0)
+                                          : p.exactDivision ? roundedDivision(sum: acc[ch], count: count) : averageOf(sum: acc[ch], count: count))
                 }
             }
         }

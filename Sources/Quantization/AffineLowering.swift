@@ -1,0 +1,201 @@
+import FixedPoint
+import Foundation
+import GraphIR
+import QuantizedIR
+
+/// `--scheme int8`: the integer program of a model that arrives quantized (an int8 TFLite file),
+/// computed exactly as TFLite's reference kernels do: per-channel multipliers and shifts from the
+/// tensors' float scales, zero points, and TFLite's own add, average pool and softmax arithmetic.
+/// Nothing is chosen here; every number comes from the file.
+public enum AffineLowering {
+    /// The plan's scheme name: such a plan holds no formats.
+    public static let scheme = "int8"
+
+    public static func lower(_ graph: Graph, fullyConnected rounding: FullyConnectedRounding = .tflm) throws -> Lowering.Result {
+        var builder = Builder(graph: graph)
+        builder.singleRoundingDense = rounding == .tflite
+        var problems = [String]()
+        builder.program.inputs = try graph.inputs.map { try builder.tensor(for: $0) }
+        for node in graph.nodes {
+            do {
+                let op = try builder.lower(node)
+                builder.program.ops.append(QNode(name: node.name, op: op))
+            } catch let error as QuantizationError {
+                problems.append(error.message)
+            }
+        }
+        guard problems.isEmpty else { throw QuantizationError(problems.joined(separator: "; ")) }
+        builder.program.outputs = try graph.outputs.map { try builder.tensor(for: $0) }
+        return Lowering.Result(program: builder.program, tensorValues: builder.valueOf, analysis: try QuantAnalysis(graph))
+    }
+
+    /// The program as it grows: one int8 tensor per graph value.
+    private struct Builder {
+        let graph: Graph
+        var program = QProgram()
+        var tensorOf = [ValueID: Int]()
+        var valueOf = [Int: ValueID]()
+        var singleRoundingDense = false
+
+        init(graph: Graph) { self.graph = graph }
+
+        func affine(of id: ValueID) throws -> AffineQuantization {
+            guard let q = graph[id].quantization, q.storage == "int8", q.scales.count == 1, let zp = q.zeroPoints.first,
+                  (-128...127).contains(zp), q.scales[0] > 0 else {
+                throw QuantizationError("--scheme int8 needs int8 tensors with one scale and zero point; '\(graph[id].name)' has "
+                                        + (graph[id].quantization.map { "\($0.storage) with \($0.scales.count) scales" } ?? "none (a float model?)"))
+            }
+            return AffineQuantization(scale: q.scales[0], zeroPoint: Int32(zp))
+        }
+
+        mutating func tensor(for id: ValueID) throws -> Int {
+            if let t = tensorOf[id] { return t }
+            let t = program.addTensor(QTensor(name: graph[id].name, shape: graph.shape(id), format: QFormat(bits: 8, frac: 0),
+                                              affine: try affine(of: id)))
+            tensorOf[id] = t
+            valueOf[t] = id
+            return t
+        }
+
+        mutating func lower(_ node: Node) throws -> QOp {
+            let out = try tensor(for: node.outputs[0])
+            let y = program.tensors[out]
+            switch node.op {
+            case .conv2d(let conv):
+                let input = try tensor(for: node.inputs[0])
+                let w = graph.constant(node.inputs[1])!
+                let layer = try weighted(node, graph, input: program.tensors[input], output: y, activation: conv.activation)
+                var q = QConv(input: input, output: out, kernelH: w.shape[1], kernelW: w.shape[2], strideH: conv.strideH,
+                              strideW: conv.strideW, dilationH: conv.dilationH, dilationW: conv.dilationW,
+                              padding: QPadding(conv.padding), groups: conv.groups, inChannelsPerGroup: w.shape[3],
+                              outChannels: w.shape[0], weights: layer.weights, bias: layer.bias, biasBits: 32,
+                              accumulator: .int32, requantize: layer.requantize)
+                q.padValue = program.tensors[input].affine!.zeroPoint
+                return .conv(q)
+            case .dense(let dense):
+                let input = try tensor(for: node.inputs[0])
+                let w = graph.constant(node.inputs[1])!
+                var layer = try weighted(node, graph, input: program.tensors[input], output: y, activation: dense.activation)
+                layer.requantize.affine!.singleRounding = singleRoundingDense
+                return .dense(QDense(input: input, output: out, inFeatures: w.shape[1], outFeatures: w.shape[0], weights: layer.weights,
+                                     bias: layer.bias, biasBits: 32, accumulator: .int32, requantize: layer.requantize))
+            case .avgPool2d(let p), .maxPool2d(let p):
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                var pool = QPool(input: input, output: out, kernelH: p.kernelH, kernelW: p.kernelW, strideH: p.strideH, strideW: p.strideW,
+                                 dilationH: p.dilationH, dilationW: p.dilationW, padding: QPadding(p.padding), countIncludePad: false)
+                if case .maxPool2d = node.op { return .maxPool(pool) }
+                pool.exactDivision = true
+                return .avgPool(pool)
+            case .globalAvgPool:
+                let input = try tensor(for: node.inputs[0])
+                let shape = program.tensors[input].shape
+                try sameQuantization(node, program.tensors[input], y)
+                var pool = QPool(input: input, output: out, kernelH: shape[1], kernelW: shape[2], strideH: 1, strideW: 1, dilationH: 1,
+                                 dilationW: 1, padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), countIncludePad: false)
+                pool.exactDivision = true
+                return .avgPool(pool)
+            case .reshape:
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                return .reshape(QUnary(input: input, output: out))
+            case .binary(let binary) where binary.op == .add:
+                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                guard program.tensors[a].shape == program.tensors[b].shape else {
+                    throw QuantizationError("\(node.name): int8 ADD with broadcasting is not supported")
+                }
+                return .affineAdd(try add(a, b, out, program.tensors, activation: binary.activation))
+            case .softmax(let softmax):
+                let input = try tensor(for: node.inputs[0])
+                guard softmax.axis == y.shape.count - 1, y.affine == AffineQuantization(scale: 1.0 / 256, zeroPoint: -128) else {
+                    throw QuantizationError("\(node.name): int8 softmax must run over the last axis into scale 1/256, zero point −128")
+                }
+                let p = Affine.softmaxParameters(beta: 1, inputScale: program.tensors[input].affine!.scale)
+                return .softmax(QSoftmax(input: input, output: out, multiplier: p.multiplier, leftShift: p.leftShift, diffMin: p.diffMin))
+            default:
+                throw QuantizationError("\(node.name): \(node.op.kind) has no int8 kernel")
+            }
+        }
+    }
+
+    private static func sameQuantization(_ node: Node, _ x: QTensor, _ y: QTensor) throws {
+        guard x.affine == y.affine else { throw QuantizationError("\(node.name): its input and output scales differ") }
+    }
+
+    /// TFLite's bounds of a fused activation on the output integers.
+    static func activationRange(_ activation: Activation?, _ y: QTensor, layer: String) throws -> (Int64, Int64) {
+        let a = y.affine!
+        func q(_ f: Float) -> Int64 { Affine.quantize(f, scale: a.scale, zeroPoint: a.zeroPoint) }
+        switch activation {
+        case nil: return (-128, 127)
+        case .relu?: return (max(-128, q(0)), 127)
+        case .clip(let lo, let hi)?: return (max(-128, q(lo)), min(127, q(hi)))
+        default: throw QuantizationError("\(layer): fused \(activation!.name) has no int8 form")
+        }
+    }
+
+    private struct Layer {
+        var weights: WeightEncoding
+        var bias: [Int64]
+        var requantize: Requantization
+    }
+
+    /// Integer weights and bias as stored, the input zero point folded into the bias, and the
+    /// per-channel multipliers TFLite derives (input scale · weight scale / output scale, in double).
+    private static func weighted(_ node: Node, _ graph: Graph, input x: QTensor, output y: QTensor,
+                                 activation: Activation?) throws -> Layer {
+        let wid = node.inputs[1]
+        guard let wq = graph[wid].quantization, wq.storage == "int8", let raw = wq.rawValues else {
+            throw QuantizationError("\(node.name): --scheme int8 needs int8 weights")
+        }
+        let w = graph.constant(wid)!
+        let channels = w.shape[0], per = raw.count / max(channels, 1)
+        guard wq.zeroPoints.allSatisfy({ $0 == 0 }) else { throw QuantizationError("\(node.name): weights with a nonzero zero point") }
+        guard wq.scales.count == 1 || (wq.scales.count == channels && wq.axis == 0) else {
+            throw QuantizationError("\(node.name): weight scales must be per tensor or per output channel")
+        }
+        var bias = [Int64](repeating: 0, count: channels)
+        if node.inputs.count > 2 {
+            guard let bq = graph[node.inputs[2]].quantization, bq.storage == "int32", let rawBias = bq.rawValues, rawBias.count == channels else {
+                throw QuantizationError("\(node.name): --scheme int8 needs an int32 bias")
+            }
+            bias = rawBias
+        }
+        let zp = Int64(x.affine!.zeroPoint)
+        var multipliers = [Int32](), shifts = [Int]()
+        for o in 0..<channels {
+            let weightSum = raw[(o * per)..<((o + 1) * per)].reduce(0, +)
+            bias[o] -= zp * weightSum
+            guard abs(bias[o]) + 128 * raw[(o * per)..<((o + 1) * per)].reduce(0) { $0 + abs($1) } < Int64(Int32.max) else {
+                throw QuantizationError("\(node.name): the accumulator can overflow 32 bits")
+            }
+            let scale = Double(wq.scales.count == 1 ? wq.scales[0] : wq.scales[o])
+            let (m, s) = Affine.quantizeMultiplier(Double(x.affine!.scale) * scale / Double(y.affine!.scale))
+            multipliers.append(m)
+            shifts.append(s)
+        }
+        if Set(zip(multipliers, shifts).map { "\($0) \($1)" }).count == 1 {
+            multipliers = [multipliers[0]]
+            shifts = [shifts[0]]
+        }
+        let (lo, hi) = try activationRange(activation, y, layer: node.name)
+        return Layer(weights: .fixed(FixedWeights(values: raw.map { Int32($0) }, bits: 8, fracs: [0])), bias: bias,
+                     requantize: Requantization(shifts: shifts, clampMin: lo, clampMax: hi,
+                                                affine: AffineRequantization(multipliers: multipliers, outputZeroPoint: y.affine!.zeroPoint)))
+    }
+
+    /// TFLite's int8 ADD parameters: both inputs to twice the larger input scale, 20 bits of headroom.
+    private static func add(_ a: Int, _ b: Int, _ out: Int, _ tensors: [QTensor], activation: Activation?) throws -> QAffineAdd {
+        let sa = tensors[a].affine!, sb = tensors[b].affine!, sy = tensors[out].affine!
+        let leftShift = 20
+        let twiceMax = Double(2 * max(sa.scale, sb.scale))
+        let ma = Affine.quantizeMultiplier(Double(sa.scale) / twiceMax)
+        let mb = Affine.quantizeMultiplier(Double(sb.scale) / twiceMax)
+        let my = Affine.quantizeMultiplier(twiceMax / Double(Float(1 << leftShift) * sy.scale))
+        let (lo, hi) = try activationRange(activation, tensors[out], layer: tensors[out].name)
+        return QAffineAdd(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint, outputOffset: sy.zeroPoint,
+                          aMultiplier: ma.multiplier, aShift: ma.shift, bMultiplier: mb.multiplier, bShift: mb.shift,
+                          outputMultiplier: my.multiplier, outputShift: my.shift, leftShift: leftShift,
+                          clampMin: Int32(lo), clampMax: Int32(hi))
+    }
+}

@@ -1,0 +1,68 @@
+/*
+ * quantc runtime: TFLite's integer arithmetic, for int8-affine programs (--scheme int8), where a
+ * tensor's integer q means scale * (q - zero_point). These reproduce TFLite's reference kernels bit
+ * for bit: the doubling high multiply and rounding divide by a power of two (both rounding halves
+ * away from zero), and the multiplier-and-shift requantization built from them.
+ * Swift twins: Sources/FixedPoint/AffineArithmetic.swift (Affine).
+ */
+#ifndef QC_AFFINE_H
+#define QC_AFFINE_H
+
+#include <stdint.h>
+
+#include "qc_arith.h"
+
+/* round(a * b / 2^31), halves away from zero; the one overflow (INT32_MIN * INT32_MIN) saturates.
+ * Twin: Affine.doublingHighMultiply. */
+static inline int32_t qc_srdhm(int32_t a, int32_t b)
+{
+    int64_t ab;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    /* Division truncates towards zero in C99, as TFLite's does. */
+    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));
+}
+
+/* x / 2^e rounded to nearest, halves away from zero, 0 <= e <= 31. Twin: Affine.roundingDivideByPOT. */
+static inline int32_t qc_rdbpot(int32_t x, int e)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (int32_t)qc_floor_shift_s64(x, e) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * multiplier * 2^(shift - 31) as TFLite's MultiplyByQuantizedMultiplier: a left shift for
+ * shift > 0 (wrapping in 32 bits like TFLite's int32 product), the doubling high multiply, a
+ * rounding right shift for shift < 0. Twin: Affine.multiplyByQuantizedMultiplier. */
+static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
+{
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+/* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
+ * ai-edge-litert's reference fully-connected kernel computes). Twin: Affine.multiplyByQuantizedMultiplierSingleRounding. */
+static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
+{
+    const int total = 31 - shift;
+    return (int32_t)qc_floor_shift_s64((int64_t)x * multiplier + ((int64_t)1 << (total - 1)), total);
+}
+
+/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
+static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
+{
+    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* A window sum divided by its tap count n >= 1, rounded half away from zero (TFLite's average pool). */
+static inline int32_t qc_divide_round(int32_t sum, int32_t n)
+{
+    return sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n;
+}
+
+#endif /* QC_AFFINE_H */
