@@ -52,17 +52,7 @@ struct ModelSource {
         extern "C" {
         #endif
 
-        /*
-         * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, format Q(\(input.format.bits),\(input.format.frac)):
-         * real value = q * 2^-\(macro)_INPUT_FRAC, stored as \(inType).
-         * Output "\(CText.commentSafe(output.name))": shape \(output.shape), format Q(\(output.format.bits),\(output.format.frac)), stored as \(outType).
-         */
-        #define \(macro)_INPUT_COUNT \(input.count)
-        #define \(macro)_INPUT_BITS \(input.format.bits)
-        #define \(macro)_INPUT_FRAC \(input.format.frac)
-        #define \(macro)_OUTPUT_COUNT \(output.count)
-        #define \(macro)_OUTPUT_BITS \(output.format.bits)
-        #define \(macro)_OUTPUT_FRAC \(output.format.frac)
+        \(formatLines(inType: inType, outType: outType))
         /* Bytes of the static activation arena inside \(sourceName) (RAM) and of the constant data (flash). */
         #define \(macro)_ARENA_BYTES \(arena.arenaBytes)
         #define \(macro)_WEIGHT_BYTES \(weightBytes)
@@ -179,8 +169,47 @@ struct ModelSource {
         return offset == 0 ? base : "\(base) + \(offset)"
     }
 
+    /// The header's description of the input and output numbers: fixed-point formats, or an int8
+    /// model's scales and zero points.
+    func formatLines(inType: String, outType: String) -> String {
+        guard let a = input.affine, let b = output.affine else {
+            return """
+            /*
+             * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, format Q(\(input.format.bits),\(input.format.frac)):
+             * real value = q * 2^-\(macro)_INPUT_FRAC, stored as \(inType).
+             * Output "\(CText.commentSafe(output.name))": shape \(output.shape), format Q(\(output.format.bits),\(output.format.frac)), stored as \(outType).
+             */
+            #define \(macro)_INPUT_COUNT \(input.count)
+            #define \(macro)_INPUT_BITS \(input.format.bits)
+            #define \(macro)_INPUT_FRAC \(input.format.frac)
+            #define \(macro)_OUTPUT_COUNT \(output.count)
+            #define \(macro)_OUTPUT_BITS \(output.format.bits)
+            #define \(macro)_OUTPUT_FRAC \(output.format.frac)
+            """
+        }
+        return """
+        /*
+         * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, int8 affine (as in the
+         * TFLite model): real value = \(macro)_INPUT_SCALE * (q - \(macro)_INPUT_ZERO_POINT), stored as \(inType).
+         * Output "\(CText.commentSafe(output.name))": shape \(output.shape), real value = \(macro)_OUTPUT_SCALE * (q - \(macro)_OUTPUT_ZERO_POINT), stored as \(outType).
+         */
+        #define \(macro)_INPUT_COUNT \(input.count)
+        #define \(macro)_INPUT_BITS \(input.format.bits)
+        #define \(macro)_INPUT_SCALE \(Self.floatLiteral(a.scale))
+        #define \(macro)_INPUT_ZERO_POINT \(a.zeroPoint)
+        #define \(macro)_OUTPUT_COUNT \(output.count)
+        #define \(macro)_OUTPUT_BITS \(output.format.bits)
+        #define \(macro)_OUTPUT_SCALE \(Self.floatLiteral(b.scale))
+        #define \(macro)_OUTPUT_ZERO_POINT \(b.zeroPoint)
+        """
+    }
+
+    /// A C float constant equal to `value` (Swift prints the shortest digits that read back exactly).
+    static func floatLiteral(_ value: Float) -> String { "\(value)f" }
+
     func helpers() -> String {
         let inType = "\(prefix)_input_t", outType = "\(prefix)_output_t"
+        if input.affine != nil, output.affine != nil { return affineHelpers(inType: inType, outType: outType) }
         let f = input.format
         return """
 
@@ -207,6 +236,41 @@ struct ModelSource {
             int32_t i;
             for (i = 0; i < \(macro)_OUTPUT_COUNT; ++i) {
                 y[i] = (float)((double)q[i] * \(CText.powerOfTwo(-output.format.frac)));
+            }
+        }
+
+        """
+    }
+
+    /// int8-affine quantization as TFLite's: zero_point + round(x / scale), the division in float,
+    /// halves away from zero, saturated (twin: `QTensor.quantize`).
+    func affineHelpers(inType: String, outType: String) -> String {
+        """
+
+        void \(prefix)_quantize_input(const float *x, \(inType) *q)
+        {
+            int32_t i;
+            for (i = 0; i < \(macro)_INPUT_COUNT; ++i) {
+                const float v = x[i] / \(macro)_INPUT_SCALE;
+                /* A float widened to double: adding 0.5 is exact. */
+                const double r = (double)v;
+                if (v != v) {
+                    q[i] = \(macro)_INPUT_ZERO_POINT;
+                } else if (r + \(macro)_INPUT_ZERO_POINT >= 127.0) {
+                    q[i] = 127;
+                } else if (r + \(macro)_INPUT_ZERO_POINT <= -128.0) {
+                    q[i] = -128;
+                } else {
+                    q[i] = (\(inType))((int32_t)(r >= 0.0 ? r + 0.5 : r - 0.5) + \(macro)_INPUT_ZERO_POINT);
+                }
+            }
+        }
+
+        void \(prefix)_dequantize_output(const \(outType) *q, float *y)
+        {
+            int32_t i;
+            for (i = 0; i < \(macro)_OUTPUT_COUNT; ++i) {
+                y[i] = (float)((double)\(macro)_OUTPUT_SCALE * (double)(q[i] - \(macro)_OUTPUT_ZERO_POINT));
             }
         }
 

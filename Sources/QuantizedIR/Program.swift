@@ -65,8 +65,14 @@ public struct QTensor: Codable, Sendable, Equatable {
     /// The integer of a real value (saturated to the format's bits).
     public func quantize(_ x: Double) -> Int64 {
         guard let affine else { return format.quantize(x) }
-        let q = Affine.quantize(Float(x), scale: affine.scale, zeroPoint: affine.zeroPoint)
-        return min(max(q, format.minInt), format.maxInt)
+        // As the bundle's model_quantize_input: the division in float, NaN to the zero point,
+        // saturation decided before rounding (the same outcome, without converting a huge value).
+        let v = Float(x) / affine.scale
+        if v.isNaN { return Int64(affine.zeroPoint) }
+        let shifted = Double(v) + Double(affine.zeroPoint)
+        if shifted >= Double(format.maxInt) { return format.maxInt }
+        if shifted <= Double(format.minInt) { return format.minInt }
+        return Int64(Double(v).rounded()) + Int64(affine.zeroPoint)
     }
 
     /// The real value of an integer.
