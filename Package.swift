@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuntimeCTests",
-            dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "TestSupport"]
+            dependencies: ["CKernels", "CKernelDispatch", "CEmitter", "IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]
         ),
         .testTarget(name: "FixedPointTests", dependencies: ["FixedPoint", "TestSupport"]),
         .testTarget(name: "GraphIRTests", dependencies: ["GraphIR"]),

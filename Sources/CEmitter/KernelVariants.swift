@@ -28,15 +28,16 @@ enum KernelVariants {
         return call
     }
 
+    /// The DSP variants cover the fixed-point kernels and their int8-affine twins alike.
     private static func dsp(_ call: KernelCall) -> KernelCall? {
         switch call.family {
-        case "conv":
+        case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
             // Two int16 lanes of kernel_h * kernel_w * in_c taps (QC_CONV_DSP_SCRATCH_BYTES).
             return variant(call, "dsp", scratch: 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s16)
-        case "depthwise_conv":
+        case "depthwise_conv", "depthwise_conv_affine":
             return channelsLastVariant(call, "dsp")
-        case "dense":
+        case "dense", "dense_affine":
             // One int16 lane of in_features, two when there are two rows or more (QC_DENSE_DSP_SCRATCH_BYTES).
             return variant(call, "dsp", scratch: (value(call, "rows") > 1 ? 4 : 2) * value(call, "in_features"), .s16)
         default:

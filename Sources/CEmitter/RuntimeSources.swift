@@ -8,8 +8,8 @@ public enum RuntimeSources {
 /*
  * quantc runtime: TFLite's integer arithmetic, for int8-affine programs (--scheme int8), where a
  * tensor's integer q means scale * (q - zero_point). These reproduce TFLite's reference kernels bit
- * for bit: the doubling high multiply and rounding divide by a power of two (both rounding halves
- * away from zero), and the multiplier-and-shift requantization built from them.
+ * for bit: the doubling high multiply (rounding halves up) and the rounding divide by a power of two
+ * (rounding halves away from zero), and the multiplier-and-shift requantization built from them.
  * Swift twins: Sources/FixedPoint/AffineArithmetic.swift (Affine).
  */
 #ifndef QC_AFFINE_H
@@ -19,26 +19,28 @@ public enum RuntimeSources {
 
 #include "qc_arith.h"
 
-/* round(a * b / 2^31), halves away from zero; the one overflow (INT32_MIN * INT32_MIN) saturates.
+/* round(a * b / 2^31), halves up; the one overflow (INT32_MIN * INT32_MIN) saturates.
+ * TFLite adds a sign-dependent nudge and divides with truncation; that equals floor((ab + 2^30) / 2^31),
+ * whose low 32 bits a logical shift of the unsigned sum gives: one SMLAL and two shifts on a Cortex-M4.
  * Twin: Affine.doublingHighMultiply. */
 static inline int32_t qc_srdhm(int32_t a, int32_t b)
 {
-    int64_t ab;
+    const uint64_t sum = (uint64_t)((int64_t)a * (int64_t)b) + ((uint64_t)1 << 30);
     if (a == INT32_MIN && b == INT32_MIN) {
         return INT32_MAX;
     }
-    ab = (int64_t)a * (int64_t)b;
-    /* Division truncates towards zero in C99, as TFLite's does. */
-    return (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));
+    return (int32_t)(uint32_t)(sum >> 31);
 }
 
-/* x / 2^e rounded to nearest, halves away from zero, 0 <= e <= 31. Twin: Affine.roundingDivideByPOT. */
+/* x / 2^e rounded to nearest, halves away from zero, 0 <= e <= 31: floor(x / 2^e) plus one when the
+ * remainder exceeds half (or reaches it, for negative x). Twin: Affine.roundingDivideByPOT. */
 static inline int32_t qc_rdbpot(int32_t x, int e)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
+    const int32_t mask = (int32_t)(((uint32_t)1 << e) - 1u);
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
-    return (int32_t)qc_floor_shift_s64(x, e) + (remainder > threshold ? 1 : 0);
+    const int32_t m = -(int32_t)(x < 0);
+    return (m ^ ((m ^ x) >> e)) + (remainder > threshold ? 1 : 0);
 }
 
 /* x * multiplier * 2^(shift - 31) as TFLite's MultiplyByQuantizedMultiplier: a left shift for
@@ -687,6 +689,13 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
                                   const int8_t *shift, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
+/* The int8-affine kernels' DSP variants: the same scratch and weight orders as the three above. */
+void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                               const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
@@ -930,6 +939,13 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #define QC_ACC_T int32_t
 #define QC_AFFINE 1
 #include "qc_conv_template.h"
+
+"""##,
+        "qc_conv_affine_s8s8s8_dsp.c": ##"""
+/* qc_conv_affine_s8s8s8 for cores with the DSP extension; see qc_conv_dsp_template.h. */
+#define QC_NAME qc_conv_affine_s8s8s8_dsp
+#define QC_AFFINE 1
+#include "qc_conv_dsp_template.h"
 
 """##,
         "qc_conv_bitplane_s16s16.c": ##"""
@@ -1376,6 +1392,119 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #undef QC_INDEX
 
 """##,
+        "qc_conv_dsp_template.h": ##"""
+/*
+ * Template of qc_conv_s8s8s8_dsp and qc_conv_affine_s8s8s8_dsp, for cores with the DSP extension
+ * (Cortex-M4, M7, M33, M55): the portable kernel's contract and outputs (qc_kernels.h) for
+ * groups == 1, plus a scratch buffer of QC_CONV_DSP_SCRATCH_BYTES. The including file defines
+ * QC_NAME and QC_AFFINE (1: the int8-affine instance, whose padding reads pad_value).
+ *
+ * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
+ * (qc_dsp_dot.h; padding as its value, any stride and dilation), then every pair of output channels meets
+ * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
+ * An odd last position runs with a zero second lane whose results are dropped.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_conv_affine_params
+#define QC_PAD ((int16_t)p->pad_value)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#else
+#define QC_PARAMS qc_conv_params
+#define QC_PAD 0
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#endif
+
+static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx, t = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky, t += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_fill_column(row_taps, lanes, t, grouped, 2, lane, QC_PAD);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            /* The whole kernel row is inside the input: one contiguous run. */
+            qc_widen_to_column(xb + (iy * p->in_w + ix0) * p->in_c, row_taps, lanes, t, grouped, 2, lane);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    qc_fill_column(p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane, QC_PAD);
+                } else {
+                    qc_widen_to_column(xb + (iy * p->in_w + ix) * p->in_c, p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
+                }
+            }
+        }
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int16_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+             int16_t *scratch, int8_t *y)
+#endif
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t grouped = taps & ~3;
+    const int32_t positions = p->out_h * p->out_w;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, scratch, 0, grouped);
+            if (two) {
+                gather(p, xb, pos + 1, scratch, 1, grouped);
+            } else {
+                qc_fill_column(taps, scratch, 0, grouped, 2, 1, 0);
+            }
+            for (o = 0; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                ya[o + 1] = QC_OUT(o + 1, acc[2]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                int32_t acc[2];
+                acc[0] = acc[1] = bias[o];
+                qc_dot_1x2(w + o * taps, scratch, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_PAD
+#undef QC_OUT
+
+"""##,
         "qc_conv_s16s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_conv_s16s16s16
@@ -1553,89 +1682,10 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 
 """##,
         "qc_conv_s8s8s8_dsp.c": ##"""
-/*
- * qc_conv_s8s8s8 for cores with the DSP extension (Cortex-M4, M7, M33, M55): the same contract and
- * outputs (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_DSP_SCRATCH_BYTES.
- *
- * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
- * (qc_dsp_dot.h; padding as 0, any stride and dilation), then every pair of output channels meets
- * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
- * An odd last position runs with a zero second lane whose results are dropped.
- */
-#include "qc_arith.h"
-#include "qc_dsp_dot.h"
-#include "qc_kernels.h"
-
-static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
-{
-    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
-    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
-    const int32_t row_taps = p->kernel_w * p->in_c;
-    int32_t ky, kx, t = 0;
-    for (ky = 0; ky < p->kernel_h; ++ky, t += row_taps) {
-        const int32_t iy = iy0 + ky * p->dilation_h;
-        if (iy < 0 || iy >= p->in_h) {
-            qc_zero_column(row_taps, lanes, t, grouped, 2, lane);
-        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
-            /* The whole kernel row is inside the input: one contiguous run. */
-            qc_widen_to_column(xb + (iy * p->in_w + ix0) * p->in_c, row_taps, lanes, t, grouped, 2, lane);
-        } else {
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation_w;
-                if (ix < 0 || ix >= p->in_w) {
-                    qc_zero_column(p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
-                } else {
-                    qc_widen_to_column(xb + (iy * p->in_w + ix) * p->in_c, p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
-                }
-            }
-        }
-    }
-}
-
-void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                        int16_t *scratch, int8_t *y)
-{
-    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
-    const int32_t grouped = taps & ~3;
-    const int32_t positions = p->out_h * p->out_w;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t batch, pos, o;
-    for (batch = 0; batch < p->batch; ++batch) {
-        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
-        for (pos = 0; pos < positions; pos += 2) {
-            const int two = pos + 1 < positions;
-            int8_t *ya = y + (batch * positions + pos) * p->out_c;
-            int8_t *yb = ya + p->out_c;
-            gather(p, xb, pos, scratch, 0, grouped);
-            if (two) {
-                gather(p, xb, pos + 1, scratch, 1, grouped);
-            } else {
-                qc_zero_column(taps, scratch, 0, grouped, 2, 1);
-            }
-            for (o = 0; o + 1 < p->out_c; o += 2) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                ya[o] = qc_requant_s8(rq, o, acc[0]);
-                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
-                if (two) {
-                    yb[o] = qc_requant_s8(rq, o, acc[1]);
-                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
-                }
-            }
-            if (o < p->out_c) {
-                int32_t acc[2];
-                acc[0] = acc[1] = bias[o];
-                qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                ya[o] = qc_requant_s8(rq, o, acc[0]);
-                if (two) {
-                    yb[o] = qc_requant_s8(rq, o, acc[1]);
-                }
-            }
-        }
-    }
-}
+/* qc_conv_s8s8s8 for cores with the DSP extension; see qc_conv_dsp_template.h. */
+#define QC_NAME qc_conv_s8s8s8_dsp
+#define QC_AFFINE 0
+#include "qc_conv_dsp_template.h"
 
 """##,
         "qc_conv_s8s8s8_mve.c": ##"""
@@ -2009,6 +2059,118 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #include "qc_dense_template.h"
 
 """##,
+        "qc_dense_affine_s8s8s8_dsp.c": ##"""
+/* qc_dense_affine_s8s8s8 for cores with the DSP extension; see qc_dense_dsp_template.h. */
+#define QC_NAME qc_dense_affine_s8s8s8_dsp
+#define QC_AFFINE 1
+#include "qc_dense_dsp_template.h"
+
+"""##,
+        "qc_dense_dsp_template.h": ##"""
+/*
+ * Template of qc_dense_s8s8s8_dsp and qc_dense_affine_s8s8s8_dsp (QC_NAME and QC_AFFINE defined by
+ * the including file), for cores with the DSP extension; same contract and outputs as the portable
+ * kernels (qc_kernels.h), plus a
+ * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
+ * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_dense_affine_params
+#define QC_REQUANT qc_requant_affine
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#else
+#define QC_PARAMS qc_dense_params
+#define QC_REQUANT qc_requant
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#endif
+
+/* Rows m and m + 1. */
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                     int16_t *lanes, int8_t *ya)
+{
+    const int32_t n = p->in_features;
+    int8_t *yb = ya + p->out_features;
+    int32_t o;
+    qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
+    qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
+    for (o = 0; o + 1 < p->out_features; o += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
+        ya[o] = QC_OUT(o, acc[0]);
+        yb[o] = QC_OUT(o, acc[1]);
+        ya[o + 1] = QC_OUT(o + 1, acc[2]);
+        yb[o + 1] = QC_OUT(o + 1, acc[3]);
+    }
+    if (o < p->out_features) {
+        int32_t acc[2];
+        acc[0] = acc[1] = bias[o];
+        qc_dot_1x2(w + o * n, lanes, n, acc);
+        ya[o] = QC_OUT(o, acc[0]);
+        yb[o] = QC_OUT(o, acc[1]);
+    }
+}
+
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                    int16_t *column, int8_t *y)
+{
+    const int32_t n = p->in_features;
+    int32_t o;
+    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
+    for (o = 0; o + 3 < p->out_features; o += 4) {
+        int32_t acc[4];
+        acc[0] = bias[o];
+        acc[1] = bias[o + 1];
+        acc[2] = bias[o + 2];
+        acc[3] = bias[o + 3];
+        qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, column, n, acc);
+        y[o] = QC_OUT(o, acc[0]);
+        y[o + 1] = QC_OUT(o + 1, acc[1]);
+        y[o + 2] = QC_OUT(o + 2, acc[2]);
+        y[o + 3] = QC_OUT(o + 3, acc[3]);
+    }
+    for (; o < p->out_features; ++o) {
+        y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int16_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+             int16_t *scratch, int8_t *y)
+#endif
+{
+    const int32_t n = p->in_features;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max,
+                                                      p->single_rounding);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t m;
+    for (m = 0; m + 1 < p->rows; m += 2) {
+        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+    }
+    if (m < p->rows) {
+        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_REQUANT
+#undef QC_OUT
+
+"""##,
         "qc_dense_s16s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_dense_s16s16s16
@@ -2186,80 +2348,10 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 
 """##,
         "qc_dense_s8s8s8_dsp.c": ##"""
-/*
- * qc_dense_s8s8s8 for cores with the DSP extension; same contract and outputs (qc_kernels.h), plus a
- * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
- * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
- * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
- */
-#include "qc_arith.h"
-#include "qc_dsp_dot.h"
-#include "qc_kernels.h"
-
-/* Rows m and m + 1. */
-static void two_rows(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, qc_requant rq,
-                     int16_t *lanes, int8_t *ya)
-{
-    const int32_t n = p->in_features;
-    int8_t *yb = ya + p->out_features;
-    int32_t o;
-    qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
-    qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
-    for (o = 0; o + 1 < p->out_features; o += 2) {
-        int32_t acc[4];
-        acc[0] = acc[1] = bias[o];
-        acc[2] = acc[3] = bias[o + 1];
-        qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
-        ya[o] = qc_requant_s8(rq, o, acc[0]);
-        yb[o] = qc_requant_s8(rq, o, acc[1]);
-        ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
-        yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
-    }
-    if (o < p->out_features) {
-        int32_t acc[2];
-        acc[0] = acc[1] = bias[o];
-        qc_dot_1x2(w + o * n, lanes, n, acc);
-        ya[o] = qc_requant_s8(rq, o, acc[0]);
-        yb[o] = qc_requant_s8(rq, o, acc[1]);
-    }
-}
-
-static void one_row(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, qc_requant rq,
-                    int16_t *column, int8_t *y)
-{
-    const int32_t n = p->in_features;
-    int32_t o;
-    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
-    for (o = 0; o + 3 < p->out_features; o += 4) {
-        int32_t acc[4];
-        acc[0] = bias[o];
-        acc[1] = bias[o + 1];
-        acc[2] = bias[o + 2];
-        acc[3] = bias[o + 3];
-        qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, column, n, acc);
-        y[o] = qc_requant_s8(rq, o, acc[0]);
-        y[o + 1] = qc_requant_s8(rq, o + 1, acc[1]);
-        y[o + 2] = qc_requant_s8(rq, o + 2, acc[2]);
-        y[o + 3] = qc_requant_s8(rq, o + 3, acc[3]);
-    }
-    for (; o < p->out_features; ++o) {
-        y[o] = qc_requant_s8(rq, o, qc_dot_1x1(w + o * n, column, n, bias[o]));
-    }
-}
-
-void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                         int16_t *scratch, int8_t *y)
-{
-    const int32_t n = p->in_features;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t m;
-    for (m = 0; m + 1 < p->rows; m += 2) {
-        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
-    }
-    if (m < p->rows) {
-        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
-    }
-}
+/* qc_dense_s8s8s8 for cores with the DSP extension; see qc_dense_dsp_template.h. */
+#define QC_NAME qc_dense_s8s8s8_dsp
+#define QC_AFFINE 0
+#include "qc_dense_dsp_template.h"
 
 """##,
         "qc_dense_s8s8s8_mve.c": ##"""
@@ -2503,6 +2595,154 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #include "qc_depthwise_conv_template.h"
 
 """##,
+        "qc_depthwise_conv_affine_s8s8s8_dsp.c": ##"""
+/* qc_depthwise_conv_affine_s8s8s8 for cores with the DSP extension; see qc_depthwise_conv_dsp_template.h. */
+#define QC_NAME qc_depthwise_conv_affine_s8s8s8_dsp
+#define QC_AFFINE 1
+#include "qc_depthwise_conv_dsp_template.h"
+
+"""##,
+        "qc_depthwise_conv_dsp_template.h": ##"""
+/*
+ * Template of qc_depthwise_conv_s8s8s8_dsp and qc_depthwise_conv_affine_s8s8s8_dsp (QC_NAME and
+ * QC_AFFINE defined by the including file), for cores with the DSP extension: the same outputs
+ * as the portable kernels (qc_kernels.h), with
+ * the weights in [kernel_h][kernel_w][channels] order (the emitter reorders them), so four
+ * neighbouring channels of a tap are one word in both x and w. Per tap and four channels: two
+ * loads, four SXTB16 and four 16x16 multiply-accumulates (SMLABB/SMLATT on the halves).
+ * The valid part of the window is found once per output position; channels beyond a multiple of
+ * four are summed one by one. The int8-affine instance adds pad_value times the weights of the taps
+ * outside the input, at the positions whose window the input clips.
+ */
+#include "qc_arith.h"
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_window.h"
+
+/* One tap of four channels: s_k += x_k * w_k. */
+static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+{
+    int32_t xs = qc_sxtb16(xv), ws = qc_sxtb16(wv);
+    *s0 = qc_smlabb(xs, ws, *s0);
+    *s2 = qc_smlatt(xs, ws, *s2);
+    xs = qc_sxtb16_odd(xv);
+    ws = qc_sxtb16_odd(wv);
+    *s1 = qc_smlabb(xs, ws, *s1);
+    *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+#if QC_AFFINE
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+
+/* Four channels' sums over the taps outside rows [ky0, ky1) x columns [kx0, kx1): the padding, whose
+ * four int8 values pad4 holds, times the weights ([taps][channels] order). */
+static void outside4(const qc_conv_affine_params *p, const int8_t *w, int32_t pad4, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                     int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+{
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky) {
+        for (kx = 0; kx < p->kernel_w; ++kx) {
+            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                qc_tap4(pad4, qc_load4(w + (ky * p->kernel_w + kx) * p->out_c), s0, s1, s2, s3);
+            }
+        }
+    }
+}
+
+/* The same for one channel. */
+static int32_t outside1(const qc_conv_affine_params *p, const int8_t *w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1)
+{
+    int32_t ky, kx, sum = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky) {
+        for (kx = 0; kx < p->kernel_w; ++kx) {
+            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                sum += p->pad_value * w[(ky * p->kernel_w + kx) * p->out_c];
+            }
+        }
+    }
+    return sum;
+}
+
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int8_t *y)
+#else
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+#endif
+{
+    const int32_t channels = p->out_c;
+    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
+    const int32_t w_row = p->kernel_w * channels;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)p->pad_value);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t b, oy, ox, c, ky, kx;
+    for (b = 0; b < p->batch; ++b) {
+        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
+                int32_t kx0, kx1, x_first, w_first;
+#if QC_AFFINE
+                int clipped;
+#endif
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+                w_first = (ky0 * p->kernel_w + kx0) * channels;
+#if QC_AFFINE
+                clipped = p->pad_value != 0 && (ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w);
+#endif
+                for (c = 0; c + 3 < channels; c += 4) {
+                    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
+                        }
+                    }
+#if QC_AFFINE
+                    if (clipped) {
+                        outside4(p, w + c, pad4, ky0, ky1, kx0, kx1, &s0, &s1, &s2, &s3);
+                    }
+#endif
+                    out[c] = QC_OUT(c, s0);
+                    out[c + 1] = QC_OUT(c + 1, s1);
+                    out[c + 2] = QC_OUT(c + 2, s2);
+                    out[c + 3] = QC_OUT(c + 3, s3);
+                }
+                for (; c < channels; ++c) {
+                    int32_t s = bias[c];
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        for (kx = 0; kx < kx1 - kx0; ++kx) {
+                            s += (int32_t)xr[kx * x_tap] * wr[kx * channels];
+                        }
+                    }
+#if QC_AFFINE
+                    if (clipped) {
+                        s += outside1(p, w + c, ky0, ky1, kx0, kx1);
+                    }
+#endif
+                    out[c] = QC_OUT(c, s);
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_OUT
+
+"""##,
         "qc_depthwise_conv_s16s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_depthwise_conv_s16s16s16
@@ -2680,80 +2920,10 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 
 """##,
         "qc_depthwise_conv_s8s8s8_dsp.c": ##"""
-/*
- * qc_depthwise_conv_s8s8s8 for cores with the DSP extension: the same outputs (qc_kernels.h), with
- * the weights in [kernel_h][kernel_w][channels] order (the emitter reorders them), so four
- * neighbouring channels of a tap are one word in both x and w. Per tap and four channels: two
- * loads, four SXTB16 and four 16x16 multiply-accumulates (SMLABB/SMLATT on the halves).
- * The valid part of the window is found once per output position; channels beyond a multiple of
- * four are summed one by one.
- */
-#include "qc_arith.h"
-#include "qc_dsp.h"
-#include "qc_kernels.h"
-#include "qc_window.h"
-
-/* One tap of four channels: s_k += x_k * w_k. */
-static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
-{
-    int32_t xs = qc_sxtb16(xv), ws = qc_sxtb16(wv);
-    *s0 = qc_smlabb(xs, ws, *s0);
-    *s2 = qc_smlatt(xs, ws, *s2);
-    xs = qc_sxtb16_odd(xv);
-    ws = qc_sxtb16_odd(wv);
-    *s1 = qc_smlabb(xs, ws, *s1);
-    *s3 = qc_smlatt(xs, ws, *s3);
-}
-
-void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y)
-{
-    const int32_t channels = p->out_c;
-    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
-    const int32_t w_row = p->kernel_w * channels;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t b, oy, ox, c, ky, kx;
-    for (b = 0; b < p->batch; ++b) {
-        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            int32_t ky0, ky1;
-            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
-                int32_t kx0, kx1, x_first, w_first;
-                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-                w_first = (ky0 * p->kernel_w + kx0) * channels;
-                for (c = 0; c + 3 < channels; c += 4) {
-                    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        const int8_t *xp = xr, *wp = wr;
-                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
-                            qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
-                        }
-                    }
-                    out[c] = qc_requant_s8(rq, c, s0);
-                    out[c + 1] = qc_requant_s8(rq, c + 1, s1);
-                    out[c + 2] = qc_requant_s8(rq, c + 2, s2);
-                    out[c + 3] = qc_requant_s8(rq, c + 3, s3);
-                }
-                for (; c < channels; ++c) {
-                    int32_t s = bias[c];
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        for (kx = 0; kx < kx1 - kx0; ++kx) {
-                            s += (int32_t)xr[kx * x_tap] * wr[kx * channels];
-                        }
-                    }
-                    out[c] = qc_requant_s8(rq, c, s);
-                }
-            }
-        }
-    }
-}
+/* qc_depthwise_conv_s8s8s8 for cores with the DSP extension; see qc_depthwise_conv_dsp_template.h. */
+#define QC_NAME qc_depthwise_conv_s8s8s8_dsp
+#define QC_AFFINE 0
+#include "qc_depthwise_conv_dsp_template.h"
 
 """##,
         "qc_depthwise_conv_s8s8s8_mve.c": ##"""
@@ -2904,6 +3074,7 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #include <stdint.h>
 #include <string.h>
 
+#include "qc_affine.h"
 #include "qc_arith.h"
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
@@ -3030,6 +3201,39 @@ static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
+/* An int8-affine layer's requantization (qc_affine.h), copied out of its params like qc_requant. */
+typedef struct {
+    const int32_t *multiplier;
+    const int8_t *shift;
+    int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
+    int32_t offset, lo, hi;
+    int32_t single_rounding; /* dense layers only: qc_mbqm_single */
+} qc_requant_affine;
+
+static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
+                                                     int32_t lo, int32_t hi, int32_t single_rounding)
+{
+    qc_requant_affine r;
+    r.multiplier = multiplier;
+    r.shift = shift;
+    r.step = count == 1 ? 0 : 1;
+    r.offset = offset;
+    r.lo = lo;
+    r.hi = hi;
+    r.single_rounding = single_rounding;
+    return r;
+}
+
+static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc)
+{
+    int32_t v;
+    if (!r.single_rounding) {
+        return (int8_t)qc_requantize_affine(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi);
+    }
+    v = qc_mbqm_single(acc, r.multiplier[o * r.step], r.shift[o * r.step]) + r.offset;
+    return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+}
+
 #endif /* QC_DSP_H */
 
 """##,
@@ -3082,12 +3286,12 @@ static inline void qc_widen_to_column(const int8_t *src, int32_t n, int16_t *col
     }
 }
 
-/* Zeroes taps start..start+n-1 of the lane (padding). */
-static inline void qc_zero_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane)
+/* Sets taps start..start+n-1 of the lane to `value` (padding: 0, or an int8-affine input's zero point). */
+static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane, int16_t value)
 {
     int32_t i;
     for (i = 0; i < n; ++i) {
-        column[qc_column_slot(start + i, grouped, lanes, lane)] = 0;
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = value;
     }
 }
 
@@ -3655,7 +3859,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 QC_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * c;
                 int32_t inside = 0;
-#if !QC_MAX
+#if !QC_MAX && !QC_AFFINE
                 int32_t padded = 0;
 #endif
                 /* Count the taps once; they are the same for every channel. */
@@ -3663,7 +3867,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                     const int32_t iy = iy0 + ky * p->dilation_h;
                     for (kx = 0; kx < p->kernel_w; ++kx) {
                         const int32_t ix = ix0 + kx * p->dilation_w;
-#if !QC_MAX
+#if !QC_MAX && !QC_AFFINE
                         if (iy >= -p->pad_top && iy < p->in_h + p->pad_bottom && ix >= -p->pad_left &&
                             ix < p->in_w + p->pad_right) {
                             ++padded;

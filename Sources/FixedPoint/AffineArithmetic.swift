@@ -4,7 +4,8 @@ import Foundation
 /// reference kernels compute it, so `--scheme int8` reproduces them bit for bit. The C twins live
 /// in runtime_c/include/qc_affine.h under the names given here.
 public enum Affine {
-    /// round(a·b / 2^31) with halves away from zero, saturating the one overflow (INT32_MIN²).
+    /// round(a·b / 2^31) as TFLite's `SaturatingRoundingDoublingHighMul`: a nudge of ±2^30 by sign and
+    /// a truncating division, which rounds halves up (towards +∞); the one overflow (INT32_MIN²) saturates.
     /// C twin: `qc_srdhm`.
     @inline(__always)
     public static func doublingHighMultiply(_ a: Int32, _ b: Int32) -> Int32 {

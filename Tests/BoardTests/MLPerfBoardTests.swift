@@ -63,4 +63,31 @@ import Testing
             print("\(model) on \(board): \(r["instructions_per_inference"] ?? "-") instructions, \(multiplies) multiply instructions, \(macs) MACs")
         }
     }
+
+    static let int8Cases: [(model: String, samples: String)] = [
+        ("pretrainedResnet_quant.tflite", "cifar"), ("kws_ref_model.tflite", "kws"), ("vww_96_int8.tflite", "vww"), ("ad01_int8.tflite", "ad"),
+    ]
+
+    /// `--scheme int8` on the four MLPerf Tiny int8 models: the C on the Cortex-M4F (the int8 DSP
+    /// variants, natively) and on the host with sanitizers (the portable kernels, then the DSP
+    /// variants through their portable twins) equals the simulator, which Int8SchemeTests holds to
+    /// TFLite's own outputs.
+    @Test func int8ModelsAreBitExact() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        guard BoardVerificationTests.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-int8-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (model, name) in Self.int8Cases {
+            let data = name == "cifar" ? Corpus.path("cifar10/test_first846.npz") : try Self.samples(name, in: dir)
+            for (target, kernels) in [("mps2-an386", "auto"), ("host", "portable"), ("host", "dsp")] {
+                let (result, report) = try BoardVerificationTests().verify([Corpus.path("mlperf-tiny/" + model), "--scheme", "int8", "--data", data,
+                                                                            "--limit", "1", "--target", target, "--kernels", kernels])
+                #expect(result.status == 0, "\(model) on \(target) (\(kernels)): \(result.stdout)\(result.stderr)")
+                let r = try #require(report)
+                #expect(r["bit_exact"] as? Bool == true, "\(model) on \(target) (\(kernels))")
+                if target != "host" { print("int8 \(model) on \(target): \(r["instructions_per_inference"] ?? "-") instructions") }
+            }
+        }
+    }
 }

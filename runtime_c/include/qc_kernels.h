@@ -316,6 +316,13 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
                                   const int8_t *shift, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
+/* The int8-affine kernels' DSP variants: the same scratch and weight orders as the three above. */
+void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                               const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "qc_affine.h"
 #include "qc_arith.h"
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
@@ -135,6 +136,39 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
 static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
 {
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
+}
+
+/* An int8-affine layer's requantization (qc_affine.h), copied out of its params like qc_requant. */
+typedef struct {
+    const int32_t *multiplier;
+    const int8_t *shift;
+    int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
+    int32_t offset, lo, hi;
+    int32_t single_rounding; /* dense layers only: qc_mbqm_single */
+} qc_requant_affine;
+
+static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
+                                                     int32_t lo, int32_t hi, int32_t single_rounding)
+{
+    qc_requant_affine r;
+    r.multiplier = multiplier;
+    r.shift = shift;
+    r.step = count == 1 ? 0 : 1;
+    r.offset = offset;
+    r.lo = lo;
+    r.hi = hi;
+    r.single_rounding = single_rounding;
+    return r;
+}
+
+static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc)
+{
+    int32_t v;
+    if (!r.single_rounding) {
+        return (int8_t)qc_requantize_affine(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi);
+    }
+    v = qc_mbqm_single(acc, r.multiplier[o * r.step], r.shift[o * r.step]) + r.offset;
+    return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
 }
 
 #endif /* QC_DSP_H */

@@ -46,12 +46,12 @@ static inline void qc_widen_to_column(const int8_t *src, int32_t n, int16_t *col
     }
 }
 
-/* Zeroes taps start..start+n-1 of the lane (padding). */
-static inline void qc_zero_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane)
+/* Sets taps start..start+n-1 of the lane to `value` (padding: 0, or an int8-affine input's zero point). */
+static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int32_t grouped, int32_t lanes, int32_t lane, int16_t value)
 {
     int32_t i;
     for (i = 0; i < n; ++i) {
-        column[qc_column_slot(start + i, grouped, lanes, lane)] = 0;
+        column[qc_column_slot(start + i, grouped, lanes, lane)] = value;
     }
 }
 

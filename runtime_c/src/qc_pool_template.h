@@ -22,7 +22,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 QC_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * c;
                 int32_t inside = 0;
-#if !QC_MAX
+#if !QC_MAX && !QC_AFFINE
                 int32_t padded = 0;
 #endif
                 /* Count the taps once; they are the same for every channel. */
@@ -30,7 +30,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
                     const int32_t iy = iy0 + ky * p->dilation_h;
                     for (kx = 0; kx < p->kernel_w; ++kx) {
                         const int32_t ix = ix0 + kx * p->dilation_w;
-#if !QC_MAX
+#if !QC_MAX && !QC_AFFINE
                         if (iy >= -p->pad_top && iy < p->in_h + p->pad_bottom && ix >= -p->pad_left &&
                             ix < p->in_w + p->pad_right) {
                             ++padded;

@@ -1,0 +1,110 @@
+/*
+ * Template of qc_conv_s8s8s8_dsp and qc_conv_affine_s8s8s8_dsp, for cores with the DSP extension
+ * (Cortex-M4, M7, M33, M55): the portable kernel's contract and outputs (qc_kernels.h) for
+ * groups == 1, plus a scratch buffer of QC_CONV_DSP_SCRATCH_BYTES. The including file defines
+ * QC_NAME and QC_AFFINE (1: the int8-affine instance, whose padding reads pad_value).
+ *
+ * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
+ * (qc_dsp_dot.h; padding as its value, any stride and dilation), then every pair of output channels meets
+ * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
+ * An odd last position runs with a zero second lane whose results are dropped.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_conv_affine_params
+#define QC_PAD ((int16_t)p->pad_value)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#else
+#define QC_PARAMS qc_conv_params
+#define QC_PAD 0
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#endif
+
+static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx, t = 0;
+    for (ky = 0; ky < p->kernel_h; ++ky, t += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_fill_column(row_taps, lanes, t, grouped, 2, lane, QC_PAD);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            /* The whole kernel row is inside the input: one contiguous run. */
+            qc_widen_to_column(xb + (iy * p->in_w + ix0) * p->in_c, row_taps, lanes, t, grouped, 2, lane);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    qc_fill_column(p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane, QC_PAD);
+                } else {
+                    qc_widen_to_column(xb + (iy * p->in_w + ix) * p->in_c, p->in_c, lanes, t + kx * p->in_c, grouped, 2, lane);
+                }
+            }
+        }
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int16_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+             int16_t *scratch, int8_t *y)
+#endif
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t grouped = taps & ~3;
+    const int32_t positions = p->out_h * p->out_w;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, scratch, 0, grouped);
+            if (two) {
+                gather(p, xb, pos + 1, scratch, 1, grouped);
+            } else {
+                qc_fill_column(taps, scratch, 0, grouped, 2, 1, 0);
+            }
+            for (o = 0; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                ya[o + 1] = QC_OUT(o + 1, acc[2]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                int32_t acc[2];
+                acc[0] = acc[1] = bias[o];
+                qc_dot_1x2(w + o * taps, scratch, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_PAD
+#undef QC_OUT

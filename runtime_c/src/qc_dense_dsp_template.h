@@ -1,0 +1,102 @@
+/*
+ * Template of qc_dense_s8s8s8_dsp and qc_dense_affine_s8s8s8_dsp (QC_NAME and QC_AFFINE defined by
+ * the including file), for cores with the DSP extension; same contract and outputs as the portable
+ * kernels (qc_kernels.h), plus a
+ * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
+ * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
+ */
+#include "qc_arith.h"
+#include "qc_dsp_dot.h"
+#include "qc_kernels.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_dense_affine_params
+#define QC_REQUANT qc_requant_affine
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#else
+#define QC_PARAMS qc_dense_params
+#define QC_REQUANT qc_requant
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#endif
+
+/* Rows m and m + 1. */
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                     int16_t *lanes, int8_t *ya)
+{
+    const int32_t n = p->in_features;
+    int8_t *yb = ya + p->out_features;
+    int32_t o;
+    qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
+    qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
+    for (o = 0; o + 1 < p->out_features; o += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
+        ya[o] = QC_OUT(o, acc[0]);
+        yb[o] = QC_OUT(o, acc[1]);
+        ya[o + 1] = QC_OUT(o + 1, acc[2]);
+        yb[o + 1] = QC_OUT(o + 1, acc[3]);
+    }
+    if (o < p->out_features) {
+        int32_t acc[2];
+        acc[0] = acc[1] = bias[o];
+        qc_dot_1x2(w + o * n, lanes, n, acc);
+        ya[o] = QC_OUT(o, acc[0]);
+        yb[o] = QC_OUT(o, acc[1]);
+    }
+}
+
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                    int16_t *column, int8_t *y)
+{
+    const int32_t n = p->in_features;
+    int32_t o;
+    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
+    for (o = 0; o + 3 < p->out_features; o += 4) {
+        int32_t acc[4];
+        acc[0] = bias[o];
+        acc[1] = bias[o + 1];
+        acc[2] = bias[o + 2];
+        acc[3] = bias[o + 3];
+        qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, column, n, acc);
+        y[o] = QC_OUT(o, acc[0]);
+        y[o + 1] = QC_OUT(o + 1, acc[1]);
+        y[o + 2] = QC_OUT(o + 2, acc[2]);
+        y[o + 3] = QC_OUT(o + 3, acc[3]);
+    }
+    for (; o < p->out_features; ++o) {
+        y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int16_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
+             int16_t *scratch, int8_t *y)
+#endif
+{
+    const int32_t n = p->in_features;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max,
+                                                      p->single_rounding);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t m;
+    for (m = 0; m + 1 < p->rows; m += 2) {
+        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+    }
+    if (m < p->rows) {
+        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_REQUANT
+#undef QC_OUT

@@ -1,0 +1,4 @@
+/* qc_depthwise_conv_affine_s8s8s8 for cores with the DSP extension; see qc_depthwise_conv_dsp_template.h. */
+#define QC_NAME qc_depthwise_conv_affine_s8s8s8_dsp
+#define QC_AFFINE 1
+#include "qc_depthwise_conv_dsp_template.h"
