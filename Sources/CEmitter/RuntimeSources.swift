@@ -68,6 +68,30 @@ static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int 
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* The same with qc_mbqm_single: fully-connected layers as ai-edge-litert computes them. */
+static inline int32_t qc_requantize_affine_single(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
+{
+    const int32_t v = qc_mbqm_single(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Either, by the layer's single_rounding flag (a constant 0 at the convolutions' call sites, where
+ * the choice folds away). */
+static inline int32_t qc_requantize_affine_rounded(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi,
+                                                   int single_rounding)
+{
+    if (single_rounding) {
+        return qc_requantize_affine_single(acc, multiplier, shift, offset, lo, hi);
+    }
+    return qc_requantize_affine(acc, multiplier, shift, offset, lo, hi);
+}
+
+/* Channel o's output in an int8-affine kernel template: `p` has shift_count, out_offset, act_min
+ * and act_max; `multiplier` and `shift` hold one entry or one per channel. */
+#define QC_AFFINE_OUTPUT(acc, o, single_rounding)                                                                          \
+    qc_requantize_affine_rounded(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)],        \
+                                 p->out_offset, p->act_min, p->act_max, single_rounding)
+
 /* A window sum divided by its tap count n >= 1, rounded half away from zero (TFLite's average pool). */
 static inline int32_t qc_divide_round(int32_t sum, int32_t n)
 {
@@ -1411,7 +1435,7 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int16_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0
@@ -1942,8 +1966,7 @@ void QC_NAME(const qc_shift_conv_params *p, const QC_X_T *x, const uint8_t *w, c
 #endif
 
 #if QC_AFFINE
-#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
-                                               p->out_offset, p->act_min, p->act_max)
+#define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, 0)
 void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
 #else
@@ -2082,7 +2105,7 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
@@ -2150,8 +2173,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 {
     const int32_t n = p->in_features;
 #if QC_AFFINE
-    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max,
-                                                      p->single_rounding);
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
@@ -2540,16 +2562,7 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const uint8_t *w, const 
 
 /* QC_AFFINE: the int8-affine instance (qc_dense_affine_params and a multiplier per channel). */
 #if QC_AFFINE
-#define QC_OUTPUT(acc, o) qc_dense_affine_output(p, acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)])
-static inline int32_t qc_dense_affine_output(const qc_dense_affine_params *p, int32_t acc, int32_t multiplier, int shift)
-{
-    int32_t v;
-    if (!p->single_rounding) {
-        return qc_requantize_affine(acc, multiplier, shift, p->out_offset, p->act_min, p->act_max);
-    }
-    v = qc_mbqm_single(acc, multiplier, shift) + p->out_offset;
-    return v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v);
-}
+#define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, p->single_rounding)
 void QC_NAME(const qc_dense_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
 #else
@@ -2632,7 +2645,7 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
 }
 
 #if QC_AFFINE
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
 
 /* Four channels' sums over the taps outside rows [ky0, ky1) x columns [kx0, kx1): the padding, whose
  * four int8 values pad4 holds, times the weights ([taps][channels] order). */
@@ -3006,8 +3019,7 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
 #endif
 
 #if QC_AFFINE
-#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
-                                               p->out_offset, p->act_min, p->act_max)
+#define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, 0)
 void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
 #else
@@ -3207,7 +3219,7 @@ typedef struct {
     const int8_t *shift;
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
-    int32_t single_rounding; /* dense layers only: qc_mbqm_single */
+    int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
@@ -3224,14 +3236,10 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     return r;
 }
 
-static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc)
+/* single_rounding: a constant 0 in the convolutions, so the choice costs them nothing. */
+static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
-    int32_t v;
-    if (!r.single_rounding) {
-        return (int8_t)qc_requantize_affine(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi);
-    }
-    v = qc_mbqm_single(acc, r.multiplier[o * r.step], r.shift[o * r.step]) + r.offset;
-    return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
 #endif /* QC_DSP_H */

@@ -125,7 +125,11 @@ public enum AffineLowering {
     /// TFLite's bounds of a fused activation on the output integers.
     static func activationRange(_ activation: Activation?, _ y: QTensor, layer: String) throws -> (Int64, Int64) {
         let a = y.affine!
-        func q(_ f: Float) -> Int64 { Affine.quantize(f, scale: a.scale, zeroPoint: a.zeroPoint) }
+        // Bounds beyond the int8 range (infinite ones included) clamp nothing.
+        func q(_ f: Float) -> Int64 {
+            let steps = f / a.scale
+            return steps.magnitude < 1024 ? Affine.quantize(f, scale: a.scale, zeroPoint: a.zeroPoint) : (steps < 0 ? -128 : 127)
+        }
         switch activation {
         case nil: return (-128, 127)
         case .relu?: return (max(-128, q(0)), 127)
@@ -174,7 +178,7 @@ public enum AffineLowering {
             multipliers.append(m)
             shifts.append(s)
         }
-        if Set(zip(multipliers, shifts).map { "\($0) \($1)" }).count == 1 {
+        if zip(multipliers, shifts).allSatisfy({ $0 == multipliers[0] && $1 == shifts[0] }) {
             multipliers = [multipliers[0]]
             shifts = [shifts[0]]
         }

@@ -61,6 +61,30 @@ static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int 
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
+/* The same with qc_mbqm_single: fully-connected layers as ai-edge-litert computes them. */
+static inline int32_t qc_requantize_affine_single(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
+{
+    const int32_t v = qc_mbqm_single(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+/* Either, by the layer's single_rounding flag (a constant 0 at the convolutions' call sites, where
+ * the choice folds away). */
+static inline int32_t qc_requantize_affine_rounded(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi,
+                                                   int single_rounding)
+{
+    if (single_rounding) {
+        return qc_requantize_affine_single(acc, multiplier, shift, offset, lo, hi);
+    }
+    return qc_requantize_affine(acc, multiplier, shift, offset, lo, hi);
+}
+
+/* Channel o's output in an int8-affine kernel template: `p` has shift_count, out_offset, act_min
+ * and act_max; `multiplier` and `shift` hold one entry or one per channel. */
+#define QC_AFFINE_OUTPUT(acc, o, single_rounding)                                                                          \
+    qc_requantize_affine_rounded(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)],        \
+                                 p->out_offset, p->act_min, p->act_max, single_rounding)
+
 /* A window sum divided by its tap count n >= 1, rounded half away from zero (TFLite's average pool). */
 static inline int32_t qc_divide_round(int32_t sum, int32_t n)
 {

@@ -16,7 +16,7 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int16_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0

@@ -15,8 +15,7 @@
 #endif
 
 #if QC_AFFINE
-#define QC_OUTPUT(acc, o) qc_requantize_affine(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)], \
-                                               p->out_offset, p->act_min, p->act_max)
+#define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, 0)
 void QC_NAME(const qc_conv_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
 #else

@@ -13,7 +13,7 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
@@ -81,8 +81,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 {
     const int32_t n = p->in_features;
 #if QC_AFFINE
-    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max,
-                                                      p->single_rounding);
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif

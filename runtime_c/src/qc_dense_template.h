@@ -13,16 +13,7 @@
 
 /* QC_AFFINE: the int8-affine instance (qc_dense_affine_params and a multiplier per channel). */
 #if QC_AFFINE
-#define QC_OUTPUT(acc, o) qc_dense_affine_output(p, acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)])
-static inline int32_t qc_dense_affine_output(const qc_dense_affine_params *p, int32_t acc, int32_t multiplier, int shift)
-{
-    int32_t v;
-    if (!p->single_rounding) {
-        return qc_requantize_affine(acc, multiplier, shift, p->out_offset, p->act_min, p->act_max);
-    }
-    v = qc_mbqm_single(acc, multiplier, shift) + p->out_offset;
-    return v < p->act_min ? p->act_min : (v > p->act_max ? p->act_max : v);
-}
+#define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, p->single_rounding)
 void QC_NAME(const qc_dense_affine_params *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias,
              const int32_t *multiplier, const int8_t *shift, QC_Y_T *y)
 #else

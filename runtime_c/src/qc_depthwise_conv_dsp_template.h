@@ -27,7 +27,7 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
 }
 
 #if QC_AFFINE
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
 
 /* Four channels' sums over the taps outside rows [ky0, ky1) x columns [kx0, kx1): the padding, whose
  * four int8 values pad4 holds, times the weights ([taps][channels] order). */

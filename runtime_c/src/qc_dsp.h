@@ -144,7 +144,7 @@ typedef struct {
     const int8_t *shift;
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
-    int32_t single_rounding; /* dense layers only: qc_mbqm_single */
+    int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
@@ -161,14 +161,10 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     return r;
 }
 
-static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc)
+/* single_rounding: a constant 0 in the convolutions, so the choice costs them nothing. */
+static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
-    int32_t v;
-    if (!r.single_rounding) {
-        return (int8_t)qc_requantize_affine(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi);
-    }
-    v = qc_mbqm_single(acc, r.multiplier[o * r.step], r.shift[o * r.step]) + r.offset;
-    return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
 #endif /* QC_DSP_H */
