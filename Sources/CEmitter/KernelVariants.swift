@@ -22,7 +22,7 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
 /// just before the output, or store its constants in another order.
 enum KernelVariants {
     static func specialize(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
-        guard call.storage == [.s8, .s8, .s8], call.wideAccumulator != true else { return call }
+        guard call.storage.allSatisfy({ $0 == .s8 }), call.wideAccumulator != true else { return call }
         if features.contains(.mve), let variant = mve(call) { return variant }
         if features.contains(.dsp), let variant = dsp(call) { return variant }
         return call
@@ -45,15 +45,16 @@ enum KernelVariants {
         }
     }
 
+    /// Likewise the Helium variants.
     private static func mve(_ call: KernelCall) -> KernelCall? {
         switch call.family {
-        case "conv":
+        case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
             // Two int8 columns of kernel_h * kernel_w * in_c taps (QC_CONV_MVE_SCRATCH_BYTES).
             return variant(call, "mve", scratch: 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s8)
-        case "depthwise_conv":
+        case "depthwise_conv", "depthwise_conv_affine":
             return channelsLastVariant(call, "mve")
-        case "dense", "add":
+        case "dense", "dense_affine", "add", "add_affine":
             return variant(call, "mve", scratch: 0, .s8)
         default:
             return nil

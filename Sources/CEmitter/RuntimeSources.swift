@@ -735,6 +735,14 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int8_t *y);
+/* The int8-affine kernels' Helium variants: the same scratch and weight orders as the ones above. */
+void qc_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                               const int32_t *multiplier, const int8_t *shift, int8_t *scratch, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8_mve(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 #ifdef __cplusplus
 }
@@ -743,26 +751,77 @@ void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t
 #endif /* QC_KERNELS_H */
 
 """##,
+        "qc_add_affine.h": ##"""
+/*
+ * One element of the int8-affine addition (qc_add_affine_s8, contract in qc_kernels.h), shared by
+ * the portable kernel and the Helium variant's portable path.
+ */
+#ifndef QC_ADD_AFFINE_H
+#define QC_ADD_AFFINE_H
+
+#include "qc_affine.h"
+#include "qc_kernels.h"
+
+static inline int8_t qc_add_affine_one(const qc_add_affine_params *p, int32_t a, int32_t b)
+{
+    /* (x + offset) lies in [-255, 255]: shifted left by at most 20 it stays inside int32. */
+    const int32_t u = qc_mbqm((int32_t)((uint32_t)(a + p->a_offset) << p->left_shift), p->a_mult, p->a_shift);
+    const int32_t v = qc_mbqm((int32_t)((uint32_t)(b + p->b_offset) << p->left_shift), p->b_mult, p->b_shift);
+    const int32_t sum = qc_mbqm(u + v, p->out_mult, p->out_shift) + p->out_offset;
+    return (int8_t)(sum < p->act_min ? p->act_min : (sum > p->act_max ? p->act_max : sum));
+}
+
+#endif /* QC_ADD_AFFINE_H */
+
+"""##,
         "qc_add_affine_s8.c": ##"""
 /* int8-affine addition, TFLite's ADD; contract in qc_kernels.h. Twin: affineAdd (IntegerSimulator). */
-#include "qc_affine.h"
+#include "qc_add_affine.h"
 #include "qc_kernels.h"
 
 void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
 {
-    /* Copied out once: stores through y may alias the params for all the compiler knows. */
-    const int32_t a_offset = p->a_offset, b_offset = p->b_offset, out_offset = p->out_offset;
-    const int32_t a_mult = p->a_mult, b_mult = p->b_mult, out_mult = p->out_mult;
-    const int a_shift = p->a_shift, b_shift = p->b_shift, out_shift = p->out_shift, left = p->left_shift;
-    const int32_t lo = p->act_min, hi = p->act_max;
+    /* Copied out once: stores through y may alias *p for all the compiler knows. */
+    const qc_add_affine_params q = *p;
     int32_t i;
-    for (i = 0; i < p->count; ++i) {
-        /* (x + offset) lies in [-255, 255]: shifted left by at most 20 it stays inside int32. */
-        const int32_t u = qc_mbqm((int32_t)((uint32_t)(a[i] + a_offset) << left), a_mult, a_shift);
-        const int32_t v = qc_mbqm((int32_t)((uint32_t)(b[i] + b_offset) << left), b_mult, b_shift);
-        const int32_t sum = qc_mbqm(u + v, out_mult, out_shift) + out_offset;
-        y[i] = (int8_t)(sum < lo ? lo : (sum > hi ? hi : sum));
+    for (i = 0; i < q.count; ++i) {
+        y[i] = qc_add_affine_one(&q, a[i], b[i]);
     }
+}
+
+"""##,
+        "qc_add_affine_s8_mve.c": ##"""
+/*
+ * qc_add_affine_s8 for cores with Helium (MVE): the same outputs (qc_kernels.h), four elements per
+ * pass in int32 lanes: widening loads, the offsets and the left shift, three qc_mbqm4, the clamp
+ * and a narrowing store; tail-predicated. Works in place like the portable kernel: each pass reads
+ * its elements before writing them.
+ */
+#include "qc_add_affine.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    const qc_add_affine_params q = *p;
+    int32_t i;
+#if QC_MVE_NATIVE
+    const int32x4_t left = vdupq_n_s32(q.left_shift);
+    const int32x4_t a_mult = vdupq_n_s32(q.a_mult), a_shift = vdupq_n_s32(q.a_shift);
+    const int32x4_t b_mult = vdupq_n_s32(q.b_mult), b_shift = vdupq_n_s32(q.b_shift);
+    const int32x4_t out_mult = vdupq_n_s32(q.out_mult), out_shift = vdupq_n_s32(q.out_shift);
+    for (i = 0; i < q.count; i += 4) {
+        const mve_pred16_t pr = vctp32q((uint32_t)(q.count - i));
+        const int32x4_t u = vshlq_s32(vaddq_n_s32(vldrbq_z_s32(a + i, pr), q.a_offset), left);
+        const int32x4_t v = vshlq_s32(vaddq_n_s32(vldrbq_z_s32(b + i, pr), q.b_offset), left);
+        const int32x4_t sum = vaddq_s32(qc_mbqm4(u, a_mult, a_shift), qc_mbqm4(v, b_mult, b_shift));
+        qc_store4_s8(y + i, qc_mbqm4(sum, out_mult, out_shift), q.out_offset, q.act_min, q.act_max, pr);
+    }
+#else
+    for (i = 0; i < q.count; ++i) {
+        y[i] = qc_add_affine_one(&q, a[i], b[i]);
+    }
+#endif
 }
 
 """##,
@@ -970,6 +1029,13 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #define QC_NAME qc_conv_affine_s8s8s8_dsp
 #define QC_AFFINE 1
 #include "qc_conv_dsp_template.h"
+
+"""##,
+        "qc_conv_affine_s8s8s8_mve.c": ##"""
+/* qc_conv_affine_s8s8s8 for cores with Helium; see qc_conv_mve_template.h. */
+#define QC_NAME qc_conv_affine_s8s8s8_mve
+#define QC_AFFINE 1
+#include "qc_conv_mve_template.h"
 
 """##,
         "qc_conv_bitplane_s16s16.c": ##"""
@@ -1529,6 +1595,124 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_OUT
 
 """##,
+        "qc_conv_mve_template.h": ##"""
+/*
+ * Template of qc_conv_s8s8s8_mve and qc_conv_affine_s8s8s8_mve (QC_NAME and QC_AFFINE defined by
+ * the including file; QC_AFFINE 1: the int8-affine instance, whose padding reads pad_value), for
+ * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
+ * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
+ * Two output positions at a time are gathered as int8 columns, then every group of four output
+ * channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
+ * position's four outputs are requantized as one vector.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_conv_affine_params
+#define QC_PAD ((int8_t)p->pad_value)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
+#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+#else
+#define QC_PARAMS qc_conv_params
+#define QC_PAD 0
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
+#endif
+
+static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *column)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_fill_s8(column, row_taps, QC_PAD);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    qc_fill_s8(column + kx * p->in_c, p->in_c, QC_PAD);
+                } else {
+                    qc_copy_s8(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, p->in_c);
+                }
+            }
+        }
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int8_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *scratch,
+             int8_t *y)
+#endif
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t positions = p->out_h * p->out_w;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int8_t *const a = scratch, *const b = scratch + taps;
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, a);
+            if (two) {
+                gather(p, xb, pos + 1, b);
+            } else {
+                qc_fill_s8(b, taps, 0);
+            }
+            for (o = 0; o + 3 < p->out_c; o += 4) {
+                int32_t ra[4], rb[4];
+                qc_mve_dot_4x2(w + o * taps, taps, a, b, bias, o, ra, rb);
+                QC_OUT4(o, qc_lanes4_of(ra), ya + o);
+                if (two) {
+                    QC_OUT4(o, qc_lanes4_of(rb), yb + o);
+                }
+            }
+            for (; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                ya[o + 1] = QC_OUT(o + 1, acc[2]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
+                if (two) {
+                    yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_PAD
+#undef QC_OUT
+#undef QC_OUT4
+
+"""##,
         "qc_conv_s16s16s16.c": ##"""
 /* Generated by scripts/generate-runtime-instances.py; contract in qc_kernels.h. */
 #define QC_NAME qc_conv_s16s16s16
@@ -1713,85 +1897,10 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 
 """##,
         "qc_conv_s8s8s8_mve.c": ##"""
-/*
- * qc_conv_s8s8s8 for cores with Helium (MVE: Cortex-M55, M85): the same contract and outputs
- * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
- * Two output positions at a time are gathered as int8 columns (padding as 0), then every pair of
- * output channels meets both columns: four VMLADAVA per 16 taps, 16 multiply-accumulates each.
- */
-#include "qc_dsp.h"
-#include "qc_kernels.h"
-#include "qc_mve.h"
-
-static void gather(const qc_conv_params *p, const int8_t *xb, int32_t position, int8_t *column)
-{
-    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
-    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
-    const int32_t row_taps = p->kernel_w * p->in_c;
-    int32_t ky, kx;
-    for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
-        const int32_t iy = iy0 + ky * p->dilation_h;
-        if (iy < 0 || iy >= p->in_h) {
-            qc_zero_s8(column, row_taps);
-        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
-            qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
-        } else {
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation_w;
-                if (ix < 0 || ix >= p->in_w) {
-                    qc_zero_s8(column + kx * p->in_c, p->in_c);
-                } else {
-                    qc_copy_s8(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, p->in_c);
-                }
-            }
-        }
-    }
-}
-
-void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                        int8_t *scratch, int8_t *y)
-{
-    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
-    const int32_t positions = p->out_h * p->out_w;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int8_t *const a = scratch, *const b = scratch + taps;
-    int32_t batch, pos, o;
-    for (batch = 0; batch < p->batch; ++batch) {
-        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
-        for (pos = 0; pos < positions; pos += 2) {
-            const int two = pos + 1 < positions;
-            int8_t *ya = y + (batch * positions + pos) * p->out_c;
-            int8_t *yb = ya + p->out_c;
-            gather(p, xb, pos, a);
-            if (two) {
-                gather(p, xb, pos + 1, b);
-            } else {
-                qc_zero_s8(b, taps);
-            }
-            for (o = 0; o + 3 < p->out_c; o += 4) {
-                qc_mve_block_4x2(w + o * taps, taps, a, b, bias, rq, o, ya, yb, two);
-            }
-            for (; o + 1 < p->out_c; o += 2) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
-                ya[o] = qc_requant_s8(rq, o, acc[0]);
-                ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
-                if (two) {
-                    yb[o] = qc_requant_s8(rq, o, acc[1]);
-                    yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
-                }
-            }
-            if (o < p->out_c) {
-                ya[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
-                if (two) {
-                    yb[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
-                }
-            }
-        }
-    }
-}
+/* qc_conv_s8s8s8 for cores with Helium; see qc_conv_mve_template.h. */
+#define QC_NAME qc_conv_s8s8s8_mve
+#define QC_AFFINE 0
+#include "qc_conv_mve_template.h"
 
 """##,
         "qc_conv_shift_s16s16.c": ##"""
@@ -2089,6 +2198,13 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #include "qc_dense_dsp_template.h"
 
 """##,
+        "qc_dense_affine_s8s8s8_mve.c": ##"""
+/* qc_dense_affine_s8s8s8 for cores with Helium; see qc_dense_mve_template.h. */
+#define QC_NAME qc_dense_affine_s8s8s8_mve
+#define QC_AFFINE 1
+#include "qc_dense_mve_template.h"
+
+"""##,
         "qc_dense_dsp_template.h": ##"""
 /*
  * Template of qc_dense_s8s8s8_dsp and qc_dense_affine_s8s8s8_dsp (QC_NAME and QC_AFFINE defined by
@@ -2191,6 +2307,84 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_PARAMS
 #undef QC_REQUANT
 #undef QC_OUT
+
+"""##,
+        "qc_dense_mve_template.h": ##"""
+/*
+ * Template of qc_dense_s8s8s8_mve and qc_dense_affine_s8s8s8_mve (QC_NAME and QC_AFFINE defined by
+ * the including file), for cores with Helium (MVE); same contract and outputs as the portable
+ * kernels (qc_kernels.h), no scratch. The int8 input rows are the columns themselves: two rows
+ * meet four weight rows at a time (a 1x1 convolution over pixels), a single row meets four.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+#if QC_AFFINE
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
+#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+void QC_NAME(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int8_t *y)
+#else
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
+void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+#endif
+{
+    const int32_t n = p->in_features, outs = p->out_features;
+#if QC_AFFINE
+    const qc_requant_affine rq =
+        qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t m, o;
+    for (m = 0; m + 1 < p->rows; m += 2) {
+        const int8_t *a = x + m * n, *b = a + n;
+        int8_t *ya = y + m * outs, *yb = ya + outs;
+        for (o = 0; o + 3 < outs; o += 4) {
+            int32_t ra[4], rb[4];
+            qc_mve_dot_4x2(w + o * n, n, a, b, bias, o, ra, rb);
+            QC_OUT4(o, qc_lanes4_of(ra), ya + o);
+            QC_OUT4(o, qc_lanes4_of(rb), yb + o);
+        }
+        for (; o + 1 < outs; o += 2) {
+            int32_t acc[4];
+            acc[0] = acc[1] = bias[o];
+            acc[2] = acc[3] = bias[o + 1];
+            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
+            ya[o] = QC_OUT(o, acc[0]);
+            yb[o] = QC_OUT(o, acc[1]);
+            ya[o + 1] = QC_OUT(o + 1, acc[2]);
+            yb[o + 1] = QC_OUT(o + 1, acc[3]);
+        }
+        if (o < outs) {
+            ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
+            yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, b, n, bias[o]));
+        }
+    }
+    if (m < p->rows) {
+        const int8_t *a = x + m * n;
+        int8_t *ym = y + m * outs;
+        for (o = 0; o + 3 < outs; o += 4) {
+            int32_t acc[4];
+            acc[0] = bias[o];
+            acc[1] = bias[o + 1];
+            acc[2] = bias[o + 2];
+            acc[3] = bias[o + 3];
+            qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
+            QC_OUT4(o, qc_lanes4_of(acc), ym + o);
+        }
+        for (; o < outs; ++o) {
+            ym[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_OUT
+#undef QC_OUT4
 
 """##,
         "qc_dense_s16s16s16.c": ##"""
@@ -2377,59 +2571,10 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 
 """##,
         "qc_dense_s8s8s8_mve.c": ##"""
-/*
- * qc_dense_s8s8s8 for cores with Helium (MVE); same contract and outputs (qc_kernels.h), no scratch.
- * The int8 input rows are the columns themselves: two rows meet two weight rows at a time (a 1x1
- * convolution over pixels), a single row meets four.
- */
-#include "qc_dsp.h"
-#include "qc_kernels.h"
-#include "qc_mve.h"
-
-void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                         int8_t *y)
-{
-    const int32_t n = p->in_features, outs = p->out_features;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t m, o;
-    for (m = 0; m + 1 < p->rows; m += 2) {
-        const int8_t *a = x + m * n, *b = a + n;
-        int8_t *ya = y + m * outs, *yb = ya + outs;
-        for (o = 0; o + 3 < outs; o += 4) {
-            qc_mve_block_4x2(w + o * n, n, a, b, bias, rq, o, ya, yb, 1);
-        }
-        for (; o + 1 < outs; o += 2) {
-            int32_t acc[4];
-            acc[0] = acc[1] = bias[o];
-            acc[2] = acc[3] = bias[o + 1];
-            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
-            ya[o] = qc_requant_s8(rq, o, acc[0]);
-            yb[o] = qc_requant_s8(rq, o, acc[1]);
-            ya[o + 1] = qc_requant_s8(rq, o + 1, acc[2]);
-            yb[o + 1] = qc_requant_s8(rq, o + 1, acc[3]);
-        }
-        if (o < outs) {
-            ya[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
-            yb[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, b, n, bias[o]));
-        }
-    }
-    if (m < p->rows) {
-        const int8_t *a = x + m * n;
-        int8_t *ym = y + m * outs;
-        for (o = 0; o + 3 < outs; o += 4) {
-            int32_t acc[4];
-            acc[0] = bias[o];
-            acc[1] = bias[o + 1];
-            acc[2] = bias[o + 2];
-            acc[3] = bias[o + 3];
-            qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
-            qc_requant4_s8(rq, o, qc_lanes4_of(acc), ym + o, 4);
-        }
-        for (; o < outs; ++o) {
-            ym[o] = qc_requant_s8(rq, o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
-        }
-    }
-}
+/* qc_dense_s8s8s8 for cores with Helium; see qc_dense_mve_template.h. */
+#define QC_NAME qc_dense_s8s8s8_mve
+#define QC_AFFINE 0
+#include "qc_dense_mve_template.h"
 
 """##,
         "qc_dense_shift_s16s16.c": ##"""
@@ -2615,6 +2760,13 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 #include "qc_depthwise_conv_dsp_template.h"
 
 """##,
+        "qc_depthwise_conv_affine_s8s8s8_mve.c": ##"""
+/* qc_depthwise_conv_affine_s8s8s8 for cores with Helium; see qc_depthwise_conv_mve_template.h. */
+#define QC_NAME qc_depthwise_conv_affine_s8s8s8_mve
+#define QC_AFFINE 1
+#include "qc_depthwise_conv_mve_template.h"
+
+"""##,
         "qc_depthwise_conv_dsp_template.h": ##"""
 /*
  * Template of qc_depthwise_conv_s8s8s8_dsp and qc_depthwise_conv_affine_s8s8s8_dsp (QC_NAME and
@@ -2754,6 +2906,126 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_NAME
 #undef QC_AFFINE
 #undef QC_OUT
+
+"""##,
+        "qc_depthwise_conv_mve_template.h": ##"""
+/*
+ * Template of qc_depthwise_conv_s8s8s8_mve and qc_depthwise_conv_affine_s8s8s8_mve (QC_NAME and
+ * QC_AFFINE defined by the including file), for cores with Helium (MVE): the same outputs as the
+ * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order as for
+ * the _dsp variants. Four neighbouring channels are four int32 lanes: per tap, two widening loads,
+ * a multiply and an add; a last group of fewer than four channels runs with a tail predicate.
+ * The int8-affine instance adds pad_value times the weights of the taps outside the input, at the
+ * positions whose window the input clips.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_window.h"
+#include "qc_mve.h"
+
+#if QC_AFFINE
+#define QC_OUT4(o, lanes, y, count) qc_requant4_affine_s8(rq, o, lanes, y, count)
+
+/* acc plus the taps outside rows [ky0, ky1) x columns [kx0, kx1) of `count` channels: the padding
+ * (pads: four copies of it) times the weights ([taps][channels] order). */
+static qc_lanes4 outside(const qc_conv_affine_params *p, const int8_t *w, const int8_t pads[4], int32_t count, int32_t ky0, int32_t ky1,
+                         int32_t kx0, int32_t kx1, qc_lanes4 acc)
+{
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky) {
+        for (kx = 0; kx < p->kernel_w; ++kx) {
+            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                acc = qc_lanes4_mac(acc, pads, w + (ky * p->kernel_w + kx) * p->out_c, count);
+            }
+        }
+    }
+    return acc;
+}
+
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int8_t *y)
+#else
+#define QC_OUT4(o, lanes, y, count) qc_requant4_s8(rq, o, lanes, y, count)
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+#endif
+{
+    const int32_t channels = p->out_c;
+    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
+    const int32_t w_row = p->kernel_w * channels;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    int8_t pads[4];
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int32_t b, oy, ox, c, ky, kx;
+#if QC_AFFINE
+    pads[0] = pads[1] = pads[2] = pads[3] = (int8_t)p->pad_value;
+#endif
+    for (b = 0; b < p->batch; ++b) {
+        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
+                int32_t kx0, kx1, x_first, w_first;
+#if QC_AFFINE
+                int clipped;
+#endif
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+                w_first = (ky0 * p->kernel_w + kx0) * channels;
+#if QC_AFFINE
+                clipped = p->pad_value != 0 && (ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w);
+#endif
+                /* Eight channels per pass: two lane vectors share the loop and pointer work. */
+                for (c = 0; c + 7 < channels; c += 8) {
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    qc_lanes4 acc0 = qc_lanes4_load32(bias + c, 4), acc1 = qc_lanes4_load32(bias + c + 4, 4);
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            acc0 = qc_lanes4_mac4(acc0, xp, wp);
+                            acc1 = qc_lanes4_mac4(acc1, xp + 4, wp + 4);
+                        }
+                    }
+#if QC_AFFINE
+                    if (clipped) {
+                        acc0 = outside(p, w + c, pads, 4, ky0, ky1, kx0, kx1, acc0);
+                        acc1 = outside(p, w + c + 4, pads, 4, ky0, ky1, kx0, kx1, acc1);
+                    }
+#endif
+                    QC_OUT4(c, acc0, out + c, 4);
+                    QC_OUT4(c + 4, acc1, out + c + 4, 4);
+                }
+                for (; c < channels; c += 4) {
+                    const int32_t count = channels - c < 4 ? channels - c : 4;
+                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
+                    qc_lanes4 acc = qc_lanes4_load32(bias + c, count);
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
+                        const int8_t *xp = xr, *wp = wr;
+                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                            acc = qc_lanes4_mac(acc, xp, wp, count);
+                        }
+                    }
+#if QC_AFFINE
+                    if (clipped) {
+                        acc = outside(p, w + c, pads, count, ky0, ky1, kx0, kx1, acc);
+                    }
+#endif
+                    QC_OUT4(c, acc, out + c, count);
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_OUT4
 
 """##,
         "qc_depthwise_conv_s16s16s16.c": ##"""
@@ -2940,68 +3212,10 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 
 """##,
         "qc_depthwise_conv_s8s8s8_mve.c": ##"""
-/*
- * qc_depthwise_conv_s8s8s8 for cores with Helium (MVE): the same outputs (qc_kernels.h), with the
- * weights in [kernel_h][kernel_w][channels] order as for the _dsp variant. Four neighbouring
- * channels are four int32 lanes: per tap, two widening loads, a multiply and an add; a last group
- * of fewer than four channels runs with a tail predicate.
- */
-#include "qc_dsp.h"
-#include "qc_kernels.h"
-#include "qc_window.h"
-#include "qc_mve.h"
-
-void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y)
-{
-    const int32_t channels = p->out_c;
-    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
-    const int32_t w_row = p->kernel_w * channels;
-    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
-    int32_t b, oy, ox, c, ky, kx;
-    for (b = 0; b < p->batch; ++b) {
-        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            int32_t ky0, ky1;
-            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
-                int32_t kx0, kx1, x_first, w_first;
-                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-                w_first = (ky0 * p->kernel_w + kx0) * channels;
-                /* Eight channels per pass: two lane vectors share the loop and pointer work. */
-                for (c = 0; c + 7 < channels; c += 8) {
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    qc_lanes4 acc0 = qc_lanes4_load32(bias + c, 4), acc1 = qc_lanes4_load32(bias + c + 4, 4);
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        const int8_t *xp = xr, *wp = wr;
-                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
-                            acc0 = qc_lanes4_mac4(acc0, xp, wp);
-                            acc1 = qc_lanes4_mac4(acc1, xp + 4, wp + 4);
-                        }
-                    }
-                    qc_requant4_s8(rq, c, acc0, out + c, 4);
-                    qc_requant4_s8(rq, c + 4, acc1, out + c + 4, 4);
-                }
-                for (; c < channels; c += 4) {
-                    const int32_t count = channels - c < 4 ? channels - c : 4;
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    qc_lanes4 acc = qc_lanes4_load32(bias + c, count);
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        const int8_t *xp = xr, *wp = wr;
-                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
-                            acc = qc_lanes4_mac(acc, xp, wp, count);
-                        }
-                    }
-                    qc_requant4_s8(rq, c, acc, out + c, count);
-                }
-            }
-        }
-    }
-}
+/* qc_depthwise_conv_s8s8s8 for cores with Helium; see qc_depthwise_conv_mve_template.h. */
+#define QC_NAME qc_depthwise_conv_s8s8s8_mve
+#define QC_AFFINE 0
+#include "qc_depthwise_conv_mve_template.h"
 
 """##,
         "qc_depthwise_conv_template.h": ##"""
@@ -3743,12 +3957,56 @@ static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
 #endif
 }
 
-/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
- * two 2x2 products, then each position's four outputs requantized together; yb only when `two`. */
-static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias,
-                                    qc_requant rq, int32_t o, int8_t *ya, int8_t *yb, int two)
+#if QC_MVE_NATIVE
+/* qc_mbqm (qc_affine.h) of four lanes, each with its multiplier and shift: VQRDMULH is the doubling
+ * high multiply (halves up, the one overflow saturating) and VRSHL by the negated right shift rounds
+ * halves up, so one is first subtracted from negative values (as TFLite's and CMSIS-NN's vector code
+ * do) to round their halves away from zero; a positive shift is VSHL's wrapping left shift. */
+static inline int32x4_t qc_mbqm4(int32x4_t x, int32x4_t multiplier, int32x4_t shift)
 {
-    int32_t lo[4], hi[4], ra[4], rb[4];
+    const int32x4_t zero = vdupq_n_s32(0);
+    const int32x4_t right = vminq_s32(shift, zero); /* minus the right shift */
+    int32x4_t v = vqrdmulhq_s32(vshlq_s32(x, vmaxq_s32(shift, zero)), multiplier);
+    v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31));
+    return vrshlq_s32(v, right);
+}
+
+/* clamp(v + offset, lo, hi) narrowed to int8 and stored in the lanes pr enables. */
+static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t lo, int32_t hi, mve_pred16_t pr)
+{
+    v = vaddq_s32(v, vdupq_n_s32(offset));
+    v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+    vstrbq_p_s32(y, v, pr);
+}
+#endif
+
+/* Four outputs of an int8-affine layer at once, with qc_requantize_affine's results (qc_affine.h);
+ * single-rounding layers take the scalar path. */
+static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+{
+#if QC_MVE_NATIVE
+    if (!r.single_rounding) {
+        const mve_pred16_t pr = vctp32q((uint32_t)count);
+        const int32x4_t multiplier = r.step ? vldrwq_z_s32(r.multiplier + o, pr) : vdupq_n_s32(r.multiplier[0]);
+        const int32x4_t shift = r.step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
+        qc_store4_s8(y, qc_mbqm4(acc, multiplier, shift), r.offset, r.lo, r.hi, pr);
+        return;
+    }
+#endif
+    {
+        int32_t k;
+        for (k = 0; k < count; ++k) {
+            y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
+        }
+    }
+}
+
+/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
+ * two 2x2 products; ra and rb get each position's four sums, ready for a four-lane requantization. */
+static inline void qc_mve_dot_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias, int32_t o,
+                                  int32_t ra[4], int32_t rb[4])
+{
+    int32_t lo[4], hi[4];
     lo[0] = lo[1] = bias[o];
     lo[2] = lo[3] = bias[o + 1];
     hi[0] = hi[1] = bias[o + 2];
@@ -3763,10 +4021,6 @@ static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a,
     rb[1] = lo[3];
     rb[2] = hi[1];
     rb[3] = hi[3];
-    qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-    if (two) {
-        qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
-    }
 }
 
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
@@ -3782,15 +4036,15 @@ static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
 #endif
 }
 
-static inline void qc_zero_s8(int8_t *dst, int32_t n)
+static inline void qc_fill_s8(int8_t *dst, int32_t n, int8_t value)
 {
 #if QC_MVE_NATIVE
-    const int8x16_t zero = vdupq_n_s8(0);
+    const int8x16_t v = vdupq_n_s8(value);
     for (; n > 0; n -= 16, dst += 16) {
-        vstrbq_p_s8(dst, zero, vctp8q((uint32_t)n));
+        vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
     }
 #else
-    memset(dst, 0, (size_t)n);
+    memset(dst, value, (size_t)n);
 #endif
 }
 

@@ -68,10 +68,10 @@ import Testing
         ("pretrainedResnet_quant.tflite", "cifar"), ("kws_ref_model.tflite", "kws"), ("vww_96_int8.tflite", "vww"), ("ad01_int8.tflite", "ad"),
     ]
 
-    /// `--scheme int8` on the four MLPerf Tiny int8 models: the C on the Cortex-M4F (the int8 DSP
-    /// variants, natively) and on the host with sanitizers (the portable kernels, then the DSP
-    /// variants through their portable twins) equals the simulator, which Int8SchemeTests holds to
-    /// TFLite's own outputs.
+    /// `--scheme int8` on the four MLPerf Tiny int8 models: the C on the Cortex-M4F and on the
+    /// Cortex-M55 (the int8 DSP and Helium variants, natively) and on the host with sanitizers (the
+    /// portable kernels; for the two small models also the DSP and Helium variants through their
+    /// portable twins) equals the simulator, which Int8SchemeTests holds to TFLite's own outputs.
     @Test func int8ModelsAreBitExact() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         guard BoardVerificationTests.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
@@ -80,7 +80,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (model, name) in Self.int8Cases {
             let data = name == "cifar" ? Corpus.path("cifar10/test_first846.npz") : try Self.samples(name, in: dir)
-            for (target, kernels) in [("mps2-an386", "auto"), ("host", "portable"), ("host", "dsp")] {
+            let twins = name == "ad" || name == "kws" ? [("host", "dsp"), ("host", "mve")] : []
+            for (target, kernels) in [("mps2-an386", "auto"), ("mps3-an547", "auto"), ("host", "portable")] + twins {
                 let (result, report) = try BoardVerificationTests().verify([Corpus.path("mlperf-tiny/" + model), "--scheme", "int8", "--data", data,
                                                                             "--limit", "1", "--target", target, "--kernels", kernels])
                 #expect(result.status == 0, "\(model) on \(target) (\(kernels)): \(result.stdout)\(result.stderr)")

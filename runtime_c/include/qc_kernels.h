@@ -338,6 +338,14 @@ void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, cons
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int8_t *y);
+/* The int8-affine kernels' Helium variants: the same scratch and weight orders as the ones above. */
+void qc_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                               const int32_t *multiplier, const int8_t *shift, int8_t *scratch, int8_t *y);
+void qc_depthwise_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_dense_affine_s8s8s8_mve(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
+                                const int32_t *multiplier, const int8_t *shift, int8_t *y);
+void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 #ifdef __cplusplus
 }

@@ -230,12 +230,56 @@ static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
 #endif
 }
 
-/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
- * two 2x2 products, then each position's four outputs requantized together; yb only when `two`. */
-static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias,
-                                    qc_requant rq, int32_t o, int8_t *ya, int8_t *yb, int two)
+#if QC_MVE_NATIVE
+/* qc_mbqm (qc_affine.h) of four lanes, each with its multiplier and shift: VQRDMULH is the doubling
+ * high multiply (halves up, the one overflow saturating) and VRSHL by the negated right shift rounds
+ * halves up, so one is first subtracted from negative values (as TFLite's and CMSIS-NN's vector code
+ * do) to round their halves away from zero; a positive shift is VSHL's wrapping left shift. */
+static inline int32x4_t qc_mbqm4(int32x4_t x, int32x4_t multiplier, int32x4_t shift)
 {
-    int32_t lo[4], hi[4], ra[4], rb[4];
+    const int32x4_t zero = vdupq_n_s32(0);
+    const int32x4_t right = vminq_s32(shift, zero); /* minus the right shift */
+    int32x4_t v = vqrdmulhq_s32(vshlq_s32(x, vmaxq_s32(shift, zero)), multiplier);
+    v = vqaddq_s32(v, vshrq_n_s32(vandq_s32(v, right), 31));
+    return vrshlq_s32(v, right);
+}
+
+/* clamp(v + offset, lo, hi) narrowed to int8 and stored in the lanes pr enables. */
+static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t lo, int32_t hi, mve_pred16_t pr)
+{
+    v = vaddq_s32(v, vdupq_n_s32(offset));
+    v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(lo)), vdupq_n_s32(hi));
+    vstrbq_p_s32(y, v, pr);
+}
+#endif
+
+/* Four outputs of an int8-affine layer at once, with qc_requantize_affine's results (qc_affine.h);
+ * single-rounding layers take the scalar path. */
+static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+{
+#if QC_MVE_NATIVE
+    if (!r.single_rounding) {
+        const mve_pred16_t pr = vctp32q((uint32_t)count);
+        const int32x4_t multiplier = r.step ? vldrwq_z_s32(r.multiplier + o, pr) : vdupq_n_s32(r.multiplier[0]);
+        const int32x4_t shift = r.step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
+        qc_store4_s8(y, qc_mbqm4(acc, multiplier, shift), r.offset, r.lo, r.hi, pr);
+        return;
+    }
+#endif
+    {
+        int32_t k;
+        for (k = 0; k < count; ++k) {
+            y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
+        }
+    }
+}
+
+/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
+ * two 2x2 products; ra and rb get each position's four sums, ready for a four-lane requantization. */
+static inline void qc_mve_dot_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias, int32_t o,
+                                  int32_t ra[4], int32_t rb[4])
+{
+    int32_t lo[4], hi[4];
     lo[0] = lo[1] = bias[o];
     lo[2] = lo[3] = bias[o + 1];
     hi[0] = hi[1] = bias[o + 2];
@@ -250,10 +294,6 @@ static inline void qc_mve_block_4x2(const int8_t *w, int32_t n, const int8_t *a,
     rb[1] = lo[3];
     rb[2] = hi[1];
     rb[3] = hi[3];
-    qc_requant4_s8(rq, o, qc_lanes4_of(ra), ya + o, 4);
-    if (two) {
-        qc_requant4_s8(rq, o, qc_lanes4_of(rb), yb + o, 4);
-    }
 }
 
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
@@ -269,15 +309,15 @@ static inline void qc_copy_s8(int8_t *dst, const int8_t *src, int32_t n)
 #endif
 }
 
-static inline void qc_zero_s8(int8_t *dst, int32_t n)
+static inline void qc_fill_s8(int8_t *dst, int32_t n, int8_t value)
 {
 #if QC_MVE_NATIVE
-    const int8x16_t zero = vdupq_n_s8(0);
+    const int8x16_t v = vdupq_n_s8(value);
     for (; n > 0; n -= 16, dst += 16) {
-        vstrbq_p_s8(dst, zero, vctp8q((uint32_t)n));
+        vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
     }
 #else
-    memset(dst, 0, (size_t)n);
+    memset(dst, value, (size_t)n);
 #endif
 }
 

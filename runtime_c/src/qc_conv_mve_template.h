@@ -1,0 +1,115 @@
+/*
+ * Template of qc_conv_s8s8s8_mve and qc_conv_affine_s8s8s8_mve (QC_NAME and QC_AFFINE defined by
+ * the including file; QC_AFFINE 1: the int8-affine instance, whose padding reads pad_value), for
+ * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
+ * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
+ * Two output positions at a time are gathered as int8 columns, then every group of four output
+ * channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
+ * position's four outputs are requantized as one vector.
+ */
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_mve.h"
+
+#if QC_AFFINE
+#define QC_PARAMS qc_conv_affine_params
+#define QC_PAD ((int8_t)p->pad_value)
+#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
+#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+#else
+#define QC_PARAMS qc_conv_params
+#define QC_PAD 0
+#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
+#endif
+
+static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *column)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t row_taps = p->kernel_w * p->in_c;
+    int32_t ky, kx;
+    for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_fill_s8(column, row_taps, QC_PAD);
+        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+            qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation_w;
+                if (ix < 0 || ix >= p->in_w) {
+                    qc_fill_s8(column + kx * p->in_c, p->in_c, QC_PAD);
+                } else {
+                    qc_copy_s8(column + kx * p->in_c, xb + (iy * p->in_w + ix) * p->in_c, p->in_c);
+                }
+            }
+        }
+    }
+}
+
+#if QC_AFFINE
+void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
+             const int8_t *shift, int8_t *scratch, int8_t *y)
+#else
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *scratch,
+             int8_t *y)
+#endif
+{
+    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
+    const int32_t positions = p->out_h * p->out_w;
+#if QC_AFFINE
+    const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+#else
+    const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+#endif
+    int8_t *const a = scratch, *const b = scratch + taps;
+    int32_t batch, pos, o;
+    for (batch = 0; batch < p->batch; ++batch) {
+        const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
+        for (pos = 0; pos < positions; pos += 2) {
+            const int two = pos + 1 < positions;
+            int8_t *ya = y + (batch * positions + pos) * p->out_c;
+            int8_t *yb = ya + p->out_c;
+            gather(p, xb, pos, a);
+            if (two) {
+                gather(p, xb, pos + 1, b);
+            } else {
+                qc_fill_s8(b, taps, 0);
+            }
+            for (o = 0; o + 3 < p->out_c; o += 4) {
+                int32_t ra[4], rb[4];
+                qc_mve_dot_4x2(w + o * taps, taps, a, b, bias, o, ra, rb);
+                QC_OUT4(o, qc_lanes4_of(ra), ya + o);
+                if (two) {
+                    QC_OUT4(o, qc_lanes4_of(rb), yb + o);
+                }
+            }
+            for (; o + 1 < p->out_c; o += 2) {
+                int32_t acc[4];
+                acc[0] = acc[1] = bias[o];
+                acc[2] = acc[3] = bias[o + 1];
+                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
+                ya[o] = QC_OUT(o, acc[0]);
+                ya[o + 1] = QC_OUT(o + 1, acc[2]);
+                if (two) {
+                    yb[o] = QC_OUT(o, acc[1]);
+                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
+                }
+            }
+            if (o < p->out_c) {
+                ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
+                if (two) {
+                    yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
+#undef QC_PARAMS
+#undef QC_PAD
+#undef QC_OUT
+#undef QC_OUT4
