@@ -42,7 +42,7 @@ import Testing
     }
 
     /// The DSP cases reach every path of the variants: all three kernels (dense over one row and over an
-    /// odd number of rows; depthwise with and without a channel remainder), odd channel and position counts, tap counts that are not a multiple of 4, padding, stride and dilation.
+    /// odd number of rows; depthwise with and without a channel remainder, and past sixteen channels), odd channel and position counts, tap counts that are not a multiple of 4, padding, stride and dilation.
     @Test func dspCasesCoverTheVariantPaths() throws {
         var conv = [[String: Int32]](), denseRows = [Int32](), depthwise = [[String: Int32]]()
         for c in Self.dspCases {
@@ -66,6 +66,7 @@ import Testing
         #expect(conv.contains { $0["stride_h"]! > 1 })
         #expect(conv.contains { $0["dilation_h"]! > 1 || $0["dilation_w"]! > 1 })
         #expect(depthwise.contains { $0["out_c"]! % 4 != 0 } && depthwise.contains { $0["out_c"]! % 4 == 0 })
+        #expect(depthwise.contains { $0["out_c"]! > 16 && $0["out_c"]! % 16 != 0 })
         #expect(depthwise.contains { $0["stride_h"]! > 1 && $0["dilation_h"]! > 1 && $0["pad_top"]! > 0 })
     }
 

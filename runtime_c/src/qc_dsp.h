@@ -113,7 +113,6 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
-    int32_t right_shifts; /* 1 when every shift is a right shift of 1..30 (vector requantization applies) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
@@ -123,12 +122,6 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
-    r.right_shifts = 1;
-    for (; shift_count > 0; --shift_count) {
-        if (shift[shift_count - 1] < 1 || shift[shift_count - 1] > 30) {
-            r.right_shifts = 0;
-        }
-    }
     return r;
 }
 

@@ -170,6 +170,20 @@ static inline qc_lanes4 qc_lanes4_mac(qc_lanes4 acc, const int8_t *x, const int8
 #endif
 }
 
+/* acc[k] += scalar * w[k] for the first `count` lanes (count <= 4): one VMLA by a scalar. */
+static inline qc_lanes4 qc_lanes4_mac_scalar(qc_lanes4 acc, const int8_t *w, int32_t scalar, int32_t count)
+{
+#if QC_MVE_NATIVE
+    return vmlaq_n_s32(acc, vldrbq_z_s32(w, vctp32q((uint32_t)count)), scalar);
+#else
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        acc.v[k] += scalar * w[k];
+    }
+    return acc;
+#endif
+}
+
 /* acc[k] += x[k] * w[k] for all four lanes. */
 static inline qc_lanes4 qc_lanes4_mac4(qc_lanes4 acc, const int8_t *x, const int8_t *w)
 {
@@ -194,28 +208,27 @@ static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
 #endif
 }
 
-/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). With right shifts of
- * 1..30, Helium's VRSHL by the negated shift is exactly rshift_round (it adds 2^(s-1) at full
- * precision, then shifts), and the clamp and the narrowing store follow: five instructions for four
- * outputs instead of the scalar sequence per output. */
+/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). Helium's VQRSHL by
+ * the negated shift is exactly qc_requantize_s32 before its clamp for every shift but -128 (whose
+ * negation VQRSHL would read as -128 again; no format pair comes near it): a negative
+ * count is a rounding right shift (adding 2^(s-1) at full precision, then shifting; 0 for counts
+ * of 32 or more, as rshift_round gives for a 32-bit value), a positive one a left shift saturating
+ * to int32, which the clamp to the output range then makes exact. With the clamp and the
+ * narrowing store: five instructions for four outputs instead of the scalar sequence per output. */
 static inline void qc_requant4_s8(qc_requant r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
 {
 #if QC_MVE_NATIVE
-    if (r.right_shifts) {
-        const mve_pred16_t pr = vctp32q((uint32_t)count);
-        const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
-        int32x4_t v = vrshlq_s32(acc, vnegq_s32(shifts));
-        v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
-        vstrbq_p_s32(y, v, pr);
-        return;
+    const mve_pred16_t pr = vctp32q((uint32_t)count);
+    const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
+    int32x4_t v = vqrshlq_s32(acc, vnegq_s32(shifts));
+    v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
+    vstrbq_p_s32(y, v, pr);
+#else
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
     }
 #endif
-    {
-        int32_t k;
-        for (k = 0; k < count; ++k) {
-            y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
-        }
-    }
 }
 
 /* Four accumulators from memory as lanes. */
@@ -253,6 +266,16 @@ static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t 
 }
 #endif
 
+/* The scalar path of qc_requant4_affine_s8, out of line so the vector path stays small enough to
+ * inline into the kernels' output loops. */
+static void qc_requant4_affine_scalar(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
+    }
+}
+
 /* Four outputs of an int8-affine layer at once, with qc_requantize_affine's results (qc_affine.h);
  * single-rounding layers take the scalar path. */
 static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
@@ -266,12 +289,7 @@ static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lane
         return;
     }
 #endif
-    {
-        int32_t k;
-        for (k = 0; k < count; ++k) {
-            y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
-        }
-    }
+    qc_requant4_affine_scalar(r, o, acc, y, count);
 }
 
 /* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
