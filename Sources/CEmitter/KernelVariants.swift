@@ -54,7 +54,7 @@ enum KernelVariants {
             return variant(call, "mve", scratch: 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s8)
         case "depthwise_conv", "depthwise_conv_affine":
             return channelsLastVariant(call, "mve")
-        case "dense", "dense_affine", "add", "add_affine":
+        case "dense", "dense_affine", "add", "add_affine", "avg_pool", "avg_pool_affine":
             return variant(call, "mve", scratch: 0, .s8)
         default:
             return nil

@@ -133,6 +133,11 @@ enum CProgramRunner {
                 qc_add_s8s8s8_mve(p.assumingMemoryBound(to: qc_add_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int8.self))
                 return 0
+            case ("avg_pool", "mve"?):
+                guard call.function == "qc_avg_pool_s8_mve" else { return -1 }
+                qc_avg_pool_s8_mve(p.assumingMemoryBound(to: qc_pool_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                   a[1].assumingMemoryBound(to: Int8.self))
+                return 0
             case (_, _?): return -1
             case ("conv", nil):
                 return qc_dispatch_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),

@@ -126,6 +126,8 @@ public enum KernelCases {
         for (k, stride, pad, includePad, bits) in [(3, 1, 1, false, 8), (3, 2, 1, true, 8), (2, 2, 0, false, 16), (3, 3, 0, false, 12), (3, 2, 1, false, 16)] {
             for isMax in [false, true] { cases.append(pool(k: k, stride: stride, pad: pad, includePad: includePad, bits: bits, isMax: isMax, rng: &rng)) }
         }
+        // Channels past sixteen with a remainder (the Helium average pool's lane groups).
+        cases.append(pool(k: 3, stride: 1, pad: 1, includePad: true, bits: 8, isMax: false, channels: 19, rng: &rng))
         for (bits, size) in [(16, 5), (8, 6), (8, 1)] {
             for isMax in [false, true] { cases.append(globalPool(bits: bits, size: size, isMax: isMax, rng: &rng)) }
         }
@@ -276,17 +278,18 @@ public enum KernelCases {
         return single("dense k\(k) o\(o) x\(xBits) w\(wBits) y\(yBits)\(tag)", &p, .dense(dense), inputs: [input], output: output, values: [x])
     }
 
-    static func pool(k: Int, stride: Int, pad: Int, includePad: Bool, bits: Int, isMax: Bool, rng: inout SeededRandom) -> KernelCase {
+    static func pool(k: Int, stride: Int, pad: Int, includePad: Bool, bits: Int, isMax: Bool, channels c: Int = 3,
+                     rng: inout SeededRandom) -> KernelCase {
         let f = QFormat(bits: bits, frac: bits / 2)
         var p = QProgram()
-        let (h, w, c) = (7, 6, 3)
+        let (h, w) = (7, 6)
         let input = p.addTensor(QTensor(name: "x", shape: [1, h, w, c], format: f))
         let oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1
         let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c], format: f))
         let pool = QPool(input: input, output: output, kernelH: k, kernelW: k, strideH: stride, strideW: stride, dilationH: 1, dilationW: 1,
                          padding: QPadding(top: pad, left: pad, bottom: pad, right: pad), countIncludePad: includePad)
         let x = (0..<(h * w * c)).map { _ in value(f, &rng, false) }
-        return single("\(isMax ? "max" : "avg")pool k\(k) s\(stride) p\(pad)\(includePad ? " include-pad" : "") \(bits)-bit", &p,
+        return single("\(isMax ? "max" : "avg")pool k\(k) s\(stride) p\(pad)\(includePad ? " include-pad" : "") \(bits)-bit c\(c)", &p,
                       isMax ? .maxPool(pool) : .avgPool(pool), inputs: [input], output: output, values: [x])
     }
 

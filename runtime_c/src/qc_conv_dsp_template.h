@@ -12,6 +12,7 @@
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
 #include "qc_kernels.h"
+#include "qc_window.h"
 
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
@@ -28,14 +29,23 @@ static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16
     const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
     const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
     const int32_t row_taps = p->kernel_w * p->in_c;
-    int32_t ky, kx, t = 0;
+    /* The whole kernel row inside the input: one contiguous run per row. */
+    const int whole = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w;
+    int32_t ky, kx, kx0 = 0, kx1 = p->kernel_w, t = 0;
+    if (!whole) {
+        qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+    }
     for (ky = 0; ky < p->kernel_h; ++ky, t += row_taps) {
         const int32_t iy = iy0 + ky * p->dilation_h;
         if (iy < 0 || iy >= p->in_h) {
             qc_fill_column(row_taps, lanes, t, grouped, 2, lane, QC_PAD);
-        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
-            /* The whole kernel row is inside the input: one contiguous run. */
+        } else if (whole) {
             qc_widen_to_column(xb + (iy * p->in_w + ix0) * p->in_c, row_taps, lanes, t, grouped, 2, lane);
+        } else if (p->dilation_w == 1) {
+            /* The valid columns are one contiguous run, the padding on either side two more. */
+            qc_fill_column(kx0 * p->in_c, lanes, t, grouped, 2, lane, QC_PAD);
+            qc_widen_to_column(xb + (iy * p->in_w + ix0 + kx0) * p->in_c, (kx1 - kx0) * p->in_c, lanes, t + kx0 * p->in_c, grouped, 2, lane);
+            qc_fill_column((p->kernel_w - kx1) * p->in_c, lanes, t + kx1 * p->in_c, grouped, 2, lane, QC_PAD);
         } else {
             for (kx = 0; kx < p->kernel_w; ++kx) {
                 const int32_t ix = ix0 + kx * p->dilation_w;

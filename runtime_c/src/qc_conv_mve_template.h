@@ -10,6 +10,7 @@
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_mve.h"
+#include "qc_window.h"
 
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
@@ -28,13 +29,23 @@ static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_
     const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
     const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
     const int32_t row_taps = p->kernel_w * p->in_c;
-    int32_t ky, kx;
+    /* The whole kernel row inside the input: one contiguous run per row. */
+    const int whole = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w;
+    int32_t ky, kx, kx0 = 0, kx1 = p->kernel_w;
+    if (!whole) {
+        qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+    }
     for (ky = 0; ky < p->kernel_h; ++ky, column += row_taps) {
         const int32_t iy = iy0 + ky * p->dilation_h;
         if (iy < 0 || iy >= p->in_h) {
             qc_fill_s8(column, row_taps, QC_PAD);
-        } else if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+        } else if (whole) {
             qc_copy_s8(column, xb + (iy * p->in_w + ix0) * p->in_c, row_taps);
+        } else if (p->dilation_w == 1) {
+            /* The valid columns are one contiguous run, the padding on either side two more. */
+            qc_fill_s8(column, kx0 * p->in_c, QC_PAD);
+            qc_copy_s8(column + kx0 * p->in_c, xb + (iy * p->in_w + ix0 + kx0) * p->in_c, (kx1 - kx0) * p->in_c);
+            qc_fill_s8(column + kx1 * p->in_c, (p->kernel_w - kx1) * p->in_c, QC_PAD);
         } else {
             for (kx = 0; kx < p->kernel_w; ++kx) {
                 const int32_t ix = ix0 + kx * p->dilation_w;

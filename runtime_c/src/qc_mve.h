@@ -170,6 +170,42 @@ static inline qc_lanes4 qc_lanes4_mac(qc_lanes4 acc, const int8_t *x, const int8
 #endif
 }
 
+/* Four zero lanes. */
+static inline qc_lanes4 qc_lanes4_zero(void)
+{
+#if QC_MVE_NATIVE
+    return vdupq_n_s32(0);
+#else
+    qc_lanes4 r;
+    memset(r.v, 0, sizeof r.v);
+    return r;
+#endif
+}
+
+/* acc[k] += x[k] for the first min(count, 4) lanes (none when count <= 0). */
+static inline qc_lanes4 qc_lanes4_add(qc_lanes4 acc, const int8_t *x, int32_t count)
+{
+#if QC_MVE_NATIVE
+    return vaddq_s32(acc, vldrbq_z_s32(x, vctp32q((uint32_t)(count > 0 ? count : 0))));
+#else
+    int32_t k;
+    for (k = 0; k < count && k < 4; ++k) {
+        acc.v[k] += x[k];
+    }
+    return acc;
+#endif
+}
+
+/* The four lanes to memory. */
+static inline void qc_lanes4_store(int32_t *dst, qc_lanes4 acc)
+{
+#if QC_MVE_NATIVE
+    vstrwq_s32(dst, acc);
+#else
+    memcpy(dst, acc.v, sizeof acc.v);
+#endif
+}
+
 /* acc[k] += scalar * w[k] for the first `count` lanes (count <= 4): one VMLA by a scalar. */
 static inline qc_lanes4 qc_lanes4_mac_scalar(qc_lanes4 acc, const int8_t *w, int32_t scalar, int32_t count)
 {
