@@ -75,6 +75,8 @@ struct QuantizationOptions: ParsableArguments {
     var step: StepMethod = .mse
     @Flag(help: "One weight format per output channel.")
     var perChannel = false
+    @Flag(help: "Fixed scheme: after calibration, move each activation's frac one step where that brings the network's output closer to the float model's (seed 001's fractional offsets).")
+    var refineFracs = false
     @Option(help: "Calibration samples (default: the first --calib-count samples of --data).")
     var calib: String?
     @Option(help: "Labels for the calibration samples (the search's accuracy); .npz 'y' is read automatically.")
@@ -149,6 +151,9 @@ struct QuantizationOptions: ParsableArguments {
             plan.fullyConnectedRounding = fcRounding
             return plan
         }
+        if refineFracs && (scheme != .fixed || weightBits == "auto") {
+            throw UserError("--refine-fracs applies to --scheme fixed with a number of --weight-bits (the search chooses its own formats)")
+        }
         let analysis = try QuantAnalysis(graph)
         let calibration = try calibrationSet(graph, data: data)
         progress.say("calibrating on \(calibration.count) samples")
@@ -187,8 +192,10 @@ struct QuantizationOptions: ParsableArguments {
             return try BitAllocationSearch(graph: graph, analysis: analysis, calibration: calibration, options: options,
                                            progress: { progress.update($0) }).run()
         }
-        return try FixedPointPlanner.uniformPlan(graph, analysis: analysis, calibration: calibration, weightBits: Int(weightBits)!,
-                                                 actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
+        let plan = try FixedPointPlanner.uniformPlan(graph, analysis: analysis, calibration: calibration, weightBits: Int(weightBits)!,
+                                                     actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
+        guard refineFracs else { return plan }
+        return try FracRefinement.refine(plan, graph, analysis: analysis, calibration: calibration, progress: { progress.update($0) })
     }
 }
 
