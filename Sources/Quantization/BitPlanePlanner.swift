@@ -14,6 +14,9 @@ public struct BitPlaneOptions: Sendable {
     /// Empirical bias correction of the bit-plane layers (`BiasCorrection`). Off by default: on
     /// the corpus MNIST models it helped some and hurt others.
     public var biasCorrection = false
+    /// Choose the plane signs by error feedback on the layers' calibration inputs
+    /// (`ErrorFeedbackPlanes`), layer by layer with the earlier ones already in bit planes.
+    public var errorFeedback = true
 
     public init(planes: Int, grouping: BitPlaneGrouping = .filter, alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits,
                 overrides: [String: Int] = [:], fallbackBits: Int = 8) {
@@ -51,6 +54,12 @@ extension FixedPointPlanner {
             let fits = BitPlaneQuantizer.fit(w.floats, shape: w.shape, planes: planes, grouping: options.grouping)
             let fracs = BitPlaneQuantizer.alphaFracs(fits, shape: w.shape, grouping: options.grouping, alphaBits: options.alphaBits)
             var layer = LayerFormats(weightBits: 16, weightFracs: fracs, biasBits: biasBits, biasFrac: 0)
+            if options.errorFeedback,
+               let h = try ErrorFeedbackPlanes.inputMoments(graph, node: node, analysis: analysis, plan: plan, calibration: calibration) {
+                // The scales stay as fitted (so do their fracs); only the signs change.
+                layer.fittedPlanes = FittedPlanes(ErrorFeedbackPlanes.refit(fits, values: w.floats, shape: w.shape,
+                                                                            grouping: options.grouping, h: h))
+            }
             layer.planes = planes
             layer.grouping = options.grouping
             layer.alphaBits = options.alphaBits

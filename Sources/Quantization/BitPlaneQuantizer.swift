@@ -60,6 +60,12 @@ public enum BitPlaneQuantizer {
         }
     }
 
+    /// Fits kept in a plan, checked against the layer's shape.
+    static func fits(_ fitted: FittedPlanes, shape: [Int], planes: Int, grouping: BitPlaneGrouping, layer: String) throws -> [BitPlaneFit] {
+        let layout = Layout(shape: shape, grouping: grouping)
+        return try fitted.fits(groups: layout.groupCount, planes: planes, groupSize: layout.groupSize, layer: layer)
+    }
+
     private struct FitKey: Hashable {
         let values: [Float], shape: [Int], planes: Int, grouping: BitPlaneGrouping
     }

@@ -69,6 +69,9 @@ public struct LayerFormats: Codable, Sendable, Equatable {
     /// Bit planes: planes per group (nil for the other encodings); `weightFracs` are the scales' fracs.
     public var planes: Int?
     public var grouping: BitPlaneGrouping?
+    /// Bit planes: the fits themselves, when they came from calibration data (`ErrorFeedbackPlanes`)
+    /// rather than from the weights alone.
+    public var fittedPlanes: FittedPlanes?
     /// Bit planes: bits of the integer scales.
     public var alphaBits: Int?
     /// Codebook: centroids per layer (`weightBits` are the centroids' bits, `weightFracs` their one frac).

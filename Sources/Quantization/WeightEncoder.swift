@@ -17,7 +17,8 @@ public enum WeightEncoder {
             guard (1...4).contains(planes), (2...16).contains(alphaBits) else {
                 throw QuantizationError("layer '\(name)': \(planes) planes of \(alphaBits)-bit scales (1…4 planes, 2…16 bits)")
             }
-            let fits = BitPlaneQuantizer.fit(values, shape: w.shape, planes: planes, grouping: grouping)
+            let fits = try layer.fittedPlanes.map { try BitPlaneQuantizer.fits($0, shape: w.shape, planes: planes, grouping: grouping, layer: name) }
+                ?? BitPlaneQuantizer.fit(values, shape: w.shape, planes: planes, grouping: grouping)
             return .bitPlanes(BitPlaneQuantizer.encode(fits, shape: w.shape, grouping: grouping, alphaBits: alphaBits, fracs: layer.weightFracs))
         }
         if let clusters = layer.clusters {

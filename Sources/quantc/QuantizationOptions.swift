@@ -49,6 +49,8 @@ struct QuantizationOptions: ParsableArguments {
     var planesFor: [String] = []
     @Flag(inversion: .prefixedNo, help: "Bit-plane and codebook schemes: correct each such layer's bias for the mean shift its weights cause.")
     var biasCorrection = false
+    @Flag(inversion: .prefixedNo, help: "Bit-plane scheme: choose each plane's signs by error feedback on the layer's calibration inputs (GPTQ's rounding order with the planes' levels), not weight by weight.")
+    var errorFeedback = true
     @Option(help: "Codebook scheme: centroids per layer (2…256); weights are stored as ⌈log2 K⌉-bit indices.")
     var clusters: Int = 16
     @Option(help: ArgumentHelp("Codebook scheme: centroids for one layer, LAYER=K (0 keeps it in fixed point); repeatable.",
@@ -171,6 +173,7 @@ struct QuantizationOptions: ParsableArguments {
             var options = BitPlaneOptions(planes: planes, grouping: group, alphaBits: alphaBits, overrides: try planeOverrides(),
                                           fallbackBits: fallbackBits)
             options.biasCorrection = biasCorrection
+            options.errorFeedback = errorFeedback
             return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: calibration, options: options,
                                                       actBits: actBits, biasBits: biasBits, step: step)
         }

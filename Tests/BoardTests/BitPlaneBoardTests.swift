@@ -51,7 +51,7 @@ import Verification
 
     /// MLPerf Tiny image classification (ResNet-8), filter groups: multiplies ≤ 1.4 % of MACs at two
     /// planes, bit-exact at two and three planes on the sample (the zero image) and 5 CIFAR-10
-    /// images; the sample's top-1 should be the float model's.
+    /// images; the sample's top-1 is the float model's (with the closed-form signs alone it was not).
     @Test func resnet8OnMPS2AN386() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         guard Self.toolsPresent else { print("run make setup"); return }
@@ -71,11 +71,7 @@ import Verification
             if planes == 2 {
                 #expect(Double(report.multiplies_static) <= 0.014 * Double(report.macs), "\(report.multiplies_static) of \(report.macs) MACs")
                 let sampleTop = argmax(IntegerSimulator.Simulator(program: lowered.program).run([[Int32](repeating: 0, count: 3072)])[0])
-                // Two planes without fine-tuning do not keep ResNet-8 (11.6 % top-1 on the corpus's
-                // 846 CIFAR-10 images, float 87.7 %): the zero sample lands on class 4, not 0.
-                withKnownIssue("two planes, post-training, lose ResNet-8's accuracy") {
-                    #expect(sampleTop == floatTop, "the zero sample: class \(sampleTop), float \(floatTop)")
-                }
+                #expect(sampleTop == floatTop, "the zero sample: class \(sampleTop), float \(floatTop)")
             }
         }
     }
