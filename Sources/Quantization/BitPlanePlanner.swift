@@ -51,15 +51,16 @@ extension FixedPointPlanner {
                 plan.layers[node.name] = fixedFallback(graph, node, bits: options.fallbackBits, biasBits: biasBits, step: step, reason: reason)
                 continue
             }
-            let fits = BitPlaneQuantizer.fit(w.floats, shape: w.shape, planes: planes, grouping: options.grouping)
-            let fracs = BitPlaneQuantizer.alphaFracs(fits, shape: w.shape, grouping: options.grouping, alphaBits: options.alphaBits)
-            var layer = LayerFormats(weightBits: 16, weightFracs: fracs, biasBits: biasBits, biasFrac: 0)
+            var fits = BitPlaneQuantizer.fit(w.floats, shape: w.shape, planes: planes, grouping: options.grouping)
+            var fitted: FittedPlanes?
             if options.errorFeedback,
                let h = try ErrorFeedbackPlanes.inputMoments(graph, node: node, analysis: analysis, plan: plan, calibration: calibration) {
-                // The scales stay as fitted (so do their fracs); only the signs change.
-                layer.fittedPlanes = FittedPlanes(ErrorFeedbackPlanes.refit(fits, values: w.floats, shape: w.shape,
-                                                                            grouping: options.grouping, h: h))
+                fits = ErrorFeedbackPlanes.refit(fits, values: w.floats, shape: w.shape, grouping: options.grouping, h: h)
+                fitted = FittedPlanes(fits)
             }
+            let fracs = BitPlaneQuantizer.alphaFracs(fits, shape: w.shape, grouping: options.grouping, alphaBits: options.alphaBits)
+            var layer = LayerFormats(weightBits: 16, weightFracs: fracs, biasBits: biasBits, biasFrac: 0)
+            layer.fittedPlanes = fitted
             layer.planes = planes
             layer.grouping = options.grouping
             layer.alphaBits = options.alphaBits

@@ -11,9 +11,13 @@ import QuantizedIR
 /// over its real inputs X. With H = E[x xᵀ] over the layer's input patches, the weights of one
 /// output are rounded one input position at a time, in order, and each rounding error is spread
 /// over the positions not yet rounded in the way that cancels it best given H (through the upper
-/// Cholesky factor U of H⁻¹: w_k −= (w_j − ŵ_j)/U_jj · U_jk for k > j). The scales stay as fitted;
-/// only the signs change, so the kernels, the encoding and the multiply count are untouched.
-/// Post-training: no gradient, just the calibration samples.
+/// Cholesky factor U of H⁻¹: w_k −= (w_j − ŵ_j)/U_jj · U_jk for k > j). With filter groups the
+/// scales are then refitted to the new signs by least squares in the same metric,
+/// (BᵀHB)α = BᵀHw (kernel2d groups keep theirs: one output's groups would need a joint solve).
+/// The kernels, the encoding and the multiply count are untouched. Post-training: no gradient,
+/// just the calibration samples. On ResNet-8 (M = 2) the signs alone took the 846 CIFAR-10 images
+/// from 11.6 % to 47.5 %, the refitted scales to 71.6 %; a second round of signs on the refitted
+/// scales lost most of that again (62.7 %), so there is one.
 public enum ErrorFeedbackPlanes {
     /// Layers with more inputs per output than this keep the closed-form signs (H is n×n).
     public static let maxInputs = 2304
@@ -43,9 +47,34 @@ public enum ErrorFeedbackPlanes {
                 let e = (w[j] - value) / u[j * n + j]
                 for k in (j + 1)..<n { w[k] -= e * u[j * n + k] }
             }
+            if layout.groupsPerOutput == 1,
+               let alphas = weightedScales(rowFits[0].planes, w: (0..<n).map { Double(values[o * n + $0]) }, h: h, n: n) {
+                rowFits[0] = BitPlanes.normalized(BitPlaneFit(alphas: alphas, planes: rowFits[0].planes))
+            }
             result.set(o, rowFits)
         }
         return result.values.flatMap { $0 }
+    }
+
+    /// The scales minimising (w − Bα)ᵀH(w − Bα) for fixed planes B: (BᵀHB)α = BᵀHw.
+    static func weightedScales(_ planes: [[Int8]], w: [Double], h: [Double], n: Int) -> [Double]? {
+        let m = planes.count
+        let hb: [[Double]] = planes.map { b in (0..<n).map { r in (0..<n).reduce(0.0) { $0 + h[r * n + $1] * Double(b[$1]) } } }
+        var a = [[Double]](repeating: [Double](repeating: 0, count: m + 1), count: m)
+        for i in 0..<m {
+            for k in 0..<m { a[i][k] = (0..<n).reduce(0.0) { $0 + Double(planes[i][$1]) * hb[k][$1] } }
+            a[i][m] = (0..<n).reduce(0.0) { $0 + hb[i][$1] * w[$1] }
+        }
+        for col in 0..<m {
+            let pivot = (col..<m).max { abs(a[$0][col]) < abs(a[$1][col]) }!
+            guard abs(a[pivot][col]) > 1e-12 else { return nil }
+            a.swapAt(col, pivot)
+            for r in 0..<m where r != col {
+                let f = a[r][col] / a[col][col]
+                for c in col...m { a[r][c] -= f * a[col][c] }
+            }
+        }
+        return (0..<m).map { a[$0][m] / a[$0][$0] }
     }
 
     /// The 2^M levels Σ s_i·α_i with their signs.

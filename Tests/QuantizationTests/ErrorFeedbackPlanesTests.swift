@@ -4,9 +4,10 @@ import QuantizedIR
 import TestSupport
 import Testing
 
-/// Error-feedback plane signs: on correlated inputs they lower the layer's output error below the
-/// closed-form signs' (which are optimal only for the weights themselves), keep the scales, and on
-/// uncorrelated inputs there is nothing to feed back, so the signs are the closed form's.
+/// Error-feedback planes: on correlated inputs they lower the layer's output error below the
+/// closed form's (optimal only for the weights themselves); kernel2d groups keep their scales;
+/// on uncorrelated inputs of equal power there is nothing to feed back and nothing to reweigh, so
+/// the fit is the closed form's.
 @Suite struct ErrorFeedbackPlanesTests {
     let outputs = 4, inputs = 18, rows = 3000
 
@@ -29,30 +30,36 @@ import Testing
         return h
     }
 
-    /// Σ over rows and outputs of (x·(w − ŵ))².
-    func outputError(_ fits: [BitPlaneFit], _ w: [Float], _ x: [[Double]]) -> Double {
+    /// Σ over rows and outputs of (x·(w − ŵ))², ŵ rebuilt weight by weight from its group
+    /// (kernel2d: input channel c = j mod 2 of the [4, 3, 3, 2] weights is group 2o + c, tap j / 2).
+    func outputError(_ fits: [BitPlaneFit], _ w: [Float], _ x: [[Double]], groupsPerOutput: Int) -> Double {
         var sum = 0.0
         for o in 0..<outputs {
             for row in x {
                 var d = 0.0
-                for j in 0..<inputs { d += row[j] * (Double(w[o * inputs + j]) - fits[o].reconstruction(j)) }
+                for j in 0..<inputs {
+                    let fit = fits[o * groupsPerOutput + j % groupsPerOutput]
+                    d += row[j] * (Double(w[o * inputs + j]) - fit.reconstruction(j / groupsPerOutput))
+                }
                 sum += d * d
             }
         }
         return sum
     }
 
-    @Test(arguments: [2, 3])
-    func feedbackLowersTheOutputError(planes: Int) {
+    @Test(arguments: [(2, BitPlaneGrouping.filter), (3, .filter), (2, .kernel2d)])
+    func feedbackLowersTheOutputError(planes: Int, grouping: BitPlaneGrouping) {
         var rng = SeededRandom(seed: UInt64(40 + planes))
         let w = weights(&rng), x = correlatedInputs(&rng)
-        let shape = [outputs, inputs]
-        let closed = BitPlaneQuantizer.fit(w, shape: shape, planes: planes, grouping: .filter)
-        let fed = ErrorFeedbackPlanes.refit(closed, values: w, shape: shape, grouping: .filter, h: moments(x))
-        #expect(fed.map(\.alphas) == closed.map(\.alphas))
-        #expect(fed.allSatisfy { $0.planes.count == planes && $0.planes.allSatisfy { $0.count == inputs && $0.allSatisfy { abs($0) == 1 } } })
-        let before = outputError(closed, w, x), after = outputError(fed, w, x)
-        print("error feedback, M = \(planes): output error \(before) -> \(after)")
+        let shape = grouping == .filter ? [outputs, inputs] : [outputs, 3, 3, 2]
+        let perOutput = grouping == .filter ? 1 : 2
+        let closed = BitPlaneQuantizer.fit(w, shape: shape, planes: planes, grouping: grouping)
+        let fed = ErrorFeedbackPlanes.refit(closed, values: w, shape: shape, grouping: grouping, h: moments(x))
+        if grouping == .kernel2d { #expect(fed.map(\.alphas) == closed.map(\.alphas)) }
+        #expect(fed.count == closed.count)
+        #expect(fed.allSatisfy { $0.planes.count == planes && $0.planes.allSatisfy { $0.count == inputs / perOutput && $0.allSatisfy { abs($0) == 1 } } })
+        let before = outputError(closed, w, x, groupsPerOutput: perOutput), after = outputError(fed, w, x, groupsPerOutput: perOutput)
+        print("error feedback, M = \(planes), \(grouping): output error \(before) -> \(after)")
         #expect(after < 0.9 * before)
     }
 
@@ -60,10 +67,11 @@ import Testing
         var rng = SeededRandom(seed: 7)
         let w = weights(&rng), shape = [outputs, inputs]
         var h = [Double](repeating: 0, count: inputs * inputs)
-        for j in 0..<inputs { h[j * inputs + j] = Double(1 + j % 3) }
+        for j in 0..<inputs { h[j * inputs + j] = 2 }
         let closed = BitPlaneQuantizer.fit(w, shape: shape, planes: 2, grouping: .filter)
         let fed = ErrorFeedbackPlanes.refit(closed, values: w, shape: shape, grouping: .filter, h: h)
         #expect(fed.map(\.planes) == closed.map(\.planes))
+        for (a, b) in zip(fed.flatMap(\.alphas), closed.flatMap(\.alphas)) { #expect(abs(a - b) < 1e-9) }
     }
 
     @Test func planFitsSurviveJSON() throws {
