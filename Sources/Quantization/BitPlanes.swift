@@ -125,9 +125,17 @@ public enum BitPlanes {
             for c in 0..<m { a[r][c] = zip(planes[r], planes[c]).reduce(0) { $0 + Double($1.0) * Double($1.1) } }
             a[r][m] = zip(planes[r], w).reduce(0) { $0 + Double($1.0) * $1.1 }
         }
+        return solve(a)
+    }
+
+    /// The solution of the m×m system in `augmented` (m rows of m coefficients and the right-hand
+    /// side), by Gauss-Jordan elimination with partial pivoting; nil when singular.
+    static func solve(_ augmented: [[Double]], tolerance: Double = 1e-9) -> [Double]? {
+        var a = augmented
+        let m = a.count
         for col in 0..<m {
             let pivot = (col..<m).max { abs(a[$0][col]) < abs(a[$1][col]) }!
-            guard abs(a[pivot][col]) > 1e-9 else { return nil }
+            guard abs(a[pivot][col]) > tolerance else { return nil }
             a.swapAt(col, pivot)
             for r in 0..<m where r != col {
                 let f = a[r][col] / a[col][col]

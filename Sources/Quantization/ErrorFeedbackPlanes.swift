@@ -65,16 +65,7 @@ public enum ErrorFeedbackPlanes {
             for k in 0..<m { a[i][k] = (0..<n).reduce(0.0) { $0 + Double(planes[i][$1]) * hb[k][$1] } }
             a[i][m] = (0..<n).reduce(0.0) { $0 + hb[i][$1] * w[$1] }
         }
-        for col in 0..<m {
-            let pivot = (col..<m).max { abs(a[$0][col]) < abs(a[$1][col]) }!
-            guard abs(a[pivot][col]) > 1e-12 else { return nil }
-            a.swapAt(col, pivot)
-            for r in 0..<m where r != col {
-                let f = a[r][col] / a[col][col]
-                for c in col...m { a[r][c] -= f * a[col][c] }
-            }
-        }
-        return (0..<m).map { a[$0][m] / a[$0][$0] }
+        return BitPlanes.solve(a, tolerance: 1e-12)
     }
 
     /// The 2^M levels Σ s_i·α_i with their signs.
