@@ -30,7 +30,8 @@ public enum KernelLowering {
             let positions = shape.count == 4 ? shape[1] * shape[2] : 1
             guard positions <= 65535 else { throw EmitError("global pooling over \(positions) positions exceeds 65535") }
             return [KernelCall(family: isMax ? "global_max_pool" : "global_avg_pool", paramsType: "qc_global_pool_params",
-                               params: [("batch", [i32(shape[0])]), ("positions", [i32(positions)]), ("channels", [i32(shape.last!)])],
+                               params: [("batch", [i32(shape[0])]), ("positions", [i32(positions)]), ("channels", [i32(shape.last!)])]
+                                   + (try averageOutput(from: u.input, to: u.output, t, max: isMax)),
                                storage: [storage(u.input)], wideAccumulator: nil,
                                arguments: [.tensor(u.input, offset: 0), .tensor(u.output, offset: 0)])]
         case .add(let a):
@@ -312,9 +313,20 @@ public enum KernelLowering {
                                    ("dilation_h", [i32(p.dilationH)]), ("dilation_w", [i32(p.dilationW)]),
                                    ("pad_top", [i32(p.padding.top)]), ("pad_left", [i32(p.padding.left)]),
                                    ("pad_bottom", [i32(p.padding.bottom)]), ("pad_right", [i32(p.padding.right)]),
-                                   ("count_include_pad", [p.countIncludePad ? 1 : 0])],
+                                   ("count_include_pad", [p.countIncludePad ? 1 : 0])] + (try averageOutput(from: p.input, to: p.output, t, max: isMax)),
                           storage: [CType.storage(bits: t[p.input].format.bits)], wideAccumulator: nil,
                           arguments: [.tensor(p.input, offset: 0), .tensor(p.output, offset: 0)])
+    }
+
+    /// A pool's out_shift (the output's frac minus the input's) and output range; both formats
+    /// have the same bits, and only an average may be finer than its input.
+    private static func averageOutput(from input: Int, to output: Int, _ t: [QTensor], max isMax: Bool) throws -> [(String, [Int32])] {
+        let fx = t[input].format, fy = t[output].format
+        let shift = fy.frac - fx.frac
+        guard fy.bits == fx.bits, (isMax ? 0...0 : 0...QPool.maxAverageShift).contains(shift) else {
+            throw EmitError("pooling from \(fx) to \(fy): the output must have the input's bits and a frac 0...\(isMax ? 0 : QPool.maxAverageShift) finer")
+        }
+        return [("out_shift", [i32(shift)]), ("act_min", [i32(fy.minInt)]), ("act_max", [i32(fy.maxInt)])]
     }
 
     private static func rescale(from input: Int, to output: Int, _ t: [QTensor], outer: Int, block: Int, stride: Int, offset: Int,

@@ -204,12 +204,16 @@ static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int3
 }
 
 /*
- * sum / n for pooling: rshift_round(sum, log2 n) when n is a power of two, else
- * rshift_round(sum * round(2^16 / n), 16) with round(2^16 / n) = (2^16 + n/2) / n; 0 when n <= 0.
+ * sum * 2^shift / n for average pooling, 0 <= shift <= 15 (the output's frac minus the input's: an
+ * average resolves finer steps than its inputs), saturated to [lo, hi]; 0 when n <= 0.
+ * A power of two n = 2^s divides by rshift_round(sum, s - shift) (a left shift when shift > s);
+ * any other n computes rshift_round(sum * round(2^16 / n), 16 - shift) with
+ * round(2^16 / n) = (2^16 + n/2) / n.
  */
-static inline int32_t qc_average_of(int32_t sum, int32_t n)
+static inline int32_t qc_average_of(int32_t sum, int32_t n, int shift, int32_t lo, int32_t hi)
 {
     int s = 0;
+    int64_t v;
     if (n <= 0) {
         return 0;
     }
@@ -217,9 +221,11 @@ static inline int32_t qc_average_of(int32_t sum, int32_t n)
         while (((int32_t)1 << s) < n) {
             ++s;
         }
-        return s == 0 ? sum : qc_rshift_round_s32(sum, s);
+        v = s > shift ? qc_rshift_round_s32(sum, s - shift) : (int64_t)sum * ((int64_t)1 << (shift - s));
+    } else {
+        v = qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16 - shift);
     }
-    return (int32_t)qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16);
+    return qc_clamp_s64(v, lo, hi);
 }
 
 /*
@@ -459,13 +465,14 @@ typedef struct {
 } qc_dense_params;
 
 /*
- * Max and average pooling over NHWC windows; the output has the input's format and storage.
- * Max: the largest value among the window's taps inside the input (0 when none is inside).
- * Average: the sum of the taps inside the input divided by the tap count: taps inside the input,
- * or inside the explicitly padded input (pad_bottom/pad_right included) when count_include_pad.
- * A count n that is a power of two divides by rshift_round(sum, log2 n); any other n computes
- * rshift_round(sum * round(2^16 / n), 16) with round(2^16 / n) = (2^16 + n/2) / n.
- * Window sums are int32_t: kernel_h * kernel_w <= 65535.
+ * Max and average pooling over NHWC windows; the output has the input's storage.
+ * Max: the largest value among the window's taps inside the input (0 when none is inside); the
+ * output has the input's format (out_shift = 0).
+ * Average: qc_average_of(sum, n, out_shift, act_min, act_max), the sum of the taps inside the input
+ * divided by the tap count n (taps inside the input, or inside the explicitly padded input,
+ * pad_bottom/pad_right included, when count_include_pad), with out_shift = the output's frac minus
+ * the input's (0...15): an average is finer than its inputs, and keeping the input's step would
+ * round most of what it averaged away. Window sums are int32_t: kernel_h * kernel_w <= 65535.
  */
 typedef struct {
     int32_t batch, in_h, in_w, channels;
@@ -475,14 +482,17 @@ typedef struct {
     int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left, pad_bottom, pad_right;
     int32_t count_include_pad;
+    int32_t out_shift, act_min, act_max;
 } qc_pool_params;
 
 /*
  * Global pooling: [batch, positions, channels] -> [batch, channels], the mean (the average
- * pooling's division rule with n = positions, positions <= 65535) or the maximum.
+ * pooling's qc_average_of with n = positions <= 65535 and its out_shift, act_min, act_max) or
+ * the maximum (out_shift = 0).
  */
 typedef struct {
     int32_t batch, positions, channels;
+    int32_t out_shift, act_min, act_max;
 } qc_global_pool_params;
 
 /*
@@ -1078,7 +1088,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 #if QC_AFFINE
                         out[ch + k] = (int8_t)(count > 0 ? qc_divide_round(sums[k], count) : 0);
 #else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], count);
+                        out[ch + k] = (int8_t)qc_average_of(sums[k], count, p->out_shift, p->act_min, p->act_max);
 #endif
                     }
                 }
@@ -3845,7 +3855,7 @@ void QC_NAME(const qc_global_pool_params *p, const QC_T *x, QC_T *y)
             for (i = 0; i < p->positions; ++i) {
                 acc += xb[i * p->channels + ch];
             }
-            y[b * p->channels + ch] = (QC_T)qc_average_of(acc, p->positions);
+            y[b * p->channels + ch] = (QC_T)qc_average_of(acc, p->positions, p->out_shift, p->act_min, p->act_max);
 #endif
         }
     }
@@ -4372,7 +4382,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 #elif QC_AFFINE
                     out[ch] = (QC_T)(inside > 0 ? qc_divide_round(acc, inside) : 0);
 #else
-                    out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside);
+                    out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside, p->out_shift, p->act_min, p->act_max);
 #endif
                 }
             }

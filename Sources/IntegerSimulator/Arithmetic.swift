@@ -25,13 +25,15 @@ func rescale(_ q: Int64, fromFrac: Int, toFrac: Int, bits: Int) -> Int64 {
     return Int64(requantize(q, shift: shift, bits: bits, clampMin: Int64.min, clampMax: Int64.max))
 }
 
-/// Divides a window sum by its tap count as `QPool` documents: shift for powers of two, else
-/// multiply by round(2^16 / n) and shift right by 16 with rounding.
+/// sum · 2^shift / count for average pooling (`shift` = the output's frac minus the input's,
+/// 0…15), saturated to `format`: a power-of-two count shifts, any other multiplies by
+/// round(2^16 / n) and shifts right by 16 − shift with rounding. C twin: `qc_average_of`.
 @inline(__always)
-func averageOf(sum: Int64, count: Int) -> Int64 {
+func averageOf(sum: Int64, count: Int, shift: Int, format: QFormat) -> Int64 {
     guard count > 0 else { return 0 }
-    if count & (count - 1) == 0 { return roundingRightShift(sum, count.trailingZeroBitCount) }
-    return roundingRightShift(sum * reciprocal16(count), 16)
+    let v = count & (count - 1) == 0 ? roundingRightShift(sum, count.trailingZeroBitCount - shift)
+                                     : roundingRightShift(sum * reciprocal16(count), 16 - shift)
+    return min(max(v, format.minInt), format.maxInt)
 }
 
 /// round(2^16 / n), n ≥ 1.

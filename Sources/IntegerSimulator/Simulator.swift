@@ -76,13 +76,15 @@ public final class Simulator: Sendable {
         case .dense(let d):
             return denseLayer(d, input: t[d.input], weights: weights!, outBits: tensors[d.output].format.bits)
         case .maxPool(let p):
-            return pool(p, input: t[p.input], inShape: tensors[p.input].shape, outShape: tensors[p.output].shape, max: true)
+            return pool(p, input: t[p.input], from: tensors[p.input].format, inShape: tensors[p.input].shape,
+                        to: tensors[p.output].format, outShape: tensors[p.output].shape, max: true)
         case .avgPool(let p):
-            return pool(p, input: t[p.input], inShape: tensors[p.input].shape, outShape: tensors[p.output].shape, max: false)
+            return pool(p, input: t[p.input], from: tensors[p.input].format, inShape: tensors[p.input].shape,
+                        to: tensors[p.output].format, outShape: tensors[p.output].shape, max: false)
         case .globalAvgPool(let u):
-            return globalPool(t[u.input], shape: tensors[u.input].shape, max: false)
+            return globalPool(t[u.input], from: tensors[u.input].format, shape: tensors[u.input].shape, to: tensors[u.output].format, max: false)
         case .globalMaxPool(let u):
-            return globalPool(t[u.input], shape: tensors[u.input].shape, max: true)
+            return globalPool(t[u.input], from: tensors[u.input].format, shape: tensors[u.input].shape, to: tensors[u.output].format, max: true)
         case .add(let a):
             return add(a, t[a.a], tensors[a.a].format, t[a.b], tensors[a.b].format, tensors[a.output].format)
         case .concat(let c):

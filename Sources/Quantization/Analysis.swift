@@ -1,4 +1,6 @@
+import FixedPoint
 import GraphIR
+import QuantizedIR
 
 /// Which graph values carry a format of their own, which inherit one, and which ops the integer
 /// program can express. Shared by planning, lowering and fake-quant simulation.
@@ -7,8 +9,13 @@ public struct QuantAnalysis: Sendable {
     public var producers: [ValueID]
     /// Plan key of each producer (its name, disambiguated if the graph repeats names).
     public var keys: [ValueID: String]
-    /// Value -> the producer whose format it shares (itself for producers).
+    /// Value -> the producer or average whose format it shares (itself for producers and averages).
     public var formatSource: [ValueID: ValueID]
+    /// Outputs of average pools (local and global), in program order, each with the format source
+    /// of its input. An average resolves finer steps than its inputs, so it has a format of its own
+    /// with the input's bits (its storage) and a frac of its own (`format(of:in:)`); plans without
+    /// one (written before averages had formats) keep the input's.
+    public var averages: [(output: ValueID, input: ValueID)]
     /// Conv and dense node indices.
     public var weightedLayers: [Int]
     /// Producers whose format is pinned by their op (tanh/sigmoid tables: frac = bits − 1).
@@ -21,6 +28,7 @@ public struct QuantAnalysis: Sendable {
         keys = [:]
         formatSource = [:]
         weightedLayers = []
+        averages = []
         fixedFrac = [:]
         for id in graph.inputs { formatSource[id] = id }
         var unsupported = [String]()
@@ -54,7 +62,12 @@ public struct QuantAnalysis: Sendable {
                     fixedFrac[out] = true
                 default: unsupported.append("\(node.name) (\(act.name))")
                 }
-            case .maxPool2d, .avgPool2d, .globalAvgPool, .globalMaxPool, .reshape, .transpose, .pad:
+            case .avgPool2d, .globalAvgPool:
+                if let first, let source = formatSource[first] {
+                    averages.append((out, source))
+                    formatSource[out] = out
+                }
+            case .maxPool2d, .globalMaxPool, .reshape, .transpose, .pad:
                 if let first, let source = formatSource[first] { formatSource[out] = source }
             case .softmax:
                 if graph.outputs == [out] && index == graph.nodes.count - 1 {
@@ -72,12 +85,24 @@ public struct QuantAnalysis: Sendable {
             throw QuantizationError("the fixed-point program cannot express: \(unsupported.joined(separator: ", "))")
         }
         var seen = [String: Int]()
-        for id in producers {
+        for id in producers + averages.map(\.output) {
             let name = graph[id].name
             let n = seen[name, default: 0]
             keys[id] = n == 0 ? name : "\(name)#\(n)"
             seen[name] = n + 1
         }
+    }
+}
+
+extension QuantAnalysis {
+    /// The format `plan` gives value `id`: its producer's, or its average's, which keeps its input's
+    /// bits and a frac 0…`QPool.maxAverageShift` finer (the input's when the plan has none).
+    public func format(of id: ValueID, in plan: QuantizationPlan) -> QFormat? {
+        guard let source = formatSource[id] else { return nil }
+        guard let average = averages.first(where: { $0.output == source }) else { return keys[source].flatMap { plan.activations[$0] } }
+        guard let input = format(of: average.input, in: plan) else { return nil }
+        guard let own = keys[source].flatMap({ plan.activations[$0] }) else { return input }
+        return QFormat(bits: input.bits, frac: min(max(own.frac, input.frac), input.frac + QPool.maxAverageShift))
     }
 }
 

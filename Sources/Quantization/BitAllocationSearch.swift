@@ -183,6 +183,8 @@ public struct BitAllocationSearch {
                 }
             }
         }
+        try FixedPointPlanner.setAverageFormats(&plan, graph, analysis: analysis, calibration: calibration, step: options.step)
+        plan = withBiasFracs(plan)
         // 4. The integer program itself must meet the budget with a margin: an upper confidence
         //    bound (one Poisson standard error) on its loss, since the search has tuned itself to
         //    these samples. Moves are chosen by fake-quant (cheap), each confirmed on the integer program.
@@ -322,8 +324,7 @@ public struct BitAllocationSearch {
             let n = Double(graph.constant(node.inputs[1])!.count)
             weights += n * Double(layer.weightBits)
             eight += n * 8
-            let source = analysis.formatSource[node.inputs[0]]!
-            let xBits = Double(plan.activations[analysis.keys[source]!]?.bits ?? 8)
+            let xBits = Double(analysis.format(of: node.inputs[0], in: plan)?.bits ?? 8)
             mult += Double(graph.macs(of: node)) * Double(layer.weightBits) * xBits
             mult8 += Double(graph.macs(of: node)) * 64
         }

@@ -71,11 +71,7 @@ extension FixedPointPlanner {
         if options.biasCorrection {
             try BiasCorrection.apply(&plan, graph, analysis: analysis, calibration: calibration, layers: planeLayers)
         }
-        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
-        for id in analysis.producers {
-            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
-        }
-        setBiasFracs(&plan, graph, analysis: analysis)
+        try planActivations(&plan, graph, analysis: analysis, calibration: calibration, bits: actBits, step: step)
         return plan
     }
 }

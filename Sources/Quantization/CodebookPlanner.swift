@@ -79,11 +79,7 @@ extension FixedPointPlanner {
             let codebookLayers = analysis.weightedLayers.filter { plan.layers[graph.nodes[$0].name]?.clusters != nil }
             try BiasCorrection.apply(&plan, graph, analysis: analysis, calibration: calibration, layers: codebookLayers)
         }
-        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
-        for id in analysis.producers {
-            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
-        }
-        setBiasFracs(&plan, graph, analysis: analysis)
+        try planActivations(&plan, graph, analysis: analysis, calibration: calibration, bits: actBits, step: step)
         return plan
     }
 }

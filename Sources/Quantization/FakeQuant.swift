@@ -37,6 +37,9 @@ public struct FakeQuant: Sendable {
         for id in analysis.producers {
             if let key = analysis.keys[id], let format = plan.activations[key] { formats[id.index] = format }
         }
+        for average in analysis.averages {
+            if let format = analysis.format(of: average.output, in: plan) { formats[average.output.index] = format }
+        }
         let table = formats
         transform = { id, values in
             guard let format = table[id.index] else { return }

@@ -27,11 +27,7 @@ public enum FixedPointPlanner {
                                                   weightFracs: weightFracs(graph, node, bits: weightBits, perChannel: perChannel, step: step),
                                                   biasBits: biasBits, biasFrac: 0)
         }
-        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
-        for id in analysis.producers {
-            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
-        }
-        setBiasFracs(&plan, graph, analysis: analysis)
+        try planActivations(&plan, graph, analysis: analysis, calibration: calibration, bits: actBits, step: step)
         return plan
     }
 
@@ -49,11 +45,7 @@ public enum FixedPointPlanner {
             layer.weightFracs = digitFracs(graph, node, quantizer: layer.weightQuantizer(), exponents: exponents, perChannel: perChannel)
             plan.layers[node.name] = layer
         }
-        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
-        for id in analysis.producers {
-            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: actBits, step: step)
-        }
-        setBiasFracs(&plan, graph, analysis: analysis)
+        try planActivations(&plan, graph, analysis: analysis, calibration: calibration, bits: actBits, step: step)
         return plan
     }
 
@@ -137,14 +129,40 @@ public enum FixedPointPlanner {
         return QFormat(bits: bits, frac: StepSize.activationFrac(stats, bits: bits, method: step).frac)
     }
 
+    /// Every activation format from statistics on the network with the plan's weights (producers,
+    /// then the averages after them), and the bias fracs that follow from them.
+    static func planActivations(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet,
+                                bits: Int, step: StepMethod) throws {
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
+        for id in analysis.producers {
+            plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: bits, step: step)
+        }
+        try setAverageFormats(&plan, graph, analysis: analysis, calibration: calibration, step: step)
+        setBiasFracs(&plan, graph, analysis: analysis)
+    }
+
+    /// The formats of average-pool outputs (`QuantAnalysis.averages`), from their own statistics on
+    /// the network with the plan applied: the input's bits, and the frac those bits give the
+    /// average's values. An 8x8 global average of a ReLU map is far smaller than the map's peaks;
+    /// at the input's step it rounds most of its signal away (ResNet-8: 2 pp of top-1).
+    public static func setAverageFormats(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis,
+                                         calibration: SampleSet, step: StepMethod) throws {
+        guard !analysis.averages.isEmpty else { return }
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration,
+                                             of: analysis.averages.map(\.output))
+        for average in analysis.averages {
+            guard let input = analysis.format(of: average.input, in: plan), let key = analysis.keys[average.output] else { continue }
+            plan.activations[key] = activationFormat(average.output, analysis: analysis, stats: stats[average.output], bits: input.bits,
+                                                     step: step)
+        }
+    }
+
     /// Bias frac: the no-overflow frac of the largest bias, but never finer than the layer's
     /// coarsest accumulator (the bias is aligned by a left shift).
     public static func setBiasFracs(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis) {
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]
-            guard var layer = plan.layers[node.name],
-                  let source = analysis.formatSource[node.inputs[0]], let key = analysis.keys[source],
-                  let input = plan.activations[key] else { continue }
+            guard var layer = plan.layers[node.name], let input = analysis.format(of: node.inputs[0], in: plan) else { continue }
             let maxBias = Double(layer.bias(graph, node).map(abs).max() ?? 0)
             let accFrac = input.frac + (layer.weightFracs.min() ?? 0)
             layer.biasFrac = min(QFormat.fracForMaxAbs(maxBias, bits: layer.biasBits), accFrac)

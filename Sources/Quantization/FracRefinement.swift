@@ -20,7 +20,8 @@ public enum FracRefinement {
         }
         var plan = plan
         var best = try outputError(plan)
-        for (position, id) in analysis.producers.enumerated() where analysis.fixedFrac[id] != true {
+        let tensors = analysis.producers + analysis.averages.map(\.output)
+        for (position, id) in tensors.enumerated() where analysis.fixedFrac[id] != true {
             guard let key = analysis.keys[id], let format = plan.activations[key] else { continue }
             for frac in [format.frac - 1, format.frac + 1] {
                 var candidate = plan
@@ -32,7 +33,7 @@ public enum FracRefinement {
                     plan = candidate
                 }
             }
-            progress("refining fracs: \(position + 1)/\(analysis.producers.count)")
+            progress("refining fracs: \(position + 1)/\(tensors.count)")
         }
         return plan
     }

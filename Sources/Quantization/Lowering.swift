@@ -23,8 +23,7 @@ public enum Lowering {
         var valueOf = [Int: ValueID]()
 
         func format(of id: ValueID) throws -> QFormat {
-            guard let source = analysis.formatSource[id], let key = analysis.keys[source],
-                  let format = plan.activations[key] else {
+            guard let format = analysis.format(of: id, in: plan) else {
                 throw QuantizationError("the plan has no format for tensor '\(graph[id].name)'")
             }
             return format

@@ -583,11 +583,16 @@ public struct QDense: Codable, Sendable {
     }
 }
 
-/// Max or average pooling; output format = input format.
-/// Average: the window sum divided by the tap count (taps inside the input, or inside the
-/// explicitly padded input when `countIncludePad`): a power-of-two count is a rounding right
-/// shift; any other count n multiplies by round(2^16 / n) and shifts right by 16 with rounding.
+/// Max or average pooling. Max: output format = input format.
+/// Average: the window sum times 2^s divided by the tap count (taps inside the input, or inside
+/// the explicitly padded input when `countIncludePad`), saturated to the output format, which has
+/// the input's bits and a frac s = 0…15 finer (`maxAverageShift`; an average resolves finer steps
+/// than its inputs). A power-of-two count 2^k is a rounding right shift by k − s (a left shift when
+/// s > k); any other count n multiplies by round(2^16 / n) and shifts right by 16 − s with rounding.
+/// `globalAvgPool` divides the same way, with n = the positions.
 public struct QPool: Codable, Sendable {
+    /// The largest frac an average's output may add to its input's.
+    public static let maxAverageShift = 15
     public var input: Int, output: Int
     public var kernelH: Int, kernelW: Int
     public var strideH: Int, strideW: Int

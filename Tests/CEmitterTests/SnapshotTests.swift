@@ -49,7 +49,7 @@ import Testing
     }
 
     /// 16-bit input -> depthwise conv -> 1x1 conv -> residual add (in place) -> average pool ->
-    /// global average pool -> sigmoid table with a 16-bit output -> flatten.
+    /// global average pool (each a finer frac than its input) -> sigmoid table with a 16-bit output -> flatten.
     static func mixedResidual() -> QProgram {
         var rng = SeededRandom(seed: 2)
         var p = QProgram()
@@ -57,8 +57,8 @@ import Testing
         let d = p.addTensor(QTensor(name: "dw", shape: [1, 6, 6, 3], format: QFormat(bits: 8, frac: 5)))
         let q = p.addTensor(QTensor(name: "pw", shape: [1, 6, 6, 3], format: QFormat(bits: 8, frac: 5)))
         let s = p.addTensor(QTensor(name: "sum", shape: [1, 6, 6, 3], format: QFormat(bits: 8, frac: 4)))
-        let a = p.addTensor(QTensor(name: "avg", shape: [1, 3, 3, 3], format: QFormat(bits: 8, frac: 4)))
-        let g = p.addTensor(QTensor(name: "gap", shape: [1, 1, 1, 3], format: QFormat(bits: 8, frac: 4)))
+        let a = p.addTensor(QTensor(name: "avg", shape: [1, 3, 3, 3], format: QFormat(bits: 8, frac: 5)))
+        let g = p.addTensor(QTensor(name: "gap", shape: [1, 1, 1, 3], format: QFormat(bits: 8, frac: 7)))
         let t = p.addTensor(QTensor(name: "sigmoid", shape: [1, 1, 1, 3], format: QFormat(bits: 16, frac: 15)))
         let y = p.addTensor(QTensor(name: "scores", shape: [1, 3], format: QFormat(bits: 16, frac: 15)))
         let sigmoid = (0..<256).map { i -> Int32 in

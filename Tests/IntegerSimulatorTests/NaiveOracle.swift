@@ -23,11 +23,19 @@ enum NaiveOracle {
         return Int32(min(max(v, lo), hi))
     }
 
-    static func average(_ sum: Int64, _ n: Int) -> Int64 {
+    /// sum · 2^s / n saturated to `out` (s = out.frac − in.frac): a power of two n = 2^k as a
+    /// shift by k − s, any other n through round(2^16 / n) and a shift by 16 − s.
+    static func average(_ sum: Int64, _ n: Int, from input: QFormat, to out: QFormat) -> Int64 {
         if n == 0 { return 0 }
-        if n & (n - 1) == 0 { return shift(sum, n.trailingZeroBitCount) }
-        let reciprocal = (65_536 + Int64(n / 2)) / Int64(n)
-        return shift(sum * reciprocal, 16)
+        let s = out.frac - input.frac
+        let v: Int64
+        if n & (n - 1) == 0 {
+            let k = n.trailingZeroBitCount
+            v = k >= s ? shift(sum, k - s) : sum * (Int64(1) << Int64(s - k))
+        } else {
+            v = shift(sum * ((65_536 + Int64(n / 2)) / Int64(n)), 16 - s)
+        }
+        return min(max(v, out.minInt), out.maxInt)
     }
 
     static func run(_ program: QProgram, _ inputs: [[Int32]]) -> [[Int32]] {
@@ -130,7 +138,8 @@ enum NaiveOracle {
                     best = max(best, v)
                     sum += v
                 } }
-                out.append(Int32(isMax ? (inside > 0 ? best : 0) : average(sum, p.countIncludePad ? padded : inside)))
+                out.append(Int32(isMax ? (inside > 0 ? best : 0)
+                                      : average(sum, p.countIncludePad ? padded : inside, from: tensors[p.input].format, to: tensors[p.output].format)))
             } } } }
             return out
         case .globalAvgPool(let u), .globalMaxPool(let u):
@@ -143,7 +152,7 @@ enum NaiveOracle {
                     best = max(best, v)
                     sum += v
                 }
-                if case .globalMaxPool = op { out.append(Int32(best)) } else { out.append(Int32(average(sum, s[1] * s[2]))) }
+                if case .globalMaxPool = op { out.append(Int32(best)) } else { out.append(Int32(average(sum, s[1] * s[2], from: tensors[u.input].format, to: tensors[u.output].format))) }
             } }
             return out
         case .add(let a):

@@ -167,15 +167,7 @@ import Verification
               "(lower bound \(verified.arena_lower_bound), naive \(verified.arena_naive_bytes)), constants \(verified.weight_bytes) B, " +
               "host code \(verified.host_code_bytes ?? 0) B")
         #expect(verified.bit_exact == true, "\(verified.mismatched_samples) samples differ: \(verified.first_mismatch ?? "")")
-        if model.contains("yan12125") {
-            // Known shortfall (issue 4 stays open): LeNet-5's 8-bit input feeds 31 % of its MACs and
-            // the search cannot yet trade input bits well; it lands at ≈ 0.38× multiply cost.
-            withKnownIssue("yan12125 LeNet-5 multiply cost above 0.35× of 8 bits", isIntermittent: true) {
-                #expect(report.multiply_cost_ratio_8bit <= 0.35)
-            }
-        } else {
-            #expect(report.multiply_cost_ratio_8bit <= 0.35)
-        }
+        #expect(report.multiply_cost_ratio_8bit <= 0.35)
     }
 
     /// Seed 002 at 4-bit activations: the GGD step beats min-max SQNR on ≥ 80 % of layers, by ≥ 1 dB on average.

@@ -128,8 +128,16 @@ public enum KernelCases {
         }
         // Channels past sixteen with a remainder (the Helium average pool's lane groups).
         cases.append(pool(k: 3, stride: 1, pad: 1, includePad: true, bits: 8, isMax: false, channels: 19, rng: &rng))
+        // Averages finer than their inputs: the reciprocal (3x3) and shift (2x2) divisions, with a
+        // left shift when the frac gained exceeds log2 of the count, and saturation.
+        for (k, stride, pad, bits, finer, c) in [(3, 1, 1, 8, 3, 19), (2, 2, 0, 16, 5, 3), (3, 2, 1, 8, 15, 17), (2, 1, 0, 8, 1, 3)] {
+            cases.append(pool(k: k, stride: stride, pad: pad, includePad: false, bits: bits, isMax: false, channels: c, finer: finer, rng: &rng))
+        }
         for (bits, size) in [(16, 5), (8, 6), (8, 1)] {
             for isMax in [false, true] { cases.append(globalPool(bits: bits, size: size, isMax: isMax, rng: &rng)) }
+        }
+        for (bits, size, finer) in [(8, 6, 4), (8, 4, 6), (16, 3, 15), (8, 8, 2)] {
+            cases.append(globalPool(bits: bits, size: size, isMax: false, finer: finer, rng: &rng))
         }
         for (fa, fb, fy) in [(QFormat(bits: 8, frac: 5), QFormat(bits: 12, frac: 9), QFormat(bits: 8, frac: 4)),
                              (QFormat(bits: 16, frac: 2), QFormat(bits: 16, frac: 20), QFormat(bits: 16, frac: 6)),
@@ -278,29 +286,31 @@ public enum KernelCases {
         return single("dense k\(k) o\(o) x\(xBits) w\(wBits) y\(yBits)\(tag)", &p, .dense(dense), inputs: [input], output: output, values: [x])
     }
 
-    static func pool(k: Int, stride: Int, pad: Int, includePad: Bool, bits: Int, isMax: Bool, channels c: Int = 3,
+    /// `finer`: how much finer the average's output frac is than the input's.
+    static func pool(k: Int, stride: Int, pad: Int, includePad: Bool, bits: Int, isMax: Bool, channels c: Int = 3, finer: Int = 0,
                      rng: inout SeededRandom) -> KernelCase {
         let f = QFormat(bits: bits, frac: bits / 2)
         var p = QProgram()
         let (h, w) = (7, 6)
         let input = p.addTensor(QTensor(name: "x", shape: [1, h, w, c], format: f))
         let oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1
-        let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c], format: f))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c], format: QFormat(bits: bits, frac: f.frac + finer)))
         let pool = QPool(input: input, output: output, kernelH: k, kernelW: k, strideH: stride, strideW: stride, dilationH: 1, dilationW: 1,
                          padding: QPadding(top: pad, left: pad, bottom: pad, right: pad), countIncludePad: includePad)
         let x = (0..<(h * w * c)).map { _ in value(f, &rng, false) }
-        return single("\(isMax ? "max" : "avg")pool k\(k) s\(stride) p\(pad)\(includePad ? " include-pad" : "") \(bits)-bit c\(c)", &p,
+        return single("\(isMax ? "max" : "avg")pool k\(k) s\(stride) p\(pad)\(includePad ? " include-pad" : "") \(bits)-bit c\(c)"
+                      + (finer > 0 ? " \(finer) finer" : ""), &p,
                       isMax ? .maxPool(pool) : .avgPool(pool), inputs: [input], output: output, values: [x])
     }
 
-    static func globalPool(bits: Int, size: Int, isMax: Bool, rng: inout SeededRandom) -> KernelCase {
+    static func globalPool(bits: Int, size: Int, isMax: Bool, finer: Int = 0, rng: inout SeededRandom) -> KernelCase {
         let f = QFormat(bits: bits, frac: bits - 7)
         var p = QProgram()
         let input = p.addTensor(QTensor(name: "x", shape: [1, size, size, 4], format: f))
-        let output = p.addTensor(QTensor(name: "y", shape: [1, 1, 1, 4], format: f))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 1, 1, 4], format: QFormat(bits: bits, frac: f.frac + finer)))
         let unary = QUnary(input: input, output: output)
         let x = (0..<(size * size * 4)).map { _ in value(f, &rng, false) }
-        return single("global \(isMax ? "max" : "avg") pool \(size)x\(size) \(bits)-bit", &p, isMax ? .globalMaxPool(unary) : .globalAvgPool(unary),
+        return single("global \(isMax ? "max" : "avg") pool \(size)x\(size) \(bits)-bit" + (finer > 0 ? " \(finer) finer" : ""), &p, isMax ? .globalMaxPool(unary) : .globalAvgPool(unary),
                       inputs: [input], output: output, values: [x])
     }
 

@@ -100,12 +100,16 @@ static inline int32_t qc_requantize_s32(int32_t acc, int shift, int32_t lo, int3
 }
 
 /*
- * sum / n for pooling: rshift_round(sum, log2 n) when n is a power of two, else
- * rshift_round(sum * round(2^16 / n), 16) with round(2^16 / n) = (2^16 + n/2) / n; 0 when n <= 0.
+ * sum * 2^shift / n for average pooling, 0 <= shift <= 15 (the output's frac minus the input's: an
+ * average resolves finer steps than its inputs), saturated to [lo, hi]; 0 when n <= 0.
+ * A power of two n = 2^s divides by rshift_round(sum, s - shift) (a left shift when shift > s);
+ * any other n computes rshift_round(sum * round(2^16 / n), 16 - shift) with
+ * round(2^16 / n) = (2^16 + n/2) / n.
  */
-static inline int32_t qc_average_of(int32_t sum, int32_t n)
+static inline int32_t qc_average_of(int32_t sum, int32_t n, int shift, int32_t lo, int32_t hi)
 {
     int s = 0;
+    int64_t v;
     if (n <= 0) {
         return 0;
     }
@@ -113,9 +117,11 @@ static inline int32_t qc_average_of(int32_t sum, int32_t n)
         while (((int32_t)1 << s) < n) {
             ++s;
         }
-        return s == 0 ? sum : qc_rshift_round_s32(sum, s);
+        v = s > shift ? qc_rshift_round_s32(sum, s - shift) : (int64_t)sum * ((int64_t)1 << (shift - s));
+    } else {
+        v = qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16 - shift);
     }
-    return (int32_t)qc_rshift_round_s64((int64_t)sum * ((65536 + n / 2) / n), 16);
+    return qc_clamp_s64(v, lo, hi);
 }
 
 /*

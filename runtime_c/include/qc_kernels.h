@@ -62,13 +62,14 @@ typedef struct {
 } qc_dense_params;
 
 /*
- * Max and average pooling over NHWC windows; the output has the input's format and storage.
- * Max: the largest value among the window's taps inside the input (0 when none is inside).
- * Average: the sum of the taps inside the input divided by the tap count: taps inside the input,
- * or inside the explicitly padded input (pad_bottom/pad_right included) when count_include_pad.
- * A count n that is a power of two divides by rshift_round(sum, log2 n); any other n computes
- * rshift_round(sum * round(2^16 / n), 16) with round(2^16 / n) = (2^16 + n/2) / n.
- * Window sums are int32_t: kernel_h * kernel_w <= 65535.
+ * Max and average pooling over NHWC windows; the output has the input's storage.
+ * Max: the largest value among the window's taps inside the input (0 when none is inside); the
+ * output has the input's format (out_shift = 0).
+ * Average: qc_average_of(sum, n, out_shift, act_min, act_max), the sum of the taps inside the input
+ * divided by the tap count n (taps inside the input, or inside the explicitly padded input,
+ * pad_bottom/pad_right included, when count_include_pad), with out_shift = the output's frac minus
+ * the input's (0...15): an average is finer than its inputs, and keeping the input's step would
+ * round most of what it averaged away. Window sums are int32_t: kernel_h * kernel_w <= 65535.
  */
 typedef struct {
     int32_t batch, in_h, in_w, channels;
@@ -78,14 +79,17 @@ typedef struct {
     int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left, pad_bottom, pad_right;
     int32_t count_include_pad;
+    int32_t out_shift, act_min, act_max;
 } qc_pool_params;
 
 /*
  * Global pooling: [batch, positions, channels] -> [batch, channels], the mean (the average
- * pooling's division rule with n = positions, positions <= 65535) or the maximum.
+ * pooling's qc_average_of with n = positions <= 65535 and its out_shift, act_min, act_max) or
+ * the maximum (out_shift = 0).
  */
 typedef struct {
     int32_t batch, positions, channels;
+    int32_t out_shift, act_min, act_max;
 } qc_global_pool_params;
 
 /*

@@ -69,7 +69,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 #if QC_AFFINE
                         out[ch + k] = (int8_t)(count > 0 ? qc_divide_round(sums[k], count) : 0);
 #else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], count);
+                        out[ch + k] = (int8_t)qc_average_of(sums[k], count, p->out_shift, p->act_min, p->act_max);
 #endif
                     }
                 }

@@ -23,7 +23,7 @@ void QC_NAME(const qc_global_pool_params *p, const QC_T *x, QC_T *y)
             for (i = 0; i < p->positions; ++i) {
                 acc += xb[i * p->channels + ch];
             }
-            y[b * p->channels + ch] = (QC_T)qc_average_of(acc, p->positions);
+            y[b * p->channels + ch] = (QC_T)qc_average_of(acc, p->positions, p->out_shift, p->act_min, p->act_max);
 #endif
         }
     }

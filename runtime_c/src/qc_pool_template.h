@@ -71,7 +71,7 @@ void QC_NAME(const qc_pool_params *p, const QC_T *x, QC_T *y)
 #elif QC_AFFINE
                     out[ch] = (QC_T)(inside > 0 ? qc_divide_round(acc, inside) : 0);
 #else
-                    out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside);
+                    out[ch] = (QC_T)qc_average_of(acc, p->count_include_pad ? padded : inside, p->out_shift, p->act_min, p->act_max);
 #endif
                 }
             }

@@ -1,8 +1,10 @@
 import FixedPoint
 import QuantizedIR
 
-/// Max or average pooling on integers; output format = input format.
-func pool(_ p: QPool, input: [Int32], inShape: [Int], outShape: [Int], max isMax: Bool) -> [Int32] {
+/// Max or average pooling on integers. Max keeps the input's format; an average is rounded to the
+/// output's (same bits, a frac 0…15 finer: `averageOf`).
+func pool(_ p: QPool, input: [Int32], from inFormat: QFormat, inShape: [Int], to outFormat: QFormat, outShape: [Int], max isMax: Bool) -> [Int32] {
+    let shift = outFormat.frac - inFormat.frac
     let (n, h, w, c) = (inShape[0], inShape[1], inShape[2], inShape[3])
     let (oh, ow) = (outShape[1], outShape[2])
     let pad = p.padding
@@ -31,7 +33,8 @@ func pool(_ p: QPool, input: [Int32], inShape: [Int], outShape: [Int], max isMax
                 let count = p.countIncludePad ? padded : inside
                 for ch in 0..<c {
                     out[base + ch] = Int32(isMax ? (inside > 0 ? acc[ch] : 0)
-                                          : p.exactDivision ? roundedDivision(sum: acc[ch], count: count) : averageOf(sum: acc[ch], count: count))
+                                          : p.exactDivision ? roundedDivision(sum: acc[ch], count: count)
+                                          : averageOf(sum: acc[ch], count: count, shift: shift, format: outFormat))
                 }
             }
         }
@@ -39,8 +42,8 @@ func pool(_ p: QPool, input: [Int32], inShape: [Int], outShape: [Int], max isMax
     return out
 }
 
-/// NHWC -> [N,1,1,C] integer mean (same division rule as average pooling) or max.
-func globalPool(_ x: [Int32], shape: [Int], max isMax: Bool) -> [Int32] {
+/// NHWC -> [N,1,1,C] integer mean (the average pooling's division and output rule) or max.
+func globalPool(_ x: [Int32], from inFormat: QFormat, shape: [Int], to outFormat: QFormat, max isMax: Bool) -> [Int32] {
     let (n, positions, c) = (shape[0], shape[1] * shape[2], shape[3])
     var out = [Int32](repeating: 0, count: n * c)
     for b in 0..<n {
@@ -50,7 +53,7 @@ func globalPool(_ x: [Int32], shape: [Int], max isMax: Bool) -> [Int32] {
                 let v = Int64(x[(b * positions + p) * c + ch])
                 acc = isMax ? Swift.max(acc, v) : acc + v
             }
-            out[b * c + ch] = Int32(isMax ? acc : averageOf(sum: acc, count: positions))
+            out[b * c + ch] = Int32(isMax ? acc : averageOf(sum: acc, count: positions, shift: outFormat.frac - inFormat.frac, format: outFormat))
         }
     }
     return out

@@ -30,8 +30,8 @@ static int32_t model_arena[MODEL_ARENA_BYTES / 4];
 static const qc_conv_params model_l0_params = {.batch = 1, .in_h = 6, .in_w = 6, .in_c = 3, .out_h = 6, .out_w = 6, .out_c = 3, .kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .pad_top = 1, .pad_left = 1, .groups = 3, .shift_count = 3, .act_min = -128, .act_max = 127};
 static const qc_dense_params model_l1_params = {.rows = 36, .in_features = 3, .out_features = 3, .shift_count = 1, .act_min = -128, .act_max = 127};
 static const qc_add_params model_l2_params = {.count = 108, .b_count = 108, .a_shift = 0, .b_shift = 0, .out_shift = 1, .subtract = 0, .act_min = 0, .act_max = 127};
-static const qc_pool_params model_l3_params = {.batch = 1, .in_h = 6, .in_w = 6, .channels = 3, .out_h = 3, .out_w = 3, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0, .count_include_pad = 0};
-static const qc_global_pool_params model_l4_params = {.batch = 1, .positions = 9, .channels = 3};
+static const qc_pool_params model_l3_params = {.batch = 1, .in_h = 6, .in_w = 6, .channels = 3, .out_h = 3, .out_w = 3, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0, .count_include_pad = 0, .out_shift = 1, .act_min = -128, .act_max = 127};
+static const qc_global_pool_params model_l4_params = {.batch = 1, .positions = 9, .channels = 3, .out_shift = 2, .act_min = -128, .act_max = 127};
 static const qc_table_params model_l5_params = {.count = 3, .in_bits = 8, .in_min = -128};
 
 int model_run(const model_input_t *input, model_output_t *output)
@@ -50,13 +50,13 @@ int model_run(const model_input_t *input, model_output_t *output)
     /* residual: add, [1,6,6,3] Q(8,5), [1,6,6,3] Q(8,5) -> [1,6,6,3] Q(8,4) */
     qc_add_s8s8s8(&model_l2_params, (int8_t *)(void *)(arena + 108), (int8_t *)(void *)(arena + 0), (int8_t *)(void *)(arena + 108));
     QC_PROFILE_MARK();
-    /* avgpool: avgpool, [1,6,6,3] Q(8,4) -> [1,3,3,3] Q(8,4) */
+    /* avgpool: avgpool, [1,6,6,3] Q(8,4) -> [1,3,3,3] Q(8,5) */
     qc_avg_pool_s8(&model_l3_params, (int8_t *)(void *)(arena + 108), (int8_t *)(void *)(arena + 0));
     QC_PROFILE_MARK();
-    /* gap: global_avgpool, [1,3,3,3] Q(8,4) -> [1,1,1,3] Q(8,4) */
+    /* gap: global_avgpool, [1,3,3,3] Q(8,5) -> [1,1,1,3] Q(8,7) */
     qc_global_avg_pool_s8(&model_l4_params, (int8_t *)(void *)(arena + 0), (int8_t *)(void *)(arena + 28));
     QC_PROFILE_MARK();
-    /* sigmoid: table, [1,1,1,3] Q(8,4) -> [1,1,1,3] Q(16,15) */
+    /* sigmoid: table, [1,1,1,3] Q(8,7) -> [1,1,1,3] Q(16,15) */
     qc_table_s8s16(&model_l5_params, model_l5_table, (int8_t *)(void *)(arena + 28), output);
     QC_PROFILE_MARK();
     /* flatten: reshape, [1,1,1,3] Q(16,15) -> [1,3] Q(16,15) */

@@ -27,7 +27,7 @@ static int32_t model_arena[MODEL_ARENA_BYTES / 4];
 
 /* Kernel parameters (const, in flash). */
 static const qc_conv_params model_l0_params = {.batch = 1, .in_h = 8, .in_w = 8, .in_c = 1, .out_h = 8, .out_w = 8, .out_c = 4, .kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .pad_top = 1, .pad_left = 1, .groups = 1, .shift_count = 1, .act_min = 0, .act_max = 127};
-static const qc_pool_params model_l1_params = {.batch = 1, .in_h = 8, .in_w = 8, .channels = 4, .out_h = 4, .out_w = 4, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0, .count_include_pad = 0};
+static const qc_pool_params model_l1_params = {.batch = 1, .in_h = 8, .in_w = 8, .channels = 4, .out_h = 4, .out_w = 4, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0, .count_include_pad = 0, .out_shift = 0, .act_min = -128, .act_max = 127};
 static const qc_dense_params model_l3_params = {.rows = 1, .in_features = 64, .out_features = 10, .shift_count = 1, .act_min = -128, .act_max = 127};
 
 int model_run(const model_input_t *input, model_output_t *output)
