@@ -3488,6 +3488,24 @@ static inline void qc_store4(void *p, int32_t v)
     memcpy(p, &v, 4);
 }
 
+/* The two words at p (4-byte aligned: an int16 column in the arena), as packed pairs p[0..1] and
+ * p[2..3]; returns p + 4. One LDRD with post-increment on Arm, where GCC 12 would emit two LDRs
+ * (LDRD, unlike LDR, needs the word alignment the arena gives every scratch buffer). */
+static inline const int16_t *qc_load_pair(const int16_t *p, int32_t *lo, int32_t *hi)
+{
+#if QC_DSP_NATIVE
+    int32_t a, b;
+    __asm__("ldrd %0, %1, [%2], #8" : "=&r"(a), "=&r"(b), "+r"(p) : "m"(*(const int16_t(*)[4])p));
+    *lo = a;
+    *hi = b;
+    return p;
+#else
+    memcpy(lo, p, 4);
+    memcpy(hi, p + 2, 4);
+    return p + 4;
+#endif
+}
+
 #if !QC_DSP_NATIVE
 /* Byte k (0..3) of v, sign-extended; halfword k (0..1), sign-extended. */
 static inline int32_t qc_byte_of(int32_t v, int k)
@@ -3682,23 +3700,22 @@ static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t 
     const int8_t *const end = w0 + (taps & ~3);
     int32_t k;
     while (w0 != end) {
-        const int32_t a02 = qc_load4(ab), b02 = qc_load4(ab + 4);
         const int32_t u = qc_load4(w0), v = qc_load4(w1);
-        int32_t ue = qc_sxtb16(u), ve = qc_sxtb16(v);
+        int32_t a02, a13, b02, b13, ue, ve;
+        ab = qc_load_pair(ab, &a02, &a13);
+        ab = qc_load_pair(ab, &b02, &b13);
+        ue = qc_sxtb16(u);
+        ve = qc_sxtb16(v);
         s00 = qc_smlad(a02, ue, s00);
         s01 = qc_smlad(b02, ue, s01);
         s10 = qc_smlad(a02, ve, s10);
         s11 = qc_smlad(b02, ve, s11);
-        {
-            const int32_t a13 = qc_load4(ab + 2), b13 = qc_load4(ab + 6);
-            ue = qc_sxtb16_odd(u);
-            ve = qc_sxtb16_odd(v);
-            s00 = qc_smlad(a13, ue, s00);
-            s01 = qc_smlad(b13, ue, s01);
-            s10 = qc_smlad(a13, ve, s10);
-            s11 = qc_smlad(b13, ve, s11);
-        }
-        ab += 8;
+        ue = qc_sxtb16_odd(u);
+        ve = qc_sxtb16_odd(v);
+        s00 = qc_smlad(a13, ue, s00);
+        s01 = qc_smlad(b13, ue, s01);
+        s10 = qc_smlad(a13, ve, s10);
+        s11 = qc_smlad(b13, ve, s11);
         w0 += 4;
         w1 += 4;
     }

@@ -62,23 +62,22 @@ static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t 
     const int8_t *const end = w0 + (taps & ~3);
     int32_t k;
     while (w0 != end) {
-        const int32_t a02 = qc_load4(ab), b02 = qc_load4(ab + 4);
         const int32_t u = qc_load4(w0), v = qc_load4(w1);
-        int32_t ue = qc_sxtb16(u), ve = qc_sxtb16(v);
+        int32_t a02, a13, b02, b13, ue, ve;
+        ab = qc_load_pair(ab, &a02, &a13);
+        ab = qc_load_pair(ab, &b02, &b13);
+        ue = qc_sxtb16(u);
+        ve = qc_sxtb16(v);
         s00 = qc_smlad(a02, ue, s00);
         s01 = qc_smlad(b02, ue, s01);
         s10 = qc_smlad(a02, ve, s10);
         s11 = qc_smlad(b02, ve, s11);
-        {
-            const int32_t a13 = qc_load4(ab + 2), b13 = qc_load4(ab + 6);
-            ue = qc_sxtb16_odd(u);
-            ve = qc_sxtb16_odd(v);
-            s00 = qc_smlad(a13, ue, s00);
-            s01 = qc_smlad(b13, ue, s01);
-            s10 = qc_smlad(a13, ve, s10);
-            s11 = qc_smlad(b13, ve, s11);
-        }
-        ab += 8;
+        ue = qc_sxtb16_odd(u);
+        ve = qc_sxtb16_odd(v);
+        s00 = qc_smlad(a13, ue, s00);
+        s01 = qc_smlad(b13, ue, s01);
+        s10 = qc_smlad(a13, ve, s10);
+        s11 = qc_smlad(b13, ve, s11);
         w0 += 4;
         w1 += 4;
     }
