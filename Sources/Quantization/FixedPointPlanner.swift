@@ -129,27 +129,33 @@ public enum FixedPointPlanner {
         return QFormat(bits: bits, frac: StepSize.activationFrac(stats, bits: bits, method: step).frac)
     }
 
-    /// Every activation format from statistics on the network with the plan's weights (producers,
-    /// then the averages after them), and the bias fracs that follow from them.
+    /// Every activation format from one statistics pass on the network with the plan's weights
+    /// (producers, and the averages after them), and the bias fracs that follow from them.
     static func planActivations(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet,
                                 bits: Int, step: StepMethod) throws {
-        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration, of: analysis.producers)
+        let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration,
+                                             of: analysis.producers + analysis.averages.map(\.output))
         for id in analysis.producers {
             plan.activations[analysis.keys[id]!] = activationFormat(id, analysis: analysis, stats: stats[id], bits: bits, step: step)
         }
-        try setAverageFormats(&plan, graph, analysis: analysis, calibration: calibration, step: step)
+        setAverageFormats(&plan, analysis: analysis, stats: stats, step: step)
         setBiasFracs(&plan, graph, analysis: analysis)
     }
 
-    /// The formats of average-pool outputs (`QuantAnalysis.averages`), from their own statistics on
-    /// the network with the plan applied: the input's bits, and the frac those bits give the
-    /// average's values. An 8x8 global average of a ReLU map is far smaller than the map's peaks;
-    /// at the input's step it rounds most of its signal away (ResNet-8: 2 pp of top-1).
+    /// The formats of average-pool outputs (`QuantAnalysis.averages`) from their own statistics on
+    /// the network with the plan applied, for a plan whose other formats are settled (the search).
     public static func setAverageFormats(_ plan: inout QuantizationPlan, _ graph: Graph, analysis: QuantAnalysis,
                                          calibration: SampleSet, step: StepMethod) throws {
         guard !analysis.averages.isEmpty else { return }
         let stats = try activationStatistics(graph, analysis: analysis, plan: plan, calibration: calibration,
                                              of: analysis.averages.map(\.output))
+        setAverageFormats(&plan, analysis: analysis, stats: stats, step: step)
+    }
+
+    /// An average's format: the input's bits, and the frac those bits give the average's values.
+    /// An 8x8 global average of a ReLU map is far smaller than the map's peaks; at the input's step
+    /// it rounds most of its signal away (ResNet-8: 2 pp of top-1).
+    static func setAverageFormats(_ plan: inout QuantizationPlan, analysis: QuantAnalysis, stats: [ValueID: TensorStats], step: StepMethod) {
         for average in analysis.averages {
             guard let input = analysis.format(of: average.input, in: plan), let key = analysis.keys[average.output] else { continue }
             plan.activations[key] = activationFormat(average.output, analysis: analysis, stats: stats[average.output], bits: input.bits,
