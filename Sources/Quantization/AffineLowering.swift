@@ -170,7 +170,7 @@ public enum AffineLowering {
         for o in 0..<channels {
             let weightSum = raw[(o * per)..<((o + 1) * per)].reduce(0, +)
             bias[o] -= zp * weightSum
-            guard abs(bias[o]) + 128 * raw[(o * per)..<((o + 1) * per)].reduce(0) { $0 + abs($1) } < Int64(Int32.max) else {
+            guard abs(bias[o]) + 128 * raw[(o * per)..<((o + 1) * per)].reduce(0, { $0 + abs($1) }) < Int64(Int32.max) else {
                 throw QuantizationError("\(node.name): the accumulator can overflow 32 bits")
             }
             let scale = Double(wq.scales.count == 1 ? wq.scales[0] : wq.scales[o])

@@ -58,6 +58,13 @@ public struct BitAllocationSearch {
     /// Producer -> the conv/dense node computing it.
     let layerOf: [ValueID: Int]
     let floatPredictions: [Int]
+    /// The samples that can count as lost (the float model gets them right), smallest float
+    /// margin first, stored contiguously: a candidate's losses come early in this order, so one
+    /// that is over its limit stops after a few chunks (see `loss`).
+    let atRisk: [Float]
+    let atRiskCount: Int
+    /// The right answer for each at-risk sample.
+    let atRiskTruth: [Int]
 
     public init(graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: SearchOptions,
                 progress: @escaping (String) -> Void = { _ in }) throws {
@@ -69,29 +76,43 @@ public struct BitAllocationSearch {
         var layers = [ValueID: Int]()
         for index in analysis.weightedLayers { layers[graph.nodes[index].outputs[0]] = index }
         layerOf = layers
-        let empty = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
-        floatPredictions = try FakeQuant(graph, analysis: analysis, plan: empty).predictions(samples: calibration.values, count: calibration.count)
+        let logits = try Interpreter(graph: graph).runMany(samples: calibration.values, count: calibration.count)
+        let predictions = logits.map(argmax)
+        floatPredictions = predictions
+        let truth = calibration.labels ?? predictions
+        let size = calibration.values.count / max(calibration.count, 1)
+        let order = logits.indices.filter { predictions[$0] == truth[$0] }
+            .map { (index: $0, margin: Self.margin(logits[$0], of: truth[$0])) }
+            .sorted { $0.margin < $1.margin }
+        atRisk = order.flatMap { calibration.values[($0.index * size)..<(($0.index + 1) * size)] }
+        atRiskCount = order.count
+        atRiskTruth = order.map { truth[$0.index] }
+    }
+
+    /// How far the true class leads the best other class.
+    static func margin(_ logits: [Float], of truth: Int) -> Float {
+        var other = -Float.infinity
+        for (j, z) in logits.enumerated() where j != truth { other = max(other, z) }
+        return logits[truth] - other
     }
 
     /// The loss rate of a plan: the fraction of samples the float model gets right (matches,
     /// without labels) that the quantized one gets wrong. Gains do not offset losses: a greedy
     /// search over a finite sample would otherwise pick configurations that got lucky.
+    /// Above `limit` the count may stop early: the caller only learns that it is over.
     func loss(_ plan: QuantizationPlan, giveUpAbove limit: Double = .infinity) throws -> Double {
         let simulated = FakeQuant(graph, analysis: analysis, plan: plan)
         let interpreter = try Interpreter(graph: simulated.graph)
-        let truth = calibration.labels ?? floatPredictions
-        let size = calibration.values.count / max(calibration.count, 1)
-        // Chunks, so a candidate that is already over budget stops early (losses only grow).
+        let size = atRisk.count / max(atRiskCount, 1)
         var lost = 0, start = 0
-        let chunk = 250
-        while start < calibration.count {
-            let n = min(chunk, calibration.count - start)
-            let outputs = try interpreter.runMany(samples: Array(calibration.values[(start * size)..<((start + n) * size)]), count: n,
+        // Small chunks (the at-risk samples come first), each spread over the cores.
+        let chunk = 100
+        while start < atRiskCount {
+            let n = min(chunk, atRiskCount - start)
+            let outputs = try interpreter.runMany(samples: Array(atRisk[(start * size)..<((start + n) * size)]), count: n,
                                                   transform: simulated.transform)
-            for (i, output) in outputs.enumerated() {
-                let k = start + i
-                if floatPredictions[k] == truth[k] && argmax(output) != truth[k] { lost += 1 }
-            }
+            let first = start
+            lost += outputs.indices.filter { argmax(outputs[$0]) != atRiskTruth[first + $0] }.count
             start += n
             if Double(lost) / Double(calibration.count) > limit { break }
         }
@@ -116,14 +137,18 @@ public struct BitAllocationSearch {
         var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
         // Unseen data may be harder than the search samples (MNIST's first test images come from
         // the cleaner NIST set); `safetyFactor` < 1 keeps the bound within a fraction of the budget.
-        let allowed = options.maxDrop * options.safetyFactor
+        let budget = options.maxDrop * options.safetyFactor
+        // Every stage holds its candidates to the loss the final confidence bound admits, not to
+        // the budget itself: a search that spends the whole budget on these samples has, by
+        // choosing among many candidates, found the ones that got lucky on them.
+        let allowed = largestBoundedLoss(within: budget)
         var trajectory = [SearchStep]()
         var stats = [ValueID: TensorStats]()
         let units = analysis.producers
         var evaluations = 0
-        func within(_ candidate: QuantizationPlan, _ budget: Double) throws -> Bool {
+        func within(_ candidate: QuantizationPlan, _ limit: Double) throws -> Bool {
             evaluations += 1
-            return try loss(candidate, giveUpAbove: budget) <= budget
+            return try loss(candidate, giveUpAbove: limit) <= limit
         }
         // Budget shares: half split evenly over the units, half by their share of the cost at
         // 8 bits, so the layers that dominate memory or multiplies may spend more of it.
@@ -135,14 +160,14 @@ public struct BitAllocationSearch {
         // 1. Greedy walk, each unit adding its share to the budget.
         for (position, unit) in units.enumerated() {
             spent += shares[position]
-            let budget = allowed * spent
+            let limit = allowed * spent
             let key = analysis.keys[unit]!
             if let index = layerOf[unit] {
                 let node = graph.nodes[index]
                 let bits = try smallestPassing(options.minBits...options.maxWeightBits) { b in
                     var candidate = plan
                     candidate.layers[node.name] = weightFormats(node, bits: b)
-                    return try within(withBiasFracs(candidate), budget)
+                    return try within(withBiasFracs(candidate), limit)
                 }
                 plan.layers[node.name] = weightFormats(node, bits: bits)
                 plan = withBiasFracs(plan)
@@ -154,7 +179,7 @@ public struct BitAllocationSearch {
             let bits = try smallestPassing(options.minBits...options.maxActBits) { b in
                 var candidate = plan
                 candidate.activations[key] = activationFormat(unit, bits: b, stats: stats[unit])
-                return try within(withBiasFracs(candidate), budget)
+                return try within(withBiasFracs(candidate), limit)
             }
             plan.activations[key] = activationFormat(unit, bits: bits, stats: stats[unit])
             plan = withBiasFracs(plan)
@@ -164,9 +189,8 @@ public struct BitAllocationSearch {
         trajectory.append(step("greedy walk", plan, current))
 
         // 2. Global check, then 3. refinement, on fake-quant losses.
-        current = try loss(plan)
         try raiseUntilWithin(&plan, &current, allowed: allowed, stats: stats, trajectory: &trajectory, evaluations: &evaluations,
-                             measure: { try loss($0) })
+                             measure: { try loss($0, giveUpAbove: $1) })
         var improved = true
         while improved {
             improved = false
@@ -189,16 +213,17 @@ public struct BitAllocationSearch {
         //    bound (one Poisson standard error) on its loss, since the search has tuned itself to
         //    these samples. Moves are chosen by fake-quant (cheap), each confirmed on the integer program.
         var integerBound = upperBound(try integerLoss(plan))
-        while integerBound > allowed {
+        while integerBound > budget {
             var fakeLoss = current
             let before = plan
             try raiseUntilWithin(&plan, &fakeLoss, allowed: min(fakeLoss, allowed) - 1e-9, stats: stats, trajectory: &trajectory,
-                                 evaluations: &evaluations, steps: 1, measure: { try loss($0) })
+                                 evaluations: &evaluations, steps: 1, measure: { try loss($0, giveUpAbove: $1) })
             if before.layers == plan.layers && before.activations == plan.activations { break }
             current = fakeLoss
             integerBound = upperBound(try integerLoss(plan))
+            progress("DEBUG fake \(current) int bound \(integerBound) int \(try integerLoss(plan))")
         }
-        progress("search: done after \(evaluations) evaluations, integer loss bound \(String(format: "%.4f", integerBound)) of \(String(format: "%.4f", allowed)) allowed")
+        progress("search: done after \(evaluations) evaluations, integer loss bound \(String(format: "%.4f", integerBound)) of \(String(format: "%.4f", budget)) allowed")
         plan.searchTrajectory = trajectory
         return plan
     }
@@ -208,6 +233,14 @@ public struct BitAllocationSearch {
         let n = Double(max(calibration.count, 1))
         let lost = rate * n
         return (lost + (lost + 1).squareRoot()) / n
+    }
+
+    /// The largest loss rate whose upper bound stays within `budget`.
+    func largestBoundedLoss(within budget: Double) -> Double {
+        let n = Double(max(calibration.count, 1))
+        var lost = 0.0
+        while upperBound((lost + 1) / n) <= budget { lost += 1 }
+        return lost / n
     }
 
     var totalWeightBits: Double {
@@ -229,17 +262,21 @@ public struct BitAllocationSearch {
     }
 
     /// While `measure` exceeds the budget, add the one bit that removes the most loss per unit of
-    /// cost; at most `steps` bits.
+    /// cost; at most `steps` bits. When no bit reduces the loss, the least harmful one is taken
+    /// (judged on counts that stopped early).
     func raiseUntilWithin(_ plan: inout QuantizationPlan, _ current: inout Double, allowed: Double, stats: [ValueID: TensorStats],
                           trajectory: inout [SearchStep], evaluations: inout Int, steps: Int = .max,
-                          measure: (QuantizationPlan) throws -> Double) throws {
+                          measure: (_ plan: QuantizationPlan, _ giveUpAbove: Double) throws -> Double) throws {
         var taken = 0
         while current > allowed && taken < steps {
             var best: (plan: QuantizationPlan, loss: Double, gain: Double, description: String)?
             for move in moves(plan, by: +1, stats: stats) {
-                let l = try measure(move.plan)
+                let added = max(cost(move.plan) - cost(plan), 1e-9)
+                // A move can only win by a larger gain than the best so far, so its count may stop
+                // above that (when no move has reduced the loss yet, above the current loss).
+                let l = try measure(move.plan, current - max(best?.gain ?? 0, 0) * added)
                 evaluations += 1
-                let gain = (current - l) / max(cost(move.plan) - cost(plan), 1e-9)
+                let gain = (current - l) / added
                 if best == nil || gain > best!.gain { best = (move.plan, l, gain, move.description) }
             }
             guard let chosen = best else { return }
@@ -251,16 +288,13 @@ public struct BitAllocationSearch {
         }
     }
 
-    /// The smallest bit width in `range` that `passes`, assuming more bits never hurt (binary search);
-    /// the top of the range when even it fails.
+    /// The smallest bit width in `range` that `passes`, assuming more bits never hurt; the top of
+    /// the range when all below it fail. Upwards from the bottom, not by bisection: a failing
+    /// width usually stops after its first chunk of samples, so the one full-cost evaluation is
+    /// the width that passes.
     func smallestPassing(_ range: ClosedRange<Int>, _ passes: (Int) throws -> Bool) throws -> Int {
-        var lo = range.lowerBound, hi = range.upperBound
-        guard try passes(hi) else { return hi }
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if try passes(mid) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
+        for bits in range.dropLast() where try passes(bits) { return bits }
+        return range.upperBound
     }
 
     func weightFormats(_ node: Node, bits: Int) -> LayerFormats {

@@ -5,9 +5,10 @@ import GraphIR
 
 /// Simulates a (possibly partial) plan in floating point: weights and biases replaced by their
 /// quantized values, and every planned activation rounded to its format as it is produced.
-/// It tracks the integer program closely (it differs only in rounding ties and the averaging of
-/// pools) and runs at float speed: the bit-allocation search scores candidates with it, while
-/// reported accuracy always comes from the `IntegerSimulator`.
+/// It rounds as the integer program does (inputs half away from zero as `QFormat.quantize`, every
+/// kernel's output half up as its rounding shift) and so tracks it closely, at float speed: the
+/// bit-allocation search scores candidates with it, while reported accuracy always comes from the
+/// `IntegerSimulator`. Ties matter: on a blank background a conv's output is exactly its bias.
 public struct FakeQuant: Sendable {
     public let graph: Graph
     public let transform: Interpreter.Transform
@@ -41,12 +42,17 @@ public struct FakeQuant: Sendable {
             if let format = analysis.format(of: average.output, in: plan) { formats[average.output.index] = format }
         }
         let table = formats
+        let inputs = Set(source.inputs.map(\.index))
         transform = { id, values in
             guard let format = table[id.index] else { return }
             let scale = Float(pow(2, Double(format.frac))), step = 1 / scale
             let lo = Float(format.minInt), hi = Float(format.maxInt)
-            for i in values.indices {
-                values[i] = min(max((values[i] * scale).rounded(.toNearestOrAwayFromZero), lo), hi) * step
+            if inputs.contains(id.index) {
+                for i in values.indices {
+                    values[i] = min(max((values[i] * scale).rounded(.toNearestOrAwayFromZero), lo), hi) * step
+                }
+            } else {
+                for i in values.indices { values[i] = min(max((values[i] * scale + 0.5).rounded(.down), lo), hi) * step }
             }
         }
     }
