@@ -805,23 +805,71 @@ void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8
         "qc_add_affine_s8_mve.c": ##"""
 /*
  * qc_add_affine_s8 for cores with Helium (MVE): the same outputs (qc_kernels.h), four elements per
- * pass in int32 lanes: widening loads, the offsets and the left shift, three qc_mbqm4, the clamp
- * and a narrowing store; tail-predicated. Works in place like the portable kernel: each pass reads
+ * pass in int32 lanes, tail-predicated. Works in place like the portable kernel: each pass reads
  * its elements before writing them.
+ * When no rescaling shifts left (TFLite's adds: multipliers below one), a pass is two widening
+ * loads, one VMLAS each for the offset and the left shift, three rescalings of five instructions
+ * (qc_mbqm4_right), the add, the offset, the clamp and a narrowing store. Otherwise each rescaling
+ * takes qc_mbqm4's general path.
  */
 #include "qc_add_affine.h"
 #include "qc_kernels.h"
 #include "qc_mve.h"
 
-void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+#if QC_MVE_NATIVE
+/* mbqm(x, multiplier, shift) for a shift of at most zero, as qc_mbqm4 computes it: the high
+ * multiply, one subtracted from negative values when the shift is below zero (`negative` all ones
+ * then, zeros otherwise: qc_mbqm4's mask of the sign bit by the shift) and VRSHL by the shift. */
+static inline int32x4_t qc_mbqm4_right(int32x4_t x, int32_t multiplier, int32_t shift, int32x4_t negative)
+{
+    const int32x4_t v = vqrdmulhq_n_s32(x, multiplier);
+    return vrshlq_n_s32(vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), negative)), shift);
+}
+
+/* All ones when shift < 0. */
+static inline int32x4_t qc_right_mask(int32_t shift)
+{
+    return vdupq_n_s32(shift < 0 ? -1 : 0);
+}
+
+/* Four elements' outputs (before narrowing) from their inputs a4 and b4: the right-shift pass. */
+static inline int32x4_t add4_right_shifts(const qc_add_affine_params *q, int32x4_t scale, int32_t a_base, int32_t b_base,
+                                          int32x4_t a4, int32x4_t b4)
+{
+    const int32x4_t u = vmlasq_n_s32(a4, scale, a_base), v = vmlasq_n_s32(b4, scale, b_base);
+    const int32x4_t sum = vaddq_s32(qc_mbqm4_right(u, q->a_mult, q->a_shift, qc_right_mask(q->a_shift)),
+                                    qc_mbqm4_right(v, q->b_mult, q->b_shift, qc_right_mask(q->b_shift)));
+    const int32x4_t out = vaddq_n_s32(qc_mbqm4_right(sum, q->out_mult, q->out_shift, qc_right_mask(q->out_shift)), q->out_offset);
+    return vminq_s32(vmaxq_s32(out, vdupq_n_s32(q->act_min)), vdupq_n_s32(q->act_max));
+}
+
+static void add_right_shifts(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
 {
     const qc_add_affine_params q = *p;
+    /* (x + offset) << left as x * 2^left + (offset << left), one VMLAS: exact, since the sum lies
+     * in [-255, 255] and left <= 20. */
+    const int32x4_t scale = vdupq_n_s32((int32_t)((uint32_t)1 << q.left_shift));
+    const int32_t a_base = (int32_t)((uint32_t)q.a_offset << q.left_shift), b_base = (int32_t)((uint32_t)q.b_offset << q.left_shift);
     int32_t i;
-#if QC_MVE_NATIVE
+    /* Whole vectors unpredicated, then the tail once. */
+    for (i = 0; i + 4 <= q.count; i += 4) {
+        vstrbq_s32(y + i, add4_right_shifts(&q, scale, a_base, b_base, vldrbq_s32(a + i), vldrbq_s32(b + i)));
+    }
+    if (i < q.count) {
+        const mve_pred16_t pr = vctp32q((uint32_t)(q.count - i));
+        vstrbq_p_s32(y + i, add4_right_shifts(&q, scale, a_base, b_base, vldrbq_z_s32(a + i, pr), vldrbq_z_s32(b + i, pr)), pr);
+    }
+}
+
+/* Any shifts: qc_mbqm4 for each rescaling. */
+static void add_any_shifts(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    const qc_add_affine_params q = *p;
     const int32x4_t left = vdupq_n_s32(q.left_shift);
     const int32x4_t a_mult = vdupq_n_s32(q.a_mult), a_shift = vdupq_n_s32(q.a_shift);
     const int32x4_t b_mult = vdupq_n_s32(q.b_mult), b_shift = vdupq_n_s32(q.b_shift);
     const int32x4_t out_mult = vdupq_n_s32(q.out_mult), out_shift = vdupq_n_s32(q.out_shift);
+    int32_t i;
     for (i = 0; i < q.count; i += 4) {
         const mve_pred16_t pr = vctp32q((uint32_t)(q.count - i));
         const int32x4_t u = vshlq_s32(vaddq_n_s32(vldrbq_z_s32(a + i, pr), q.a_offset), left);
@@ -829,7 +877,20 @@ void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const 
         const int32x4_t sum = vaddq_s32(qc_mbqm4(u, a_mult, a_shift), qc_mbqm4(v, b_mult, b_shift));
         qc_store4_s8(y + i, qc_mbqm4(sum, out_mult, out_shift), q.out_offset, q.act_min, q.act_max, pr);
     }
+}
+#endif
+
+void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+#if QC_MVE_NATIVE
+    if (p->a_shift <= 0 && p->b_shift <= 0 && p->out_shift <= 0) {
+        add_right_shifts(p, a, b, y);
+    } else {
+        add_any_shifts(p, a, b, y);
+    }
 #else
+    const qc_add_affine_params q = *p;
+    int32_t i;
     for (i = 0; i < q.count; ++i) {
         y[i] = qc_add_affine_one(&q, a[i], b[i]);
     }
@@ -1722,8 +1783,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
  * the including file; QC_AFFINE 1: the int8-affine instance, whose padding reads pad_value), for
  * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
  * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
- * Two output positions at a time are gathered as int8 columns, then every group of four output
- * channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
+ * Two output positions at a time are gathered as int8 columns (a 1x1 kernel without padding reads
+ * its input pixels in place), then every group of four output channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
  * position's four outputs are requantized as one vector.
  */
 #include "qc_dsp.h"
@@ -1778,6 +1839,20 @@ static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_
     }
 }
 
+/* The column of one output position: for a 1x1 kernel without padding, the input pixel itself
+ * (its channels are the taps, contiguous); otherwise gathered into `scratch`. */
+static const int8_t *column_of(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *scratch)
+{
+    if (p->kernel_h == 1 && p->kernel_w == 1 && p->pad_top == 0 && p->pad_left == 0) {
+        const int32_t iy = (position / p->out_w) * p->stride_h, ix = (position % p->out_w) * p->stride_w;
+        if (iy < p->in_h && ix < p->in_w) {
+            return xb + (iy * p->in_w + ix) * p->in_c;
+        }
+    }
+    gather(p, xb, position, scratch);
+    return scratch;
+}
+
 #if QC_AFFINE
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
              const int8_t *shift, int8_t *scratch, int8_t *y)
@@ -1793,7 +1868,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
-    int8_t *const a = scratch, *const b = scratch + taps;
+    int8_t *const column_a = scratch, *const column_b = scratch + taps;
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
@@ -1801,11 +1876,12 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
             const int two = pos + 1 < positions;
             int8_t *ya = y + (batch * positions + pos) * p->out_c;
             int8_t *yb = ya + p->out_c;
-            gather(p, xb, pos, a);
+            const int8_t *const a = column_of(p, xb, pos, column_a);
+            const int8_t *b = column_b;
             if (two) {
-                gather(p, xb, pos + 1, b);
+                b = column_of(p, xb, pos + 1, column_b);
             } else {
-                qc_fill_s8(b, taps, 0);
+                qc_fill_s8(column_b, taps, 0);
             }
             for (o = 0; o + 3 < p->out_c; o += 4) {
                 int32_t ra[4], rb[4];

@@ -3,8 +3,8 @@
  * the including file; QC_AFFINE 1: the int8-affine instance, whose padding reads pad_value), for
  * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
  * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
- * Two output positions at a time are gathered as int8 columns, then every group of four output
- * channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
+ * Two output positions at a time are gathered as int8 columns (a 1x1 kernel without padding reads
+ * its input pixels in place), then every group of four output channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
  * position's four outputs are requantized as one vector.
  */
 #include "qc_dsp.h"
@@ -59,6 +59,20 @@ static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_
     }
 }
 
+/* The column of one output position: for a 1x1 kernel without padding, the input pixel itself
+ * (its channels are the taps, contiguous); otherwise gathered into `scratch`. */
+static const int8_t *column_of(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *scratch)
+{
+    if (p->kernel_h == 1 && p->kernel_w == 1 && p->pad_top == 0 && p->pad_left == 0) {
+        const int32_t iy = (position / p->out_w) * p->stride_h, ix = (position % p->out_w) * p->stride_w;
+        if (iy < p->in_h && ix < p->in_w) {
+            return xb + (iy * p->in_w + ix) * p->in_c;
+        }
+    }
+    gather(p, xb, position, scratch);
+    return scratch;
+}
+
 #if QC_AFFINE
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
              const int8_t *shift, int8_t *scratch, int8_t *y)
@@ -74,7 +88,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
-    int8_t *const a = scratch, *const b = scratch + taps;
+    int8_t *const column_a = scratch, *const column_b = scratch + taps;
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
@@ -82,11 +96,12 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
             const int two = pos + 1 < positions;
             int8_t *ya = y + (batch * positions + pos) * p->out_c;
             int8_t *yb = ya + p->out_c;
-            gather(p, xb, pos, a);
+            const int8_t *const a = column_of(p, xb, pos, column_a);
+            const int8_t *b = column_b;
             if (two) {
-                gather(p, xb, pos + 1, b);
+                b = column_of(p, xb, pos + 1, column_b);
             } else {
-                qc_fill_s8(b, taps, 0);
+                qc_fill_s8(column_b, taps, 0);
             }
             for (o = 0; o + 3 < p->out_c; o += 4) {
                 int32_t ra[4], rb[4];
