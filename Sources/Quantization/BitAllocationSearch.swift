@@ -38,17 +38,19 @@ public struct SearchOptions: Sendable {
 /// Seed 001: per-layer bit widths and fractional offsets under an accuracy budget.
 ///
 /// The budget is on the loss rate: samples the float model gets right that the quantized one
-/// gets wrong (see `loss`), at most δ.
+/// gets wrong (see `loss`). Its upper confidence bound must stay within δ, so every stage holds
+/// its candidates to δ', the largest loss whose bound is within δ (7 of 1,000 samples for 1 pp).
 /// 1. Walk the format-producing tensors in program order. For each, with every earlier one already
 ///    quantized (the interaction the paper insists on) and everything later in float, take the
 ///    fewest weight bits, then the fewest activation bits, that keep the loss within
-///    δ·(position / count).
-/// 2. Global check: while the fully quantized network loses more than δ, add one bit where it
+///    δ'·(the share of the budget spent so far).
+/// 2. Global check: while the fully quantized network loses more than δ', add one bit where it
 ///    removes the most loss per unit of cost.
 /// 3. Refinement: try removing one bit from each tensor, cheapest result first; keep what stays
-///    within δ.
-/// 4. An upper confidence bound on the integer program's own loss must stay within δ.
-/// Steps 1–3 score candidates with `FakeQuant` (float speed).
+///    within δ'.
+/// 4. The upper confidence bound on the integer program's own loss must stay within δ.
+/// Steps 1–3 score candidates with `FakeQuant`, which rounds as the integer program does, at float
+/// speed; the samples at risk go first, so a candidate over its limit stops early.
 public struct BitAllocationSearch {
     let graph: Graph
     let analysis: QuantAnalysis
@@ -135,8 +137,8 @@ public struct BitAllocationSearch {
 
     public func run() throws -> QuantizationPlan {
         var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
-        // Unseen data may be harder than the search samples (MNIST's first test images come from
-        // the cleaner NIST set); `safetyFactor` < 1 keeps the bound within a fraction of the budget.
+        // `safetyFactor` < 1 keeps the bound within a fraction of the budget, for unseen data known
+        // to be harder than the search samples.
         let budget = options.maxDrop * options.safetyFactor
         // Every stage holds its candidates to the loss the final confidence bound admits, not to
         // the budget itself: a search that spends the whole budget on these samples has, by
@@ -221,7 +223,6 @@ public struct BitAllocationSearch {
             if before.layers == plan.layers && before.activations == plan.activations { break }
             current = fakeLoss
             integerBound = upperBound(try integerLoss(plan))
-            progress("DEBUG fake \(current) int bound \(integerBound) int \(try integerLoss(plan))")
         }
         progress("search: done after \(evaluations) evaluations, integer loss bound \(String(format: "%.4f", integerBound)) of \(String(format: "%.4f", budget)) allowed")
         plan.searchTrajectory = trajectory

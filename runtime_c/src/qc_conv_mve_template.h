@@ -4,8 +4,9 @@
  * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
  * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
  * Two output positions at a time are gathered as int8 columns (a 1x1 kernel without padding reads
- * its input pixels in place), then every group of four output channels meets both columns: eight VMLADAVA per 16 taps, 16 multiply-accumulates each, and each
- * position's four outputs are requantized as one vector.
+ * its input pixels in place), then every group of four output channels meets both columns: eight
+ * VMLADAVA per 16 taps, 16 multiply-accumulates each, and each position's four outputs are
+ * requantized as one vector.
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
