@@ -271,8 +271,9 @@ public struct BitAllocationSearch {
         var taken = 0
         while current > allowed && taken < steps {
             var best: (plan: QuantizationPlan, loss: Double, gain: Double, description: String)?
+            let base = cost(plan)
             for move in moves(plan, by: +1, stats: stats) {
-                let added = max(cost(move.plan) - cost(plan), 1e-9)
+                let added = max(cost(move.plan) - base, 1e-9)
                 // A move can only win by a larger gain than the best so far, so its count may stop
                 // above that (when no move has reduced the loss yet, above the current loss).
                 let l = try measure(move.plan, current - max(best?.gain ?? 0, 0) * added)

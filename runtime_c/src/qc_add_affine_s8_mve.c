@@ -12,29 +12,13 @@
 #include "qc_mve.h"
 
 #if QC_MVE_NATIVE
-/* mbqm(x, multiplier, shift) for a shift of at most zero, as qc_mbqm4 computes it: the high
- * multiply, one subtracted from negative values when the shift is below zero (`negative` all ones
- * then, zeros otherwise: qc_mbqm4's mask of the sign bit by the shift) and VRSHL by the shift. */
-static inline int32x4_t qc_mbqm4_right(int32x4_t x, int32_t multiplier, int32_t shift, int32x4_t negative)
-{
-    const int32x4_t v = vqrdmulhq_n_s32(x, multiplier);
-    return vrshlq_n_s32(vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), negative)), shift);
-}
-
-/* All ones when shift < 0. */
-static inline int32x4_t qc_right_mask(int32_t shift)
-{
-    return vdupq_n_s32(shift < 0 ? -1 : 0);
-}
-
 /* Four elements' outputs (before narrowing) from their inputs a4 and b4: the right-shift pass. */
 static inline int32x4_t add4_right_shifts(const qc_add_affine_params *q, int32x4_t scale, int32_t a_base, int32_t b_base,
                                           int32x4_t a4, int32x4_t b4)
 {
     const int32x4_t u = vmlasq_n_s32(a4, scale, a_base), v = vmlasq_n_s32(b4, scale, b_base);
-    const int32x4_t sum = vaddq_s32(qc_mbqm4_right(u, q->a_mult, q->a_shift, qc_right_mask(q->a_shift)),
-                                    qc_mbqm4_right(v, q->b_mult, q->b_shift, qc_right_mask(q->b_shift)));
-    const int32x4_t out = vaddq_n_s32(qc_mbqm4_right(sum, q->out_mult, q->out_shift, qc_right_mask(q->out_shift)), q->out_offset);
+    const int32x4_t sum = vaddq_s32(qc_mbqm4_right(u, q->a_mult, q->a_shift), qc_mbqm4_right(v, q->b_mult, q->b_shift));
+    const int32x4_t out = vaddq_n_s32(qc_mbqm4_right(sum, q->out_mult, q->out_shift), q->out_offset);
     return vminq_s32(vmaxq_s32(out, vdupq_n_s32(q->act_min)), vdupq_n_s32(q->act_max));
 }
 

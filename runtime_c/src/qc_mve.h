@@ -293,6 +293,16 @@ static inline int32x4_t qc_mbqm4(int32x4_t x, int32x4_t multiplier, int32x4_t sh
     return vrshlq_s32(v, right);
 }
 
+/* qc_mbqm4 with one multiplier and one shift <= 0 for all lanes: no left shift, no vector of
+ * multipliers, and qc_mbqm4's sign mask by the shift is all ones (shift < 0) or zeros (shift 0),
+ * loop-invariant: five instructions in a loop. */
+static inline int32x4_t qc_mbqm4_right(int32x4_t x, int32_t multiplier, int32_t shift)
+{
+    const int32x4_t v = vqrdmulhq_n_s32(x, multiplier);
+    const int32x4_t negative = vdupq_n_s32(shift < 0 ? -1 : 0);
+    return vrshlq_n_s32(vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), negative)), shift);
+}
+
 /* clamp(v + offset, lo, hi) narrowed to int8 and stored in the lanes pr enables. */
 static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t lo, int32_t hi, mve_pred16_t pr)
 {
