@@ -33,13 +33,19 @@ enum KernelVariants {
         switch call.family {
         case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
-            // Two int16 lanes of kernel_h * kernel_w * in_c taps (QC_CONV_DSP_SCRATCH_BYTES).
-            return variant(call, "dsp", scratch: 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s16)
+            // Two int16 lanes of kernel_h * kernel_w * in_c taps, then two int32 rows of out_c sums
+            // (QC_CONV_DSP_SCRATCH_BYTES).
+            let columns = 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c")
+            return variant(call, "dsp", scratch: columns + 8 * value(call, "out_c"), .s16)
         case "depthwise_conv", "depthwise_conv_affine":
-            return channelsLastVariant(call, "dsp")
+            return channelGroupsVariant(call)
         case "dense", "dense_affine":
-            // One int16 lane of in_features, two when there are two rows or more (QC_DENSE_DSP_SCRATCH_BYTES).
-            return variant(call, "dsp", scratch: (value(call, "rows") > 1 ? 4 : 2) * value(call, "in_features"), .s16)
+            // One int16 lane of in_features; with two rows or more, two lanes and two int32 rows of
+            // out_features sums (QC_DENSE_DSP_SCRATCH_BYTES).
+            let n = value(call, "in_features")
+            return variant(call, "dsp", scratch: value(call, "rows") > 1 ? 4 * n + 8 * value(call, "out_features") : 2 * n, .s16)
+        case "avg_pool", "avg_pool_affine":
+            return variant(call, "dsp", scratch: 0, .s8)
         default:
             return nil
         }
@@ -79,6 +85,24 @@ enum KernelVariants {
         for c in 0..<channels { for t in 0..<taps { reordered.values[t * channels + c] = w.values[c * taps + t] } }
         var variant = call
         variant.variant = name
+        variant.arguments[1] = .constant(reordered)
+        return variant
+    }
+
+    /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:
+    /// [channels / 4][taps][4], then the remaining channels as [taps][channels % 4] (qc_kernels.h);
+    /// it sums a position's channels into one int32 each of scratch before requantizing them.
+    private static func channelGroupsVariant(_ call: KernelCall) -> KernelCall {
+        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
+        let channels = value(call, "out_c"), taps = w.values.count / channels, grouped = channels & ~3, tail = channels - grouped
+        var reordered = w
+        for c in 0..<channels {
+            for t in 0..<taps {
+                let slot = c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
+                reordered.values[slot] = w.values[c * taps + t]
+            }
+        }
+        var variant = Self.variant(call, "dsp", scratch: 4 * channels, .s32) // QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES
         variant.arguments[1] = .constant(reordered)
         return variant
     }

@@ -53,6 +53,31 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
     return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/*
+ * qc_mbqm(x, multiplier, -e) for 2 <= e <= 31 and multiplier >= 0 (every TFLite multiplier), in one
+ * 64-bit multiply-accumulate: floor((x*m + 2^30) / 2^31) rounded again by 2^e, halves away from zero,
+ * is floor((x*m + 2^30 + 2^(30+e) - [x < 0] * 2^31) / 2^(31+e)) (nested floors of integer
+ * divisions merge; with m >= 0 the sign of x stands in for the sign of the first quotient). The
+ * constant's low word is 2^30 with x's sign bit, its high word [x < 0] ? -1 : 0 plus 2^(e-2), and the
+ * quotient is the high word shifted by e - 1: AND, ORR, SUB, SMLAL and ASR on a Cortex-M4.
+ */
+static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
+{
+    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
+    const uint32_t hi = (uint32_t)(1 << (e - 2)) - (uint32_t)(x < 0);
+    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
+}
+
+/* qc_mbqm, through qc_mbqm_right where that applies (TFLite's convolutions almost always). */
+static inline int32_t qc_mbqm_fast(int32_t x, int32_t multiplier, int shift)
+{
+    if (shift <= -2 && shift >= -31 && multiplier >= 0) {
+        return qc_mbqm_right(x, multiplier, -shift);
+    }
+    return qc_mbqm(x, multiplier, shift);
+}
+
 /* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
  * ai-edge-litert's reference fully-connected kernel computes). Twin: Affine.multiplyByQuantizedMultiplierSingleRounding. */
 static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
@@ -64,7 +89,7 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
 /* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
+    const int32_t v = qc_mbqm_fast(acc, multiplier, shift) + offset;
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
@@ -122,12 +147,17 @@ static inline int64_t qc_floor_shift_s64(int64_t v, int s)
     return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
 }
 
-/* floor(v / 2^s) for 0 <= s <= 30. The shifted value m ^ v is never negative (m = -1 for negative
- * v, else 0), so the shift is defined; compilers reduce this to one arithmetic shift. */
+/* floor(v / 2^s) for 0 <= s <= 30. GCC and Clang define >> of a negative value as the arithmetic
+ * shift (one ASR; GCC 12 does not see through the portable form). Elsewhere the shifted value m ^ v
+ * is never negative (m = -1 for negative v, else 0), so the shift is defined. */
 static inline int32_t qc_floor_shift_s32(int32_t v, int s)
 {
+#if defined(__GNUC__)
+    return v >> s;
+#else
     const int32_t m = -(int32_t)(v < 0);
     return m ^ ((m ^ v) >> s);
+#endif
 }
 
 /*
@@ -714,28 +744,33 @@ void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
  * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
-#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
-#define QC_DENSE_DSP_SCRATCH_BYTES(p) (((p)->rows > 1 ? 4 : 2) * (p)->in_features)
+#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
-/* Weights in [kernel_h][kernel_w][channels] order, not the portable kernel's [channels][kernel_h][kernel_w]. */
+/* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
+ * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
+ * Scratch: one int32 per channel. */
+#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y);
+                                  const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
+void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same scratch and weight orders as the three above. */
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                         const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                 const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
+void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
  * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
  * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
- * the depthwise weights are in [kernel_h][kernel_w][channels] order, as for its _dsp variant.
+ * the depthwise weights are in [kernel_h][kernel_w][channels] order.
  */
 #define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
@@ -1054,11 +1089,121 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #include "qc_pool_template.h"
 
 """##,
+        "qc_avg_pool_affine_s8_dsp.c": ##"""
+/* qc_avg_pool_affine_s8 for cores with the DSP extension; see qc_avg_pool_dsp_template.h. */
+#define QC_NAME qc_avg_pool_affine_s8_dsp
+#define QC_AFFINE 1
+#include "qc_avg_pool_dsp_template.h"
+
+"""##,
         "qc_avg_pool_affine_s8_mve.c": ##"""
 /* qc_avg_pool_affine_s8 for cores with Helium; see qc_avg_pool_mve_template.h. */
 #define QC_NAME qc_avg_pool_affine_s8_mve
 #define QC_AFFINE 1
 #include "qc_avg_pool_mve_template.h"
+
+"""##,
+        "qc_avg_pool_dsp_template.h": ##"""
+/*
+ * Template of qc_avg_pool_s8_dsp and qc_avg_pool_affine_s8_dsp (QC_NAME and QC_AFFINE defined by
+ * the including file), for cores with the DSP extension: the portable average pools' outputs
+ * (qc_kernels.h). The valid part of each window is found once per output position. Four channels
+ * of a tap are one word, summed as two pairs of int16 halves: one load and two SXTAB16 per tap and
+ * four channels. Halves cannot wrap in windows of up to 256 taps (256 * 128 = 2^15); larger windows
+ * take a plain int32 loop. Each sum is then divided as the portable kernel divides it.
+ */
+#include "qc_affine.h"
+#include "qc_arith.h"
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+#include "qc_window.h"
+
+#if !QC_AFFINE
+/* The taps of one window dimension inside the explicitly padded input (count_include_pad). */
+static int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
+{
+    int32_t k, n = 0;
+    for (k = 0; k < kernel; ++k) {
+        n += origin + k * step >= lo && origin + k * step < hi;
+    }
+    return n;
+}
+#endif
+
+/* Channel ch's window sum, one tap at a time. */
+static int32_t qc_window_sum1(const int8_t *first, int32_t rows, int32_t cols, int32_t x_row, int32_t x_tap)
+{
+    int32_t r, k, sum = 0;
+    for (r = 0; r < rows; ++r, first += x_row) {
+        for (k = 0; k < cols; ++k) {
+            sum += first[k * x_tap];
+        }
+    }
+    return sum;
+}
+
+void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
+{
+    const int32_t c = p->channels, grouped = c & ~3;
+    const int32_t x_tap = p->dilation_w * c, x_row = p->dilation_h * p->in_w * c;
+    int32_t b, oy, ox, ch, k;
+    for (b = 0; b < p->batch; ++b) {
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            int32_t ky0, ky1;
+            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * c;
+                const int8_t *first;
+                int32_t kx0, kx1, count, divisor;
+                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+                count = (ky1 - ky0) * (kx1 - kx0);
+                divisor = count;
+#if !QC_AFFINE
+                if (p->count_include_pad) {
+                    divisor = qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
+                              qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
+                }
+#endif
+                first = x + ((b * p->in_h + iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * c;
+                for (ch = 0; ch < c; ch += 4) {
+                    int32_t sums[4], n = c - ch < 4 ? c - ch : 4;
+                    if (ch < grouped && count <= 256) {
+                        const int8_t *xr = first + ch;
+                        int32_t even = 0, odd = 0, ky, kx;
+                        for (ky = ky0; ky < ky1; ++ky, xr += x_row) {
+                            const int8_t *xp = xr;
+                            for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap) {
+                                const int32_t v = qc_load4(xp);
+                                even = qc_sxtab16(even, v);
+                                odd = qc_sxtab16_odd(odd, v);
+                            }
+                        }
+                        sums[0] = qc_low_half(even);
+                        sums[1] = qc_low_half(odd);
+                        sums[2] = qc_high_half(even);
+                        sums[3] = qc_high_half(odd);
+                    } else {
+                        for (k = 0; k < n; ++k) {
+                            sums[k] = qc_window_sum1(first + ch + k, ky1 - ky0, kx1 - kx0, x_row, x_tap);
+                        }
+                    }
+                    for (k = 0; k < n; ++k) {
+#if QC_AFFINE
+                        out[ch + k] = (int8_t)(divisor > 0 ? qc_divide_round(sums[k], divisor) : 0);
+#else
+                        out[ch + k] = (int8_t)qc_average_of(sums[k], divisor, p->out_shift, p->act_min, p->act_max);
+#endif
+                    }
+                }
+            }
+        }
+    }
+}
+
+#undef QC_NAME
+#undef QC_AFFINE
 
 """##,
         "qc_avg_pool_mve_template.h": ##"""
@@ -1160,6 +1305,13 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 #define QC_T int8_t
 #define QC_MAX 0
 #include "qc_pool_template.h"
+
+"""##,
+        "qc_avg_pool_s8_dsp.c": ##"""
+/* qc_avg_pool_s8 for cores with the DSP extension; see qc_avg_pool_dsp_template.h. */
+#define QC_NAME qc_avg_pool_s8_dsp
+#define QC_AFFINE 0
+#include "qc_avg_pool_dsp_template.h"
 
 """##,
         "qc_avg_pool_s8_mve.c": ##"""
@@ -1648,7 +1800,9 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
  * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
  * (qc_dsp_dot.h; padding as its value, any stride and dilation), then every pair of output channels meets
  * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
- * An odd last position runs with a zero second lane whose results are dropped.
+ * An odd last position runs with a zero second lane whose results are dropped. The two positions'
+ * sums go to an int32 row per position after the columns in scratch, and are requantized in a loop
+ * of their own, so the dot-product loops keep every register.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
@@ -1658,11 +1812,11 @@ void QC_NAME(const qc_codebook_conv_params *p, const QC_X_T *x, const uint8_t *i
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int16_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
+#define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_REQUANT_RUN qc_requant_run
 #endif
 
 static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
@@ -1711,6 +1865,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
+    /* After the two int16 columns: two int32 rows of out_c sums (QC_CONV_DSP_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
 #else
@@ -1734,21 +1890,21 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
                 qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                ya[o + 1] = QC_OUT(o + 1, acc[2]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
-                }
+                sums_a[o] = acc[0];
+                sums_a[o + 1] = acc[2];
+                sums_b[o] = acc[1];
+                sums_b[o + 1] = acc[3];
             }
             if (o < p->out_c) {
                 int32_t acc[2];
                 acc[0] = acc[1] = bias[o];
                 qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                }
+                sums_a[o] = acc[0];
+                sums_b[o] = acc[1];
+            }
+            QC_REQUANT_RUN(rq, sums_a, 0, p->out_c, ya);
+            if (two) {
+                QC_REQUANT_RUN(rq, sums_b, 0, p->out_c, yb);
             }
         }
     }
@@ -1758,7 +1914,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_AFFINE
 #undef QC_PARAMS
 #undef QC_PAD
-#undef QC_OUT
+#undef QC_REQUANT_RUN
 
 """##,
         "qc_conv_mve_template.h": ##"""
@@ -2405,7 +2561,9 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
  * kernels (qc_kernels.h), plus a
  * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
  * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
- * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp, their sums going to two int32 rows
+ * after the columns in scratch that a loop of their own requantizes; a single row meets four weight
+ * rows.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
@@ -2415,10 +2573,12 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
 #define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
+#define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
 #define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
@@ -2427,6 +2587,8 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
 {
     const int32_t n = p->in_features;
     int8_t *yb = ya + p->out_features;
+    /* After the two int16 columns of n taps (QC_DENSE_DSP_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(lanes + 2 * n), *const sums_b = sums_a + p->out_features;
     int32_t o;
     qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
     qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
@@ -2435,18 +2597,20 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
         acc[0] = acc[1] = bias[o];
         acc[2] = acc[3] = bias[o + 1];
         qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
-        ya[o] = QC_OUT(o, acc[0]);
-        yb[o] = QC_OUT(o, acc[1]);
-        ya[o + 1] = QC_OUT(o + 1, acc[2]);
-        yb[o + 1] = QC_OUT(o + 1, acc[3]);
+        sums_a[o] = acc[0];
+        sums_b[o] = acc[1];
+        sums_a[o + 1] = acc[2];
+        sums_b[o + 1] = acc[3];
     }
     if (o < p->out_features) {
         int32_t acc[2];
         acc[0] = acc[1] = bias[o];
         qc_dot_1x2(w + o * n, lanes, n, acc);
-        ya[o] = QC_OUT(o, acc[0]);
-        yb[o] = QC_OUT(o, acc[1]);
+        sums_a[o] = acc[0];
+        sums_b[o] = acc[1];
     }
+    QC_REQUANT_RUN(rq, sums_a, 0, p->out_features, ya);
+    QC_REQUANT_RUN(rq, sums_b, 0, p->out_features, yb);
 }
 
 static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
@@ -2500,6 +2664,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_PARAMS
 #undef QC_REQUANT
 #undef QC_OUT
+#undef QC_REQUANT_RUN
 
 """##,
         "qc_dense_mve_template.h": ##"""
@@ -2964,13 +3129,19 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
 /*
  * Template of qc_depthwise_conv_s8s8s8_dsp and qc_depthwise_conv_affine_s8s8s8_dsp (QC_NAME and
  * QC_AFFINE defined by the including file), for cores with the DSP extension: the same outputs
- * as the portable kernels (qc_kernels.h), with
- * the weights in [kernel_h][kernel_w][channels] order (the emitter reorders them), so four
- * neighbouring channels of a tap are one word in both x and w. Per tap and four channels: two
- * loads, four SXTB16 and four 16x16 multiply-accumulates (SMLABB/SMLATT on the halves).
- * The valid part of the window is found once per output position; channels beyond a multiple of
- * four are summed one by one. The int8-affine instance adds pad_value times the weights of the taps
- * outside the input, at the positions whose window the input clips.
+ * as the portable kernels (qc_kernels.h).
+ *
+ * Weights in channel groups (the emitter reorders them, qc_kernels.h): for each group of four
+ * channels, its taps in [kernel_h][kernel_w] order, four bytes per tap; then the channels beyond a
+ * multiple of four, [taps][channels]. A group's 4 * taps weight bytes are thus contiguous, and a 3x3
+ * window reads them at constant offsets. Four neighbouring channels of a tap are one word in x too:
+ * per tap and four channels, two loads, four SXTB16 and four 16x16 multiply-accumulates
+ * (SMLABB/SMLATT on the halves).
+ *
+ * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
+ * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
+ * pad_value times the weights of the taps outside the input. A position's sums go to `scratch`
+ * (one int32 per channel) and are requantized in a loop of their own.
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
@@ -2989,108 +3160,125 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
     *s3 = qc_smlatt(xs, ws, *s3);
 }
 
+/* The sums of `groups` groups of four channels over a 3x3 window inside the input, whose top-left
+ * tap of channel 0 is at x: sums[c] = bias[c] + the window's products. Out of line, so that its one
+ * walking pointer, the two steps and the four sums stay in registers: the only stack traffic is
+ * once per group. */
+static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap, int32_t x_row,
+                              int32_t *sums)
+{
+    const int32_t next_row = x_row - 2 * x_tap;
+    int32_t g;
+    for (g = 0; g < groups; ++g, x += 4, w += 36, bias += 4, sums += 4) {
+        int32_t s0 = bias[0], s1 = bias[1], s2 = bias[2], s3 = bias[3];
+        const int8_t *xp = x;
+        qc_tap4(qc_load4(xp), qc_load4(w), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 4), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 8), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += next_row), qc_load4(w + 12), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 16), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 20), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += next_row), qc_load4(w + 24), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 28), &s0, &s1, &s2, &s3);
+        qc_tap4(qc_load4(xp + x_tap), qc_load4(w + 32), &s0, &s1, &s2, &s3);
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+    }
+}
+
 #if QC_AFFINE
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
-
-/* Four channels' sums over the taps outside rows [ky0, ky1) x columns [kx0, kx1): the padding, whose
- * four int8 values pad4 holds, times the weights ([taps][channels] order). */
-static void outside4(const qc_conv_affine_params *p, const int8_t *w, int32_t pad4, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
-                     int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
-{
-    int32_t ky, kx;
-    for (ky = 0; ky < p->kernel_h; ++ky) {
-        for (kx = 0; kx < p->kernel_w; ++kx) {
-            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                qc_tap4(pad4, qc_load4(w + (ky * p->kernel_w + kx) * p->out_c), s0, s1, s2, s3);
-            }
-        }
-    }
-}
-
-/* The same for one channel. */
-static int32_t outside1(const qc_conv_affine_params *p, const int8_t *w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1)
-{
-    int32_t ky, kx, sum = 0;
-    for (ky = 0; ky < p->kernel_h; ++ky) {
-        for (kx = 0; kx < p->kernel_w; ++kx) {
-            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                sum += p->pad_value * w[(ky * p->kernel_w + kx) * p->out_c];
-            }
-        }
-    }
-    return sum;
-}
-
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
-             const int8_t *shift, int8_t *y)
+             const int8_t *shift, int32_t *scratch, int8_t *y)
 #else
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
-void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int32_t *scratch,
+             int8_t *y)
 #endif
 {
-    const int32_t channels = p->out_c;
+    const int32_t channels = p->out_c, grouped = channels & ~3, taps = p->kernel_h * p->kernel_w;
+    const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w;
     const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
-    const int32_t w_row = p->kernel_w * channels;
+    const int is3x3 = kernel_h == 3 && kernel_w == 3;
+    const int8_t *const w_tail = w + grouped * taps;
+    const int32_t tail = channels - grouped;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)p->pad_value);
+    const int32_t pad_value = p->pad_value;
+    const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
     int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        int8_t *out = y + b * p->out_h * p->out_w * channels;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1;
-            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &ky0, &ky1);
-            for (ox = 0; ox < p->out_w; ++ox) {
+            qc_valid_range(iy0, p->dilation_h, kernel_h, p->in_h, &ky0, &ky1);
+            for (ox = 0; ox < p->out_w; ++ox, out += channels) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
-                int32_t kx0, kx1, x_first, w_first;
-#if QC_AFFINE
-                int clipped;
-#endif
-                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-                x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-                w_first = (ky0 * p->kernel_w + kx0) * channels;
-#if QC_AFFINE
-                clipped = p->pad_value != 0 && (ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w);
-#endif
-                for (c = 0; c + 3 < channels; c += 4) {
+                int32_t kx0, kx1;
+                const int8_t *x_first, *wg;
+                int inside;
+                qc_valid_range(ix0, p->dilation_w, kernel_w, p->in_w, &kx0, &kx1);
+                inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
+                /* The first valid tap of channel 0. */
+                x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+                c = 0;
+                if (inside && is3x3) {
+                    qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
+                    c = grouped;
+                }
+                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
                     int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        const int8_t *xp = xr, *wp = wr;
-                        for (kx = kx1 - kx0; kx > 0; --kx, xp += x_tap, wp += channels) {
+                    const int8_t *xr = x_first + c;
+                    for (ky = ky0; ky < ky1; ++ky, xr += x_row) {
+                        const int8_t *xp = xr, *wp = wg + 4 * (ky * kernel_w + kx0);
+                        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
                             qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
                         }
                     }
 #if QC_AFFINE
-                    if (clipped) {
-                        outside4(p, w + c, pad4, ky0, ky1, kx0, kx1, &s0, &s1, &s2, &s3);
-                    }
-#endif
-                    out[c] = QC_OUT(c, s0);
-                    out[c + 1] = QC_OUT(c + 1, s1);
-                    out[c + 2] = QC_OUT(c + 2, s2);
-                    out[c + 3] = QC_OUT(c + 3, s3);
-                }
-                for (; c < channels; ++c) {
-                    int32_t s = bias[c];
-                    const int8_t *xr = xb + x_first + c, *wr = w + w_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row, wr += w_row) {
-                        for (kx = 0; kx < kx1 - kx0; ++kx) {
-                            s += (int32_t)xr[kx * x_tap] * wr[kx * channels];
+                    if (!inside && pad_value != 0) {
+                        /* The taps outside the input read the padding, pad_value. */
+                        for (ky = 0; ky < kernel_h; ++ky) {
+                            for (kx = 0; kx < kernel_w; ++kx) {
+                                if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                                    qc_tap4(pad4, qc_load4(wg + 4 * (ky * kernel_w + kx)), &s0, &s1, &s2, &s3);
+                                }
+                            }
                         }
                     }
-#if QC_AFFINE
-                    if (clipped) {
-                        s += outside1(p, w + c, ky0, ky1, kx0, kx1);
-                    }
 #endif
-                    out[c] = QC_OUT(c, s);
+                    scratch[c] = s0;
+                    scratch[c + 1] = s1;
+                    scratch[c + 2] = s2;
+                    scratch[c + 3] = s3;
                 }
+                for (; c < channels; ++c) {
+                    const int8_t *wc = w_tail + (c - grouped);
+                    int32_t s = bias[c];
+                    for (ky = 0; ky < kernel_h; ++ky) {
+                        for (kx = 0; kx < kernel_w; ++kx) {
+                            const int32_t wt = wc[(ky * kernel_w + kx) * tail];
+                            if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
+                                s += wt * x_first[(ky - ky0) * x_row + (kx - kx0) * x_tap + c];
+                            } else {
+#if QC_AFFINE
+                                s += wt * pad_value;
+#endif
+                            }
+                        }
+                    }
+                    scratch[c] = s;
+                }
+#if QC_AFFINE
+                qc_requant_affine_run(rq, scratch, 0, channels, out);
+#else
+                qc_requant_run(rq, scratch, 0, channels, out);
+#endif
             }
         }
     }
@@ -3098,15 +3286,13 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 
 #undef QC_NAME
 #undef QC_AFFINE
-#undef QC_OUT
 
 """##,
         "qc_depthwise_conv_mve_template.h": ##"""
 /*
  * Template of qc_depthwise_conv_s8s8s8_mve and qc_depthwise_conv_affine_s8s8s8_mve (QC_NAME and
  * QC_AFFINE defined by the including file), for cores with Helium (MVE): the same outputs as the
- * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order as for
- * the _dsp variants. Four neighbouring channels are four int32 lanes; sixteen channels (four lane
+ * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order. Four neighbouring channels are four int32 lanes; sixteen channels (four lane
  * vectors) share each pass over the window, so per tap and sixteen channels there are eight
  * widening loads, four multiplies, four adds and the loop's pointer steps. Channels beyond a
  * multiple of sixteen go four at a time, the last fewer than four with a tail predicate.
@@ -3536,6 +3722,14 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_DSP_NATIVE 0
 #endif
 
+/* A helper kept out of line, so that its loop gets the registers to itself (and not reported when a
+ * kernel does not call it). */
+#if defined(__GNUC__)
+#define QC_NOINLINE __attribute__((noinline, unused))
+#else
+#define QC_NOINLINE
+#endif
+
 /* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
 static inline int32_t qc_load4(const void *p)
 {
@@ -3611,6 +3805,39 @@ static inline int32_t qc_sxtb16_odd(int32_t v)
 #endif
 }
 
+/* The halves of acc plus bytes 0 and 2 of v, sign-extended (SXTAB16; each half wraps modulo 2^16). */
+static inline int32_t qc_sxtab16(int32_t acc, int32_t v)
+{
+#if QC_DSP_NATIVE
+    return __sxtab16(acc, v);
+#else
+    return qc_pack_halves(qc_half_of(acc, 0) + qc_byte_of(v, 0), qc_half_of(acc, 1) + qc_byte_of(v, 2));
+#endif
+}
+
+/* The same with bytes 1 and 3 (SXTAB16 with ROR #8). */
+static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
+{
+#if QC_DSP_NATIVE
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(v));
+    return r;
+#else
+    return qc_pack_halves(qc_half_of(acc, 0) + qc_byte_of(v, 1), qc_half_of(acc, 1) + qc_byte_of(v, 3));
+#endif
+}
+
+/* The low and high halves of a packed pair, sign-extended. */
+static inline int32_t qc_low_half(int32_t v)
+{
+    return (int32_t)((((uint32_t)v & 0xFFFFu) ^ 0x8000u)) - 0x8000;
+}
+
+static inline int32_t qc_high_half(int32_t v)
+{
+    return (int32_t)((((uint32_t)v >> 16) ^ 0x8000u)) - 0x8000;
+}
+
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
 {
@@ -3646,15 +3873,23 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
+    int32_t all_plain; /* every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
 {
     qc_requant r;
+    int32_t k;
     r.shift = shift;
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
+    r.all_plain = 1;
+    for (k = 0; k < shift_count; ++k) {
+        if (shift[k] < 1 || shift[k] > 30) {
+            r.all_plain = 0;
+        }
+    }
     return r;
 }
 
@@ -3664,6 +3899,33 @@ static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
+/* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
+ * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+{
+    const int8_t *shift = r.shift + first * r.shift_step;
+    const int32_t lo = r.lo, hi = r.hi;
+    int32_t k;
+    if (r.all_plain && r.shift_step == 1) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rshift_round_s32(acc[k], shift[k]);
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    if (r.all_plain) {
+        const int s = shift[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rshift_round_s32(acc[k], s);
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_requantize_s32(acc[k], shift[k * r.shift_step], lo, hi);
+    }
+}
+
 /* An int8-affine layer's requantization (qc_affine.h), copied out of its params like qc_requant. */
 typedef struct {
     const int32_t *multiplier;
@@ -3671,12 +3933,14 @@ typedef struct {
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
     int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
+    int32_t all_right;       /* every channel's rescaling is qc_mbqm_right's (shift -2..-31, multiplier >= 0) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
                                                      int32_t lo, int32_t hi, int32_t single_rounding)
 {
     qc_requant_affine r;
+    int32_t k;
     r.multiplier = multiplier;
     r.shift = shift;
     r.step = count == 1 ? 0 : 1;
@@ -3684,6 +3948,12 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     r.lo = lo;
     r.hi = hi;
     r.single_rounding = single_rounding;
+    r.all_right = !single_rounding;
+    for (k = 0; k < count; ++k) {
+        if (shift[k] > -2 || shift[k] < -31 || multiplier[k] < 0) {
+            r.all_right = 0;
+        }
+    }
     return r;
 }
 
@@ -3691,6 +3961,33 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
 static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
+}
+
+/* qc_requant_run for an int8-affine layer. */
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+{
+    const int32_t *multiplier = r.multiplier + first * r.step;
+    const int8_t *shift = r.shift + first * r.step;
+    const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
+    int32_t k;
+    if (r.all_right && step == 1) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_mbqm_right(acc[k], multiplier[k], -shift[k]) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    if (r.all_right) {
+        const int32_t m = multiplier[0], e = -shift[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_mbqm_right(acc[k], m, e) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    for (k = 0; k < count; ++k, multiplier += step, shift += step) {
+        out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], *multiplier, *shift, offset, lo, hi, r.single_rounding);
+    }
 }
 
 #endif /* QC_DSP_H */

@@ -50,6 +50,25 @@ import Testing
         #expect(qc_srdhm(.min, .min) == .max)
     }
 
+    /// The one-multiply-accumulate form for right shifts of 2 to 31 equals the two-step definition,
+    /// also for multipliers below QuantizeMultiplier's range (0 and small ones) and for every edge x.
+    @Test func oneStepRightShiftEqualsTheTwoStepDefinition() {
+        var rng = SeededRandom(seed: 29)
+        let edges: [Int32] = [.min, .min + 1, -(1 << 30) - 1, -(1 << 30), -3, -2, -1, 0, 1, 2, 1 << 30, .max - 1, .max]
+        for step in 0..<200_000 {
+            let x = step < edges.count * 40 ? edges[step % edges.count]
+                : Int32(truncatingIfNeeded: Int64(bitPattern: rng.next())) >> Int32(rng.next() % 32)
+            let m: Int32 = switch rng.next() % 6 {
+            case 0: Int32(rng.next() % 5)
+            case 1: .max
+            default: Int32(rng.next() % (1 << 31))
+            }
+            let e = 2 + Int(rng.next() % 30)
+            let twoStep = Self.roundHalfAway(Self.roundHalfUp(Int64(x) * Int64(m), 31), e)
+            #expect(Int64(qc_mbqm_right(x, m, Int32(e))) == twoStep, "mbqm_right \(x) \(m) \(e)")
+        }
+    }
+
     /// The requantization equals TFLite's two-step definition; the single-rounding form equals
     /// round-half-up of x·m·2^(shift−31).
     @Test func multiplierRequantizationMatchesTheDefinition() {
@@ -58,6 +77,7 @@ import Testing
             let twoStep = Self.roundHalfAway(Self.roundHalfUp(Int64(shifted) * Int64(m), 31), max(-shift, 0))
             #expect(Int64(qc_mbqm(x, m, Int32(shift))) == twoStep, "mbqm \(x) \(m) \(shift)")
             #expect(Affine.multiplyByQuantizedMultiplier(x, m, shift) == qc_mbqm(x, m, Int32(shift)))
+            #expect(Int64(qc_mbqm_fast(x, m, Int32(shift))) == twoStep, "mbqm_fast \(x) \(m) \(shift)")
             if shift <= 0 {
                 let total = 31 - shift
                 let product = Int64(x) * Int64(m)

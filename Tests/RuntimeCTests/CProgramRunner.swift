@@ -107,7 +107,8 @@ enum CProgramRunner {
                 guard call.function == "qc_depthwise_conv_s8s8s8_dsp" else { return -1 }
                 qc_depthwise_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                              a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
+                                             a[5].assumingMemoryBound(to: Int8.self))
                 return 0
             case ("conv", "mve"?):
                 guard call.function == "qc_conv_s8s8s8_mve" else { return -1 }
@@ -132,6 +133,11 @@ enum CProgramRunner {
                 guard call.function == "qc_add_s8s8s8_mve" else { return -1 }
                 qc_add_s8s8s8_mve(p.assumingMemoryBound(to: qc_add_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int8.self))
+                return 0
+            case ("avg_pool", "dsp"?):
+                guard call.function == "qc_avg_pool_s8_dsp" else { return -1 }
+                qc_avg_pool_s8_dsp(p.assumingMemoryBound(to: qc_pool_params.self), a[0].assumingMemoryBound(to: Int8.self),
+                                   a[1].assumingMemoryBound(to: Int8.self))
                 return 0
             case ("avg_pool", "mve"?):
                 guard call.function == "qc_avg_pool_s8_mve" else { return -1 }

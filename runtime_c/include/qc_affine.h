@@ -46,6 +46,31 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
     return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/*
+ * qc_mbqm(x, multiplier, -e) for 2 <= e <= 31 and multiplier >= 0 (every TFLite multiplier), in one
+ * 64-bit multiply-accumulate: floor((x*m + 2^30) / 2^31) rounded again by 2^e, halves away from zero,
+ * is floor((x*m + 2^30 + 2^(30+e) - [x < 0] * 2^31) / 2^(31+e)) (nested floors of integer
+ * divisions merge; with m >= 0 the sign of x stands in for the sign of the first quotient). The
+ * constant's low word is 2^30 with x's sign bit, its high word [x < 0] ? -1 : 0 plus 2^(e-2), and the
+ * quotient is the high word shifted by e - 1: AND, ORR, SUB, SMLAL and ASR on a Cortex-M4.
+ */
+static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
+{
+    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
+    const uint32_t hi = (uint32_t)(1 << (e - 2)) - (uint32_t)(x < 0);
+    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
+}
+
+/* qc_mbqm, through qc_mbqm_right where that applies (TFLite's convolutions almost always). */
+static inline int32_t qc_mbqm_fast(int32_t x, int32_t multiplier, int shift)
+{
+    if (shift <= -2 && shift >= -31 && multiplier >= 0) {
+        return qc_mbqm_right(x, multiplier, -shift);
+    }
+    return qc_mbqm(x, multiplier, shift);
+}
+
 /* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
  * ai-edge-litert's reference fully-connected kernel computes). Twin: Affine.multiplyByQuantizedMultiplierSingleRounding. */
 static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
@@ -57,7 +82,7 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
 /* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
+    const int32_t v = qc_mbqm_fast(acc, multiplier, shift) + offset;
     return v < lo ? lo : (v > hi ? hi : v);
 }
 

@@ -18,12 +18,17 @@ static inline int64_t qc_floor_shift_s64(int64_t v, int s)
     return v >= 0 ? v >> s : -1 - ((-1 - v) >> s);
 }
 
-/* floor(v / 2^s) for 0 <= s <= 30. The shifted value m ^ v is never negative (m = -1 for negative
- * v, else 0), so the shift is defined; compilers reduce this to one arithmetic shift. */
+/* floor(v / 2^s) for 0 <= s <= 30. GCC and Clang define >> of a negative value as the arithmetic
+ * shift (one ASR; GCC 12 does not see through the portable form). Elsewhere the shifted value m ^ v
+ * is never negative (m = -1 for negative v, else 0), so the shift is defined. */
 static inline int32_t qc_floor_shift_s32(int32_t v, int s)
 {
+#if defined(__GNUC__)
+    return v >> s;
+#else
     const int32_t m = -(int32_t)(v < 0);
     return m ^ ((m ^ v) >> s);
+#endif
 }
 
 /*

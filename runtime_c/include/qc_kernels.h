@@ -311,28 +311,33 @@ void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
  * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
-#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
-#define QC_DENSE_DSP_SCRATCH_BYTES(p) (((p)->rows > 1 ? 4 : 2) * (p)->in_features)
+#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c)
+#define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
-/* Weights in [kernel_h][kernel_w][channels] order, not the portable kernel's [channels][kernel_h][kernel_w]. */
+/* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
+ * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
+ * Scratch: one int32 per channel. */
+#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y);
+                                  const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
+void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same scratch and weight orders as the three above. */
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                         const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                 const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
+void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
  * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
  * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
- * the depthwise weights are in [kernel_h][kernel_w][channels] order, as for its _dsp variant.
+ * the depthwise weights are in [kernel_h][kernel_w][channels] order.
  */
 #define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,

@@ -7,7 +7,9 @@
  * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
  * (qc_dsp_dot.h; padding as its value, any stride and dilation), then every pair of output channels meets
  * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
- * An odd last position runs with a zero second lane whose results are dropped.
+ * An odd last position runs with a zero second lane whose results are dropped. The two positions'
+ * sums go to an int32 row per position after the columns in scratch, and are requantized in a loop
+ * of their own, so the dot-product loops keep every register.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
@@ -17,11 +19,11 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int16_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
+#define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_REQUANT_RUN qc_requant_run
 #endif
 
 static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped)
@@ -70,6 +72,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
+    /* After the two int16 columns: two int32 rows of out_c sums (QC_CONV_DSP_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
 #else
@@ -93,21 +97,21 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 acc[0] = acc[1] = bias[o];
                 acc[2] = acc[3] = bias[o + 1];
                 qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                ya[o + 1] = QC_OUT(o + 1, acc[2]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
-                }
+                sums_a[o] = acc[0];
+                sums_a[o + 1] = acc[2];
+                sums_b[o] = acc[1];
+                sums_b[o + 1] = acc[3];
             }
             if (o < p->out_c) {
                 int32_t acc[2];
                 acc[0] = acc[1] = bias[o];
                 qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                }
+                sums_a[o] = acc[0];
+                sums_b[o] = acc[1];
+            }
+            QC_REQUANT_RUN(rq, sums_a, 0, p->out_c, ya);
+            if (two) {
+                QC_REQUANT_RUN(rq, sums_b, 0, p->out_c, yb);
             }
         }
     }
@@ -117,4 +121,4 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_AFFINE
 #undef QC_PARAMS
 #undef QC_PAD
-#undef QC_OUT
+#undef QC_REQUANT_RUN

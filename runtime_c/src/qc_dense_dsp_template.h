@@ -4,7 +4,9 @@
  * kernels (qc_kernels.h), plus a
  * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
  * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
- * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp; a single row meets four weight rows.
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp, their sums going to two int32 rows
+ * after the columns in scratch that a loop of their own requantizes; a single row meets four weight
+ * rows.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
@@ -14,10 +16,12 @@
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
 #define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
+#define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
 #define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
@@ -26,6 +30,8 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
 {
     const int32_t n = p->in_features;
     int8_t *yb = ya + p->out_features;
+    /* After the two int16 columns of n taps (QC_DENSE_DSP_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(lanes + 2 * n), *const sums_b = sums_a + p->out_features;
     int32_t o;
     qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
     qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
@@ -34,18 +40,20 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
         acc[0] = acc[1] = bias[o];
         acc[2] = acc[3] = bias[o + 1];
         qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
-        ya[o] = QC_OUT(o, acc[0]);
-        yb[o] = QC_OUT(o, acc[1]);
-        ya[o + 1] = QC_OUT(o + 1, acc[2]);
-        yb[o + 1] = QC_OUT(o + 1, acc[3]);
+        sums_a[o] = acc[0];
+        sums_b[o] = acc[1];
+        sums_a[o + 1] = acc[2];
+        sums_b[o + 1] = acc[3];
     }
     if (o < p->out_features) {
         int32_t acc[2];
         acc[0] = acc[1] = bias[o];
         qc_dot_1x2(w + o * n, lanes, n, acc);
-        ya[o] = QC_OUT(o, acc[0]);
-        yb[o] = QC_OUT(o, acc[1]);
+        sums_a[o] = acc[0];
+        sums_b[o] = acc[1];
     }
+    QC_REQUANT_RUN(rq, sums_a, 0, p->out_features, ya);
+    QC_REQUANT_RUN(rq, sums_b, 0, p->out_features, yb);
 }
 
 static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
@@ -99,3 +107,4 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_PARAMS
 #undef QC_REQUANT
 #undef QC_OUT
+#undef QC_REQUANT_RUN

@@ -1,8 +1,7 @@
 /*
  * Template of qc_depthwise_conv_s8s8s8_mve and qc_depthwise_conv_affine_s8s8s8_mve (QC_NAME and
  * QC_AFFINE defined by the including file), for cores with Helium (MVE): the same outputs as the
- * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order as for
- * the _dsp variants. Four neighbouring channels are four int32 lanes; sixteen channels (four lane
+ * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order. Four neighbouring channels are four int32 lanes; sixteen channels (four lane
  * vectors) share each pass over the window, so per tap and sixteen channels there are eight
  * widening loads, four multiplies, four adds and the loop's pointer steps. Channels beyond a
  * multiple of sixteen go four at a time, the last fewer than four with a tail predicate.

@@ -21,6 +21,14 @@
 #define QC_DSP_NATIVE 0
 #endif
 
+/* A helper kept out of line, so that its loop gets the registers to itself (and not reported when a
+ * kernel does not call it). */
+#if defined(__GNUC__)
+#define QC_NOINLINE __attribute__((noinline, unused))
+#else
+#define QC_NOINLINE
+#endif
+
 /* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
 static inline int32_t qc_load4(const void *p)
 {
@@ -96,6 +104,39 @@ static inline int32_t qc_sxtb16_odd(int32_t v)
 #endif
 }
 
+/* The halves of acc plus bytes 0 and 2 of v, sign-extended (SXTAB16; each half wraps modulo 2^16). */
+static inline int32_t qc_sxtab16(int32_t acc, int32_t v)
+{
+#if QC_DSP_NATIVE
+    return __sxtab16(acc, v);
+#else
+    return qc_pack_halves(qc_half_of(acc, 0) + qc_byte_of(v, 0), qc_half_of(acc, 1) + qc_byte_of(v, 2));
+#endif
+}
+
+/* The same with bytes 1 and 3 (SXTAB16 with ROR #8). */
+static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
+{
+#if QC_DSP_NATIVE
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(v));
+    return r;
+#else
+    return qc_pack_halves(qc_half_of(acc, 0) + qc_byte_of(v, 1), qc_half_of(acc, 1) + qc_byte_of(v, 3));
+#endif
+}
+
+/* The low and high halves of a packed pair, sign-extended. */
+static inline int32_t qc_low_half(int32_t v)
+{
+    return (int32_t)((((uint32_t)v & 0xFFFFu) ^ 0x8000u)) - 0x8000;
+}
+
+static inline int32_t qc_high_half(int32_t v)
+{
+    return (int32_t)((((uint32_t)v >> 16) ^ 0x8000u)) - 0x8000;
+}
+
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
 {
@@ -131,15 +172,23 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
+    int32_t all_plain; /* every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
 {
     qc_requant r;
+    int32_t k;
     r.shift = shift;
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
+    r.all_plain = 1;
+    for (k = 0; k < shift_count; ++k) {
+        if (shift[k] < 1 || shift[k] > 30) {
+            r.all_plain = 0;
+        }
+    }
     return r;
 }
 
@@ -149,6 +198,33 @@ static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
+/* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
+ * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+{
+    const int8_t *shift = r.shift + first * r.shift_step;
+    const int32_t lo = r.lo, hi = r.hi;
+    int32_t k;
+    if (r.all_plain && r.shift_step == 1) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rshift_round_s32(acc[k], shift[k]);
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    if (r.all_plain) {
+        const int s = shift[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rshift_round_s32(acc[k], s);
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_requantize_s32(acc[k], shift[k * r.shift_step], lo, hi);
+    }
+}
+
 /* An int8-affine layer's requantization (qc_affine.h), copied out of its params like qc_requant. */
 typedef struct {
     const int32_t *multiplier;
@@ -156,12 +232,14 @@ typedef struct {
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
     int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
+    int32_t all_right;       /* every channel's rescaling is qc_mbqm_right's (shift -2..-31, multiplier >= 0) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
                                                      int32_t lo, int32_t hi, int32_t single_rounding)
 {
     qc_requant_affine r;
+    int32_t k;
     r.multiplier = multiplier;
     r.shift = shift;
     r.step = count == 1 ? 0 : 1;
@@ -169,6 +247,12 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     r.lo = lo;
     r.hi = hi;
     r.single_rounding = single_rounding;
+    r.all_right = !single_rounding;
+    for (k = 0; k < count; ++k) {
+        if (shift[k] > -2 || shift[k] < -31 || multiplier[k] < 0) {
+            r.all_right = 0;
+        }
+    }
     return r;
 }
 
@@ -176,6 +260,33 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
 static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
+}
+
+/* qc_requant_run for an int8-affine layer. */
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+{
+    const int32_t *multiplier = r.multiplier + first * r.step;
+    const int8_t *shift = r.shift + first * r.step;
+    const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
+    int32_t k;
+    if (r.all_right && step == 1) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_mbqm_right(acc[k], multiplier[k], -shift[k]) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    if (r.all_right) {
+        const int32_t m = multiplier[0], e = -shift[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_mbqm_right(acc[k], m, e) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
+    for (k = 0; k < count; ++k, multiplier += step, shift += step) {
+        out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], *multiplier, *shift, offset, lo, hi, r.single_rounding);
+    }
 }
 
 #endif /* QC_DSP_H */
