@@ -3140,7 +3140,7 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
  * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input. A position's sums go to `scratch`
+ * pad_value times the weights of the taps outside the input, whose offsets it lists once per position. A position's sums go to `scratch`
  * (one int32 per channel) and are requantized in a loop of their own.
  */
 #include "qc_arith.h"
@@ -3206,6 +3206,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
+    const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
+    int32_t outside[16], n_outside;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
@@ -3226,6 +3228,19 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
                 /* The first valid tap of channel 0. */
                 x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+#if QC_AFFINE
+                /* A clipped window's outside taps, as offsets into a channel group's weights. */
+                n_outside = 0;
+                if (!inside && pad_value != 0 && taps <= 16) {
+                    for (ky = 0; ky < kernel_h; ++ky) {
+                        for (kx = 0; kx < kernel_w; ++kx) {
+                            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                                outside[n_outside++] = 4 * (ky * kernel_w + kx);
+                            }
+                        }
+                    }
+                }
+#endif
                 c = 0;
                 if (inside && is3x3) {
                     qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
@@ -3241,8 +3256,21 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                         }
                     }
 #if QC_AFFINE
-                    if (!inside && pad_value != 0) {
-                        /* The taps outside the input read the padding, pad_value. */
+                    if (n_outside > 0) {
+                        /* The taps outside the input read the padding: pad_value times their weights,
+                         * summed as int16 pairs (at most 16 taps of int8 weights). */
+                        int32_t even = 0, odd = 0, i;
+                        for (i = 0; i < n_outside; ++i) {
+                            const int32_t wv = qc_load4(wg + outside[i]);
+                            even = qc_sxtab16(even, wv);
+                            odd = qc_sxtab16_odd(odd, wv);
+                        }
+                        s0 = qc_smlabb(even, pad_pair, s0);
+                        s2 = qc_smlatt(even, pad_pair, s2);
+                        s1 = qc_smlabb(odd, pad_pair, s1);
+                        s3 = qc_smlatt(odd, pad_pair, s3);
+                    } else if (!inside && pad_value != 0) {
+                        /* Windows of more than 16 taps: the taps outside the input one by one. */
                         for (ky = 0; ky < kernel_h; ++ky) {
                             for (kx = 0; kx < kernel_w; ++kx) {
                                 if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
@@ -3899,25 +3927,64 @@ static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
+/* Clamping to [lo, hi] in the requantization loops: the int8 range and [0, 127] (an int8 ReLU) are
+ * one SSAT or USAT; `mode` is a constant at every call, so each loop keeps only its own clamp. */
+enum { QC_CLAMP_ANY = 0, QC_CLAMP_S8 = 1, QC_CLAMP_RELU7 = 2 };
+
+static inline int qc_clamp_mode(int32_t lo, int32_t hi)
+{
+    return lo == -128 && hi == 127 ? QC_CLAMP_S8 : lo == 0 && hi == 127 ? QC_CLAMP_RELU7 : QC_CLAMP_ANY;
+}
+
+static inline int32_t qc_clamp_by(int32_t v, int mode, int32_t lo, int32_t hi)
+{
+#if QC_DSP_NATIVE
+    if (mode == QC_CLAMP_S8) {
+        return __ssat(v, 8);
+    }
+    if (mode == QC_CLAMP_RELU7) {
+        return (int32_t)__usat(v, 7);
+    }
+#else
+    (void)mode;
+#endif
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
 /* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
  * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift, int32_t step, int32_t count, int8_t *out,
+                                         int mode, int32_t lo, int32_t hi)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_clamp_by(qc_rshift_round_s32(acc[k], shift[k * step]), mode, lo, hi);
+    }
+}
+
 static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
 {
     const int8_t *shift = r.shift + first * r.shift_step;
     const int32_t lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_plain && r.shift_step == 1) {
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_rshift_round_s32(acc[k], shift[k]);
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
-        }
-        return;
-    }
     if (r.all_plain) {
-        const int s = shift[0];
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_rshift_round_s32(acc[k], s);
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        const int mode = qc_clamp_mode(lo, hi);
+        if (r.shift_step == 1) {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_S8, lo, hi);
+            } else if (mode == QC_CLAMP_RELU7) {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
+            } else {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
+            }
+        } else {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_S8, lo, hi);
+            } else if (mode == QC_CLAMP_RELU7) {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
+            } else {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
+            }
         }
         return;
     }
@@ -3963,6 +4030,16 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
+/* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
+static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *multiplier, const int8_t *shift, int32_t step, int32_t count,
+                                         int8_t *out, int32_t offset, int mode, int32_t lo, int32_t hi)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_clamp_by(qc_mbqm_right(acc[k], multiplier[k * step], -shift[k * step]) + offset, mode, lo, hi);
+    }
+}
+
 /* qc_requant_run for an int8-affine layer. */
 static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
 {
@@ -3970,18 +4047,20 @@ static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t
     const int8_t *shift = r.shift + first * r.step;
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_right && step == 1) {
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_mbqm_right(acc[k], multiplier[k], -shift[k]) + offset;
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
-        }
-        return;
-    }
     if (r.all_right) {
-        const int32_t m = multiplier[0], e = -shift[0];
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_mbqm_right(acc[k], m, e) + offset;
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        const int mode = qc_clamp_mode(lo, hi);
+        if (step == 1) {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
+            } else {
+                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
+            }
+        } else {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
+            } else {
+                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
+            }
         }
         return;
     }

@@ -12,7 +12,7 @@
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
  * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input. A position's sums go to `scratch`
+ * pad_value times the weights of the taps outside the input, whose offsets it lists once per position. A position's sums go to `scratch`
  * (one int32 per channel) and are requantized in a loop of their own.
  */
 #include "qc_arith.h"
@@ -78,6 +78,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
+    const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
+    int32_t outside[16], n_outside;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
@@ -98,6 +100,19 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
                 /* The first valid tap of channel 0. */
                 x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
+#if QC_AFFINE
+                /* A clipped window's outside taps, as offsets into a channel group's weights. */
+                n_outside = 0;
+                if (!inside && pad_value != 0 && taps <= 16) {
+                    for (ky = 0; ky < kernel_h; ++ky) {
+                        for (kx = 0; kx < kernel_w; ++kx) {
+                            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
+                                outside[n_outside++] = 4 * (ky * kernel_w + kx);
+                            }
+                        }
+                    }
+                }
+#endif
                 c = 0;
                 if (inside && is3x3) {
                     qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
@@ -113,8 +128,21 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                         }
                     }
 #if QC_AFFINE
-                    if (!inside && pad_value != 0) {
-                        /* The taps outside the input read the padding, pad_value. */
+                    if (n_outside > 0) {
+                        /* The taps outside the input read the padding: pad_value times their weights,
+                         * summed as int16 pairs (at most 16 taps of int8 weights). */
+                        int32_t even = 0, odd = 0, i;
+                        for (i = 0; i < n_outside; ++i) {
+                            const int32_t wv = qc_load4(wg + outside[i]);
+                            even = qc_sxtab16(even, wv);
+                            odd = qc_sxtab16_odd(odd, wv);
+                        }
+                        s0 = qc_smlabb(even, pad_pair, s0);
+                        s2 = qc_smlatt(even, pad_pair, s2);
+                        s1 = qc_smlabb(odd, pad_pair, s1);
+                        s3 = qc_smlatt(odd, pad_pair, s3);
+                    } else if (!inside && pad_value != 0) {
+                        /* Windows of more than 16 taps: the taps outside the input one by one. */
                         for (ky = 0; ky < kernel_h; ++ky) {
                             for (kx = 0; kx < kernel_w; ++kx) {
                                 if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {

@@ -198,25 +198,64 @@ static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
 }
 
+/* Clamping to [lo, hi] in the requantization loops: the int8 range and [0, 127] (an int8 ReLU) are
+ * one SSAT or USAT; `mode` is a constant at every call, so each loop keeps only its own clamp. */
+enum { QC_CLAMP_ANY = 0, QC_CLAMP_S8 = 1, QC_CLAMP_RELU7 = 2 };
+
+static inline int qc_clamp_mode(int32_t lo, int32_t hi)
+{
+    return lo == -128 && hi == 127 ? QC_CLAMP_S8 : lo == 0 && hi == 127 ? QC_CLAMP_RELU7 : QC_CLAMP_ANY;
+}
+
+static inline int32_t qc_clamp_by(int32_t v, int mode, int32_t lo, int32_t hi)
+{
+#if QC_DSP_NATIVE
+    if (mode == QC_CLAMP_S8) {
+        return __ssat(v, 8);
+    }
+    if (mode == QC_CLAMP_RELU7) {
+        return (int32_t)__usat(v, 7);
+    }
+#else
+    (void)mode;
+#endif
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
 /* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
  * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift, int32_t step, int32_t count, int8_t *out,
+                                         int mode, int32_t lo, int32_t hi)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_clamp_by(qc_rshift_round_s32(acc[k], shift[k * step]), mode, lo, hi);
+    }
+}
+
 static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
 {
     const int8_t *shift = r.shift + first * r.shift_step;
     const int32_t lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_plain && r.shift_step == 1) {
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_rshift_round_s32(acc[k], shift[k]);
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
-        }
-        return;
-    }
     if (r.all_plain) {
-        const int s = shift[0];
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_rshift_round_s32(acc[k], s);
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        const int mode = qc_clamp_mode(lo, hi);
+        if (r.shift_step == 1) {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_S8, lo, hi);
+            } else if (mode == QC_CLAMP_RELU7) {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
+            } else {
+                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
+            }
+        } else {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_S8, lo, hi);
+            } else if (mode == QC_CLAMP_RELU7) {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
+            } else {
+                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
+            }
         }
         return;
     }
@@ -262,6 +301,16 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
+/* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
+static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *multiplier, const int8_t *shift, int32_t step, int32_t count,
+                                         int8_t *out, int32_t offset, int mode, int32_t lo, int32_t hi)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        out[k] = (int8_t)qc_clamp_by(qc_mbqm_right(acc[k], multiplier[k * step], -shift[k * step]) + offset, mode, lo, hi);
+    }
+}
+
 /* qc_requant_run for an int8-affine layer. */
 static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
 {
@@ -269,18 +318,20 @@ static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t
     const int8_t *shift = r.shift + first * r.step;
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_right && step == 1) {
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_mbqm_right(acc[k], multiplier[k], -shift[k]) + offset;
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
-        }
-        return;
-    }
     if (r.all_right) {
-        const int32_t m = multiplier[0], e = -shift[0];
-        for (k = 0; k < count; ++k) {
-            const int32_t v = qc_mbqm_right(acc[k], m, e) + offset;
-            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        const int mode = qc_clamp_mode(lo, hi);
+        if (step == 1) {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
+            } else {
+                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
+            }
+        } else {
+            if (mode == QC_CLAMP_S8) {
+                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
+            } else {
+                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
+            }
         }
         return;
     }
