@@ -43,7 +43,8 @@ enum KernelVariants {
             // One int16 lane of in_features; with two rows or more, two lanes and two int32 rows of
             // out_features sums (QC_DENSE_DSP_SCRATCH_BYTES).
             let n = value(call, "in_features")
-            return variant(call, "dsp", scratch: value(call, "rows") > 1 ? 4 * n + 8 * value(call, "out_features") : 2 * n, .s16)
+            guard value(call, "rows") == 1 else { return variant(call, "dsp", scratch: 4 * n + 8 * value(call, "out_features"), .s16) }
+            return rowBlocksVariant(variant(call, "dsp", scratch: 2 * n, .s16), inFeatures: n)
         case "avg_pool", "avg_pool_affine":
             return variant(call, "dsp", scratch: 0, .s8)
         default:
@@ -103,6 +104,27 @@ enum KernelVariants {
             }
         }
         var variant = Self.variant(call, "dsp", scratch: 4 * channels, .s32) // QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES
+        variant.arguments[1] = .constant(reordered)
+        return variant
+    }
+
+    /// The DSP dense variant over one row reads four weight rows through one pointer: per block of four
+    /// rows, each group of four taps holds the four rows' bytes in turn, then the block's last
+    /// in_features % 4 taps as [4 rows][tail]; the rows beyond a multiple of four stay row-major (qc_kernels.h).
+    private static func rowBlocksVariant(_ call: KernelCall, inFeatures n: Int) -> KernelCall {
+        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
+        let blocks = value(call, "out_features") / 4, groups = n / 4, tail = n % 4
+        var reordered = w
+        for b in 0..<blocks {
+            for r in 0..<4 {
+                let row = (4 * b + r) * n
+                for t in 0..<n {
+                    let slot = t < 4 * groups ? (t / 4) * 16 + r * 4 + t % 4 : 16 * groups + r * tail + (t - 4 * groups)
+                    reordered.values[4 * b * n + slot] = w.values[row + t]
+                }
+            }
+        }
+        var variant = call
         variant.arguments[1] = .constant(reordered)
         return variant
     }

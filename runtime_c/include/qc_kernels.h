@@ -321,6 +321,9 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
 #define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
+/* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
+ * each group of four taps the four rows' four bytes, then the block's last in_features % 4 taps as
+ * [4 rows][in_features % 4]; rows beyond a multiple of four stay row-major. Over more rows, row-major. */
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);

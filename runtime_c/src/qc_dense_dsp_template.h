@@ -6,7 +6,8 @@
  * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
  * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp, their sums going to two int32 rows
  * after the columns in scratch that a loop of their own requantizes; a single row meets four weight
- * rows.
+ * rows. A layer over one row (rows == 1) has its weights in blocks of four rows, interleaved by four
+ * taps (qc_kernels.h); over more rows they are row-major, as in the portable kernel.
  */
 #include "qc_arith.h"
 #include "qc_dsp_dot.h"
@@ -79,6 +80,52 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
     }
 }
 
+/* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
+ * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                            int16_t *column, int8_t *y)
+{
+    const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
+    int32_t o, k;
+    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
+    for (o = 0; o + 3 < p->out_features; o += 4) {
+        const int8_t *wp = w + o * n;
+        const int16_t *a = column;
+        int32_t s0 = bias[o], s1 = bias[o + 1], s2 = bias[o + 2], s3 = bias[o + 3], g;
+        for (g = groups; g > 0; --g, wp += 16) {
+            int32_t a02, a13, u;
+            a = qc_load_pair(a, &a02, &a13);
+            u = qc_load4(wp);
+            s0 = qc_smlad(a02, qc_sxtb16(u), s0);
+            s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
+            u = qc_load4(qc_after(wp, s0) + 4);
+            s1 = qc_smlad(a02, qc_sxtb16(u), s1);
+            s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
+            u = qc_load4(qc_after(wp, s1) + 8);
+            s2 = qc_smlad(a02, qc_sxtb16(u), s2);
+            s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
+            u = qc_load4(qc_after(wp, s2) + 12);
+            s3 = qc_smlad(a02, qc_sxtb16(u), s3);
+            s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
+        }
+        /* The last n % 4 taps: [4 rows][tail]. */
+        for (k = 0; k < tail; ++k) {
+            const int32_t v = a[k];
+            s0 += v * wp[k];
+            s1 += v * wp[tail + k];
+            s2 += v * wp[2 * tail + k];
+            s3 += v * wp[3 * tail + k];
+        }
+        y[o] = QC_OUT(o, s0);
+        y[o + 1] = QC_OUT(o + 1, s1);
+        y[o + 2] = QC_OUT(o + 2, s2);
+        y[o + 3] = QC_OUT(o + 3, s3);
+    }
+    for (; o < p->out_features; ++o) {
+        y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
+    }
+}
+
 #if QC_AFFINE
 void QC_NAME(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
              const int8_t *shift, int16_t *scratch, int8_t *y)
@@ -94,6 +141,10 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
     int32_t m;
+    if (p->rows == 1) {
+        one_row_blocked(p, x, w, bias, rq, scratch, y);
+        return;
+    }
     for (m = 0; m + 1 < p->rows; m += 2) {
         two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
     }
