@@ -80,53 +80,44 @@ enum KernelVariants {
     /// The depthwise variants read a tap's neighbouring channels as one word or vector: the weights
     /// [channels][taps] become [taps][channels], as the channels are in NHWC activations.
     private static func channelsLastVariant(_ call: KernelCall, _ name: String) -> KernelCall {
-        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
-        let channels = value(call, "out_c"), taps = w.values.count / channels
-        var reordered = w
-        for c in 0..<channels { for t in 0..<taps { reordered.values[t * channels + c] = w.values[c * taps + t] } }
-        var variant = call
-        variant.variant = name
-        variant.arguments[1] = .constant(reordered)
-        return variant
+        let channels = value(call, "out_c"), taps = value(call, "kernel_h") * value(call, "kernel_w")
+        return reorderingWeights(variant(call, name, scratch: 0, .s8), rows: channels) { c, t in t * channels + c }
     }
 
     /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:
     /// [channels / 4][taps][4], then the remaining channels as [taps][channels % 4] (qc_kernels.h);
-    /// it sums a position's channels into one int32 each of scratch before requantizing them.
+    /// it sums a position's channels into one int32 each of scratch before requantizing them
+    /// (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES).
     private static func channelGroupsVariant(_ call: KernelCall) -> KernelCall {
-        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
-        let channels = value(call, "out_c"), taps = w.values.count / channels, grouped = channels & ~3, tail = channels - grouped
-        var reordered = w
-        for c in 0..<channels {
-            for t in 0..<taps {
-                let slot = c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
-                reordered.values[slot] = w.values[c * taps + t]
-            }
+        let channels = value(call, "out_c"), taps = value(call, "kernel_h") * value(call, "kernel_w")
+        let grouped = channels & ~3, tail = channels - grouped
+        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels, .s32), rows: channels) { c, t in
+            c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
         }
-        var variant = Self.variant(call, "dsp", scratch: 4 * channels, .s32) // QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES
-        variant.arguments[1] = .constant(reordered)
-        return variant
     }
 
     /// The DSP dense variant over one row reads four weight rows through one pointer: per block of four
     /// rows, each group of four taps holds the four rows' bytes in turn, then the block's last
     /// in_features % 4 taps as [4 rows][tail]; the rows beyond a multiple of four stay row-major (qc_kernels.h).
     private static func rowBlocksVariant(_ call: KernelCall, inFeatures n: Int) -> KernelCall {
-        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
-        let blocks = value(call, "out_features") / 4, groups = n / 4, tail = n % 4
-        var reordered = w
-        for b in 0..<blocks {
-            for r in 0..<4 {
-                let row = (4 * b + r) * n
-                for t in 0..<n {
-                    let slot = t < 4 * groups ? (t / 4) * 16 + r * 4 + t % 4 : 16 * groups + r * tail + (t - 4 * groups)
-                    reordered.values[4 * b * n + slot] = w.values[row + t]
-                }
-            }
+        let rows = value(call, "out_features"), blocked = 4 * (rows / 4), groups = n / 4, tail = n % 4
+        return reorderingWeights(call, rows: rows) { row, t in
+            guard row < blocked else { return row * n + t }
+            let r = row % 4, slot = t < 4 * groups ? (t / 4) * 16 + r * 4 + t % 4 : 16 * groups + r * tail + (t - 4 * groups)
+            return (row - r) * n + slot
         }
-        var variant = call
-        variant.arguments[1] = .constant(reordered)
-        return variant
+    }
+
+    /// The call with its weights (the second argument, `rows` rows of equal length, row-major) moved:
+    /// element t of row r goes to slot(r, t).
+    private static func reorderingWeights(_ call: KernelCall, rows: Int, slot: (_ row: Int, _ column: Int) -> Int) -> KernelCall {
+        guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
+        let columns = w.values.count / rows
+        var reordered = w
+        for r in 0..<rows { for t in 0..<columns { reordered.values[slot(r, t)] = w.values[r * columns + t] } }
+        var result = call
+        result.arguments[1] = .constant(reordered)
+        return result
     }
 
     private static func value(_ call: KernelCall, _ name: String) -> Int {

@@ -69,13 +69,11 @@ static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
     return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
 }
 
-/* qc_mbqm, through qc_mbqm_right where that applies (TFLite's convolutions almost always). */
-static inline int32_t qc_mbqm_fast(int32_t x, int32_t multiplier, int shift)
+/* Whether qc_mbqm(x, multiplier, shift) is qc_mbqm_right(x, multiplier, -shift) (TFLite's convolutions
+ * almost always). Kernels decide it once per call (qc_dsp.h), not per output. */
+static inline int qc_mbqm_right_applies(int32_t multiplier, int shift)
 {
-    if (shift <= -2 && shift >= -31 && multiplier >= 0) {
-        return qc_mbqm_right(x, multiplier, -shift);
-    }
-    return qc_mbqm(x, multiplier, shift);
+    return shift <= -2 && shift >= -31 && multiplier >= 0;
 }
 
 /* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
@@ -89,7 +87,7 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
 /* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm_fast(acc, multiplier, shift) + offset;
+    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
@@ -1121,18 +1119,6 @@ void QC_NAME(const qc_add_params *p, const QC_A_T *a, const QC_B_T *b, QC_Y_T *y
 #include "qc_kernels.h"
 #include "qc_window.h"
 
-#if !QC_AFFINE
-/* The taps of one window dimension inside the explicitly padded input (count_include_pad). */
-static int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
-{
-    int32_t k, n = 0;
-    for (k = 0; k < kernel; ++k) {
-        n += origin + k * step >= lo && origin + k * step < hi;
-    }
-    return n;
-}
-#endif
-
 /* Channel ch's window sum, one tap at a time. */
 static int32_t qc_window_sum1(const int8_t *first, int32_t rows, int32_t cols, int32_t x_row, int32_t x_tap)
 {
@@ -1162,13 +1148,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                 int32_t kx0, kx1, count, divisor;
                 qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 count = (ky1 - ky0) * (kx1 - kx0);
-                divisor = count;
-#if !QC_AFFINE
-                if (p->count_include_pad) {
-                    divisor = qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
-                              qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
-                }
-#endif
+                divisor = qc_pool_divisor(p, QC_AFFINE, iy0, ix0, count);
                 first = x + ((b * p->in_h + iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * c;
                 for (ch = 0; ch < c; ch += 4) {
                     int32_t sums[4], n = c - ch < 4 ? c - ch : 4;
@@ -1183,21 +1163,17 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                                 odd = qc_sxtab16_odd(odd, v);
                             }
                         }
-                        sums[0] = qc_low_half(even);
-                        sums[1] = qc_low_half(odd);
-                        sums[2] = qc_high_half(even);
-                        sums[3] = qc_high_half(odd);
+                        sums[0] = qc_half_of(even, 0);
+                        sums[1] = qc_half_of(odd, 0);
+                        sums[2] = qc_half_of(even, 1);
+                        sums[3] = qc_half_of(odd, 1);
                     } else {
                         for (k = 0; k < n; ++k) {
                             sums[k] = qc_window_sum1(first + ch + k, ky1 - ky0, kx1 - kx0, x_row, x_tap);
                         }
                     }
                     for (k = 0; k < n; ++k) {
-#if QC_AFFINE
-                        out[ch + k] = (int8_t)(divisor > 0 ? qc_divide_round(sums[k], divisor) : 0);
-#else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], divisor, p->out_shift, p->act_min, p->act_max);
-#endif
+                        out[ch + k] = qc_pool_average_s8(p, QC_AFFINE, sums[k], divisor);
                     }
                 }
             }
@@ -1223,18 +1199,6 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 #include "qc_mve.h"
 #include "qc_window.h"
 
-#if !QC_AFFINE
-/* The taps of one window dimension inside the explicitly padded input (count_include_pad). */
-static int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
-{
-    int32_t k, n = 0;
-    for (k = 0; k < kernel; ++k) {
-        n += origin + k * step >= lo && origin + k * step < hi;
-    }
-    return n;
-}
-#endif
-
 void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 {
     const int32_t c = p->channels;
@@ -1251,13 +1215,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                 const int8_t *first;
                 int32_t kx0, kx1, count;
                 qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-                count = (ky1 - ky0) * (kx1 - kx0);
-#if !QC_AFFINE
-                if (p->count_include_pad) {
-                    count = qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
-                            qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
-                }
-#endif
+                count = qc_pool_divisor(p, QC_AFFINE, iy0, ix0, (ky1 - ky0) * (kx1 - kx0));
                 first = x + ((b * p->in_h + iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * c;
                 for (ch = 0; ch < c; ch += 16) {
                     const int32_t n = c - ch < 16 ? c - ch : 16;
@@ -1278,11 +1236,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                     qc_lanes4_store(sums + 8, s2);
                     qc_lanes4_store(sums + 12, s3);
                     for (k = 0; k < n; ++k) {
-#if QC_AFFINE
-                        out[ch + k] = (int8_t)(count > 0 ? qc_divide_round(sums[k], count) : 0);
-#else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], count, p->out_shift, p->act_min, p->act_max);
-#endif
+                        out[ch + k] = qc_pool_average_s8(p, QC_AFFINE, sums[k], count);
                     }
                 }
             }
@@ -1872,8 +1826,10 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
@@ -1905,9 +1861,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 sums_a[o] = acc[0];
                 sums_b[o] = acc[1];
             }
-            QC_REQUANT_RUN(rq, sums_a, 0, p->out_c, ya);
+            QC_REQUANT_RUN(rq, fast, sums_a, p->out_c, ya);
             if (two) {
-                QC_REQUANT_RUN(rq, sums_b, 0, p->out_c, yb);
+                QC_REQUANT_RUN(rq, fast, sums_b, p->out_c, yb);
             }
         }
     }
@@ -2576,17 +2532,17 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
+#define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
-static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                      int16_t *lanes, int8_t *ya)
 {
     const int32_t n = p->in_features;
@@ -2613,11 +2569,11 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
         sums_a[o] = acc[0];
         sums_b[o] = acc[1];
     }
-    QC_REQUANT_RUN(rq, sums_a, 0, p->out_features, ya);
-    QC_REQUANT_RUN(rq, sums_b, 0, p->out_features, yb);
+    QC_REQUANT_RUN(rq, fast, sums_a, p->out_features, ya);
+    QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
 }
 
-static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                     int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features;
@@ -2642,7 +2598,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
  * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                             int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
@@ -2697,19 +2653,21 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const int32_t n = p->in_features;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, p->single_rounding);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t m;
     if (p->rows == 1) {
-        one_row_blocked(p, x, w, bias, rq, scratch, y);
+        one_row_blocked(p, x, w, bias, rq, fast, scratch, y);
         return;
     }
     for (m = 0; m + 1 < p->rows; m += 2) {
-        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+        two_rows(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
     }
     if (m < p->rows) {
-        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+        one_row(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
     }
 }
 
@@ -3194,8 +3152,9 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
  * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input, whose offsets it lists once per position. A position's sums go to `scratch`
- * (one int32 per channel) and are requantized in a loop of their own.
+ * pad_value times the weights of the taps outside the input, whose offsets it lists once per
+ * position. A position's sums go to `scratch` (one int32 per channel) and are requantized in a loop
+ * of their own.
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
@@ -3218,8 +3177,8 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
  * tap of channel 0 is at x: sums[c] = bias[c] + the window's products. Out of line, so that its one
  * walking pointer, the two steps and the four sums stay in registers: the only stack traffic is
  * once per group. */
-static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap, int32_t x_row,
-                              int32_t *sums)
+static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap,
+                                          int32_t x_row, int32_t *sums)
 {
     const int32_t next_row = x_row - 2 * x_tap;
     int32_t g;
@@ -3258,12 +3217,14 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t tail = channels - grouped;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
     int32_t outside[16], n_outside;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
@@ -3357,9 +3318,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                     scratch[c] = s;
                 }
 #if QC_AFFINE
-                qc_requant_affine_run(rq, scratch, 0, channels, out);
+                qc_requant_affine_run(rq, fast, scratch, channels, out);
 #else
-                qc_requant_run(rq, scratch, 0, channels, out);
+                qc_requant_run(rq, fast, scratch, channels, out);
 #endif
             }
         }
@@ -3855,17 +3816,19 @@ static inline const int16_t *qc_load_pair(const int16_t *p, int32_t *lo, int32_t
 #endif
 }
 
+/* Halfword k (0..1) of a packed pair, sign-extended. */
+static inline int32_t qc_half_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
 #if !QC_DSP_NATIVE
-/* Byte k (0..3) of v, sign-extended; halfword k (0..1), sign-extended. */
+/* Byte k (0..3) of v, sign-extended. */
 static inline int32_t qc_byte_of(int32_t v, int k)
 {
     return (int32_t)((((uint32_t)v >> (8 * k)) & 0xFFu) ^ 0x80u) - 0x80;
 }
 
-static inline int32_t qc_half_of(int32_t v, int k)
-{
-    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
-}
 
 static inline int32_t qc_pack_halves(int32_t lo, int32_t hi)
 {
@@ -3921,16 +3884,6 @@ static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
 #endif
 }
 
-/* The low and high halves of a packed pair, sign-extended. */
-static inline int32_t qc_low_half(int32_t v)
-{
-    return (int32_t)((((uint32_t)v & 0xFFFFu) ^ 0x8000u)) - 0x8000;
-}
-
-static inline int32_t qc_high_half(int32_t v)
-{
-    return (int32_t)((((uint32_t)v >> 16) ^ 0x8000u)) - 0x8000;
-}
 
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
@@ -3967,23 +3920,15 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
-    int32_t all_plain; /* every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
 {
     qc_requant r;
-    int32_t k;
     r.shift = shift;
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
-    r.all_plain = 1;
-    for (k = 0; k < shift_count; ++k) {
-        if (shift[k] < 1 || shift[k] > 30) {
-            r.all_plain = 0;
-        }
-    }
     return r;
 }
 
@@ -3991,6 +3936,16 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
 static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
 {
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
+}
+
+/* The same, knowing whether every shift is plain (qc_shifts_plain, once per kernel call). */
+static inline int8_t qc_requant_s8_known(qc_requant r, int plain, int32_t o, int32_t acc)
+{
+    if (plain) {
+        const int32_t v = qc_rshift_round_s32(acc, r.shift[o * r.shift_step]);
+        return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    }
+    return qc_requant_s8(r, o, acc);
 }
 
 /* Clamping to [lo, hi] in the requantization loops: the int8 range and [0, 127] (an int8 ReLU) are
@@ -4017,8 +3972,21 @@ static inline int32_t qc_clamp_by(int32_t v, int mode, int32_t lo, int32_t hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-/* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
- * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+/* Whether every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32): qc_requant_run's
+ * `plain`, found once per kernel call. */
+static inline int qc_shifts_plain(const int8_t *shift, int32_t count)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        if (shift[k] < 1 || shift[k] > 30) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One output position's count channels: acc[k] requantized into out[k]. A separate loop, so the
+ * multiply-accumulate loops that fill acc keep their registers to themselves. */
 static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift, int32_t step, int32_t count, int8_t *out,
                                          int mode, int32_t lo, int32_t hi)
 {
@@ -4028,34 +3996,33 @@ static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift
     }
 }
 
-static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+static QC_NOINLINE void qc_requant_run(qc_requant r, int plain, const int32_t *acc, int32_t count, int8_t *out)
 {
-    const int8_t *shift = r.shift + first * r.shift_step;
     const int32_t lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_plain) {
+    if (plain) {
         const int mode = qc_clamp_mode(lo, hi);
         if (r.shift_step == 1) {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_S8, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_S8, lo, hi);
             } else if (mode == QC_CLAMP_RELU7) {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
             } else {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
             }
         } else {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_S8, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_S8, lo, hi);
             } else if (mode == QC_CLAMP_RELU7) {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
             } else {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
             }
         }
         return;
     }
     for (k = 0; k < count; ++k) {
-        out[k] = (int8_t)qc_requantize_s32(acc[k], shift[k * r.shift_step], lo, hi);
+        out[k] = (int8_t)qc_requantize_s32(acc[k], r.shift[k * r.shift_step], lo, hi);
     }
 }
 
@@ -4066,14 +4033,12 @@ typedef struct {
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
     int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
-    int32_t all_right;       /* every channel's rescaling is qc_mbqm_right's (shift -2..-31, multiplier >= 0) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
                                                      int32_t lo, int32_t hi, int32_t single_rounding)
 {
     qc_requant_affine r;
-    int32_t k;
     r.multiplier = multiplier;
     r.shift = shift;
     r.step = count == 1 ? 0 : 1;
@@ -4081,12 +4046,6 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     r.lo = lo;
     r.hi = hi;
     r.single_rounding = single_rounding;
-    r.all_right = !single_rounding;
-    for (k = 0; k < count; ++k) {
-        if (shift[k] > -2 || shift[k] < -31 || multiplier[k] < 0) {
-            r.all_right = 0;
-        }
-    }
     return r;
 }
 
@@ -4094,6 +4053,29 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
 static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
+}
+
+/* Whether every channel rescales by qc_mbqm_right (never with single rounding): qc_requant_affine_run's
+ * `right`, found once per kernel call. */
+static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        if (!qc_mbqm_right_applies(multiplier[k], shift[k])) {
+            return 0;
+        }
+    }
+    return !single_rounding;
+}
+
+/* qc_requant_affine_s8, knowing whether every rescaling is qc_mbqm_right's (qc_rescalings_right). */
+static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, int right, int32_t o, int32_t acc)
+{
+    if (right) {
+        const int32_t v = qc_mbqm_right(acc, r.multiplier[o * r.step], -r.shift[o * r.step]) + r.offset;
+        return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    }
+    return qc_requant_affine_s8(r, o, acc, r.single_rounding);
 }
 
 /* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
@@ -4107,31 +4089,37 @@ static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *mult
 }
 
 /* qc_requant_run for an int8-affine layer. */
-static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, int right, const int32_t *acc, int32_t count, int8_t *out)
 {
-    const int32_t *multiplier = r.multiplier + first * r.step;
-    const int8_t *shift = r.shift + first * r.step;
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_right) {
+    if (right) {
         const int mode = qc_clamp_mode(lo, hi);
         if (step == 1) {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
             } else {
-                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
             }
         } else {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
             } else {
-                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
             }
         }
         return;
     }
-    for (k = 0; k < count; ++k, multiplier += step, shift += step) {
-        out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], *multiplier, *shift, offset, lo, hi, r.single_rounding);
+    /* Some channel's rescaling is not qc_mbqm_right's (or single rounding): channel by channel. */
+    for (k = 0; k < count; ++k) {
+        const int32_t m = r.multiplier[k * step];
+        const int s = r.shift[k * step];
+        if (!r.single_rounding && qc_mbqm_right_applies(m, s)) {
+            const int32_t v = qc_mbqm_right(acc[k], m, -s) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        } else {
+            out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], m, s, offset, lo, hi, r.single_rounding);
+        }
     }
 }
 
@@ -5243,13 +5231,16 @@ void QC_NAME(const qc_transpose_params *p, const QC_T *x, QC_T *y)
         "qc_window.h": ##"""
 /*
  * The valid part of one output position's window, shared by the bit-plane and codebook kernels,
- * which walk their packed weights by bit positions, and the depthwise kernel variants. Every quantity is advanced by additions of
+ * which walk their packed weights by bit positions, the depthwise kernel variants and the average
+ * pool variants (with the pools' divisor and division). Every quantity is advanced by additions of
  * precomputed strides, so finding the window costs no multiply.
  */
 #ifndef QC_WINDOW_H
 #define QC_WINDOW_H
 
+#include "qc_affine.h"
 #include "qc_arith.h"
+#include "qc_kernels.h"
 
 /* `rows` kernel rows and `cols` kernel columns inside the input; the offset in x of the first
  * valid tap (channel 0); the bit of that tap in a weight stream; and `run`, the valid columns
@@ -5301,6 +5292,37 @@ static inline void qc_valid_range(int32_t origin, int32_t step, int32_t kernel, 
     while (*k1 > *k0 && origin + (*k1 - 1) * step >= size) {
         --*k1;
     }
+}
+
+/* The taps of one window dimension inside the explicitly padded input (average pools with
+ * count_include_pad). */
+static inline int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
+{
+    int32_t k, n = 0;
+    for (k = 0; k < kernel; ++k) {
+        n += origin + k * step >= lo && origin + k * step < hi;
+    }
+    return n;
+}
+
+/* What an average pool's window at (iy0, ix0), with `count` taps inside the input, divides by: those
+ * taps, or for a fixed-point pool with count_include_pad the taps inside the padded input. */
+static inline int32_t qc_pool_divisor(const qc_pool_params *p, int affine, int32_t iy0, int32_t ix0, int32_t count)
+{
+    if (affine || !p->count_include_pad) {
+        return count;
+    }
+    return qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
+           qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
+}
+
+/* An average pool's output from a window sum, as the portable kernels divide it. */
+static inline int8_t qc_pool_average_s8(const qc_pool_params *p, int affine, int32_t sum, int32_t divisor)
+{
+    if (affine) {
+        return (int8_t)(divisor > 0 ? qc_divide_round(sum, divisor) : 0);
+    }
+    return (int8_t)qc_average_of(sum, divisor, p->out_shift, p->act_min, p->act_max);
 }
 
 #endif /* QC_WINDOW_H */

@@ -77,7 +77,9 @@ import Testing
             let twoStep = Self.roundHalfAway(Self.roundHalfUp(Int64(shifted) * Int64(m), 31), max(-shift, 0))
             #expect(Int64(qc_mbqm(x, m, Int32(shift))) == twoStep, "mbqm \(x) \(m) \(shift)")
             #expect(Affine.multiplyByQuantizedMultiplier(x, m, shift) == qc_mbqm(x, m, Int32(shift)))
-            #expect(Int64(qc_mbqm_fast(x, m, Int32(shift))) == twoStep, "mbqm_fast \(x) \(m) \(shift)")
+            if qc_mbqm_right_applies(m, Int32(shift)) != 0 {
+                #expect(Int64(qc_mbqm_right(x, m, Int32(-shift))) == twoStep, "mbqm_right \(x) \(m) \(shift)")
+            }
             if shift <= 0 {
                 let total = 31 - shift
                 let product = Int64(x) * Int64(m)

@@ -62,13 +62,11 @@ static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
     return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
 }
 
-/* qc_mbqm, through qc_mbqm_right where that applies (TFLite's convolutions almost always). */
-static inline int32_t qc_mbqm_fast(int32_t x, int32_t multiplier, int shift)
+/* Whether qc_mbqm(x, multiplier, shift) is qc_mbqm_right(x, multiplier, -shift) (TFLite's convolutions
+ * almost always). Kernels decide it once per call (qc_dsp.h), not per output. */
+static inline int qc_mbqm_right_applies(int32_t multiplier, int shift)
 {
-    if (shift <= -2 && shift >= -31 && multiplier >= 0) {
-        return qc_mbqm_right(x, multiplier, -shift);
-    }
-    return qc_mbqm(x, multiplier, shift);
+    return shift <= -2 && shift >= -31 && multiplier >= 0;
 }
 
 /* x * multiplier * 2^(shift - 31) rounded once, half up (TFLite's single-rounding variant, which
@@ -82,7 +80,7 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
 /* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm_fast(acc, multiplier, shift) + offset;
+    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
     return v < lo ? lo : (v > hi ? hi : v);
 }
 

@@ -12,18 +12,6 @@
 #include "qc_kernels.h"
 #include "qc_window.h"
 
-#if !QC_AFFINE
-/* The taps of one window dimension inside the explicitly padded input (count_include_pad). */
-static int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
-{
-    int32_t k, n = 0;
-    for (k = 0; k < kernel; ++k) {
-        n += origin + k * step >= lo && origin + k * step < hi;
-    }
-    return n;
-}
-#endif
-
 /* Channel ch's window sum, one tap at a time. */
 static int32_t qc_window_sum1(const int8_t *first, int32_t rows, int32_t cols, int32_t x_row, int32_t x_tap)
 {
@@ -53,13 +41,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                 int32_t kx0, kx1, count, divisor;
                 qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
                 count = (ky1 - ky0) * (kx1 - kx0);
-                divisor = count;
-#if !QC_AFFINE
-                if (p->count_include_pad) {
-                    divisor = qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
-                              qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
-                }
-#endif
+                divisor = qc_pool_divisor(p, QC_AFFINE, iy0, ix0, count);
                 first = x + ((b * p->in_h + iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * c;
                 for (ch = 0; ch < c; ch += 4) {
                     int32_t sums[4], n = c - ch < 4 ? c - ch : 4;
@@ -74,21 +56,17 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                                 odd = qc_sxtab16_odd(odd, v);
                             }
                         }
-                        sums[0] = qc_low_half(even);
-                        sums[1] = qc_low_half(odd);
-                        sums[2] = qc_high_half(even);
-                        sums[3] = qc_high_half(odd);
+                        sums[0] = qc_half_of(even, 0);
+                        sums[1] = qc_half_of(odd, 0);
+                        sums[2] = qc_half_of(even, 1);
+                        sums[3] = qc_half_of(odd, 1);
                     } else {
                         for (k = 0; k < n; ++k) {
                             sums[k] = qc_window_sum1(first + ch + k, ky1 - ky0, kx1 - kx0, x_row, x_tap);
                         }
                     }
                     for (k = 0; k < n; ++k) {
-#if QC_AFFINE
-                        out[ch + k] = (int8_t)(divisor > 0 ? qc_divide_round(sums[k], divisor) : 0);
-#else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], divisor, p->out_shift, p->act_min, p->act_max);
-#endif
+                        out[ch + k] = qc_pool_average_s8(p, QC_AFFINE, sums[k], divisor);
                     }
                 }
             }

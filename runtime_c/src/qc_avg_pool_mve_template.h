@@ -11,18 +11,6 @@
 #include "qc_mve.h"
 #include "qc_window.h"
 
-#if !QC_AFFINE
-/* The taps of one window dimension inside the explicitly padded input (count_include_pad). */
-static int32_t qc_padded_taps(int32_t origin, int32_t step, int32_t kernel, int32_t lo, int32_t hi)
-{
-    int32_t k, n = 0;
-    for (k = 0; k < kernel; ++k) {
-        n += origin + k * step >= lo && origin + k * step < hi;
-    }
-    return n;
-}
-#endif
-
 void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
 {
     const int32_t c = p->channels;
@@ -39,13 +27,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                 const int8_t *first;
                 int32_t kx0, kx1, count;
                 qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
-                count = (ky1 - ky0) * (kx1 - kx0);
-#if !QC_AFFINE
-                if (p->count_include_pad) {
-                    count = qc_padded_taps(iy0, p->dilation_h, p->kernel_h, -p->pad_top, p->in_h + p->pad_bottom) *
-                            qc_padded_taps(ix0, p->dilation_w, p->kernel_w, -p->pad_left, p->in_w + p->pad_right);
-                }
-#endif
+                count = qc_pool_divisor(p, QC_AFFINE, iy0, ix0, (ky1 - ky0) * (kx1 - kx0));
                 first = x + ((b * p->in_h + iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * c;
                 for (ch = 0; ch < c; ch += 16) {
                     const int32_t n = c - ch < 16 ? c - ch : 16;
@@ -66,11 +48,7 @@ void QC_NAME(const qc_pool_params *p, const int8_t *x, int8_t *y)
                     qc_lanes4_store(sums + 8, s2);
                     qc_lanes4_store(sums + 12, s3);
                     for (k = 0; k < n; ++k) {
-#if QC_AFFINE
-                        out[ch + k] = (int8_t)(count > 0 ? qc_divide_round(sums[k], count) : 0);
-#else
-                        out[ch + k] = (int8_t)qc_average_of(sums[k], count, p->out_shift, p->act_min, p->act_max);
-#endif
+                        out[ch + k] = qc_pool_average_s8(p, QC_AFFINE, sums[k], count);
                     }
                 }
             }

@@ -76,8 +76,10 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t batch, pos, o;
     for (batch = 0; batch < p->batch; ++batch) {
@@ -109,9 +111,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 sums_a[o] = acc[0];
                 sums_b[o] = acc[1];
             }
-            QC_REQUANT_RUN(rq, sums_a, 0, p->out_c, ya);
+            QC_REQUANT_RUN(rq, fast, sums_a, p->out_c, ya);
             if (two) {
-                QC_REQUANT_RUN(rq, sums_b, 0, p->out_c, yb);
+                QC_REQUANT_RUN(rq, fast, sums_b, p->out_c, yb);
             }
         }
     }

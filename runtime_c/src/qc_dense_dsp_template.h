@@ -16,17 +16,17 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
+#define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
+#define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
-static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                      int16_t *lanes, int8_t *ya)
 {
     const int32_t n = p->in_features;
@@ -53,11 +53,11 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
         sums_a[o] = acc[0];
         sums_b[o] = acc[1];
     }
-    QC_REQUANT_RUN(rq, sums_a, 0, p->out_features, ya);
-    QC_REQUANT_RUN(rq, sums_b, 0, p->out_features, yb);
+    QC_REQUANT_RUN(rq, fast, sums_a, p->out_features, ya);
+    QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
 }
 
-static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                     int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features;
@@ -82,7 +82,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
  * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
                             int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
@@ -137,19 +137,21 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const int32_t n = p->in_features;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, p->single_rounding);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t m;
     if (p->rows == 1) {
-        one_row_blocked(p, x, w, bias, rq, scratch, y);
+        one_row_blocked(p, x, w, bias, rq, fast, scratch, y);
         return;
     }
     for (m = 0; m + 1 < p->rows; m += 2) {
-        two_rows(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+        two_rows(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
     }
     if (m < p->rows) {
-        one_row(p, x + m * n, w, bias, rq, scratch, y + m * p->out_features);
+        one_row(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
     }
 }
 

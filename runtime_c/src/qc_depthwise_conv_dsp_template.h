@@ -12,8 +12,9 @@
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
  * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input, whose offsets it lists once per position. A position's sums go to `scratch`
- * (one int32 per channel) and are requantized in a loop of their own.
+ * pad_value times the weights of the taps outside the input, whose offsets it lists once per
+ * position. A position's sums go to `scratch` (one int32 per channel) and are requantized in a loop
+ * of their own.
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
@@ -36,8 +37,8 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
  * tap of channel 0 is at x: sums[c] = bias[c] + the window's products. Out of line, so that its one
  * walking pointer, the two steps and the four sums stay in registers: the only stack traffic is
  * once per group. */
-static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap, int32_t x_row,
-                              int32_t *sums)
+static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap,
+                                          int32_t x_row, int32_t *sums)
 {
     const int32_t next_row = x_row - 2 * x_tap;
     int32_t g;
@@ -76,12 +77,14 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t tail = channels - grouped;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
     int32_t outside[16], n_outside;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
+    const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
     int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
@@ -175,9 +178,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                     scratch[c] = s;
                 }
 #if QC_AFFINE
-                qc_requant_affine_run(rq, scratch, 0, channels, out);
+                qc_requant_affine_run(rq, fast, scratch, channels, out);
 #else
-                qc_requant_run(rq, scratch, 0, channels, out);
+                qc_requant_run(rq, fast, scratch, channels, out);
 #endif
             }
         }

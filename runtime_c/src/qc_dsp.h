@@ -72,17 +72,19 @@ static inline const int16_t *qc_load_pair(const int16_t *p, int32_t *lo, int32_t
 #endif
 }
 
+/* Halfword k (0..1) of a packed pair, sign-extended. */
+static inline int32_t qc_half_of(int32_t v, int k)
+{
+    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
+}
+
 #if !QC_DSP_NATIVE
-/* Byte k (0..3) of v, sign-extended; halfword k (0..1), sign-extended. */
+/* Byte k (0..3) of v, sign-extended. */
 static inline int32_t qc_byte_of(int32_t v, int k)
 {
     return (int32_t)((((uint32_t)v >> (8 * k)) & 0xFFu) ^ 0x80u) - 0x80;
 }
 
-static inline int32_t qc_half_of(int32_t v, int k)
-{
-    return (int32_t)((((uint32_t)v >> (16 * k)) & 0xFFFFu) ^ 0x8000u) - 0x8000;
-}
 
 static inline int32_t qc_pack_halves(int32_t lo, int32_t hi)
 {
@@ -138,16 +140,6 @@ static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
 #endif
 }
 
-/* The low and high halves of a packed pair, sign-extended. */
-static inline int32_t qc_low_half(int32_t v)
-{
-    return (int32_t)((((uint32_t)v & 0xFFFFu) ^ 0x8000u)) - 0x8000;
-}
-
-static inline int32_t qc_high_half(int32_t v)
-{
-    return (int32_t)((((uint32_t)v >> 16) ^ 0x8000u)) - 0x8000;
-}
 
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
@@ -184,23 +176,15 @@ typedef struct {
     const int8_t *shift;
     int32_t shift_step; /* 0: one shift for all channels; 1: one per channel */
     int32_t lo, hi;
-    int32_t all_plain; /* every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32) */
 } qc_requant;
 
 static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count, int32_t lo, int32_t hi)
 {
     qc_requant r;
-    int32_t k;
     r.shift = shift;
     r.shift_step = shift_count == 1 ? 0 : 1;
     r.lo = lo;
     r.hi = hi;
-    r.all_plain = 1;
-    for (k = 0; k < shift_count; ++k) {
-        if (shift[k] < 1 || shift[k] > 30) {
-            r.all_plain = 0;
-        }
-    }
     return r;
 }
 
@@ -208,6 +192,16 @@ static inline qc_requant qc_requant_of(const int8_t *shift, int32_t shift_count,
 static inline int8_t qc_requant_s8(qc_requant r, int32_t o, int32_t acc)
 {
     return (int8_t)qc_requantize_s32(acc, r.shift[o * r.shift_step], r.lo, r.hi);
+}
+
+/* The same, knowing whether every shift is plain (qc_shifts_plain, once per kernel call). */
+static inline int8_t qc_requant_s8_known(qc_requant r, int plain, int32_t o, int32_t acc)
+{
+    if (plain) {
+        const int32_t v = qc_rshift_round_s32(acc, r.shift[o * r.shift_step]);
+        return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    }
+    return qc_requant_s8(r, o, acc);
 }
 
 /* Clamping to [lo, hi] in the requantization loops: the int8 range and [0, 127] (an int8 ReLU) are
@@ -234,8 +228,21 @@ static inline int32_t qc_clamp_by(int32_t v, int mode, int32_t lo, int32_t hi)
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-/* Channels first..first+count-1 of one output position: acc[k] requantized into out[k]. A separate
- * loop, so the multiply-accumulate loops that fill acc keep their registers to themselves. */
+/* Whether every shift is a rounding right shift of 1 to 30 (qc_rshift_round_s32): qc_requant_run's
+ * `plain`, found once per kernel call. */
+static inline int qc_shifts_plain(const int8_t *shift, int32_t count)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        if (shift[k] < 1 || shift[k] > 30) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One output position's count channels: acc[k] requantized into out[k]. A separate loop, so the
+ * multiply-accumulate loops that fill acc keep their registers to themselves. */
 static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift, int32_t step, int32_t count, int8_t *out,
                                          int mode, int32_t lo, int32_t hi)
 {
@@ -245,34 +252,33 @@ static inline void qc_requant_plain_loop(const int32_t *acc, const int8_t *shift
     }
 }
 
-static QC_NOINLINE void qc_requant_run(qc_requant r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+static QC_NOINLINE void qc_requant_run(qc_requant r, int plain, const int32_t *acc, int32_t count, int8_t *out)
 {
-    const int8_t *shift = r.shift + first * r.shift_step;
     const int32_t lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_plain) {
+    if (plain) {
         const int mode = qc_clamp_mode(lo, hi);
         if (r.shift_step == 1) {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_S8, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_S8, lo, hi);
             } else if (mode == QC_CLAMP_RELU7) {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_RELU7, lo, hi);
             } else {
-                qc_requant_plain_loop(acc, shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 1, count, out, QC_CLAMP_ANY, lo, hi);
             }
         } else {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_S8, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_S8, lo, hi);
             } else if (mode == QC_CLAMP_RELU7) {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_RELU7, lo, hi);
             } else {
-                qc_requant_plain_loop(acc, shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
+                qc_requant_plain_loop(acc, r.shift, 0, count, out, QC_CLAMP_ANY, lo, hi);
             }
         }
         return;
     }
     for (k = 0; k < count; ++k) {
-        out[k] = (int8_t)qc_requantize_s32(acc[k], shift[k * r.shift_step], lo, hi);
+        out[k] = (int8_t)qc_requantize_s32(acc[k], r.shift[k * r.shift_step], lo, hi);
     }
 }
 
@@ -283,14 +289,12 @@ typedef struct {
     int32_t step; /* 0: one multiplier and shift for all channels; 1: one per channel */
     int32_t offset, lo, hi;
     int32_t single_rounding; /* dense layers: qc_mbqm_single (the convolutions pass a constant 0 instead) */
-    int32_t all_right;       /* every channel's rescaling is qc_mbqm_right's (shift -2..-31, multiplier >= 0) */
 } qc_requant_affine;
 
 static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t offset,
                                                      int32_t lo, int32_t hi, int32_t single_rounding)
 {
     qc_requant_affine r;
-    int32_t k;
     r.multiplier = multiplier;
     r.shift = shift;
     r.step = count == 1 ? 0 : 1;
@@ -298,12 +302,6 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
     r.lo = lo;
     r.hi = hi;
     r.single_rounding = single_rounding;
-    r.all_right = !single_rounding;
-    for (k = 0; k < count; ++k) {
-        if (shift[k] > -2 || shift[k] < -31 || multiplier[k] < 0) {
-            r.all_right = 0;
-        }
-    }
     return r;
 }
 
@@ -311,6 +309,29 @@ static inline qc_requant_affine qc_requant_affine_of(const int32_t *multiplier, 
 static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_t acc, int single_rounding)
 {
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
+}
+
+/* Whether every channel rescales by qc_mbqm_right (never with single rounding): qc_requant_affine_run's
+ * `right`, found once per kernel call. */
+static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        if (!qc_mbqm_right_applies(multiplier[k], shift[k])) {
+            return 0;
+        }
+    }
+    return !single_rounding;
+}
+
+/* qc_requant_affine_s8, knowing whether every rescaling is qc_mbqm_right's (qc_rescalings_right). */
+static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, int right, int32_t o, int32_t acc)
+{
+    if (right) {
+        const int32_t v = qc_mbqm_right(acc, r.multiplier[o * r.step], -r.shift[o * r.step]) + r.offset;
+        return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
+    }
+    return qc_requant_affine_s8(r, o, acc, r.single_rounding);
 }
 
 /* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
@@ -324,31 +345,37 @@ static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *mult
 }
 
 /* qc_requant_run for an int8-affine layer. */
-static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const int32_t *acc, int32_t first, int32_t count, int8_t *out)
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, int right, const int32_t *acc, int32_t count, int8_t *out)
 {
-    const int32_t *multiplier = r.multiplier + first * r.step;
-    const int8_t *shift = r.shift + first * r.step;
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (r.all_right) {
+    if (right) {
         const int mode = qc_clamp_mode(lo, hi);
         if (step == 1) {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
             } else {
-                qc_requant_right_loop(acc, multiplier, shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
             }
         } else {
             if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
             } else {
-                qc_requant_right_loop(acc, multiplier, shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
+                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
             }
         }
         return;
     }
-    for (k = 0; k < count; ++k, multiplier += step, shift += step) {
-        out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], *multiplier, *shift, offset, lo, hi, r.single_rounding);
+    /* Some channel's rescaling is not qc_mbqm_right's (or single rounding): channel by channel. */
+    for (k = 0; k < count; ++k) {
+        const int32_t m = r.multiplier[k * step];
+        const int s = r.shift[k * step];
+        if (!r.single_rounding && qc_mbqm_right_applies(m, s)) {
+            const int32_t v = qc_mbqm_right(acc[k], m, -s) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        } else {
+            out[k] = (int8_t)qc_requantize_affine_rounded(acc[k], m, s, offset, lo, hi, r.single_rounding);
+        }
     }
 }
 
