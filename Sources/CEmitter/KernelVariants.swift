@@ -57,11 +57,18 @@ enum KernelVariants {
         switch call.family {
         case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
-            // Two int8 columns of kernel_h * kernel_w * in_c taps (QC_CONV_MVE_SCRATCH_BYTES).
-            return variant(call, "mve", scratch: 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c"), .s8)
+            // Two int8 columns of kernel_h * kernel_w * in_c taps, then (word-aligned) two int32 rows
+            // of out_c sums (QC_CONV_MVE_SCRATCH_BYTES).
+            let columns = 2 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c")
+            return variant(call, "mve", scratch: MemoryPlanner.align(columns, 4) + 8 * value(call, "out_c"), .s8)
         case "depthwise_conv", "depthwise_conv_affine":
-            return channelsLastVariant(call, "mve")
-        case "dense", "dense_affine", "add", "add_affine", "avg_pool", "avg_pool_affine":
+            return channelsLastVariant(call)
+        case "dense", "dense_affine":
+            // An int32 row of out_features sums per input row in flight, two or one
+            // (QC_DENSE_MVE_SCRATCH_BYTES).
+            let rowsInFlight = value(call, "rows") > 1 ? 2 : 1
+            return variant(call, "mve", scratch: 4 * rowsInFlight * value(call, "out_features"), .s32)
+        case "add", "add_affine", "avg_pool", "avg_pool_affine":
             return variant(call, "mve", scratch: 0, .s8)
         default:
             return nil
@@ -77,11 +84,12 @@ enum KernelVariants {
         return variant
     }
 
-    /// The depthwise variants read a tap's neighbouring channels as one word or vector: the weights
-    /// [channels][taps] become [taps][channels], as the channels are in NHWC activations.
-    private static func channelsLastVariant(_ call: KernelCall, _ name: String) -> KernelCall {
-        let channels = value(call, "out_c"), taps = value(call, "kernel_h") * value(call, "kernel_w")
-        return reorderingWeights(variant(call, name, scratch: 0, .s8), rows: channels) { c, t in t * channels + c }
+    /// The Helium depthwise variant reads a tap's neighbouring channels as vectors: the weights
+    /// [channels][taps] become [taps][channels], as the channels are in NHWC activations. It sums a
+    /// position's channels into one int32 each of scratch (QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES).
+    private static func channelsLastVariant(_ call: KernelCall) -> KernelCall {
+        let channels = value(call, "out_c")
+        return reorderingWeights(variant(call, "mve", scratch: 4 * channels, .s32), rows: channels) { c, t in t * channels + c }
     }
 
     /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:

@@ -770,24 +770,26 @@ void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
  * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
- * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
- * the depthwise weights are in [kernel_h][kernel_w][channels] order.
+ * vector loops). The convolution requires groups == 1; it, the depthwise convolution and the
+ * dense layer take a scratch buffer of the bytes below. The depthwise weights are in [kernel_h][kernel_w][channels] order.
  */
-#define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+#define QC_CONV_MVE_SCRATCH_BYTES(p) (((2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3) + 8 * (p)->out_c)
+#define QC_DENSE_MVE_SCRATCH_BYTES(p) (((p)->rows > 1 ? 8 : 4) * (p)->out_features)
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int8_t *scratch, int8_t *y);
+#define QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES(p) (4 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y);
+                                  const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                         int8_t *y);
+                         int32_t *scratch, int8_t *y);
 /* The int8-affine kernels' Helium variants: the same scratch and weight orders as the ones above. */
 void qc_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int8_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                         const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_affine_s8s8s8_mve(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_avg_pool_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_avg_pool_affine_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);
@@ -1883,9 +1885,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
  * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
  * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
  * Two output positions at a time are gathered as int8 columns (a 1x1 kernel without padding reads
- * its input pixels in place), then every group of four output channels meets both columns: eight
- * VMLADAVA per 16 taps, 16 multiply-accumulates each, and each position's four outputs are
- * requantized as one vector.
+ * its input pixels in place), then every pair of output channels meets both columns: four VMLADAVA
+ * per 16 taps, 16 multiply-accumulates each. The two positions' sums go to int32 rows after the
+ * columns, which a loop of their own requantizes four lanes at a time (qc_mve.h).
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
@@ -1895,13 +1897,11 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int8_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
-#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+#define QC_RUN(sums, out) qc_requant_affine_lanes_s8(rq, right, sums, outs, out)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
-#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
+#define QC_RUN(sums, out) qc_requant_lanes_s8(rq, sums, outs, out)
 #endif
 
 static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *column)
@@ -1962,52 +1962,29 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #endif
 {
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
-    const int32_t positions = p->out_h * p->out_w;
+    const int32_t positions = p->out_h * p->out_w, outs = p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int right = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
     int8_t *const column_a = scratch, *const column_b = scratch + taps;
-    int32_t batch, pos, o;
+    /* The two positions' int32 sums, after the columns (QC_CONV_MVE_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(scratch + ((2 * taps + 3) & ~3)), *const sums_b = sums_a + outs;
+    int32_t batch, pos;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
         for (pos = 0; pos < positions; pos += 2) {
-            const int two = pos + 1 < positions;
-            int8_t *ya = y + (batch * positions + pos) * p->out_c;
-            int8_t *yb = ya + p->out_c;
+            int8_t *ya = y + (batch * positions + pos) * outs;
             const int8_t *const a = column_of(p, xb, pos, column_a);
-            const int8_t *b = column_b;
-            if (two) {
-                b = column_of(p, xb, pos + 1, column_b);
+            if (pos + 1 < positions) {
+                qc_mve_sums_2cols(w, taps, outs, a, column_of(p, xb, pos + 1, column_b), bias, sums_a, sums_b);
+                QC_RUN(sums_a, ya);
+                QC_RUN(sums_b, ya + outs);
             } else {
-                qc_fill_s8(column_b, taps, 0);
-            }
-            for (o = 0; o + 3 < p->out_c; o += 4) {
-                int32_t ra[4], rb[4];
-                qc_mve_dot_4x2(w + o * taps, taps, a, b, bias, o, ra, rb);
-                QC_OUT4(o, qc_lanes4_of(ra), ya + o);
-                if (two) {
-                    QC_OUT4(o, qc_lanes4_of(rb), yb + o);
-                }
-            }
-            for (; o + 1 < p->out_c; o += 2) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                ya[o + 1] = QC_OUT(o + 1, acc[2]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
-                }
-            }
-            if (o < p->out_c) {
-                ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
-                if (two) {
-                    yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
-                }
+                qc_mve_sums_1col(w, taps, outs, a, bias, sums_a);
+                QC_RUN(sums_a, ya);
             }
         }
     }
@@ -2017,8 +1994,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_AFFINE
 #undef QC_PARAMS
 #undef QC_PAD
-#undef QC_OUT
-#undef QC_OUT4
+#undef QC_RUN
 
 """##,
         "qc_conv_s16s16s16.c": ##"""
@@ -2683,78 +2659,49 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 /*
  * Template of qc_dense_s8s8s8_mve and qc_dense_affine_s8s8s8_mve (QC_NAME and QC_AFFINE defined by
  * the including file), for cores with Helium (MVE); same contract and outputs as the portable
- * kernels (qc_kernels.h), no scratch. The int8 input rows are the columns themselves: two rows
- * meet four weight rows at a time (a 1x1 convolution over pixels), a single row meets four.
+ * kernels (qc_kernels.h), plus a scratch buffer of QC_DENSE_MVE_SCRATCH_BYTES. The int8 input rows
+ * are the columns themselves: two rows meet two weight rows at a time (a 1x1 convolution over
+ * pixels), a single row meets four. The sums go to int32 rows in scratch, which a loop of their
+ * own requantizes (qc_mve.h).
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_mve.h"
 
 #if QC_AFFINE
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, rq.single_rounding)
-#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+#define QC_RUN(sums, out) qc_requant_affine_lanes_s8(rq, right, sums, outs, out)
 void QC_NAME(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
-             const int8_t *shift, int8_t *y)
+             const int8_t *shift, int32_t *scratch, int8_t *y)
 #else
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
-#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
-void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+#define QC_RUN(sums, out) qc_requant_lanes_s8(rq, sums, outs, out)
+void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int32_t *scratch,
+             int8_t *y)
 #endif
 {
     const int32_t n = p->in_features, outs = p->out_features;
 #if QC_AFFINE
     const qc_requant_affine rq =
         qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
+    const int right = qc_rescalings_right(multiplier, shift, p->shift_count, p->single_rounding);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
-    int32_t m, o;
+    int32_t m;
     for (m = 0; m + 1 < p->rows; m += 2) {
-        const int8_t *a = x + m * n, *b = a + n;
-        int8_t *ya = y + m * outs, *yb = ya + outs;
-        for (o = 0; o + 3 < outs; o += 4) {
-            int32_t ra[4], rb[4];
-            qc_mve_dot_4x2(w + o * n, n, a, b, bias, o, ra, rb);
-            QC_OUT4(o, qc_lanes4_of(ra), ya + o);
-            QC_OUT4(o, qc_lanes4_of(rb), yb + o);
-        }
-        for (; o + 1 < outs; o += 2) {
-            int32_t acc[4];
-            acc[0] = acc[1] = bias[o];
-            acc[2] = acc[3] = bias[o + 1];
-            qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
-            ya[o] = QC_OUT(o, acc[0]);
-            yb[o] = QC_OUT(o, acc[1]);
-            ya[o + 1] = QC_OUT(o + 1, acc[2]);
-            yb[o + 1] = QC_OUT(o + 1, acc[3]);
-        }
-        if (o < outs) {
-            ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
-            yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, b, n, bias[o]));
-        }
+        int8_t *ya = y + m * outs;
+        qc_mve_sums_2cols(w, n, outs, x + m * n, x + (m + 1) * n, bias, scratch, scratch + outs);
+        QC_RUN(scratch, ya);
+        QC_RUN(scratch + outs, ya + outs);
     }
     if (m < p->rows) {
-        const int8_t *a = x + m * n;
-        int8_t *ym = y + m * outs;
-        for (o = 0; o + 3 < outs; o += 4) {
-            int32_t acc[4];
-            acc[0] = bias[o];
-            acc[1] = bias[o + 1];
-            acc[2] = bias[o + 2];
-            acc[3] = bias[o + 3];
-            qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
-            QC_OUT4(o, qc_lanes4_of(acc), ym + o);
-        }
-        for (; o < outs; ++o) {
-            ym[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * n, a, n, bias[o]));
-        }
+        qc_mve_sums_1col(w, n, outs, x + m * n, bias, scratch);
+        QC_RUN(scratch, y + m * outs);
     }
 }
 
 #undef QC_NAME
 #undef QC_AFFINE
-#undef QC_OUT
-#undef QC_OUT4
+#undef QC_RUN
 
 """##,
         "qc_dense_s16s16s16.c": ##"""
@@ -3335,25 +3282,26 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 /*
  * Template of qc_depthwise_conv_s8s8s8_mve and qc_depthwise_conv_affine_s8s8s8_mve (QC_NAME and
  * QC_AFFINE defined by the including file), for cores with Helium (MVE): the same outputs as the
- * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order. Four neighbouring channels are four int32 lanes; sixteen channels (four lane
- * vectors) share each pass over the window, so per tap and sixteen channels there are eight
- * widening loads, four multiplies, four adds and the loop's pointer steps. Channels beyond a
- * multiple of sixteen go four at a time, the last fewer than four with a tail predicate.
- * The int8-affine instance adds pad_value times the weights of the taps outside the input, at the
- * positions whose window the input clips (one VMLA by a scalar per tap and four channels).
+ * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order.
+ *
+ * Sixteen neighbouring channels share each pass over the window (qc_lanes16): per tap, their inputs
+ * and weights load as two vectors of int16 lanes each, whose even and odd lanes VMULLB/VMULLT
+ * multiply into four int32 vectors: twelve vector instructions per tap and sixteen channels.
+ * Channels beyond a multiple of sixteen go four at a time, the last fewer than four with a tail
+ * predicate. A position's sums go to `scratch` (one int32 per channel) and are requantized in a
+ * loop of their own (qc_mve.h).
+ *
+ * The int8-affine instance adds pad_value times the weights of the taps outside the input at the
+ * positions whose window the input clips; it lists those taps once per position, and sums their
+ * weights as int16 lanes before one multiply.
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_window.h"
 #include "qc_mve.h"
 
-#if QC_AFFINE
-#define QC_PARAMS qc_conv_affine_params
-#define QC_OUT4(o, lanes, y, count) qc_requant4_affine_s8(rq, o, lanes, y, count)
-#else
-#define QC_PARAMS qc_conv_params
-#define QC_OUT4(o, lanes, y, count) qc_requant4_s8(rq, o, lanes, y, count)
-#endif
+/* Windows of up to this many taps list their outside taps; larger ones add them tap by tap. */
+#define QC_DW_LISTED_TAPS 32
 
 /* The valid window of one output position, rows [ky0, ky1) and columns [kx0, kx1) of the kernel,
  * and the steps between taps and rows in x and in w. */
@@ -3375,43 +3323,28 @@ static inline qc_lanes4 qc_dw_lanes(const qc_dw_window *win, const int8_t *x, co
     return acc;
 }
 
-#if QC_AFFINE
-/* The padding times the weights of the taps outside the window (w at channel 0 of tap 0), added
- * to sixteen channels' sums (a0..a3: four lane vectors), or to `count` channels' (a0 alone). */
-static inline void qc_dw_outside(const QC_PARAMS *p, const qc_dw_window *win, const int8_t *w, int32_t count, qc_lanes4 *a0,
-                                 qc_lanes4 *a1, qc_lanes4 *a2, qc_lanes4 *a3)
+/* Whether tap (ky, kx) of the kernel lies outside the window's valid part. */
+static inline int qc_dw_is_outside(const qc_dw_window *win, int32_t ky, int32_t kx)
 {
-    int32_t ky, kx;
-    for (ky = 0; ky < p->kernel_h; ++ky, w += win->w_row) {
-        const int inside = ky >= win->ky0 && ky < win->ky1;
-        for (kx = 0; kx < p->kernel_w; ++kx) {
-            if (!inside || kx < win->kx0 || kx >= win->kx1) {
-                const int8_t *wp = w + kx * win->channels;
-                if (count < 16) {
-                    *a0 = qc_lanes4_mac_scalar(*a0, wp, p->pad_value, count);
-                } else {
-                    *a0 = qc_lanes4_mac_scalar(*a0, wp, p->pad_value, 4);
-                    *a1 = qc_lanes4_mac_scalar(*a1, wp + 4, p->pad_value, 4);
-                    *a2 = qc_lanes4_mac_scalar(*a2, wp + 8, p->pad_value, 4);
-                    *a3 = qc_lanes4_mac_scalar(*a3, wp + 12, p->pad_value, 4);
-                }
-            }
-        }
-    }
+    return ky < win->ky0 || ky >= win->ky1 || kx < win->kx0 || kx >= win->kx1;
 }
-#endif
 
 #if QC_AFFINE
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
-             const int8_t *shift, int8_t *y)
+             const int8_t *shift, int32_t *scratch, int8_t *y)
 #else
-void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y)
+void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift, int32_t *scratch,
+             int8_t *y)
 #endif
 {
-    const int32_t channels = p->out_c;
+    const int32_t channels = p->out_c, kernel_h = p->kernel_h, kernel_w = p->kernel_w;
     qc_dw_window win;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int right = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
+    const int32_t pad_value = p->pad_value;
+    const int listed = kernel_h * kernel_w <= QC_DW_LISTED_TAPS;
+    int32_t outside[QC_DW_LISTED_TAPS], n_outside;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
@@ -3419,59 +3352,85 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     win.channels = channels;
     win.x_tap = p->dilation_w * channels;
     win.x_row = p->dilation_h * p->in_w * channels;
-    win.w_row = p->kernel_w * channels;
+    win.w_row = kernel_w * channels;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            qc_valid_range(iy0, p->dilation_h, p->kernel_h, p->in_h, &win.ky0, &win.ky1);
+            qc_valid_range(iy0, p->dilation_h, kernel_h, p->in_h, &win.ky0, &win.ky1);
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 const int8_t *xw, *ww;
+                int32_t row_taps;
 #if QC_AFFINE
                 int clipped;
 #endif
-                qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &win.kx0, &win.kx1);
+                qc_valid_range(ix0, p->dilation_w, kernel_w, p->in_w, &win.kx0, &win.kx1);
+                row_taps = win.kx1 - win.kx0;
                 /* The first valid tap, channel 0, in x and in w. */
                 xw = xb + ((iy0 + win.ky0 * p->dilation_h) * p->in_w + ix0 + win.kx0 * p->dilation_w) * channels;
-                ww = w + (win.ky0 * p->kernel_w + win.kx0) * channels;
+                ww = w + (win.ky0 * kernel_w + win.kx0) * channels;
 #if QC_AFFINE
-                clipped = p->pad_value != 0 && (win.ky0 > 0 || win.ky1 < p->kernel_h || win.kx0 > 0 || win.kx1 < p->kernel_w);
+                clipped = pad_value != 0 && (win.ky0 > 0 || win.ky1 < kernel_h || win.kx0 > 0 || win.kx1 < kernel_w);
+                /* A clipped window's outside taps, as offsets of their channel 0 in w. */
+                n_outside = 0;
+                if (clipped && listed) {
+                    for (ky = 0; ky < kernel_h; ++ky) {
+                        for (kx = 0; kx < kernel_w; ++kx) {
+                            if (qc_dw_is_outside(&win, ky, kx)) {
+                                outside[n_outside++] = (ky * kernel_w + kx) * channels;
+                            }
+                        }
+                    }
+                }
 #endif
                 for (c = 0; c + 15 < channels; c += 16) {
                     const int8_t *xr = xw + c, *wr = ww + c;
-                    qc_lanes4 a0 = qc_lanes4_load32(bias + c, 4), a1 = qc_lanes4_load32(bias + c + 4, 4);
-                    qc_lanes4 a2 = qc_lanes4_load32(bias + c + 8, 4), a3 = qc_lanes4_load32(bias + c + 12, 4);
+                    qc_lanes16 acc = qc_lanes16_load(bias + c);
                     for (ky = win.ky0; ky < win.ky1; ++ky, xr += win.x_row, wr += win.w_row) {
                         const int8_t *xp = xr, *wp = wr;
-                        for (kx = win.kx1 - win.kx0; kx > 0; --kx, xp += win.x_tap, wp += channels) {
-                            a0 = qc_lanes4_mac4(a0, xp, wp);
-                            a1 = qc_lanes4_mac4(a1, xp + 4, wp + 4);
-                            a2 = qc_lanes4_mac4(a2, xp + 8, wp + 8);
-                            a3 = qc_lanes4_mac4(a3, xp + 12, wp + 12);
+                        for (kx = row_taps; kx > 0; --kx, xp += win.x_tap, wp += channels) {
+                            acc = qc_lanes16_mac(acc, xp, wp);
                         }
                     }
 #if QC_AFFINE
-                    if (clipped) {
-                        qc_dw_outside(p, &win, w + c, 16, &a0, &a1, &a2, &a3);
+                    if (n_outside > 0) {
+                        acc = qc_lanes16_mac_sum(acc, w + c, outside, n_outside, pad_value);
+                    } else if (clipped) {
+                        for (ky = 0; ky < kernel_h; ++ky) {
+                            for (kx = 0; kx < kernel_w; ++kx) {
+                                if (qc_dw_is_outside(&win, ky, kx)) {
+                                    const int32_t at = (ky * kernel_w + kx) * channels;
+                                    acc = qc_lanes16_mac_sum(acc, w + c, &at, 1, pad_value);
+                                }
+                            }
+                        }
                     }
 #endif
-                    QC_OUT4(c, a0, out + c, 4);
-                    QC_OUT4(c + 4, a1, out + c + 4, 4);
-                    QC_OUT4(c + 8, a2, out + c + 8, 4);
-                    QC_OUT4(c + 12, a3, out + c + 12, 4);
+                    qc_lanes16_store(scratch + c, acc);
                 }
                 for (; c < channels; c += 4) {
                     const int32_t count = channels - c < 4 ? channels - c : 4;
                     qc_lanes4 acc = qc_dw_lanes(&win, xw + c, ww + c, count, qc_lanes4_load32(bias + c, count));
 #if QC_AFFINE
                     if (clipped) {
-                        qc_dw_outside(p, &win, w + c, count, &acc, &acc, &acc, &acc);
+                        for (ky = 0; ky < kernel_h; ++ky) {
+                            for (kx = 0; kx < kernel_w; ++kx) {
+                                if (qc_dw_is_outside(&win, ky, kx)) {
+                                    acc = qc_lanes4_mac_scalar(acc, w + (ky * kernel_w + kx) * channels + c, pad_value, count);
+                                }
+                            }
+                        }
                     }
 #endif
-                    QC_OUT4(c, acc, out + c, count);
+                    qc_lanes4_store_n(scratch + c, acc, count);
                 }
+#if QC_AFFINE
+                qc_requant_affine_lanes_s8(rq, right, scratch, channels, out);
+#else
+                qc_requant_lanes_s8(rq, scratch, channels, out);
+#endif
             }
         }
     }
@@ -3479,8 +3438,6 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 
 #undef QC_NAME
 #undef QC_AFFINE
-#undef QC_PARAMS
-#undef QC_OUT4
 
 """##,
         "qc_depthwise_conv_s16s16s16.c": ##"""
@@ -4613,65 +4570,6 @@ static inline qc_lanes4 qc_lanes4_mac_scalar(qc_lanes4 acc, const int8_t *w, int
 #endif
 }
 
-/* acc[k] += x[k] * w[k] for all four lanes. */
-static inline qc_lanes4 qc_lanes4_mac4(qc_lanes4 acc, const int8_t *x, const int8_t *w)
-{
-#if QC_MVE_NATIVE
-    return vaddq_s32(acc, vmulq_s32(vldrbq_s32(x), vldrbq_s32(w)));
-#else
-    return qc_lanes4_mac(acc, x, w, 4);
-#endif
-}
-
-static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
-{
-#if QC_MVE_NATIVE
-    switch (k) {
-    case 0: return vgetq_lane_s32(acc, 0);
-    case 1: return vgetq_lane_s32(acc, 1);
-    case 2: return vgetq_lane_s32(acc, 2);
-    default: return vgetq_lane_s32(acc, 3);
-    }
-#else
-    return acc.v[k];
-#endif
-}
-
-/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). Helium's VQRSHL by
- * the negated shift is exactly qc_requantize_s32 before its clamp for every shift but -128 (whose
- * negation VQRSHL would read as -128 again; no format pair comes near it): a negative
- * count is a rounding right shift (adding 2^(s-1) at full precision, then shifting; 0 for counts
- * of 32 or more, as rshift_round gives for a 32-bit value), a positive one a left shift saturating
- * to int32, which the clamp to the output range then makes exact. With the clamp and the
- * narrowing store: five instructions for four outputs instead of the scalar sequence per output. */
-static inline void qc_requant4_s8(qc_requant r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
-{
-#if QC_MVE_NATIVE
-    const mve_pred16_t pr = vctp32q((uint32_t)count);
-    const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
-    int32x4_t v = vqrshlq_s32(acc, vnegq_s32(shifts));
-    v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
-    vstrbq_p_s32(y, v, pr);
-#else
-    int32_t k;
-    for (k = 0; k < count; ++k) {
-        y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
-    }
-#endif
-}
-
-/* Four accumulators from memory as lanes. */
-static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
-{
-#if QC_MVE_NATIVE
-    return vldrwq_s32(acc);
-#else
-    qc_lanes4 r;
-    memcpy(r.v, acc, sizeof r.v);
-    return r;
-#endif
-}
-
 #if QC_MVE_NATIVE
 /* qc_mbqm (qc_affine.h) of four lanes, each with its multiplier and shift: VQRDMULH is the doubling
  * high multiply (halves up, the one overflow saturating) and VRSHL by the negated right shift rounds
@@ -4696,6 +4594,14 @@ static inline int32x4_t qc_mbqm4_right(int32x4_t x, int32_t multiplier, int32_t 
     return vrshlq_n_s32(vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), negative)), shift);
 }
 
+/* qc_mbqm4 of x when every shift is a right shift (qc_rescalings_right): the doubling high
+ * multiply, then one subtracted from negative values so that VRSHL's halves round away from zero. */
+static inline int32x4_t qc_mbqm4_rightward(int32x4_t x, int32x4_t multiplier, int32x4_t shift)
+{
+    const int32x4_t v = vqrdmulhq_s32(x, multiplier);
+    return vrshlq_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+}
+
 /* clamp(v + offset, lo, hi) narrowed to int8 and stored in the lanes pr enables. */
 static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t lo, int32_t hi, mve_pred16_t pr)
 {
@@ -4705,52 +4611,239 @@ static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t 
 }
 #endif
 
-/* The scalar path of qc_requant4_affine_s8, out of line so the vector path stays small enough to
- * inline into the kernels' output loops. */
-static void qc_requant4_affine_scalar(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+/* Sixteen neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e0 holds
+ * channels 0, 2, 4, 6; o0 channels 1, 3, 5, 7; e1 and o1 likewise channels 8 to 15. */
+typedef struct {
+    qc_lanes4 e0, o0, e1, o1;
+} qc_lanes16;
+
+/* Sixteen int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
+static inline qc_lanes16 qc_lanes16_load(const int32_t *v)
 {
+    qc_lanes16 a;
+#if QC_MVE_NATIVE
+    const int32x4x2_t lo = vld2q_s32(v), hi = vld2q_s32(v + 8);
+    a.e0 = lo.val[0];
+    a.o0 = lo.val[1];
+    a.e1 = hi.val[0];
+    a.o1 = hi.val[1];
+#else
     int32_t k;
-    for (k = 0; k < count; ++k) {
-        y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
+    for (k = 0; k < 4; ++k) {
+        a.e0.v[k] = v[2 * k];
+        a.o0.v[k] = v[2 * k + 1];
+        a.e1.v[k] = v[8 + 2 * k];
+        a.o1.v[k] = v[9 + 2 * k];
     }
+#endif
+    return a;
 }
 
-/* Four outputs of an int8-affine layer at once, with qc_requantize_affine's results (qc_affine.h);
- * single-rounding layers take the scalar path. */
-static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+/* The sixteen sums back in channel order: VST20/VST21 interleave them. */
+static inline void qc_lanes16_store(int32_t *dst, qc_lanes16 a)
 {
 #if QC_MVE_NATIVE
+    int32x4x2_t lo, hi;
+    lo.val[0] = a.e0;
+    lo.val[1] = a.o0;
+    hi.val[0] = a.e1;
+    hi.val[1] = a.o1;
+    vst2q_s32(dst, lo);
+    vst2q_s32(dst + 8, hi);
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        dst[2 * k] = a.e0.v[k];
+        dst[2 * k + 1] = a.o0.v[k];
+        dst[8 + 2 * k] = a.e1.v[k];
+        dst[9 + 2 * k] = a.o1.v[k];
+    }
+#endif
+}
+
+/* a += x[k] * w[k] for sixteen channels: int8 loaded as int16 lanes, whose even and odd lanes
+ * VMULLB/VMULLT multiply into int32. Four loads, four multiplies and four adds. */
+static inline qc_lanes16 qc_lanes16_mac(qc_lanes16 a, const int8_t *x, const int8_t *w)
+{
+#if QC_MVE_NATIVE
+    int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
+    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(xv, wv));
+    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(xv, wv));
+    xv = vldrbq_s16(x + 8);
+    wv = vldrbq_s16(w + 8);
+    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(xv, wv));
+    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(xv, wv));
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e0.v[k] += (int32_t)x[2 * k] * w[2 * k];
+        a.o0.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
+        a.e1.v[k] += (int32_t)x[8 + 2 * k] * w[8 + 2 * k];
+        a.o1.v[k] += (int32_t)x[9 + 2 * k] * w[9 + 2 * k];
+    }
+#endif
+    return a;
+}
+
+/* a += scalar * (the sum of the sixteen-channel weight runs at w + offsets[i], i < n): the runs
+ * are summed as int16 lanes (exact for n <= 256), then multiplied once. */
+static inline qc_lanes16 qc_lanes16_mac_sum(qc_lanes16 a, const int8_t *w, const int32_t *offsets, int32_t n, int32_t scalar)
+{
+#if QC_MVE_NATIVE
+    int16x8_t lo = vdupq_n_s16(0), hi = vdupq_n_s16(0);
+    const int16x8_t s = vdupq_n_s16((int16_t)scalar);
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        lo = vaddq_s16(lo, vldrbq_s16(w + offsets[i]));
+        hi = vaddq_s16(hi, vldrbq_s16(w + offsets[i] + 8));
+    }
+    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(lo, s));
+    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(lo, s));
+    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(hi, s));
+    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(hi, s));
+#else
+    int32_t i, k;
+    for (i = 0; i < n; ++i) {
+        const int8_t *wp = w + offsets[i];
+        for (k = 0; k < 4; ++k) {
+            a.e0.v[k] += scalar * wp[2 * k];
+            a.o0.v[k] += scalar * wp[2 * k + 1];
+            a.e1.v[k] += scalar * wp[8 + 2 * k];
+            a.o1.v[k] += scalar * wp[9 + 2 * k];
+        }
+    }
+#endif
+    return a;
+}
+
+/* The first `count` lanes (count <= 4) to memory. */
+static inline void qc_lanes4_store_n(int32_t *dst, qc_lanes4 acc, int32_t count)
+{
+#if QC_MVE_NATIVE
+    vstrwq_p_s32(dst, acc, vctp32q((uint32_t)count));
+#else
+    memcpy(dst, acc.v, (size_t)count * sizeof acc.v[0]);
+#endif
+}
+
+/* One output position's `count` channels: sums[k] requantized into y[k], four lanes at a time.
+ * A loop of its own, out of line, so that the loops filling `sums` keep their vector registers;
+ * whole vectors run unpredicated and the last count % 4 channels once with a tail predicate. */
+static QC_NOINLINE void qc_requant_lanes_s8(qc_requant r, const int32_t *sums, int32_t count, int8_t *y)
+{
+    int32_t c = 0;
+#if QC_MVE_NATIVE
+    const int32x4_t lo = vdupq_n_s32(r.lo), hi = vdupq_n_s32(r.hi);
+    const int32_t right = -r.shift[0]; /* loaded once: the int8 stores could alias the shifts */
+    mve_pred16_t pr;
+    if (r.shift_step) {
+        for (; c + 4 <= count; c += 4) {
+            const int32x4_t v = vqrshlq_s32(vldrwq_s32(sums + c), vnegq_s32(vldrbq_s32(r.shift + c)));
+            vstrbq_s32(y + c, vminq_s32(vmaxq_s32(v, lo), hi));
+        }
+    } else {
+        for (; c + 4 <= count; c += 4) {
+            vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqrshlq_n_s32(vldrwq_s32(sums + c), right), lo), hi));
+        }
+    }
+    if (c < count) {
+        int32x4_t v;
+        pr = vctp32q((uint32_t)(count - c));
+        v = vldrwq_z_s32(sums + c, pr);
+        v = r.shift_step ? vqrshlq_s32(v, vnegq_s32(vldrbq_z_s32(r.shift + c, pr))) : vqrshlq_n_s32(v, right);
+        vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(v, lo), hi), pr);
+    }
+#else
+    for (; c < count; ++c) {
+        y[c] = qc_requant_s8(r, c, sums[c]);
+    }
+#endif
+}
+
+/* qc_requant_lanes_s8 for an int8-affine layer (qc_requantize_affine's results, qc_affine.h);
+ * `right` (qc_rescalings_right) says every shift is a right shift, so that qc_mbqm4's left shift
+ * and sign mask drop out. Single-rounding layers take the scalar path. */
+static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int right, const int32_t *sums, int32_t count, int8_t *y)
+{
+    int32_t c = 0;
+#if QC_MVE_NATIVE
     if (!r.single_rounding) {
-        const mve_pred16_t pr = vctp32q((uint32_t)count);
-        const int32x4_t multiplier = r.step ? vldrwq_z_s32(r.multiplier + o, pr) : vdupq_n_s32(r.multiplier[0]);
-        const int32x4_t shift = r.step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
-        qc_store4_s8(y, qc_mbqm4(acc, multiplier, shift), r.offset, r.lo, r.hi, pr);
+        const int32x4_t lo = vdupq_n_s32(r.lo), hi = vdupq_n_s32(r.hi);
+        const int32x4_t multiplier = vdupq_n_s32(r.multiplier[0]), shift = vdupq_n_s32(r.shift[0]);
+        const int32_t offset = r.offset;
+        mve_pred16_t pr;
+        int32x4_t v;
+        if (right && r.step) {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4_rightward(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        } else if (r.step) {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        } else {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4(vldrwq_s32(sums + c), multiplier, shift);
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        }
+        if (c < count) {
+            pr = vctp32q((uint32_t)(count - c));
+            v = vldrwq_z_s32(sums + c, pr);
+            v = r.step ? qc_mbqm4(v, vldrwq_z_s32(r.multiplier + c, pr), vldrbq_z_s32(r.shift + c, pr)) : qc_mbqm4(v, multiplier, shift);
+            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi), pr);
+        }
         return;
     }
 #endif
-    qc_requant4_affine_scalar(r, o, acc, y, count);
+    (void)right;
+    for (; c < count; ++c) {
+        y[c] = qc_requant_affine_s8(r, c, sums[c], r.single_rounding);
+    }
 }
 
-/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
- * two 2x2 products; ra and rb get each position's four sums, ready for a four-lane requantization. */
-static inline void qc_mve_dot_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias, int32_t o,
-                                  int32_t ra[4], int32_t rb[4])
+/* The sums of two int8 columns a and b (n taps) with every weight row (row o at w + o * n):
+ * sa[o] = bias[o] + row o . a and sb[o] = bias[o] + row o . b, two rows at a time (four VMLADAVA
+ * per 16 taps). Out of line, so that the requantization loops after it keep their registers. */
+static QC_NOINLINE void qc_mve_sums_2cols(const int8_t *w, int32_t n, int32_t rows, const int8_t *a, const int8_t *b,
+                                          const int32_t *bias, int32_t *sa, int32_t *sb)
 {
-    int32_t lo[4], hi[4];
-    lo[0] = lo[1] = bias[o];
-    lo[2] = lo[3] = bias[o + 1];
-    hi[0] = hi[1] = bias[o + 2];
-    hi[2] = hi[3] = bias[o + 3];
-    qc_mve_dot_2x2(w, w + n, a, b, n, lo);
-    qc_mve_dot_2x2(w + 2 * n, w + 3 * n, a, b, n, hi);
-    ra[0] = lo[0];
-    ra[1] = lo[2];
-    ra[2] = hi[0];
-    ra[3] = hi[2];
-    rb[0] = lo[1];
-    rb[1] = lo[3];
-    rb[2] = hi[1];
-    rb[3] = hi[3];
+    int32_t o;
+    for (o = 0; o + 1 < rows; o += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
+        sa[o] = acc[0];
+        sb[o] = acc[1];
+        sa[o + 1] = acc[2];
+        sb[o + 1] = acc[3];
+    }
+    if (o < rows) {
+        sa[o] = qc_mve_dot_1x1(w + o * n, a, n, bias[o]);
+        sb[o] = qc_mve_dot_1x1(w + o * n, b, n, bias[o]);
+    }
+}
+
+/* The sums of one int8 column a with every weight row: s[o] = bias[o] + row o . a, four rows at a
+ * time. */
+static QC_NOINLINE void qc_mve_sums_1col(const int8_t *w, int32_t n, int32_t rows, const int8_t *a, const int32_t *bias, int32_t *s)
+{
+    int32_t o;
+    for (o = 0; o + 3 < rows; o += 4) {
+        int32_t acc[4];
+        acc[0] = bias[o];
+        acc[1] = bias[o + 1];
+        acc[2] = bias[o + 2];
+        acc[3] = bias[o + 3];
+        qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
+        memcpy(s + o, acc, sizeof acc);
+    }
+    for (; o < rows; ++o) {
+        s[o] = qc_mve_dot_1x1(w + o * n, a, n, bias[o]);
+    }
 }
 
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */

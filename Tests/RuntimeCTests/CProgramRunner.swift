@@ -121,13 +121,15 @@ enum CProgramRunner {
                 guard call.function == "qc_dense_s8s8s8_mve" else { return -1 }
                 qc_dense_s8s8s8_mve(p.assumingMemoryBound(to: qc_dense_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                     a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
+                                    a[5].assumingMemoryBound(to: Int8.self))
                 return 0
             case ("depthwise_conv", "mve"?):
                 guard call.function == "qc_depthwise_conv_s8s8s8_mve" else { return -1 }
                 qc_depthwise_conv_s8s8s8_mve(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
                                              a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self))
+                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
+                                             a[5].assumingMemoryBound(to: Int8.self))
                 return 0
             case ("add", "mve"?):
                 guard call.function == "qc_add_s8s8s8_mve" else { return -1 }

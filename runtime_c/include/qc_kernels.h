@@ -339,24 +339,26 @@ void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
  * _dsp ones, with the same outputs as the portable instances (qc_mve.h has portable twins of the
- * vector loops). The convolution requires groups == 1 and a scratch buffer of the bytes below;
- * the depthwise weights are in [kernel_h][kernel_w][channels] order.
+ * vector loops). The convolution requires groups == 1; it, the depthwise convolution and the
+ * dense layer take a scratch buffer of the bytes below. The depthwise weights are in [kernel_h][kernel_w][channels] order.
  */
-#define QC_CONV_MVE_SCRATCH_BYTES(p) (2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c)
+#define QC_CONV_MVE_SCRATCH_BYTES(p) (((2 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3) + 8 * (p)->out_c)
+#define QC_DENSE_MVE_SCRATCH_BYTES(p) (((p)->rows > 1 ? 8 : 4) * (p)->out_features)
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int8_t *scratch, int8_t *y);
+#define QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES(p) (4 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                  const int8_t *shift, int8_t *y);
+                                  const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_dense_s8s8s8_mve(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
-                         int8_t *y);
+                         int32_t *scratch, int8_t *y);
 /* The int8-affine kernels' Helium variants: the same scratch and weight orders as the ones above. */
 void qc_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int8_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_mve(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                         const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                         const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_dense_affine_s8s8s8_mve(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
-                                const int32_t *multiplier, const int8_t *shift, int8_t *y);
+                                const int32_t *multiplier, const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 void qc_avg_pool_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_avg_pool_affine_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);

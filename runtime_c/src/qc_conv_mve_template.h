@@ -4,9 +4,9 @@
  * cores with Helium (MVE: Cortex-M55, M85): the portable kernel's contract and outputs
  * (qc_kernels.h) for groups == 1, plus a scratch buffer of QC_CONV_MVE_SCRATCH_BYTES.
  * Two output positions at a time are gathered as int8 columns (a 1x1 kernel without padding reads
- * its input pixels in place), then every group of four output channels meets both columns: eight
- * VMLADAVA per 16 taps, 16 multiply-accumulates each, and each position's four outputs are
- * requantized as one vector.
+ * its input pixels in place), then every pair of output channels meets both columns: four VMLADAVA
+ * per 16 taps, 16 multiply-accumulates each. The two positions' sums go to int32 rows after the
+ * columns, which a loop of their own requantizes four lanes at a time (qc_mve.h).
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
@@ -16,13 +16,11 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_PAD ((int8_t)p->pad_value)
-#define QC_OUT(o, acc) qc_requant_affine_s8(rq, o, acc, 0)
-#define QC_OUT4(o, lanes, y) qc_requant4_affine_s8(rq, o, lanes, y, 4)
+#define QC_RUN(sums, out) qc_requant_affine_lanes_s8(rq, right, sums, outs, out)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_PAD 0
-#define QC_OUT(o, acc) qc_requant_s8(rq, o, acc)
-#define QC_OUT4(o, lanes, y) qc_requant4_s8(rq, o, lanes, y, 4)
+#define QC_RUN(sums, out) qc_requant_lanes_s8(rq, sums, outs, out)
 #endif
 
 static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int8_t *column)
@@ -83,52 +81,29 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #endif
 {
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
-    const int32_t positions = p->out_h * p->out_w;
+    const int32_t positions = p->out_h * p->out_w, outs = p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
+    const int right = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
     int8_t *const column_a = scratch, *const column_b = scratch + taps;
-    int32_t batch, pos, o;
+    /* The two positions' int32 sums, after the columns (QC_CONV_MVE_SCRATCH_BYTES). */
+    int32_t *const sums_a = (int32_t *)(void *)(scratch + ((2 * taps + 3) & ~3)), *const sums_b = sums_a + outs;
+    int32_t batch, pos;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
         for (pos = 0; pos < positions; pos += 2) {
-            const int two = pos + 1 < positions;
-            int8_t *ya = y + (batch * positions + pos) * p->out_c;
-            int8_t *yb = ya + p->out_c;
+            int8_t *ya = y + (batch * positions + pos) * outs;
             const int8_t *const a = column_of(p, xb, pos, column_a);
-            const int8_t *b = column_b;
-            if (two) {
-                b = column_of(p, xb, pos + 1, column_b);
+            if (pos + 1 < positions) {
+                qc_mve_sums_2cols(w, taps, outs, a, column_of(p, xb, pos + 1, column_b), bias, sums_a, sums_b);
+                QC_RUN(sums_a, ya);
+                QC_RUN(sums_b, ya + outs);
             } else {
-                qc_fill_s8(column_b, taps, 0);
-            }
-            for (o = 0; o + 3 < p->out_c; o += 4) {
-                int32_t ra[4], rb[4];
-                qc_mve_dot_4x2(w + o * taps, taps, a, b, bias, o, ra, rb);
-                QC_OUT4(o, qc_lanes4_of(ra), ya + o);
-                if (two) {
-                    QC_OUT4(o, qc_lanes4_of(rb), yb + o);
-                }
-            }
-            for (; o + 1 < p->out_c; o += 2) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                qc_mve_dot_2x2(w + o * taps, w + (o + 1) * taps, a, b, taps, acc);
-                ya[o] = QC_OUT(o, acc[0]);
-                ya[o + 1] = QC_OUT(o + 1, acc[2]);
-                if (two) {
-                    yb[o] = QC_OUT(o, acc[1]);
-                    yb[o + 1] = QC_OUT(o + 1, acc[3]);
-                }
-            }
-            if (o < p->out_c) {
-                ya[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, a, taps, bias[o]));
-                if (two) {
-                    yb[o] = QC_OUT(o, qc_mve_dot_1x1(w + o * taps, b, taps, bias[o]));
-                }
+                qc_mve_sums_1col(w, taps, outs, a, bias, sums_a);
+                QC_RUN(sums_a, ya);
             }
         }
     }
@@ -138,5 +113,4 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #undef QC_AFFINE
 #undef QC_PARAMS
 #undef QC_PAD
-#undef QC_OUT
-#undef QC_OUT4
+#undef QC_RUN

@@ -220,65 +220,6 @@ static inline qc_lanes4 qc_lanes4_mac_scalar(qc_lanes4 acc, const int8_t *w, int
 #endif
 }
 
-/* acc[k] += x[k] * w[k] for all four lanes. */
-static inline qc_lanes4 qc_lanes4_mac4(qc_lanes4 acc, const int8_t *x, const int8_t *w)
-{
-#if QC_MVE_NATIVE
-    return vaddq_s32(acc, vmulq_s32(vldrbq_s32(x), vldrbq_s32(w)));
-#else
-    return qc_lanes4_mac(acc, x, w, 4);
-#endif
-}
-
-static inline int32_t qc_lanes4_get(qc_lanes4 acc, int32_t k)
-{
-#if QC_MVE_NATIVE
-    switch (k) {
-    case 0: return vgetq_lane_s32(acc, 0);
-    case 1: return vgetq_lane_s32(acc, 1);
-    case 2: return vgetq_lane_s32(acc, 2);
-    default: return vgetq_lane_s32(acc, 3);
-    }
-#else
-    return acc.v[k];
-#endif
-}
-
-/* Writes y[k] = requantized acc[k] of channel o + k for k < count (count <= 4). Helium's VQRSHL by
- * the negated shift is exactly qc_requantize_s32 before its clamp for every shift but -128 (whose
- * negation VQRSHL would read as -128 again; no format pair comes near it): a negative
- * count is a rounding right shift (adding 2^(s-1) at full precision, then shifting; 0 for counts
- * of 32 or more, as rshift_round gives for a 32-bit value), a positive one a left shift saturating
- * to int32, which the clamp to the output range then makes exact. With the clamp and the
- * narrowing store: five instructions for four outputs instead of the scalar sequence per output. */
-static inline void qc_requant4_s8(qc_requant r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
-{
-#if QC_MVE_NATIVE
-    const mve_pred16_t pr = vctp32q((uint32_t)count);
-    const int32x4_t shifts = r.shift_step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
-    int32x4_t v = vqrshlq_s32(acc, vnegq_s32(shifts));
-    v = vminq_s32(vmaxq_s32(v, vdupq_n_s32(r.lo)), vdupq_n_s32(r.hi));
-    vstrbq_p_s32(y, v, pr);
-#else
-    int32_t k;
-    for (k = 0; k < count; ++k) {
-        y[k] = qc_requant_s8(r, o + k, qc_lanes4_get(acc, k));
-    }
-#endif
-}
-
-/* Four accumulators from memory as lanes. */
-static inline qc_lanes4 qc_lanes4_of(const int32_t acc[4])
-{
-#if QC_MVE_NATIVE
-    return vldrwq_s32(acc);
-#else
-    qc_lanes4 r;
-    memcpy(r.v, acc, sizeof r.v);
-    return r;
-#endif
-}
-
 #if QC_MVE_NATIVE
 /* qc_mbqm (qc_affine.h) of four lanes, each with its multiplier and shift: VQRDMULH is the doubling
  * high multiply (halves up, the one overflow saturating) and VRSHL by the negated right shift rounds
@@ -303,6 +244,14 @@ static inline int32x4_t qc_mbqm4_right(int32x4_t x, int32_t multiplier, int32_t 
     return vrshlq_n_s32(vqaddq_s32(v, vandq_s32(vshrq_n_s32(v, 31), negative)), shift);
 }
 
+/* qc_mbqm4 of x when every shift is a right shift (qc_rescalings_right): the doubling high
+ * multiply, then one subtracted from negative values so that VRSHL's halves round away from zero. */
+static inline int32x4_t qc_mbqm4_rightward(int32x4_t x, int32x4_t multiplier, int32x4_t shift)
+{
+    const int32x4_t v = vqrdmulhq_s32(x, multiplier);
+    return vrshlq_s32(vqaddq_s32(v, vshrq_n_s32(v, 31)), shift);
+}
+
 /* clamp(v + offset, lo, hi) narrowed to int8 and stored in the lanes pr enables. */
 static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t lo, int32_t hi, mve_pred16_t pr)
 {
@@ -312,52 +261,239 @@ static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t 
 }
 #endif
 
-/* The scalar path of qc_requant4_affine_s8, out of line so the vector path stays small enough to
- * inline into the kernels' output loops. */
-static void qc_requant4_affine_scalar(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+/* Sixteen neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e0 holds
+ * channels 0, 2, 4, 6; o0 channels 1, 3, 5, 7; e1 and o1 likewise channels 8 to 15. */
+typedef struct {
+    qc_lanes4 e0, o0, e1, o1;
+} qc_lanes16;
+
+/* Sixteen int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
+static inline qc_lanes16 qc_lanes16_load(const int32_t *v)
 {
+    qc_lanes16 a;
+#if QC_MVE_NATIVE
+    const int32x4x2_t lo = vld2q_s32(v), hi = vld2q_s32(v + 8);
+    a.e0 = lo.val[0];
+    a.o0 = lo.val[1];
+    a.e1 = hi.val[0];
+    a.o1 = hi.val[1];
+#else
     int32_t k;
-    for (k = 0; k < count; ++k) {
-        y[k] = qc_requant_affine_s8(r, o + k, qc_lanes4_get(acc, k), r.single_rounding);
+    for (k = 0; k < 4; ++k) {
+        a.e0.v[k] = v[2 * k];
+        a.o0.v[k] = v[2 * k + 1];
+        a.e1.v[k] = v[8 + 2 * k];
+        a.o1.v[k] = v[9 + 2 * k];
     }
+#endif
+    return a;
 }
 
-/* Four outputs of an int8-affine layer at once, with qc_requantize_affine's results (qc_affine.h);
- * single-rounding layers take the scalar path. */
-static inline void qc_requant4_affine_s8(qc_requant_affine r, int32_t o, qc_lanes4 acc, int8_t *y, int32_t count)
+/* The sixteen sums back in channel order: VST20/VST21 interleave them. */
+static inline void qc_lanes16_store(int32_t *dst, qc_lanes16 a)
 {
 #if QC_MVE_NATIVE
+    int32x4x2_t lo, hi;
+    lo.val[0] = a.e0;
+    lo.val[1] = a.o0;
+    hi.val[0] = a.e1;
+    hi.val[1] = a.o1;
+    vst2q_s32(dst, lo);
+    vst2q_s32(dst + 8, hi);
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        dst[2 * k] = a.e0.v[k];
+        dst[2 * k + 1] = a.o0.v[k];
+        dst[8 + 2 * k] = a.e1.v[k];
+        dst[9 + 2 * k] = a.o1.v[k];
+    }
+#endif
+}
+
+/* a += x[k] * w[k] for sixteen channels: int8 loaded as int16 lanes, whose even and odd lanes
+ * VMULLB/VMULLT multiply into int32. Four loads, four multiplies and four adds. */
+static inline qc_lanes16 qc_lanes16_mac(qc_lanes16 a, const int8_t *x, const int8_t *w)
+{
+#if QC_MVE_NATIVE
+    int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
+    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(xv, wv));
+    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(xv, wv));
+    xv = vldrbq_s16(x + 8);
+    wv = vldrbq_s16(w + 8);
+    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(xv, wv));
+    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(xv, wv));
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e0.v[k] += (int32_t)x[2 * k] * w[2 * k];
+        a.o0.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
+        a.e1.v[k] += (int32_t)x[8 + 2 * k] * w[8 + 2 * k];
+        a.o1.v[k] += (int32_t)x[9 + 2 * k] * w[9 + 2 * k];
+    }
+#endif
+    return a;
+}
+
+/* a += scalar * (the sum of the sixteen-channel weight runs at w + offsets[i], i < n): the runs
+ * are summed as int16 lanes (exact for n <= 256), then multiplied once. */
+static inline qc_lanes16 qc_lanes16_mac_sum(qc_lanes16 a, const int8_t *w, const int32_t *offsets, int32_t n, int32_t scalar)
+{
+#if QC_MVE_NATIVE
+    int16x8_t lo = vdupq_n_s16(0), hi = vdupq_n_s16(0);
+    const int16x8_t s = vdupq_n_s16((int16_t)scalar);
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        lo = vaddq_s16(lo, vldrbq_s16(w + offsets[i]));
+        hi = vaddq_s16(hi, vldrbq_s16(w + offsets[i] + 8));
+    }
+    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(lo, s));
+    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(lo, s));
+    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(hi, s));
+    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(hi, s));
+#else
+    int32_t i, k;
+    for (i = 0; i < n; ++i) {
+        const int8_t *wp = w + offsets[i];
+        for (k = 0; k < 4; ++k) {
+            a.e0.v[k] += scalar * wp[2 * k];
+            a.o0.v[k] += scalar * wp[2 * k + 1];
+            a.e1.v[k] += scalar * wp[8 + 2 * k];
+            a.o1.v[k] += scalar * wp[9 + 2 * k];
+        }
+    }
+#endif
+    return a;
+}
+
+/* The first `count` lanes (count <= 4) to memory. */
+static inline void qc_lanes4_store_n(int32_t *dst, qc_lanes4 acc, int32_t count)
+{
+#if QC_MVE_NATIVE
+    vstrwq_p_s32(dst, acc, vctp32q((uint32_t)count));
+#else
+    memcpy(dst, acc.v, (size_t)count * sizeof acc.v[0]);
+#endif
+}
+
+/* One output position's `count` channels: sums[k] requantized into y[k], four lanes at a time.
+ * A loop of its own, out of line, so that the loops filling `sums` keep their vector registers;
+ * whole vectors run unpredicated and the last count % 4 channels once with a tail predicate. */
+static QC_NOINLINE void qc_requant_lanes_s8(qc_requant r, const int32_t *sums, int32_t count, int8_t *y)
+{
+    int32_t c = 0;
+#if QC_MVE_NATIVE
+    const int32x4_t lo = vdupq_n_s32(r.lo), hi = vdupq_n_s32(r.hi);
+    const int32_t right = -r.shift[0]; /* loaded once: the int8 stores could alias the shifts */
+    mve_pred16_t pr;
+    if (r.shift_step) {
+        for (; c + 4 <= count; c += 4) {
+            const int32x4_t v = vqrshlq_s32(vldrwq_s32(sums + c), vnegq_s32(vldrbq_s32(r.shift + c)));
+            vstrbq_s32(y + c, vminq_s32(vmaxq_s32(v, lo), hi));
+        }
+    } else {
+        for (; c + 4 <= count; c += 4) {
+            vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqrshlq_n_s32(vldrwq_s32(sums + c), right), lo), hi));
+        }
+    }
+    if (c < count) {
+        int32x4_t v;
+        pr = vctp32q((uint32_t)(count - c));
+        v = vldrwq_z_s32(sums + c, pr);
+        v = r.shift_step ? vqrshlq_s32(v, vnegq_s32(vldrbq_z_s32(r.shift + c, pr))) : vqrshlq_n_s32(v, right);
+        vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(v, lo), hi), pr);
+    }
+#else
+    for (; c < count; ++c) {
+        y[c] = qc_requant_s8(r, c, sums[c]);
+    }
+#endif
+}
+
+/* qc_requant_lanes_s8 for an int8-affine layer (qc_requantize_affine's results, qc_affine.h);
+ * `right` (qc_rescalings_right) says every shift is a right shift, so that qc_mbqm4's left shift
+ * and sign mask drop out. Single-rounding layers take the scalar path. */
+static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int right, const int32_t *sums, int32_t count, int8_t *y)
+{
+    int32_t c = 0;
+#if QC_MVE_NATIVE
     if (!r.single_rounding) {
-        const mve_pred16_t pr = vctp32q((uint32_t)count);
-        const int32x4_t multiplier = r.step ? vldrwq_z_s32(r.multiplier + o, pr) : vdupq_n_s32(r.multiplier[0]);
-        const int32x4_t shift = r.step ? vldrbq_z_s32(r.shift + o, pr) : vdupq_n_s32(r.shift[0]);
-        qc_store4_s8(y, qc_mbqm4(acc, multiplier, shift), r.offset, r.lo, r.hi, pr);
+        const int32x4_t lo = vdupq_n_s32(r.lo), hi = vdupq_n_s32(r.hi);
+        const int32x4_t multiplier = vdupq_n_s32(r.multiplier[0]), shift = vdupq_n_s32(r.shift[0]);
+        const int32_t offset = r.offset;
+        mve_pred16_t pr;
+        int32x4_t v;
+        if (right && r.step) {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4_rightward(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        } else if (r.step) {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        } else {
+            for (; c + 4 <= count; c += 4) {
+                v = qc_mbqm4(vldrwq_s32(sums + c), multiplier, shift);
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+            }
+        }
+        if (c < count) {
+            pr = vctp32q((uint32_t)(count - c));
+            v = vldrwq_z_s32(sums + c, pr);
+            v = r.step ? qc_mbqm4(v, vldrwq_z_s32(r.multiplier + c, pr), vldrbq_z_s32(r.shift + c, pr)) : qc_mbqm4(v, multiplier, shift);
+            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi), pr);
+        }
         return;
     }
 #endif
-    qc_requant4_affine_scalar(r, o, acc, y, count);
+    (void)right;
+    for (; c < count; ++c) {
+        y[c] = qc_requant_affine_s8(r, c, sums[c], r.single_rounding);
+    }
 }
 
-/* Output channels o..o+3 (weight rows w, w + n, ...) at two positions (columns a and b, n taps):
- * two 2x2 products; ra and rb get each position's four sums, ready for a four-lane requantization. */
-static inline void qc_mve_dot_4x2(const int8_t *w, int32_t n, const int8_t *a, const int8_t *b, const int32_t *bias, int32_t o,
-                                  int32_t ra[4], int32_t rb[4])
+/* The sums of two int8 columns a and b (n taps) with every weight row (row o at w + o * n):
+ * sa[o] = bias[o] + row o . a and sb[o] = bias[o] + row o . b, two rows at a time (four VMLADAVA
+ * per 16 taps). Out of line, so that the requantization loops after it keep their registers. */
+static QC_NOINLINE void qc_mve_sums_2cols(const int8_t *w, int32_t n, int32_t rows, const int8_t *a, const int8_t *b,
+                                          const int32_t *bias, int32_t *sa, int32_t *sb)
 {
-    int32_t lo[4], hi[4];
-    lo[0] = lo[1] = bias[o];
-    lo[2] = lo[3] = bias[o + 1];
-    hi[0] = hi[1] = bias[o + 2];
-    hi[2] = hi[3] = bias[o + 3];
-    qc_mve_dot_2x2(w, w + n, a, b, n, lo);
-    qc_mve_dot_2x2(w + 2 * n, w + 3 * n, a, b, n, hi);
-    ra[0] = lo[0];
-    ra[1] = lo[2];
-    ra[2] = hi[0];
-    ra[3] = hi[2];
-    rb[0] = lo[1];
-    rb[1] = lo[3];
-    rb[2] = hi[1];
-    rb[3] = hi[3];
+    int32_t o;
+    for (o = 0; o + 1 < rows; o += 2) {
+        int32_t acc[4];
+        acc[0] = acc[1] = bias[o];
+        acc[2] = acc[3] = bias[o + 1];
+        qc_mve_dot_2x2(w + o * n, w + (o + 1) * n, a, b, n, acc);
+        sa[o] = acc[0];
+        sb[o] = acc[1];
+        sa[o + 1] = acc[2];
+        sb[o + 1] = acc[3];
+    }
+    if (o < rows) {
+        sa[o] = qc_mve_dot_1x1(w + o * n, a, n, bias[o]);
+        sb[o] = qc_mve_dot_1x1(w + o * n, b, n, bias[o]);
+    }
+}
+
+/* The sums of one int8 column a with every weight row: s[o] = bias[o] + row o . a, four rows at a
+ * time. */
+static QC_NOINLINE void qc_mve_sums_1col(const int8_t *w, int32_t n, int32_t rows, const int8_t *a, const int32_t *bias, int32_t *s)
+{
+    int32_t o;
+    for (o = 0; o + 3 < rows; o += 4) {
+        int32_t acc[4];
+        acc[0] = bias[o];
+        acc[1] = bias[o + 1];
+        acc[2] = bias[o + 2];
+        acc[3] = bias[o + 3];
+        qc_mve_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, a, n, acc);
+        memcpy(s + o, acc, sizeof acc);
+    }
+    for (; o < rows; ++o) {
+        s[o] = qc_mve_dot_1x1(w + o * n, a, n, bias[o]);
+    }
 }
 
 /* memcpy and memset of int8 runs (n >= 0), 16 bytes per vector instruction on Helium. */
