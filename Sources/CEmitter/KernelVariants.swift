@@ -86,10 +86,12 @@ enum KernelVariants {
 
     /// The Helium depthwise variant reads a tap's neighbouring channels as vectors: the weights
     /// [channels][taps] become [taps][channels], as the channels are in NHWC activations. It sums a
-    /// position's channels into one int32 each of scratch (QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES).
+    /// position's channels into one int32 each of scratch (QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES); the
+    /// int8-affine one keeps a second int32 per channel there, the bias of clipped windows
+    /// (QC_DEPTHWISE_CONV_AFFINE_MVE_SCRATCH_BYTES).
     private static func channelsLastVariant(_ call: KernelCall) -> KernelCall {
-        let channels = value(call, "out_c")
-        return reorderingWeights(variant(call, "mve", scratch: 4 * channels, .s32), rows: channels) { c, t in t * channels + c }
+        let channels = value(call, "out_c"), rowsOfSums = call.family == "depthwise_conv_affine" ? 2 : 1
+        return reorderingWeights(variant(call, "mve", scratch: 4 * rowsOfSums * channels, .s32), rows: channels) { c, t in t * channels + c }
     }
 
     /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:

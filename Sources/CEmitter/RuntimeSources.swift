@@ -778,6 +778,7 @@ void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t 
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int8_t *scratch, int8_t *y);
 #define QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES(p) (4 * (p)->out_c)
+#define QC_DEPTHWISE_CONV_AFFINE_MVE_SCRATCH_BYTES(p) (8 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);
@@ -3284,24 +3285,22 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
  * QC_AFFINE defined by the including file), for cores with Helium (MVE): the same outputs as the
  * portable kernels (qc_kernels.h), with the weights in [kernel_h][kernel_w][channels] order.
  *
- * Sixteen neighbouring channels share each pass over the window (qc_lanes16): per tap, their inputs
- * and weights load as two vectors of int16 lanes each, whose even and odd lanes VMULLB/VMULLT
- * multiply into four int32 vectors: twelve vector instructions per tap and sixteen channels.
- * Channels beyond a multiple of sixteen go four at a time, the last fewer than four with a tail
+ * Eight neighbouring channels share each pass over the window (qc_lanes8): per tap, their inputs
+ * and weights load as one vector of int16 lanes each, whose even and odd lanes VMULLB/VMULLT
+ * multiply into two int32 vectors: six vector instructions per tap and eight channels.
+ * Channels beyond a multiple of eight go four at a time, the last fewer than four with a tail
  * predicate. A position's sums go to `scratch` (one int32 per channel) and are requantized in a
  * loop of their own (qc_mve.h).
  *
- * The int8-affine instance adds pad_value times the weights of the taps outside the input at the
- * positions whose window the input clips; it lists those taps once per position, and sums their
- * weights as int16 lanes before one multiply.
+ * In the int8-affine instance the taps outside the input read pad_value. Where the input clips a
+ * window, the valid taps are summed as (x - pad_value) * w, starting from the bias plus pad_value
+ * times all the taps' weights (found once per call, the second half of scratch): one more vector
+ * instruction per tap instead of a pass over the outside taps.
  */
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_window.h"
 #include "qc_mve.h"
-
-/* Windows of up to this many taps list their outside taps; larger ones add them tap by tap. */
-#define QC_DW_LISTED_TAPS 32
 
 /* The valid window of one output position, rows [ky0, ky1) and columns [kx0, kx1) of the kernel,
  * and the steps between taps and rows in x and in w. */
@@ -3309,6 +3308,20 @@ typedef struct {
     int32_t ky0, ky1, kx0, kx1;
     int32_t x_tap, x_row, w_row, channels;
 } qc_dw_window;
+
+/* Eight channels' sums over the valid taps (x and w at the first one), from acc; `moved` (a
+ * constant where this inlines): the inputs count as x - offset. */
+static inline qc_lanes8 qc_dw_taps8(const qc_dw_window *win, const int8_t *x, const int8_t *w, qc_lanes8 acc, int moved, int32_t offset)
+{
+    int32_t ky, kx;
+    for (ky = win->ky0; ky < win->ky1; ++ky, x += win->x_row, w += win->w_row) {
+        const int8_t *xp = x, *wp = w;
+        for (kx = win->kx1 - win->kx0; kx > 0; --kx, xp += win->x_tap, wp += win->channels) {
+            acc = moved ? qc_lanes8_mac_offset(acc, xp, wp, offset) : qc_lanes8_mac(acc, xp, wp);
+        }
+    }
+    return acc;
+}
 
 /* `count` (<= 4) channels' sums over the valid taps, from acc. */
 static inline qc_lanes4 qc_dw_lanes(const qc_dw_window *win, const int8_t *x, const int8_t *w, int32_t count, qc_lanes4 acc)
@@ -3323,12 +3336,6 @@ static inline qc_lanes4 qc_dw_lanes(const qc_dw_window *win, const int8_t *x, co
     return acc;
 }
 
-/* Whether tap (ky, kx) of the kernel lies outside the window's valid part. */
-static inline int qc_dw_is_outside(const qc_dw_window *win, int32_t ky, int32_t kx)
-{
-    return ky < win->ky0 || ky >= win->ky1 || kx < win->kx0 || kx >= win->kx1;
-}
-
 #if QC_AFFINE
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
              const int8_t *shift, int32_t *scratch, int8_t *y)
@@ -3338,17 +3345,26 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #endif
 {
     const int32_t channels = p->out_c, kernel_h = p->kernel_h, kernel_w = p->kernel_w;
+    const int32_t grouped = channels & ~7;
     qc_dw_window win;
+    int32_t b, oy, ox, c;
 #if QC_AFFINE
+    int32_t ky, kx;
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     const int right = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
     const int32_t pad_value = p->pad_value;
-    const int listed = kernel_h * kernel_w <= QC_DW_LISTED_TAPS;
-    int32_t outside[QC_DW_LISTED_TAPS], n_outside;
+    int32_t *const clipped_bias = scratch + channels; /* QC_DEPTHWISE_CONV_AFFINE_MVE_SCRATCH_BYTES */
+    for (c = 0; c < grouped; c += 8) {
+        qc_lanes8 acc = qc_lanes8_load(bias + c);
+        int32_t t;
+        for (t = 0; t < kernel_h * kernel_w; ++t) {
+            acc = qc_lanes8_mac_scalar(acc, w + t * channels + c, pad_value);
+        }
+        qc_lanes8_store(clipped_bias + c, acc);
+    }
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
 #endif
-    int32_t b, oy, ox, c, ky, kx;
     win.channels = channels;
     win.x_tap = p->dilation_w * channels;
     win.x_row = p->dilation_h * p->in_w * channels;
@@ -3362,62 +3378,35 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 int8_t *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
                 const int8_t *xw, *ww;
-                int32_t row_taps;
 #if QC_AFFINE
                 int clipped;
 #endif
                 qc_valid_range(ix0, p->dilation_w, kernel_w, p->in_w, &win.kx0, &win.kx1);
-                row_taps = win.kx1 - win.kx0;
                 /* The first valid tap, channel 0, in x and in w. */
                 xw = xb + ((iy0 + win.ky0 * p->dilation_h) * p->in_w + ix0 + win.kx0 * p->dilation_w) * channels;
                 ww = w + (win.ky0 * kernel_w + win.kx0) * channels;
 #if QC_AFFINE
                 clipped = pad_value != 0 && (win.ky0 > 0 || win.ky1 < kernel_h || win.kx0 > 0 || win.kx1 < kernel_w);
-                /* A clipped window's outside taps, as offsets of their channel 0 in w. */
-                n_outside = 0;
-                if (clipped && listed) {
-                    for (ky = 0; ky < kernel_h; ++ky) {
-                        for (kx = 0; kx < kernel_w; ++kx) {
-                            if (qc_dw_is_outside(&win, ky, kx)) {
-                                outside[n_outside++] = (ky * kernel_w + kx) * channels;
-                            }
-                        }
+                if (clipped) {
+                    for (c = 0; c < grouped; c += 8) {
+                        qc_lanes8_store(scratch + c, qc_dw_taps8(&win, xw + c, ww + c, qc_lanes8_load(clipped_bias + c), 1, pad_value));
+                    }
+                } else
+#endif
+                {
+                    for (c = 0; c < grouped; c += 8) {
+                        qc_lanes8_store(scratch + c, qc_dw_taps8(&win, xw + c, ww + c, qc_lanes8_load(bias + c), 0, 0));
                     }
                 }
-#endif
-                for (c = 0; c + 15 < channels; c += 16) {
-                    const int8_t *xr = xw + c, *wr = ww + c;
-                    qc_lanes16 acc = qc_lanes16_load(bias + c);
-                    for (ky = win.ky0; ky < win.ky1; ++ky, xr += win.x_row, wr += win.w_row) {
-                        const int8_t *xp = xr, *wp = wr;
-                        for (kx = row_taps; kx > 0; --kx, xp += win.x_tap, wp += channels) {
-                            acc = qc_lanes16_mac(acc, xp, wp);
-                        }
-                    }
-#if QC_AFFINE
-                    if (n_outside > 0) {
-                        acc = qc_lanes16_mac_sum(acc, w + c, outside, n_outside, pad_value);
-                    } else if (clipped) {
-                        for (ky = 0; ky < kernel_h; ++ky) {
-                            for (kx = 0; kx < kernel_w; ++kx) {
-                                if (qc_dw_is_outside(&win, ky, kx)) {
-                                    const int32_t at = (ky * kernel_w + kx) * channels;
-                                    acc = qc_lanes16_mac_sum(acc, w + c, &at, 1, pad_value);
-                                }
-                            }
-                        }
-                    }
-#endif
-                    qc_lanes16_store(scratch + c, acc);
-                }
-                for (; c < channels; c += 4) {
+                for (c = grouped; c < channels; c += 4) {
                     const int32_t count = channels - c < 4 ? channels - c : 4;
                     qc_lanes4 acc = qc_dw_lanes(&win, xw + c, ww + c, count, qc_lanes4_load32(bias + c, count));
 #if QC_AFFINE
                     if (clipped) {
+                        /* The taps outside the input read the padding. */
                         for (ky = 0; ky < kernel_h; ++ky) {
                             for (kx = 0; kx < kernel_w; ++kx) {
-                                if (qc_dw_is_outside(&win, ky, kx)) {
+                                if (ky < win.ky0 || ky >= win.ky1 || kx < win.kx0 || kx >= win.kx1) {
                                     acc = qc_lanes4_mac_scalar(acc, w + (ky * kernel_w + kx) * channels + c, pad_value, count);
                                 }
                             }
@@ -4611,106 +4600,95 @@ static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t 
 }
 #endif
 
-/* Sixteen neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e0 holds
- * channels 0, 2, 4, 6; o0 channels 1, 3, 5, 7; e1 and o1 likewise channels 8 to 15. */
+/* Eight neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e holds
+ * channels 0, 2, 4, 6 and o channels 1, 3, 5, 7. */
 typedef struct {
-    qc_lanes4 e0, o0, e1, o1;
-} qc_lanes16;
+    qc_lanes4 e, o;
+} qc_lanes8;
 
-/* Sixteen int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
-static inline qc_lanes16 qc_lanes16_load(const int32_t *v)
+/* Eight int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
+static inline qc_lanes8 qc_lanes8_load(const int32_t *v)
 {
-    qc_lanes16 a;
+    qc_lanes8 a;
 #if QC_MVE_NATIVE
-    const int32x4x2_t lo = vld2q_s32(v), hi = vld2q_s32(v + 8);
-    a.e0 = lo.val[0];
-    a.o0 = lo.val[1];
-    a.e1 = hi.val[0];
-    a.o1 = hi.val[1];
+    const int32x4x2_t pair = vld2q_s32(v);
+    a.e = pair.val[0];
+    a.o = pair.val[1];
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        a.e0.v[k] = v[2 * k];
-        a.o0.v[k] = v[2 * k + 1];
-        a.e1.v[k] = v[8 + 2 * k];
-        a.o1.v[k] = v[9 + 2 * k];
+        a.e.v[k] = v[2 * k];
+        a.o.v[k] = v[2 * k + 1];
     }
 #endif
     return a;
 }
 
-/* The sixteen sums back in channel order: VST20/VST21 interleave them. */
-static inline void qc_lanes16_store(int32_t *dst, qc_lanes16 a)
+/* The eight sums back in channel order: VST20/VST21 interleave them. */
+static inline void qc_lanes8_store(int32_t *dst, qc_lanes8 a)
 {
 #if QC_MVE_NATIVE
-    int32x4x2_t lo, hi;
-    lo.val[0] = a.e0;
-    lo.val[1] = a.o0;
-    hi.val[0] = a.e1;
-    hi.val[1] = a.o1;
-    vst2q_s32(dst, lo);
-    vst2q_s32(dst + 8, hi);
+    int32x4x2_t pair;
+    pair.val[0] = a.e;
+    pair.val[1] = a.o;
+    vst2q_s32(dst, pair);
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        dst[2 * k] = a.e0.v[k];
-        dst[2 * k + 1] = a.o0.v[k];
-        dst[8 + 2 * k] = a.e1.v[k];
-        dst[9 + 2 * k] = a.o1.v[k];
+        dst[2 * k] = a.e.v[k];
+        dst[2 * k + 1] = a.o.v[k];
     }
 #endif
 }
 
-/* a += x[k] * w[k] for sixteen channels: int8 loaded as int16 lanes, whose even and odd lanes
- * VMULLB/VMULLT multiply into int32. Four loads, four multiplies and four adds. */
-static inline qc_lanes16 qc_lanes16_mac(qc_lanes16 a, const int8_t *x, const int8_t *w)
+/* a += x[k] * w[k] for eight channels: int8 loaded as int16 lanes, whose even and odd lanes
+ * VMULLB/VMULLT multiply into int32. Two loads, two multiplies and two adds. */
+static inline qc_lanes8 qc_lanes8_mac(qc_lanes8 a, const int8_t *x, const int8_t *w)
 {
 #if QC_MVE_NATIVE
-    int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
-    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(xv, wv));
-    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(xv, wv));
-    xv = vldrbq_s16(x + 8);
-    wv = vldrbq_s16(w + 8);
-    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(xv, wv));
-    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(xv, wv));
+    const int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(xv, wv));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(xv, wv));
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        a.e0.v[k] += (int32_t)x[2 * k] * w[2 * k];
-        a.o0.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
-        a.e1.v[k] += (int32_t)x[8 + 2 * k] * w[8 + 2 * k];
-        a.o1.v[k] += (int32_t)x[9 + 2 * k] * w[9 + 2 * k];
+        a.e.v[k] += (int32_t)x[2 * k] * w[2 * k];
+        a.o.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
     }
 #endif
     return a;
 }
 
-/* a += scalar * (the sum of the sixteen-channel weight runs at w + offsets[i], i < n): the runs
- * are summed as int16 lanes (exact for n <= 256), then multiplied once. */
-static inline qc_lanes16 qc_lanes16_mac_sum(qc_lanes16 a, const int8_t *w, const int32_t *offsets, int32_t n, int32_t scalar)
+/* a += (x[k] - offset) * w[k] for eight channels: qc_lanes8_mac with the inputs moved by offset
+ * (as int16 lanes, exact for int8 inputs and offsets). */
+static inline qc_lanes8 qc_lanes8_mac_offset(qc_lanes8 a, const int8_t *x, const int8_t *w, int32_t offset)
 {
 #if QC_MVE_NATIVE
-    int16x8_t lo = vdupq_n_s16(0), hi = vdupq_n_s16(0);
-    const int16x8_t s = vdupq_n_s16((int16_t)scalar);
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        lo = vaddq_s16(lo, vldrbq_s16(w + offsets[i]));
-        hi = vaddq_s16(hi, vldrbq_s16(w + offsets[i] + 8));
-    }
-    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(lo, s));
-    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(lo, s));
-    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(hi, s));
-    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(hi, s));
+    const int16x8_t xv = vsubq_n_s16(vldrbq_s16(x), (int16_t)offset), wv = vldrbq_s16(w);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(xv, wv));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(xv, wv));
 #else
-    int32_t i, k;
-    for (i = 0; i < n; ++i) {
-        const int8_t *wp = w + offsets[i];
-        for (k = 0; k < 4; ++k) {
-            a.e0.v[k] += scalar * wp[2 * k];
-            a.o0.v[k] += scalar * wp[2 * k + 1];
-            a.e1.v[k] += scalar * wp[8 + 2 * k];
-            a.o1.v[k] += scalar * wp[9 + 2 * k];
-        }
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e.v[k] += ((int32_t)x[2 * k] - offset) * w[2 * k];
+        a.o.v[k] += ((int32_t)x[2 * k + 1] - offset) * w[2 * k + 1];
+    }
+#endif
+    return a;
+}
+
+/* a += scalar * w[k] for eight channels (scalar an int8 value). */
+static inline qc_lanes8 qc_lanes8_mac_scalar(qc_lanes8 a, const int8_t *w, int32_t scalar)
+{
+#if QC_MVE_NATIVE
+    const int16x8_t wv = vldrbq_s16(w), s = vdupq_n_s16((int16_t)scalar);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(wv, s));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(wv, s));
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e.v[k] += scalar * w[2 * k];
+        a.o.v[k] += scalar * w[2 * k + 1];
     }
 #endif
     return a;

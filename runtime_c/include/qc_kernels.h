@@ -347,6 +347,7 @@ void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t 
 void qc_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int8_t *scratch, int8_t *y);
 #define QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES(p) (4 * (p)->out_c)
+#define QC_DEPTHWISE_CONV_AFFINE_MVE_SCRATCH_BYTES(p) (8 * (p)->out_c)
 void qc_depthwise_conv_s8s8s8_mve(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
 void qc_add_s8s8s8_mve(const qc_add_params *p, const int8_t *a, const int8_t *b, int8_t *y);

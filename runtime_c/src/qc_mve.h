@@ -261,106 +261,95 @@ static inline void qc_store4_s8(int8_t *y, int32x4_t v, int32_t offset, int32_t 
 }
 #endif
 
-/* Sixteen neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e0 holds
- * channels 0, 2, 4, 6; o0 channels 1, 3, 5, 7; e1 and o1 likewise channels 8 to 15. */
+/* Eight neighbouring channels' int32 sums, as Helium's widening multiplies leave them: e holds
+ * channels 0, 2, 4, 6 and o channels 1, 3, 5, 7. */
 typedef struct {
-    qc_lanes4 e0, o0, e1, o1;
-} qc_lanes16;
+    qc_lanes4 e, o;
+} qc_lanes8;
 
-/* Sixteen int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
-static inline qc_lanes16 qc_lanes16_load(const int32_t *v)
+/* Eight int32 values (bias or sums) into that layout: VLD20/VLD21 de-interleave them. */
+static inline qc_lanes8 qc_lanes8_load(const int32_t *v)
 {
-    qc_lanes16 a;
+    qc_lanes8 a;
 #if QC_MVE_NATIVE
-    const int32x4x2_t lo = vld2q_s32(v), hi = vld2q_s32(v + 8);
-    a.e0 = lo.val[0];
-    a.o0 = lo.val[1];
-    a.e1 = hi.val[0];
-    a.o1 = hi.val[1];
+    const int32x4x2_t pair = vld2q_s32(v);
+    a.e = pair.val[0];
+    a.o = pair.val[1];
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        a.e0.v[k] = v[2 * k];
-        a.o0.v[k] = v[2 * k + 1];
-        a.e1.v[k] = v[8 + 2 * k];
-        a.o1.v[k] = v[9 + 2 * k];
+        a.e.v[k] = v[2 * k];
+        a.o.v[k] = v[2 * k + 1];
     }
 #endif
     return a;
 }
 
-/* The sixteen sums back in channel order: VST20/VST21 interleave them. */
-static inline void qc_lanes16_store(int32_t *dst, qc_lanes16 a)
+/* The eight sums back in channel order: VST20/VST21 interleave them. */
+static inline void qc_lanes8_store(int32_t *dst, qc_lanes8 a)
 {
 #if QC_MVE_NATIVE
-    int32x4x2_t lo, hi;
-    lo.val[0] = a.e0;
-    lo.val[1] = a.o0;
-    hi.val[0] = a.e1;
-    hi.val[1] = a.o1;
-    vst2q_s32(dst, lo);
-    vst2q_s32(dst + 8, hi);
+    int32x4x2_t pair;
+    pair.val[0] = a.e;
+    pair.val[1] = a.o;
+    vst2q_s32(dst, pair);
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        dst[2 * k] = a.e0.v[k];
-        dst[2 * k + 1] = a.o0.v[k];
-        dst[8 + 2 * k] = a.e1.v[k];
-        dst[9 + 2 * k] = a.o1.v[k];
+        dst[2 * k] = a.e.v[k];
+        dst[2 * k + 1] = a.o.v[k];
     }
 #endif
 }
 
-/* a += x[k] * w[k] for sixteen channels: int8 loaded as int16 lanes, whose even and odd lanes
- * VMULLB/VMULLT multiply into int32. Four loads, four multiplies and four adds. */
-static inline qc_lanes16 qc_lanes16_mac(qc_lanes16 a, const int8_t *x, const int8_t *w)
+/* a += x[k] * w[k] for eight channels: int8 loaded as int16 lanes, whose even and odd lanes
+ * VMULLB/VMULLT multiply into int32. Two loads, two multiplies and two adds. */
+static inline qc_lanes8 qc_lanes8_mac(qc_lanes8 a, const int8_t *x, const int8_t *w)
 {
 #if QC_MVE_NATIVE
-    int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
-    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(xv, wv));
-    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(xv, wv));
-    xv = vldrbq_s16(x + 8);
-    wv = vldrbq_s16(w + 8);
-    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(xv, wv));
-    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(xv, wv));
+    const int16x8_t xv = vldrbq_s16(x), wv = vldrbq_s16(w);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(xv, wv));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(xv, wv));
 #else
     int32_t k;
     for (k = 0; k < 4; ++k) {
-        a.e0.v[k] += (int32_t)x[2 * k] * w[2 * k];
-        a.o0.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
-        a.e1.v[k] += (int32_t)x[8 + 2 * k] * w[8 + 2 * k];
-        a.o1.v[k] += (int32_t)x[9 + 2 * k] * w[9 + 2 * k];
+        a.e.v[k] += (int32_t)x[2 * k] * w[2 * k];
+        a.o.v[k] += (int32_t)x[2 * k + 1] * w[2 * k + 1];
     }
 #endif
     return a;
 }
 
-/* a += scalar * (the sum of the sixteen-channel weight runs at w + offsets[i], i < n): the runs
- * are summed as int16 lanes (exact for n <= 256), then multiplied once. */
-static inline qc_lanes16 qc_lanes16_mac_sum(qc_lanes16 a, const int8_t *w, const int32_t *offsets, int32_t n, int32_t scalar)
+/* a += (x[k] - offset) * w[k] for eight channels: qc_lanes8_mac with the inputs moved by offset
+ * (as int16 lanes, exact for int8 inputs and offsets). */
+static inline qc_lanes8 qc_lanes8_mac_offset(qc_lanes8 a, const int8_t *x, const int8_t *w, int32_t offset)
 {
 #if QC_MVE_NATIVE
-    int16x8_t lo = vdupq_n_s16(0), hi = vdupq_n_s16(0);
-    const int16x8_t s = vdupq_n_s16((int16_t)scalar);
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        lo = vaddq_s16(lo, vldrbq_s16(w + offsets[i]));
-        hi = vaddq_s16(hi, vldrbq_s16(w + offsets[i] + 8));
-    }
-    a.e0 = vaddq_s32(a.e0, vmullbq_int_s16(lo, s));
-    a.o0 = vaddq_s32(a.o0, vmulltq_int_s16(lo, s));
-    a.e1 = vaddq_s32(a.e1, vmullbq_int_s16(hi, s));
-    a.o1 = vaddq_s32(a.o1, vmulltq_int_s16(hi, s));
+    const int16x8_t xv = vsubq_n_s16(vldrbq_s16(x), (int16_t)offset), wv = vldrbq_s16(w);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(xv, wv));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(xv, wv));
 #else
-    int32_t i, k;
-    for (i = 0; i < n; ++i) {
-        const int8_t *wp = w + offsets[i];
-        for (k = 0; k < 4; ++k) {
-            a.e0.v[k] += scalar * wp[2 * k];
-            a.o0.v[k] += scalar * wp[2 * k + 1];
-            a.e1.v[k] += scalar * wp[8 + 2 * k];
-            a.o1.v[k] += scalar * wp[9 + 2 * k];
-        }
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e.v[k] += ((int32_t)x[2 * k] - offset) * w[2 * k];
+        a.o.v[k] += ((int32_t)x[2 * k + 1] - offset) * w[2 * k + 1];
+    }
+#endif
+    return a;
+}
+
+/* a += scalar * w[k] for eight channels (scalar an int8 value). */
+static inline qc_lanes8 qc_lanes8_mac_scalar(qc_lanes8 a, const int8_t *w, int32_t scalar)
+{
+#if QC_MVE_NATIVE
+    const int16x8_t wv = vldrbq_s16(w), s = vdupq_n_s16((int16_t)scalar);
+    a.e = vaddq_s32(a.e, vmullbq_int_s16(wv, s));
+    a.o = vaddq_s32(a.o, vmulltq_int_s16(wv, s));
+#else
+    int32_t k;
+    for (k = 0; k < 4; ++k) {
+        a.e.v[k] += scalar * w[2 * k];
+        a.o.v[k] += scalar * w[2 * k + 1];
     }
 #endif
     return a;
