@@ -28,23 +28,28 @@ enum KernelVariants {
         return call
     }
 
-    /// The DSP variants cover the fixed-point kernels and their int8-affine twins alike.
+    /// The DSP variants cover the fixed-point kernels and their int8-affine twins alike; the latter
+    /// keep 12 bytes of constants per rescaling after the rest of their scratch
+    /// (QC_*_AFFINE_DSP_SCRATCH_BYTES; a dense layer that rounds once has none).
     private static func dsp(_ call: KernelCall) -> KernelCall? {
+        let affine = call.family.hasSuffix("_affine"), roundsOnce = call.params.contains { $0.name == "single_rounding" && $0.values[0] != 0 }
+        func rescalings() -> Int { affine && !roundsOnce ? 12 * value(call, "shift_count") : 0 }
         switch call.family {
         case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
             // Two int16 lanes of kernel_h * kernel_w * in_c taps, then two int32 rows of out_c sums
             // (QC_CONV_DSP_SCRATCH_BYTES).
             let columns = 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c")
-            return variant(call, "dsp", scratch: columns + 8 * value(call, "out_c"), .s16)
+            return variant(call, "dsp", scratch: columns + 8 * value(call, "out_c") + rescalings(), .s16)
         case "depthwise_conv", "depthwise_conv_affine":
-            return channelGroupsVariant(call)
+            // The int8-affine one also keeps the bias of clipped windows, an int32 per channel.
+            return channelGroupsVariant(call, extraBytes: rescalings() + (affine ? 4 * value(call, "out_c") : 0))
         case "dense", "dense_affine":
             // One int16 lane of in_features; with two rows or more, two lanes and two int32 rows of
             // out_features sums (QC_DENSE_DSP_SCRATCH_BYTES).
             let n = value(call, "in_features")
-            guard value(call, "rows") == 1 else { return variant(call, "dsp", scratch: 4 * n + 8 * value(call, "out_features"), .s16) }
-            return rowBlocksVariant(variant(call, "dsp", scratch: 2 * n, .s16), inFeatures: n)
+            guard value(call, "rows") == 1 else { return variant(call, "dsp", scratch: 4 * n + 8 * value(call, "out_features") + rescalings(), .s16) }
+            return rowBlocksVariant(variant(call, "dsp", scratch: MemoryPlanner.align(2 * n, 4) + rescalings(), .s16), inFeatures: n)
         case "avg_pool", "avg_pool_affine":
             return variant(call, "dsp", scratch: 0, .s8)
         default:
@@ -97,11 +102,11 @@ enum KernelVariants {
     /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:
     /// [channels / 4][taps][4], then the remaining channels as [taps][channels % 4] (qc_kernels.h);
     /// it sums a position's channels into one int32 each of scratch before requantizing them
-    /// (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES).
-    private static func channelGroupsVariant(_ call: KernelCall) -> KernelCall {
+    /// (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES), followed by the int8-affine instance's own (`extraBytes`).
+    private static func channelGroupsVariant(_ call: KernelCall, extraBytes: Int) -> KernelCall {
         let channels = value(call, "out_c"), taps = value(call, "kernel_h") * value(call, "kernel_w")
         let grouped = channels & ~3, tail = channels - grouped
-        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels, .s32), rows: channels) { c, t in
+        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels + extraBytes, .s32), rows: channels) { c, t in
             c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
         }
     }

@@ -53,6 +53,23 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
     return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/* One channel's qc_mbqm_right constants, found once per kernel call instead of per output: the
+ * multiplier, the high word 2^(e-2) of the rounding constant and the final shift e - 1. */
+typedef struct {
+    int32_t multiplier;
+    int32_t round_hi;
+    int32_t shift;
+} qc_rescale;
+
+static inline qc_rescale qc_rescale_right(int32_t multiplier, int e)
+{
+    qc_rescale q;
+    q.multiplier = multiplier;
+    q.round_hi = (int32_t)(1u << (e - 2));
+    q.shift = e - 1;
+    return q;
+}
+
 /*
  * qc_mbqm(x, multiplier, -e) for 2 <= e <= 31 and multiplier >= 0 (every TFLite multiplier), in one
  * 64-bit multiply-accumulate: floor((x*m + 2^30) / 2^31) rounded again by 2^e, halves away from zero,
@@ -60,13 +77,20 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
  * divisions merge; with m >= 0 the sign of x stands in for the sign of the first quotient). The
  * constant's low word is 2^30 with x's sign bit, its high word [x < 0] ? -1 : 0 plus 2^(e-2), and the
  * quotient is the high word shifted by e - 1: AND, ORR, SUB, SMLAL and ASR on a Cortex-M4.
+ * With `any_sign` 0 the sign terms drop out (a MOV and the SMLAL): exact for x >= 0, and for x < 0
+ * some value <= 0 like the exact one, so layers whose clamp floors every value <= 0 may use it.
  */
+static inline int32_t qc_rescale_apply(int32_t x, qc_rescale q, int any_sign)
+{
+    const uint32_t lo = 0x40000000u | (any_sign ? (uint32_t)x & 0x80000000u : 0u);
+    const uint32_t hi = (uint32_t)q.round_hi - (any_sign ? (uint32_t)(x < 0) : 0u);
+    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * q.multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
+}
+
 static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
 {
-    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
-    const uint32_t hi = (uint32_t)(1 << (e - 2)) - (uint32_t)(x < 0);
-    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * multiplier);
-    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
+    return qc_rescale_apply(x, qc_rescale_right(multiplier, e), 1);
 }
 
 /* Whether qc_mbqm(x, multiplier, shift) is qc_mbqm_right(x, multiplier, -shift) (TFLite's convolutions
@@ -758,7 +782,13 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
-/* The int8-affine kernels' DSP variants: the same scratch and weight orders as the three above. */
+/* The int8-affine kernels' DSP variants: the same weight orders as the three above; their scratch
+ * also holds 12 bytes of constants per rescaling (shift_count; none for a single-rounding dense
+ * layer), and the depthwise one a second bias per channel, for windows the input clips, first. */
+#define QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
+#define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (8 * (p)->out_c + 12 * (p)->shift_count)
+#define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) \
+    (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + ((p)->single_rounding ? 0 : 12 * (p)->shift_count))
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
@@ -1829,7 +1859,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
+    /* After the rows: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(sums_b + p->out_c));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
@@ -2509,17 +2540,19 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
+#define QC_FAST const qc_rescale *
 #define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
+#define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
-static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                      int16_t *lanes, int8_t *ya)
 {
     const int32_t n = p->in_features;
@@ -2550,7 +2583,7 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
     QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
 }
 
-static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                     int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features;
@@ -2575,7 +2608,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
  * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                             int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
@@ -2630,7 +2663,9 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const int32_t n = p->in_features;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, p->single_rounding);
+    /* After the columns and rows: the rescaling table (QC_DENSE_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, p->single_rounding,
+                                                     (qc_rescale *)(void *)((int8_t *)scratch + ((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
@@ -2654,6 +2689,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_REQUANT
 #undef QC_OUT
 #undef QC_REQUANT_RUN
+#undef QC_FAST
 
 """##,
         "qc_dense_mve_template.h": ##"""
@@ -3099,10 +3135,11 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
  * (SMLABB/SMLATT on the halves).
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
- * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input, whose offsets it lists once per
- * position. A position's sums go to `scratch` (one int32 per channel) and are requantized in a loop
- * of their own.
+ * unrolled); at the border only the valid taps are summed. There the int8-affine instance, whose
+ * outside taps read pad_value, sums (x - pad_value) * w (one SSUB16 per pair of channels) from the
+ * bias plus pad_value times all the taps' weights, found once per call. A position's sums go to
+ * `scratch` (one int32 per channel) and are requantized in a loop of their own; the int8-affine
+ * instance keeps its rescaling constants (qc_rescale) and the border's bias after them.
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
@@ -3119,6 +3156,41 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
     ws = qc_sxtb16_odd(wv);
     *s1 = qc_smlabb(xs, ws, *s1);
     *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+/* qc_tap4 of x - pad (pad_pair: pad in both halves), exact as int16 halves for int8 x and pad. */
+static inline void qc_tap4_moved(int32_t xv, int32_t wv, int32_t pad_pair, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+{
+    int32_t xs = qc_ssub16(qc_sxtb16(xv), pad_pair), ws = qc_sxtb16(wv);
+    *s0 = qc_smlabb(xs, ws, *s0);
+    *s2 = qc_smlatt(xs, ws, *s2);
+    xs = qc_ssub16(qc_sxtb16_odd(xv), pad_pair);
+    ws = qc_sxtb16_odd(wv);
+    *s1 = qc_smlabb(xs, ws, *s1);
+    *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+/* s[k] = from[k] + the products of four channels (x at the first valid tap, w at the group's
+ * weights) over the valid taps, rows [ky0, ky1) and columns [kx0, kx1); with `moved` (a constant
+ * where this inlines) of x - pad. */
+static inline void qc_valid_taps4(const int8_t *x, const int8_t *w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1, int32_t kernel_w,
+                                  int32_t x_tap, int32_t x_row, int moved, int32_t pad_pair, const int32_t *from, int32_t *s)
+{
+    int32_t s0 = from[0], s1 = from[1], s2 = from[2], s3 = from[3], ky, kx;
+    for (ky = ky0; ky < ky1; ++ky, x += x_row) {
+        const int8_t *xp = x, *wp = w + 4 * (ky * kernel_w + kx0);
+        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
+            if (moved) {
+                qc_tap4_moved(qc_load4(xp), qc_load4(wp), pad_pair, &s0, &s1, &s2, &s3);
+            } else {
+                qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
+            }
+        }
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
 }
 
 /* The sums of `groups` groups of four channels over a 3x3 window inside the input, whose top-left
@@ -3163,18 +3235,30 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int is3x3 = kernel_h == 3 && kernel_w == 3;
     const int8_t *const w_tail = w + grouped * taps;
     const int32_t tail = channels - grouped;
+    int32_t b, oy, ox, c, ky, kx;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
+    /* After the sums and the clipped windows' bias: the rescaling table (QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(scratch + 2 * channels));
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
-    int32_t outside[16], n_outside;
+    /* The bias of a clipped window's sums over (x - pad_value) * w: bias + pad_value * sum of w. */
+    int32_t *const clipped_bias = scratch + channels;
+    for (c = 0; c < grouped; c += 4) {
+        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3], t;
+        for (t = 0; t < taps; ++t) {
+            qc_tap4(pad4, qc_load4(w + c * taps + 4 * t), &s0, &s1, &s2, &s3);
+        }
+        clipped_bias[c] = s0;
+        clipped_bias[c + 1] = s1;
+        clipped_bias[c + 2] = s2;
+        clipped_bias[c + 3] = s3;
+    }
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
-    int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
         int8_t *out = y + b * p->out_h * p->out_w * channels;
@@ -3191,62 +3275,20 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
                 /* The first valid tap of channel 0. */
                 x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-#if QC_AFFINE
-                /* A clipped window's outside taps, as offsets into a channel group's weights. */
-                n_outside = 0;
-                if (!inside && pad_value != 0 && taps <= 16) {
-                    for (ky = 0; ky < kernel_h; ++ky) {
-                        for (kx = 0; kx < kernel_w; ++kx) {
-                            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                                outside[n_outside++] = 4 * (ky * kernel_w + kx);
-                            }
-                        }
-                    }
-                }
-#endif
                 c = 0;
                 if (inside && is3x3) {
                     qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
                     c = grouped;
                 }
-                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
-                    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
-                    const int8_t *xr = x_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row) {
-                        const int8_t *xp = xr, *wp = wg + 4 * (ky * kernel_w + kx0);
-                        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
-                            qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
-                        }
-                    }
 #if QC_AFFINE
-                    if (n_outside > 0) {
-                        /* The taps outside the input read the padding: pad_value times their weights,
-                         * summed as int16 pairs (at most 16 taps of int8 weights). */
-                        int32_t even = 0, odd = 0, i;
-                        for (i = 0; i < n_outside; ++i) {
-                            const int32_t wv = qc_load4(wg + outside[i]);
-                            even = qc_sxtab16(even, wv);
-                            odd = qc_sxtab16_odd(odd, wv);
-                        }
-                        s0 = qc_smlabb(even, pad_pair, s0);
-                        s2 = qc_smlatt(even, pad_pair, s2);
-                        s1 = qc_smlabb(odd, pad_pair, s1);
-                        s3 = qc_smlatt(odd, pad_pair, s3);
-                    } else if (!inside && pad_value != 0) {
-                        /* Windows of more than 16 taps: the taps outside the input one by one. */
-                        for (ky = 0; ky < kernel_h; ++ky) {
-                            for (kx = 0; kx < kernel_w; ++kx) {
-                                if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                                    qc_tap4(pad4, qc_load4(wg + 4 * (ky * kernel_w + kx)), &s0, &s1, &s2, &s3);
-                                }
-                            }
-                        }
+                if (!inside && pad_value != 0) {
+                    for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
+                        qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 1, pad_pair, clipped_bias + c, scratch + c);
                     }
+                }
 #endif
-                    scratch[c] = s0;
-                    scratch[c + 1] = s1;
-                    scratch[c + 2] = s2;
-                    scratch[c + 3] = s3;
+                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
+                    qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 0, 0, bias + c, scratch + c);
                 }
                 for (; c < channels; ++c) {
                     const int8_t *wc = w_tail + (c - grouped);
@@ -3830,6 +3872,15 @@ static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
 #endif
 }
 
+/* The halves of a minus those of b (SSUB16; each half wraps modulo 2^16). */
+static inline int32_t qc_ssub16(int32_t a, int32_t b)
+{
+#if QC_DSP_NATIVE
+    return __ssub16(a, b);
+#else
+    return qc_pack_halves(qc_half_of(a, 0) - qc_half_of(b, 0), qc_half_of(a, 1) - qc_half_of(b, 1));
+#endif
+}
 
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
@@ -4001,8 +4052,8 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
-/* Whether every channel rescales by qc_mbqm_right (never with single rounding): qc_requant_affine_run's
- * `right`, found once per kernel call. */
+/* Whether every channel rescales by qc_mbqm_right and the layer does not round once; found once
+ * per kernel call. */
 static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
 {
     int32_t k;
@@ -4014,45 +4065,68 @@ static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *s
     return !single_rounding;
 }
 
-/* qc_requant_affine_s8, knowing whether every rescaling is qc_mbqm_right's (qc_rescalings_right). */
-static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, int right, int32_t o, int32_t acc)
+/* qc_requant_affine_run's table (`right`): the qc_rescale of each of the shift_count rescalings
+ * where qc_rescalings_right holds; otherwise null. Found once per kernel call, into scratch. */
+static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, int32_t single_rounding,
+                                                  qc_rescale *table)
+{
+    int32_t k;
+    if (!qc_rescalings_right(multiplier, shift, shift_count, single_rounding)) {
+        return 0;
+    }
+    for (k = 0; k < shift_count; ++k) {
+        table[k] = qc_rescale_right(multiplier[k], -shift[k]);
+    }
+    return table;
+}
+
+/* qc_requant_affine_s8, with the table of qc_rescales_right where it is not null. */
+static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, const qc_rescale *right, int32_t o, int32_t acc)
 {
     if (right) {
-        const int32_t v = qc_mbqm_right(acc, r.multiplier[o * r.step], -r.shift[o * r.step]) + r.offset;
+        const int32_t v = qc_rescale_apply(acc, right[o * r.step], 1) + r.offset;
         return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
     }
     return qc_requant_affine_s8(r, o, acc, r.single_rounding);
 }
 
-/* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
-static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *multiplier, const int8_t *shift, int32_t step, int32_t count,
-                                         int8_t *out, int32_t offset, int mode, int32_t lo, int32_t hi)
+/* qc_requant_plain_loop for an int8-affine layer whose rescalings, one per channel, are all
+ * qc_mbqm_right's, from their table; any_sign 0 where the clamp floors every value the rescaling
+ * leaves <= 0 (qc_rescale_apply). */
+static inline void qc_requant_right_loop(const int32_t *acc, const qc_rescale *table, int32_t count, int8_t *out, int32_t offset, int mode,
+                                         int any_sign, int32_t lo, int32_t hi)
 {
     int32_t k;
     for (k = 0; k < count; ++k) {
-        out[k] = (int8_t)qc_clamp_by(qc_mbqm_right(acc[k], multiplier[k * step], -shift[k * step]) + offset, mode, lo, hi);
+        out[k] = (int8_t)qc_clamp_by(qc_rescale_apply(acc[k], table[k], any_sign) + offset, mode, lo, hi);
     }
 }
 
-/* qc_requant_run for an int8-affine layer. */
-static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, int right, const int32_t *acc, int32_t count, int8_t *out)
+/* qc_requant_run for an int8-affine layer; `right`: qc_rescales_right's table, or null. */
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const qc_rescale *right, const int32_t *acc, int32_t count, int8_t *out)
 {
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (right) {
-        const int mode = qc_clamp_mode(lo, hi);
-        if (step == 1) {
-            if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
-            } else {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
-            }
+    if (right && step) {
+        /* A clamp at or above the offset (a fused ReLU) floors every value <= 0: signs need no rounding of their own. */
+        const int any_sign = lo < offset, s8 = qc_clamp_mode(lo, hi) == QC_CLAMP_S8;
+        if (any_sign && s8) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_S8, 1, lo, hi);
+        } else if (any_sign) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_ANY, 1, lo, hi);
+        } else if (s8) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_S8, 0, lo, hi);
         } else {
-            if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
-            } else {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
-            }
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_ANY, 0, lo, hi);
+        }
+        return;
+    }
+    if (right) {
+        /* One rescaling for all channels, its constants in registers. */
+        const qc_rescale one = right[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rescale_apply(acc[k], one, 1) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
         }
         return;
     }

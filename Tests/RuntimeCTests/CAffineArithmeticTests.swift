@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// The one-step form from its per-channel constants (qc_rescale) is the two-step definition; without
+    /// its sign terms it stays exact for x ≥ 0 and gives, like the definition, at most 0 for x < 0 (so a
+    /// layer whose clamp floors every value ≤ 0 may drop them).
+    @Test func oneStepFormWithoutSignTermsIsExactForNonNegativeSums() {
+        var rng = SeededRandom(seed: 31)
+        let edges: [Int32] = [.min, -(1 << 30), -2, -1, 0, 1, 2, 1 << 30, .max]
+        for step in 0..<100_000 {
+            let x = step < edges.count * 40 ? edges[step % edges.count]
+                : Int32(truncatingIfNeeded: Int64(bitPattern: rng.next())) >> Int32(rng.next() % 32)
+            let m: Int32 = rng.next() % 5 == 0 ? .max : Int32(rng.next() % (1 << 31))
+            let e = 2 + Int(rng.next() % 30)
+            let q = qc_rescale_right(m, Int32(e))
+            let twoStep = Self.roundHalfAway(Self.roundHalfUp(Int64(x) * Int64(m), 31), e)
+            #expect(Int64(qc_rescale_apply(x, q, 1)) == twoStep, "signed \(x) \(m) \(e)")
+            let unsigned = Int64(qc_rescale_apply(x, q, 0))
+            if x >= 0 {
+                #expect(unsigned == twoStep, "unsigned \(x) \(m) \(e)")
+            } else {
+                #expect(unsigned <= 0 && twoStep <= 0, "unsigned \(x) \(m) \(e)")
+            }
+        }
+    }
+
     /// The requantization equals TFLite's two-step definition; the single-rounding form equals
     /// round-half-up of x·m·2^(shift−31).
     @Test func multiplierRequantizationMatchesTheDefinition() {

@@ -46,6 +46,23 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
     return qc_rdbpot(qc_srdhm((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+/* One channel's qc_mbqm_right constants, found once per kernel call instead of per output: the
+ * multiplier, the high word 2^(e-2) of the rounding constant and the final shift e - 1. */
+typedef struct {
+    int32_t multiplier;
+    int32_t round_hi;
+    int32_t shift;
+} qc_rescale;
+
+static inline qc_rescale qc_rescale_right(int32_t multiplier, int e)
+{
+    qc_rescale q;
+    q.multiplier = multiplier;
+    q.round_hi = (int32_t)(1u << (e - 2));
+    q.shift = e - 1;
+    return q;
+}
+
 /*
  * qc_mbqm(x, multiplier, -e) for 2 <= e <= 31 and multiplier >= 0 (every TFLite multiplier), in one
  * 64-bit multiply-accumulate: floor((x*m + 2^30) / 2^31) rounded again by 2^e, halves away from zero,
@@ -53,13 +70,20 @@ static inline int32_t qc_mbqm(int32_t x, int32_t multiplier, int shift)
  * divisions merge; with m >= 0 the sign of x stands in for the sign of the first quotient). The
  * constant's low word is 2^30 with x's sign bit, its high word [x < 0] ? -1 : 0 plus 2^(e-2), and the
  * quotient is the high word shifted by e - 1: AND, ORR, SUB, SMLAL and ASR on a Cortex-M4.
+ * With `any_sign` 0 the sign terms drop out (a MOV and the SMLAL): exact for x >= 0, and for x < 0
+ * some value <= 0 like the exact one, so layers whose clamp floors every value <= 0 may use it.
  */
+static inline int32_t qc_rescale_apply(int32_t x, qc_rescale q, int any_sign)
+{
+    const uint32_t lo = 0x40000000u | (any_sign ? (uint32_t)x & 0x80000000u : 0u);
+    const uint32_t hi = (uint32_t)q.round_hi - (any_sign ? (uint32_t)(x < 0) : 0u);
+    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * q.multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
+}
+
 static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
 {
-    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
-    const uint32_t hi = (uint32_t)(1 << (e - 2)) - (uint32_t)(x < 0);
-    const uint64_t sum = (((uint64_t)hi << 32) | lo) + (uint64_t)((int64_t)x * multiplier);
-    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), e - 1);
+    return qc_rescale_apply(x, qc_rescale_right(multiplier, e), 1);
 }
 
 /* Whether qc_mbqm(x, multiplier, shift) is qc_mbqm_right(x, multiplier, -shift) (TFLite's convolutions

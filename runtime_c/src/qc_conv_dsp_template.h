@@ -76,7 +76,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
+    /* After the rows: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(sums_b + p->out_c));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);

@@ -16,17 +16,19 @@
 #if QC_AFFINE
 #define QC_PARAMS qc_dense_affine_params
 #define QC_REQUANT qc_requant_affine
+#define QC_FAST const qc_rescale *
 #define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
+#define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
 /* Rows m and m + 1. */
-static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                      int16_t *lanes, int8_t *ya)
 {
     const int32_t n = p->in_features;
@@ -57,7 +59,7 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
     QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
 }
 
-static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                     int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features;
@@ -82,7 +84,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
  * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, int fast,
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                             int16_t *column, int8_t *y)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
@@ -137,7 +139,9 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const int32_t n = p->in_features;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, p->single_rounding);
+    /* After the columns and rows: the rescaling table (QC_DENSE_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, p->single_rounding,
+                                                     (qc_rescale *)(void *)((int8_t *)scratch + ((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
@@ -161,3 +165,4 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_REQUANT
 #undef QC_OUT
 #undef QC_REQUANT_RUN
+#undef QC_FAST

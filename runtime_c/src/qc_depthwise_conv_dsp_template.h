@@ -11,10 +11,11 @@
  * (SMLABB/SMLATT on the halves).
  *
  * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
- * unrolled); at the border only the valid taps are summed, and the int8-affine instance then adds
- * pad_value times the weights of the taps outside the input, whose offsets it lists once per
- * position. A position's sums go to `scratch` (one int32 per channel) and are requantized in a loop
- * of their own.
+ * unrolled); at the border only the valid taps are summed. There the int8-affine instance, whose
+ * outside taps read pad_value, sums (x - pad_value) * w (one SSUB16 per pair of channels) from the
+ * bias plus pad_value times all the taps' weights, found once per call. A position's sums go to
+ * `scratch` (one int32 per channel) and are requantized in a loop of their own; the int8-affine
+ * instance keeps its rescaling constants (qc_rescale) and the border's bias after them.
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
@@ -31,6 +32,41 @@ static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int
     ws = qc_sxtb16_odd(wv);
     *s1 = qc_smlabb(xs, ws, *s1);
     *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+/* qc_tap4 of x - pad (pad_pair: pad in both halves), exact as int16 halves for int8 x and pad. */
+static inline void qc_tap4_moved(int32_t xv, int32_t wv, int32_t pad_pair, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+{
+    int32_t xs = qc_ssub16(qc_sxtb16(xv), pad_pair), ws = qc_sxtb16(wv);
+    *s0 = qc_smlabb(xs, ws, *s0);
+    *s2 = qc_smlatt(xs, ws, *s2);
+    xs = qc_ssub16(qc_sxtb16_odd(xv), pad_pair);
+    ws = qc_sxtb16_odd(wv);
+    *s1 = qc_smlabb(xs, ws, *s1);
+    *s3 = qc_smlatt(xs, ws, *s3);
+}
+
+/* s[k] = from[k] + the products of four channels (x at the first valid tap, w at the group's
+ * weights) over the valid taps, rows [ky0, ky1) and columns [kx0, kx1); with `moved` (a constant
+ * where this inlines) of x - pad. */
+static inline void qc_valid_taps4(const int8_t *x, const int8_t *w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1, int32_t kernel_w,
+                                  int32_t x_tap, int32_t x_row, int moved, int32_t pad_pair, const int32_t *from, int32_t *s)
+{
+    int32_t s0 = from[0], s1 = from[1], s2 = from[2], s3 = from[3], ky, kx;
+    for (ky = ky0; ky < ky1; ++ky, x += x_row) {
+        const int8_t *xp = x, *wp = w + 4 * (ky * kernel_w + kx0);
+        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
+            if (moved) {
+                qc_tap4_moved(qc_load4(xp), qc_load4(wp), pad_pair, &s0, &s1, &s2, &s3);
+            } else {
+                qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
+            }
+        }
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
 }
 
 /* The sums of `groups` groups of four channels over a 3x3 window inside the input, whose top-left
@@ -75,18 +111,30 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int is3x3 = kernel_h == 3 && kernel_w == 3;
     const int8_t *const w_tail = w + grouped * taps;
     const int32_t tail = channels - grouped;
+    int32_t b, oy, ox, c, ky, kx;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    const int fast = qc_rescalings_right(multiplier, shift, p->shift_count, 0);
+    /* After the sums and the clipped windows' bias: the rescaling table (QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(scratch + 2 * channels));
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
-    int32_t outside[16], n_outside;
+    /* The bias of a clipped window's sums over (x - pad_value) * w: bias + pad_value * sum of w. */
+    int32_t *const clipped_bias = scratch + channels;
+    for (c = 0; c < grouped; c += 4) {
+        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3], t;
+        for (t = 0; t < taps; ++t) {
+            qc_tap4(pad4, qc_load4(w + c * taps + 4 * t), &s0, &s1, &s2, &s3);
+        }
+        clipped_bias[c] = s0;
+        clipped_bias[c + 1] = s1;
+        clipped_bias[c + 2] = s2;
+        clipped_bias[c + 3] = s3;
+    }
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
-    int32_t b, oy, ox, c, ky, kx;
     for (b = 0; b < p->batch; ++b) {
         const int8_t *xb = x + b * p->in_h * p->in_w * channels;
         int8_t *out = y + b * p->out_h * p->out_w * channels;
@@ -103,62 +151,20 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                 inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
                 /* The first valid tap of channel 0. */
                 x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-#if QC_AFFINE
-                /* A clipped window's outside taps, as offsets into a channel group's weights. */
-                n_outside = 0;
-                if (!inside && pad_value != 0 && taps <= 16) {
-                    for (ky = 0; ky < kernel_h; ++ky) {
-                        for (kx = 0; kx < kernel_w; ++kx) {
-                            if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                                outside[n_outside++] = 4 * (ky * kernel_w + kx);
-                            }
-                        }
-                    }
-                }
-#endif
                 c = 0;
                 if (inside && is3x3) {
                     qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
                     c = grouped;
                 }
-                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
-                    int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
-                    const int8_t *xr = x_first + c;
-                    for (ky = ky0; ky < ky1; ++ky, xr += x_row) {
-                        const int8_t *xp = xr, *wp = wg + 4 * (ky * kernel_w + kx0);
-                        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
-                            qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
-                        }
-                    }
 #if QC_AFFINE
-                    if (n_outside > 0) {
-                        /* The taps outside the input read the padding: pad_value times their weights,
-                         * summed as int16 pairs (at most 16 taps of int8 weights). */
-                        int32_t even = 0, odd = 0, i;
-                        for (i = 0; i < n_outside; ++i) {
-                            const int32_t wv = qc_load4(wg + outside[i]);
-                            even = qc_sxtab16(even, wv);
-                            odd = qc_sxtab16_odd(odd, wv);
-                        }
-                        s0 = qc_smlabb(even, pad_pair, s0);
-                        s2 = qc_smlatt(even, pad_pair, s2);
-                        s1 = qc_smlabb(odd, pad_pair, s1);
-                        s3 = qc_smlatt(odd, pad_pair, s3);
-                    } else if (!inside && pad_value != 0) {
-                        /* Windows of more than 16 taps: the taps outside the input one by one. */
-                        for (ky = 0; ky < kernel_h; ++ky) {
-                            for (kx = 0; kx < kernel_w; ++kx) {
-                                if (ky < ky0 || ky >= ky1 || kx < kx0 || kx >= kx1) {
-                                    qc_tap4(pad4, qc_load4(wg + 4 * (ky * kernel_w + kx)), &s0, &s1, &s2, &s3);
-                                }
-                            }
-                        }
+                if (!inside && pad_value != 0) {
+                    for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
+                        qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 1, pad_pair, clipped_bias + c, scratch + c);
                     }
+                }
 #endif
-                    scratch[c] = s0;
-                    scratch[c + 1] = s1;
-                    scratch[c + 2] = s2;
-                    scratch[c + 3] = s3;
+                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
+                    qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 0, 0, bias + c, scratch + c);
                 }
                 for (; c < channels; ++c) {
                     const int8_t *wc = w_tail + (c - grouped);

@@ -140,6 +140,15 @@ static inline int32_t qc_sxtab16_odd(int32_t acc, int32_t v)
 #endif
 }
 
+/* The halves of a minus those of b (SSUB16; each half wraps modulo 2^16). */
+static inline int32_t qc_ssub16(int32_t a, int32_t b)
+{
+#if QC_DSP_NATIVE
+    return __ssub16(a, b);
+#else
+    return qc_pack_halves(qc_half_of(a, 0) - qc_half_of(b, 0), qc_half_of(a, 1) - qc_half_of(b, 1));
+#endif
+}
 
 /* acc + lo(a) * lo(b) + hi(a) * hi(b). The kernels' accumulators never overflow (qc_kernels.h). */
 static inline int32_t qc_smlad(int32_t a, int32_t b, int32_t acc)
@@ -311,8 +320,8 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
-/* Whether every channel rescales by qc_mbqm_right (never with single rounding): qc_requant_affine_run's
- * `right`, found once per kernel call. */
+/* Whether every channel rescales by qc_mbqm_right and the layer does not round once; found once
+ * per kernel call. */
 static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
 {
     int32_t k;
@@ -324,45 +333,68 @@ static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *s
     return !single_rounding;
 }
 
-/* qc_requant_affine_s8, knowing whether every rescaling is qc_mbqm_right's (qc_rescalings_right). */
-static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, int right, int32_t o, int32_t acc)
+/* qc_requant_affine_run's table (`right`): the qc_rescale of each of the shift_count rescalings
+ * where qc_rescalings_right holds; otherwise null. Found once per kernel call, into scratch. */
+static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, int32_t single_rounding,
+                                                  qc_rescale *table)
+{
+    int32_t k;
+    if (!qc_rescalings_right(multiplier, shift, shift_count, single_rounding)) {
+        return 0;
+    }
+    for (k = 0; k < shift_count; ++k) {
+        table[k] = qc_rescale_right(multiplier[k], -shift[k]);
+    }
+    return table;
+}
+
+/* qc_requant_affine_s8, with the table of qc_rescales_right where it is not null. */
+static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, const qc_rescale *right, int32_t o, int32_t acc)
 {
     if (right) {
-        const int32_t v = qc_mbqm_right(acc, r.multiplier[o * r.step], -r.shift[o * r.step]) + r.offset;
+        const int32_t v = qc_rescale_apply(acc, right[o * r.step], 1) + r.offset;
         return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
     }
     return qc_requant_affine_s8(r, o, acc, r.single_rounding);
 }
 
-/* qc_requant_plain_loop for an int8-affine layer whose rescalings are all qc_mbqm_right's. */
-static inline void qc_requant_right_loop(const int32_t *acc, const int32_t *multiplier, const int8_t *shift, int32_t step, int32_t count,
-                                         int8_t *out, int32_t offset, int mode, int32_t lo, int32_t hi)
+/* qc_requant_plain_loop for an int8-affine layer whose rescalings, one per channel, are all
+ * qc_mbqm_right's, from their table; any_sign 0 where the clamp floors every value the rescaling
+ * leaves <= 0 (qc_rescale_apply). */
+static inline void qc_requant_right_loop(const int32_t *acc, const qc_rescale *table, int32_t count, int8_t *out, int32_t offset, int mode,
+                                         int any_sign, int32_t lo, int32_t hi)
 {
     int32_t k;
     for (k = 0; k < count; ++k) {
-        out[k] = (int8_t)qc_clamp_by(qc_mbqm_right(acc[k], multiplier[k * step], -shift[k * step]) + offset, mode, lo, hi);
+        out[k] = (int8_t)qc_clamp_by(qc_rescale_apply(acc[k], table[k], any_sign) + offset, mode, lo, hi);
     }
 }
 
-/* qc_requant_run for an int8-affine layer. */
-static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, int right, const int32_t *acc, int32_t count, int8_t *out)
+/* qc_requant_run for an int8-affine layer; `right`: qc_rescales_right's table, or null. */
+static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const qc_rescale *right, const int32_t *acc, int32_t count, int8_t *out)
 {
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
-    if (right) {
-        const int mode = qc_clamp_mode(lo, hi);
-        if (step == 1) {
-            if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_S8, lo, hi);
-            } else {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 1, count, out, offset, QC_CLAMP_ANY, lo, hi);
-            }
+    if (right && step) {
+        /* A clamp at or above the offset (a fused ReLU) floors every value <= 0: signs need no rounding of their own. */
+        const int any_sign = lo < offset, s8 = qc_clamp_mode(lo, hi) == QC_CLAMP_S8;
+        if (any_sign && s8) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_S8, 1, lo, hi);
+        } else if (any_sign) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_ANY, 1, lo, hi);
+        } else if (s8) {
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_S8, 0, lo, hi);
         } else {
-            if (mode == QC_CLAMP_S8) {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_S8, lo, hi);
-            } else {
-                qc_requant_right_loop(acc, r.multiplier, r.shift, 0, count, out, offset, QC_CLAMP_ANY, lo, hi);
-            }
+            qc_requant_right_loop(acc, right, count, out, offset, QC_CLAMP_ANY, 0, lo, hi);
+        }
+        return;
+    }
+    if (right) {
+        /* One rescaling for all channels, its constants in registers. */
+        const qc_rescale one = right[0];
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rescale_apply(acc[k], one, 1) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
         }
         return;
     }
