@@ -50,7 +50,7 @@ enum KernelVariants {
             let n = value(call, "in_features")
             guard value(call, "rows") == 1 else { return variant(call, "dsp", scratch: 4 * n + 8 * value(call, "out_features") + rescalings(), .s16) }
             return rowBlocksVariant(variant(call, "dsp", scratch: MemoryPlanner.align(2 * n, 4) + rescalings(), .s16), inFeatures: n)
-        case "avg_pool", "avg_pool_affine":
+        case "avg_pool", "avg_pool_affine", "add_affine":
             return variant(call, "dsp", scratch: 0, .s8)
         default:
             return nil

@@ -796,6 +796,7 @@ void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const i
 void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                 const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
+void qc_add_affine_s8_dsp(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the
@@ -865,6 +866,92 @@ void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8
     /* Copied out once: stores through y may alias *p for all the compiler knows. */
     const qc_add_affine_params q = *p;
     int32_t i;
+    for (i = 0; i < q.count; ++i) {
+        y[i] = qc_add_affine_one(&q, a[i], b[i]);
+    }
+}
+
+"""##,
+        "qc_add_affine_s8_dsp.c": ##"""
+/*
+ * qc_add_affine_s8 for cores with the DSP extension: the same outputs (qc_kernels.h). TFLite's adds
+ * rescale each input by a multiplier below one (shift -2..-31, or 0 with the input of the larger
+ * scale) and the sum by one below one (shift -2..-31): then each rescaling is one SMLAL from
+ * constants found once per call (qc_rescale_apply, qc_affine.h), about 25 instructions per element
+ * instead of the portable kernel's 85. Other shifts take the portable element. Works in place:
+ * each element is read before it is written.
+ */
+#include "qc_add_affine.h"
+#include "qc_arith.h"
+#include "qc_dsp.h"
+#include "qc_kernels.h"
+
+/* qc_mbqm(x, multiplier, 0) for multiplier >= 0: TFLite's doubling high multiply, which cannot
+ * saturate there, floor((x * multiplier + 2^30) / 2^31). */
+static inline int32_t qc_doubling_high(int32_t x, int32_t multiplier)
+{
+    return (int32_t)qc_floor_shift_s64((int64_t)x * multiplier + ((int64_t)1 << 30), 31);
+}
+
+/* An input's rescaling of its shifted sum u: by the doubling high multiply alone (`halving`, a
+ * constant where this inlines, for shift 0) or by qc_rescale_apply. */
+static inline int32_t qc_add_input(int32_t u, qc_rescale q, int halving)
+{
+    return halving ? qc_doubling_high(u, q.multiplier) : qc_rescale_apply(u, q, 1);
+}
+
+/* Whether an input rescaling takes qc_add_input: shift 0 or qc_mbqm_right's. */
+static inline int qc_add_input_fast(int32_t multiplier, int32_t shift)
+{
+    return multiplier >= 0 && (shift == 0 || qc_mbqm_right_applies(multiplier, shift));
+}
+
+static inline qc_rescale qc_add_rescale(int32_t multiplier, int32_t shift)
+{
+    if (shift == 0) {
+        qc_rescale q;
+        q.multiplier = multiplier;
+        q.round_hi = 0;
+        q.shift = 0;
+        return q;
+    }
+    return qc_rescale_right(multiplier, -shift);
+}
+
+/* The elements, with the inputs' kinds of rescaling (a_halving, b_halving) and the clamp's mode
+ * (qc_clamp_mode) constants at each call: inlined into each, so that every loop is specialised. */
+static QC_ALWAYS_INLINE void qc_add_fast_loop(const qc_add_affine_params *q, const int8_t *a, const int8_t *b, int8_t *y, int a_halving,
+                                              int b_halving, int mode)
+{
+    const qc_rescale qa = qc_add_rescale(q->a_mult, q->a_shift), qb = qc_add_rescale(q->b_mult, q->b_shift);
+    const qc_rescale qo = qc_rescale_right(q->out_mult, -q->out_shift);
+    const int32_t a_offset = q->a_offset, b_offset = q->b_offset, left = q->left_shift, offset = q->out_offset;
+    const int32_t lo = q->act_min, hi = q->act_max, count = q->count;
+    int32_t i;
+    for (i = 0; i < count; ++i) {
+        /* (x + offset) lies in [-255, 255]: shifted left by at most 20 it stays inside int32. */
+        const int32_t u = qc_add_input((int32_t)((uint32_t)(a[i] + a_offset) << left), qa, a_halving);
+        const int32_t v = qc_add_input((int32_t)((uint32_t)(b[i] + b_offset) << left), qb, b_halving);
+        y[i] = (int8_t)qc_clamp_by(qc_rescale_apply(u + v, qo, 1) + offset, mode, lo, hi);
+    }
+}
+
+void qc_add_affine_s8_dsp(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y)
+{
+    /* Copied out once: stores through y may alias *p for all the compiler knows. */
+    const qc_add_affine_params q = *p;
+    int32_t i;
+    if (qc_add_input_fast(q.a_mult, q.a_shift) && qc_add_input_fast(q.b_mult, q.b_shift) && qc_mbqm_right_applies(q.out_mult, q.out_shift)) {
+        /* TFLite's adds: one input of the larger scale (shift 0), no activation (an int8 clamp). */
+        if (q.a_shift != 0 && q.b_shift == 0 && qc_clamp_mode(q.act_min, q.act_max) == QC_CLAMP_S8) {
+            qc_add_fast_loop(&q, a, b, y, 0, 1, QC_CLAMP_S8);
+        } else if (q.a_shift == 0 && q.b_shift != 0 && qc_clamp_mode(q.act_min, q.act_max) == QC_CLAMP_S8) {
+            qc_add_fast_loop(&q, a, b, y, 1, 0, QC_CLAMP_S8);
+        } else {
+            qc_add_fast_loop(&q, a, b, y, q.a_shift == 0, q.b_shift == 0, QC_CLAMP_ANY);
+        }
+        return;
+    }
     for (i = 0; i < q.count; ++i) {
         y[i] = qc_add_affine_one(&q, a[i], b[i]);
     }
@@ -3761,6 +3848,14 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_NOINLINE
 #endif
 
+/* A helper inlined at each call whatever the compiler's size heuristics, so that its constant
+ * arguments specialise every copy. */
+#if defined(__GNUC__)
+#define QC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define QC_ALWAYS_INLINE inline
+#endif
+
 /* p, once `after` is computed: a load through the result waits for it. GCC's scheduler would
  * otherwise start every load of an unrolled loop body at once and spill what they displace. */
 static inline const int8_t *qc_after(const int8_t *p, int32_t after)
@@ -4052,13 +4147,21 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
-/* Whether every channel rescales by qc_mbqm_right and the layer does not round once; found once
- * per kernel call. */
+/* Whether a channel's rescaling takes qc_rescale's form: qc_mbqm_right's, or a multiplier of 0 (a
+ * channel whose weights are all 0, which TFLite gives shift 0), whose every result is 0, as that
+ * form's with e = 2 (and as Helium's qc_mbqm4_rightward with any shift). */
+static inline int qc_rescale_applies(int32_t multiplier, int shift)
+{
+    return multiplier == 0 || qc_mbqm_right_applies(multiplier, shift);
+}
+
+/* Whether every channel's rescaling takes qc_rescale's form and the layer does not round once;
+ * found once per kernel call. */
 static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
 {
     int32_t k;
     for (k = 0; k < count; ++k) {
-        if (!qc_mbqm_right_applies(multiplier[k], shift[k])) {
+        if (!qc_rescale_applies(multiplier[k], shift[k])) {
             return 0;
         }
     }
@@ -4075,7 +4178,7 @@ static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, con
         return 0;
     }
     for (k = 0; k < shift_count; ++k) {
-        table[k] = qc_rescale_right(multiplier[k], -shift[k]);
+        table[k] = multiplier[k] == 0 ? qc_rescale_right(0, 2) : qc_rescale_right(multiplier[k], -shift[k]);
     }
     return table;
 }

@@ -341,6 +341,7 @@ void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const i
 void qc_dense_affine_s8s8s8_dsp(const qc_dense_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                 const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_avg_pool_affine_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
+void qc_add_affine_s8_dsp(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
  * Variants for cores with Helium (MVE: Cortex-M55, M85), chosen by the emitter per board like the

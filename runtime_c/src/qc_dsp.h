@@ -29,6 +29,14 @@
 #define QC_NOINLINE
 #endif
 
+/* A helper inlined at each call whatever the compiler's size heuristics, so that its constant
+ * arguments specialise every copy. */
+#if defined(__GNUC__)
+#define QC_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define QC_ALWAYS_INLINE inline
+#endif
+
 /* p, once `after` is computed: a load through the result waits for it. GCC's scheduler would
  * otherwise start every load of an unrolled loop body at once and spill what they displace. */
 static inline const int8_t *qc_after(const int8_t *p, int32_t after)
@@ -320,13 +328,21 @@ static inline int8_t qc_requant_affine_s8(qc_requant_affine r, int32_t o, int32_
     return (int8_t)qc_requantize_affine_rounded(acc, r.multiplier[o * r.step], r.shift[o * r.step], r.offset, r.lo, r.hi, single_rounding);
 }
 
-/* Whether every channel rescales by qc_mbqm_right and the layer does not round once; found once
- * per kernel call. */
+/* Whether a channel's rescaling takes qc_rescale's form: qc_mbqm_right's, or a multiplier of 0 (a
+ * channel whose weights are all 0, which TFLite gives shift 0), whose every result is 0, as that
+ * form's with e = 2 (and as Helium's qc_mbqm4_rightward with any shift). */
+static inline int qc_rescale_applies(int32_t multiplier, int shift)
+{
+    return multiplier == 0 || qc_mbqm_right_applies(multiplier, shift);
+}
+
+/* Whether every channel's rescaling takes qc_rescale's form and the layer does not round once;
+ * found once per kernel call. */
 static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *shift, int32_t count, int32_t single_rounding)
 {
     int32_t k;
     for (k = 0; k < count; ++k) {
-        if (!qc_mbqm_right_applies(multiplier[k], shift[k])) {
+        if (!qc_rescale_applies(multiplier[k], shift[k])) {
             return 0;
         }
     }
@@ -343,7 +359,7 @@ static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, con
         return 0;
     }
     for (k = 0; k < shift_count; ++k) {
-        table[k] = qc_rescale_right(multiplier[k], -shift[k]);
+        table[k] = multiplier[k] == 0 ? qc_rescale_right(0, 2) : qc_rescale_right(multiplier[k], -shift[k]);
     }
     return table;
 }
