@@ -37,10 +37,12 @@ enum KernelVariants {
         switch call.family {
         case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }
-            // Two int16 lanes of kernel_h * kernel_w * in_c taps, then two int32 rows of out_c sums
+            // Two int16 lanes of kernel_h * kernel_w * in_c taps, then two int32 rows of out_c sums,
+            // then where a kernel row's taps are not a multiple of 4 the window's int8 taps
             // (QC_CONV_DSP_SCRATCH_BYTES).
-            let columns = 4 * value(call, "kernel_h") * value(call, "kernel_w") * value(call, "in_c")
-            return variant(call, "dsp", scratch: columns + 8 * value(call, "out_c") + rescalings(), .s16)
+            let rowTaps = value(call, "kernel_w") * value(call, "in_c"), taps = value(call, "kernel_h") * rowTaps
+            let staging = rowTaps % 4 == 0 ? 0 : MemoryPlanner.align(taps, 4)
+            return variant(call, "dsp", scratch: 4 * taps + 8 * value(call, "out_c") + staging + rescalings(), .s16)
         case "depthwise_conv", "depthwise_conv_affine":
             // The int8-affine one also keeps the bias of clipped windows, an int32 per channel.
             return channelGroupsVariant(call, extraBytes: rescalings() + (affine ? 4 * value(call, "out_c") : 0))

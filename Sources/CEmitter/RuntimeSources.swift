@@ -766,7 +766,9 @@ void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
  * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
-#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c)
+#define QC_CONV_DSP_SCRATCH_BYTES(p)                                   \
+    (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c + \
+     ((p)->kernel_w * (p)->in_c % 4 ? ((p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3 : 0))
 #define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
@@ -1931,6 +1933,64 @@ static void gather(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16
     }
 }
 
+/* n bytes from src to dst, a word at a time (unaligned words are allowed from Armv7-M on), or n
+ * copies of `value`: the short runs of gather_staged, where a call of memcpy would cost more. */
+static inline void qc_copy_run(int8_t *dst, const int8_t *src, int32_t n)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        qc_store4(dst + i, qc_load4(src + i));
+    }
+    for (; i < n; ++i) {
+        dst[i] = src[i];
+    }
+}
+
+static inline void qc_fill_run(int8_t *dst, int8_t value, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        dst[i] = value;
+    }
+}
+
+/* gather for kernel rows of kernel_w * in_c taps not a multiple of 4 (a 3x3 kernel over 3 input
+ * channels), whose taps would each take the slow path of qc_widen_to_column: the window's int8
+ * taps go to `staging` in order, then are widened from there four at a time, but for the last
+ * taps % 4. */
+static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped,
+                          int8_t *staging)
+{
+    const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
+    const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
+    const int32_t in_c = p->in_c, row_taps = p->kernel_w * in_c, taps = p->kernel_h * row_taps;
+    const int8_t pad = (int8_t)QC_PAD;
+    int32_t ky, kx, kx0, kx1;
+    int8_t *row = staging;
+    qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
+    for (ky = 0; ky < p->kernel_h; ++ky, row += row_taps) {
+        const int32_t iy = iy0 + ky * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            qc_fill_run(row, pad, row_taps);
+        } else if (p->dilation_w == 1) {
+            /* The valid columns are one contiguous run, the padding on either side two more. */
+            qc_fill_run(row, pad, kx0 * in_c);
+            qc_copy_run(row + kx0 * in_c, xb + (iy * p->in_w + ix0 + kx0) * in_c, (kx1 - kx0) * in_c);
+            qc_fill_run(row + kx1 * in_c, pad, (p->kernel_w - kx1) * in_c);
+        } else {
+            for (kx = 0; kx < p->kernel_w; ++kx) {
+                if (kx < kx0 || kx >= kx1) {
+                    qc_fill_run(row + kx * in_c, pad, in_c);
+                } else {
+                    qc_copy_run(row + kx * in_c, xb + (iy * p->in_w + ix0 + kx * p->dilation_w) * in_c, in_c);
+                }
+            }
+        }
+    }
+    qc_widen_to_column(staging, grouped, lanes, 0, grouped, 2, lane);
+    qc_widen_to_column(staging + grouped, taps - grouped, lanes, grouped, grouped, 2, lane);
+}
+
 #if QC_AFFINE
 void QC_NAME(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int32_t *multiplier,
              const int8_t *shift, int16_t *scratch, int8_t *y)
@@ -1942,12 +2002,15 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
-    /* After the two int16 columns: two int32 rows of out_c sums (QC_CONV_DSP_SCRATCH_BYTES). */
+    /* After the two int16 columns: two int32 rows of out_c sums, then the staging bytes of rows whose
+     * taps are not a multiple of 4 (QC_CONV_DSP_SCRATCH_BYTES). */
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
+    int8_t *const staging = (p->kernel_w * p->in_c) & 3 ? (int8_t *)(void *)(sums_b + p->out_c) : 0;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    /* After the rows: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(sums_b + p->out_c));
+    /* After the rest: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
+    const qc_rescale *const fast =
+        qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)((int8_t *)scratch + QC_CONV_DSP_SCRATCH_BYTES(p)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
@@ -1959,8 +2022,14 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
             const int two = pos + 1 < positions;
             int8_t *ya = y + (batch * positions + pos) * p->out_c;
             int8_t *yb = ya + p->out_c;
-            gather(p, xb, pos, scratch, 0, grouped);
-            if (two) {
+            if (staging) {
+                gather_staged(p, xb, pos, scratch, 0, grouped, staging);
+            } else {
+                gather(p, xb, pos, scratch, 0, grouped);
+            }
+            if (two && staging) {
+                gather_staged(p, xb, pos + 1, scratch, 1, grouped, staging);
+            } else if (two) {
                 gather(p, xb, pos + 1, scratch, 1, grouped);
             } else {
                 qc_fill_column(taps, scratch, 0, grouped, 2, 1, 0);

@@ -311,7 +311,9 @@ void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
  * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
-#define QC_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c)
+#define QC_CONV_DSP_SCRATCH_BYTES(p)                                   \
+    (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c + \
+     ((p)->kernel_w * (p)->in_c % 4 ? ((p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3 : 0))
 #define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
