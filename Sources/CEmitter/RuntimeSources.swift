@@ -2763,7 +2763,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 }
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
- * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
+ * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). */
 static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                             int16_t *column, int8_t *y)
 {
@@ -2771,25 +2771,18 @@ static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, con
     int32_t o, k;
     qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
     for (o = 0; o + 3 < p->out_features; o += 4) {
-        const int8_t *wp = w + o * n;
-        const int16_t *a = column;
-        int32_t s0 = bias[o], s1 = bias[o + 1], s2 = bias[o + 2], s3 = bias[o + 3], g;
-        for (g = groups; g > 0; --g, wp += 16) {
-            int32_t a02, a13, u;
-            a = qc_load_pair(a, &a02, &a13);
-            u = qc_load4(wp);
-            s0 = qc_smlad(a02, qc_sxtb16(u), s0);
-            s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
-            u = qc_load4(qc_after(wp, s0) + 4);
-            s1 = qc_smlad(a02, qc_sxtb16(u), s1);
-            s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
-            u = qc_load4(qc_after(wp, s1) + 8);
-            s2 = qc_smlad(a02, qc_sxtb16(u), s2);
-            s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
-            u = qc_load4(qc_after(wp, s2) + 12);
-            s3 = qc_smlad(a02, qc_sxtb16(u), s3);
-            s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
-        }
+        const int16_t *const a = column + 4 * groups;
+        int32_t s[4], s0, s1, s2, s3;
+        const int8_t *wp;
+        s[0] = bias[o];
+        s[1] = bias[o + 1];
+        s[2] = bias[o + 2];
+        s[3] = bias[o + 3];
+        wp = qc_dot_block4(w + o * n, column, groups, s);
+        s0 = s[0];
+        s1 = s[1];
+        s2 = s[2];
+        s3 = s[3];
         /* The last n % 4 taps: [4 rows][tail]. */
         for (k = 0; k < tail; ++k) {
             const int32_t v = a[k];
@@ -3925,18 +3918,6 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_ALWAYS_INLINE inline
 #endif
 
-/* p, once `after` is computed: a load through the result waits for it. GCC's scheduler would
- * otherwise start every load of an unrolled loop body at once and spill what they displace. */
-static inline const int8_t *qc_after(const int8_t *p, int32_t after)
-{
-#if QC_DSP_NATIVE
-    __asm__("" : "+r"(p) : "r"(after));
-#else
-    (void)after;
-#endif
-    return p;
-}
-
 /* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
 static inline int32_t qc_load4(const void *p)
 {
@@ -4374,6 +4355,73 @@ static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int
     for (i = 0; i < n; ++i) {
         column[qc_column_slot(start + i, grouped, lanes, lane)] = value;
     }
+}
+
+/* s[r] += row r of a block of four weight rows . the one-lane column a, over `groups` groups of
+ * four taps, the block's rows interleaved by groups (per group the four rows' words in turn, 16
+ * bytes at w). Per group and four rows: one LDRD of the column's pairs, four LDR, eight SXTB16 and
+ * eight SMLAD, in assembly so that nothing else runs in the loop (GCC would copy pointers and
+ * hoist loads into spills); two groups per pass. Returns w after the groups. */
+static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
+{
+#if QC_DSP_NATIVE
+    int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], x02, x13, u, t;
+    int32_t pairs = groups >> 1;
+#define QC_BLOCK4_GROUP                            \
+    "ldrd   %[x02], %[x13], [%[a]], #8\n\t"       \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s0], %[x02], %[t], %[s0]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s0], %[x13], %[t], %[s0]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s1], %[x02], %[t], %[s1]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s1], %[x13], %[t], %[s1]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s2], %[x02], %[t], %[s2]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s2], %[x13], %[t], %[s2]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s3], %[x02], %[t], %[s3]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s3], %[x13], %[t], %[s3]\n\t"
+    if (groups & 1) {
+        __asm__ volatile(QC_BLOCK4_GROUP
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a)
+                         :
+                         : "memory");
+    }
+    if (pairs > 0) {
+        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+                         "subs   %[n], %[n], #1\n\t"
+                         "bne    1b\n\t"
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(pairs)
+                         :
+                         : "memory", "cc");
+    }
+#undef QC_BLOCK4_GROUP
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return w;
+#else
+    int32_t g, r;
+    for (g = 0; g < groups; ++g, w += 16, a += 4) {
+        const int32_t a02 = qc_pack_halves(a[0], a[1]), a13 = qc_pack_halves(a[2], a[3]);
+        for (r = 0; r < 4; ++r) {
+            const int32_t u = qc_load4(w + 4 * r);
+            s[r] = qc_smlad(a13, qc_sxtb16_odd(u), qc_smlad(a02, qc_sxtb16(u), s[r]));
+        }
+    }
+    return w;
+#endif
 }
 
 /* acc[2*r + c] += weight row r (w0 or w1) . lane c of the two-lane buffer ab, over `taps` taps. */

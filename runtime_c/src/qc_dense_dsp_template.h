@@ -83,7 +83,7 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 }
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
- * them): per block and four taps, the four rows' words are adjacent, so one pointer walks them all. */
+ * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). */
 static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                             int16_t *column, int8_t *y)
 {
@@ -91,25 +91,18 @@ static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, con
     int32_t o, k;
     qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
     for (o = 0; o + 3 < p->out_features; o += 4) {
-        const int8_t *wp = w + o * n;
-        const int16_t *a = column;
-        int32_t s0 = bias[o], s1 = bias[o + 1], s2 = bias[o + 2], s3 = bias[o + 3], g;
-        for (g = groups; g > 0; --g, wp += 16) {
-            int32_t a02, a13, u;
-            a = qc_load_pair(a, &a02, &a13);
-            u = qc_load4(wp);
-            s0 = qc_smlad(a02, qc_sxtb16(u), s0);
-            s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
-            u = qc_load4(qc_after(wp, s0) + 4);
-            s1 = qc_smlad(a02, qc_sxtb16(u), s1);
-            s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
-            u = qc_load4(qc_after(wp, s1) + 8);
-            s2 = qc_smlad(a02, qc_sxtb16(u), s2);
-            s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
-            u = qc_load4(qc_after(wp, s2) + 12);
-            s3 = qc_smlad(a02, qc_sxtb16(u), s3);
-            s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
-        }
+        const int16_t *const a = column + 4 * groups;
+        int32_t s[4], s0, s1, s2, s3;
+        const int8_t *wp;
+        s[0] = bias[o];
+        s[1] = bias[o + 1];
+        s[2] = bias[o + 2];
+        s[3] = bias[o + 3];
+        wp = qc_dot_block4(w + o * n, column, groups, s);
+        s0 = s[0];
+        s1 = s[1];
+        s2 = s[2];
+        s3 = s[3];
         /* The last n % 4 taps: [4 rows][tail]. */
         for (k = 0; k < tail; ++k) {
             const int32_t v = a[k];

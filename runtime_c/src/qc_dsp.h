@@ -37,18 +37,6 @@
 #define QC_ALWAYS_INLINE inline
 #endif
 
-/* p, once `after` is computed: a load through the result waits for it. GCC's scheduler would
- * otherwise start every load of an unrolled loop body at once and spill what they displace. */
-static inline const int8_t *qc_after(const int8_t *p, int32_t after)
-{
-#if QC_DSP_NATIVE
-    __asm__("" : "+r"(p) : "r"(after));
-#else
-    (void)after;
-#endif
-    return p;
-}
-
 /* Four bytes from any address: compiles to one LDR (unaligned LDR is allowed on Armv7-M and later). */
 static inline int32_t qc_load4(const void *p)
 {

@@ -55,6 +55,73 @@ static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int
     }
 }
 
+/* s[r] += row r of a block of four weight rows . the one-lane column a, over `groups` groups of
+ * four taps, the block's rows interleaved by groups (per group the four rows' words in turn, 16
+ * bytes at w). Per group and four rows: one LDRD of the column's pairs, four LDR, eight SXTB16 and
+ * eight SMLAD, in assembly so that nothing else runs in the loop (GCC would copy pointers and
+ * hoist loads into spills); two groups per pass. Returns w after the groups. */
+static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
+{
+#if QC_DSP_NATIVE
+    int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], x02, x13, u, t;
+    int32_t pairs = groups >> 1;
+#define QC_BLOCK4_GROUP                            \
+    "ldrd   %[x02], %[x13], [%[a]], #8\n\t"       \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s0], %[x02], %[t], %[s0]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s0], %[x13], %[t], %[s0]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s1], %[x02], %[t], %[s1]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s1], %[x13], %[t], %[s1]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s2], %[x02], %[t], %[s2]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s2], %[x13], %[t], %[s2]\n\t"        \
+    "ldr    %[u], [%[w]], #4\n\t"                  \
+    "sxtb16 %[t], %[u]\n\t"                        \
+    "smlad  %[s3], %[x02], %[t], %[s3]\n\t"        \
+    "sxtb16 %[t], %[u], ror #8\n\t"                \
+    "smlad  %[s3], %[x13], %[t], %[s3]\n\t"
+    if (groups & 1) {
+        __asm__ volatile(QC_BLOCK4_GROUP
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a)
+                         :
+                         : "memory");
+    }
+    if (pairs > 0) {
+        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+                         "subs   %[n], %[n], #1\n\t"
+                         "bne    1b\n\t"
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(pairs)
+                         :
+                         : "memory", "cc");
+    }
+#undef QC_BLOCK4_GROUP
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return w;
+#else
+    int32_t g, r;
+    for (g = 0; g < groups; ++g, w += 16, a += 4) {
+        const int32_t a02 = qc_pack_halves(a[0], a[1]), a13 = qc_pack_halves(a[2], a[3]);
+        for (r = 0; r < 4; ++r) {
+            const int32_t u = qc_load4(w + 4 * r);
+            s[r] = qc_smlad(a13, qc_sxtb16_odd(u), qc_smlad(a02, qc_sxtb16(u), s[r]));
+        }
+    }
+    return w;
+#endif
+}
+
 /* acc[2*r + c] += weight row r (w0 or w1) . lane c of the two-lane buffer ab, over `taps` taps. */
 static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t *ab, int32_t taps, int32_t acc[4])
 {
