@@ -29,11 +29,11 @@ enum KernelVariants {
     }
 
     /// The DSP variants cover the fixed-point kernels and their int8-affine twins alike; the latter
-    /// keep 12 bytes of constants per rescaling after the rest of their scratch
-    /// (QC_*_AFFINE_DSP_SCRATCH_BYTES; a dense layer that rounds once has none).
+    /// keep 12 bytes of constants per rescaling (qc_rescale) after the rest of their scratch
+    /// (QC_*_AFFINE_DSP_SCRATCH_BYTES).
     private static func dsp(_ call: KernelCall) -> KernelCall? {
-        let affine = call.family.hasSuffix("_affine"), roundsOnce = call.params.contains { $0.name == "single_rounding" && $0.values[0] != 0 }
-        func rescalings() -> Int { affine && !roundsOnce ? 12 * value(call, "shift_count") : 0 }
+        let affine = call.family.hasSuffix("_affine")
+        func rescalings() -> Int { affine ? 12 * value(call, "shift_count") : 0 }
         switch call.family {
         case "conv", "conv_affine":
             guard value(call, "groups") == 1 else { return nil }

@@ -88,6 +88,15 @@ static inline int32_t qc_rescale_apply(int32_t x, qc_rescale q, int any_sign)
     return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
 }
 
+/* qc_mbqm_single(x, multiplier, -e) from qc_rescale_right(multiplier, e)'s constants (2 <= e <= 31,
+ * multiplier >= 0): one rounding half up is floor((x * m + 2^(30+e)) / 2^(31+e)), the SMLAL of
+ * qc_rescale_apply with a low word of 0 and no sign terms. */
+static inline int32_t qc_rescale_apply_once(int32_t x, qc_rescale q)
+{
+    const uint64_t sum = ((uint64_t)(uint32_t)q.round_hi << 32) + (uint64_t)((int64_t)x * q.multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
+}
+
 static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
 {
     return qc_rescale_apply(x, qc_rescale_right(multiplier, e), 1);
@@ -785,12 +794,11 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same weight orders as the three above; their scratch
- * also holds 12 bytes of constants per rescaling (shift_count; none for a single-rounding dense
- * layer), and the depthwise one a second bias per channel, for windows the input clips, first. */
+ * also holds 12 bytes of constants per rescaling (shift_count), and the depthwise one a second bias
+ * per channel, for windows the input clips, first. */
 #define QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
 #define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (8 * (p)->out_c + 12 * (p)->shift_count)
-#define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) \
-    (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + ((p)->single_rounding ? 0 : 12 * (p)->shift_count))
+#define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + 12 * (p)->shift_count)
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
@@ -2010,7 +2018,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     /* After the rest: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
     const qc_rescale *const fast =
-        qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)((int8_t *)scratch + QC_CONV_DSP_SCRATCH_BYTES(p)));
+        qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)((int8_t *)scratch + QC_CONV_DSP_SCRATCH_BYTES(p)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
@@ -2698,12 +2706,21 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_REQUANT qc_requant_affine
 #define QC_FAST const qc_rescale *
 #define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
+/* QC_OUT on one_row_blocked's paths: 1, every rescaling from the table and an int8 clamp; 2, the
+ * same with single rounding; 0, QC_OUT. */
+#define QC_OUT_BY(path, o, acc)                                                                                                         \
+    ((path) == 1   ? (int8_t)qc_clamp_by(qc_rescale_apply(acc, fast[(o) * rq.step], 1) + rq.offset, QC_CLAMP_S8, rq.lo, rq.hi)      \
+     : (path) == 2 ? (int8_t)qc_clamp_by(qc_rescale_apply_once(acc, fast[(o) * rq.step]) + rq.offset, QC_CLAMP_S8, rq.lo, rq.hi) \
+                   : QC_OUT(o, acc))
+#define QC_PATH (fast && qc_clamp_mode(rq.lo, rq.hi) == QC_CLAMP_S8 ? (rq.single_rounding ? 2 : 1) : 0)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
 #define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
+/* One path: QC_OUT (specialising plain shifts measured no faster). */
+#define QC_OUT_BY(path, o, acc) ((void)(path), QC_OUT(o, acc))
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
@@ -2763,9 +2780,10 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 }
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
- * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
-                            int16_t *column, int8_t *y)
+ * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). `path` (a
+ * constant at each call, QC_OUT_BY) picks the requantization. */
+static QC_ALWAYS_INLINE void one_row_blocked_by(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                                                QC_FAST fast, int16_t *column, int8_t *y, int path)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
     int32_t o, k;
@@ -2791,14 +2809,31 @@ static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, con
             s2 += v * wp[2 * tail + k];
             s3 += v * wp[3 * tail + k];
         }
-        y[o] = QC_OUT(o, s0);
-        y[o + 1] = QC_OUT(o + 1, s1);
-        y[o + 2] = QC_OUT(o + 2, s2);
-        y[o + 3] = QC_OUT(o + 3, s3);
+        y[o] = QC_OUT_BY(path, o, s0);
+        y[o + 1] = QC_OUT_BY(path, o + 1, s1);
+        y[o + 2] = QC_OUT_BY(path, o + 2, s2);
+        y[o + 3] = QC_OUT_BY(path, o + 3, s3);
     }
     for (; o < p->out_features; ++o) {
         y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
     }
+}
+
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
+                                        int16_t *column, int8_t *y)
+{
+#if QC_AFFINE
+    const int path = QC_PATH;
+    if (path == 1) {
+        one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 1);
+        return;
+    }
+    if (path == 2) {
+        one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 2);
+        return;
+    }
+#endif
+    one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 0);
 }
 
 #if QC_AFFINE
@@ -2813,7 +2848,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
     /* After the columns and rows: the rescaling table (QC_DENSE_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, p->single_rounding,
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count,
                                                      (qc_rescale *)(void *)((int8_t *)scratch + ((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
@@ -2837,6 +2872,8 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_PARAMS
 #undef QC_REQUANT
 #undef QC_OUT
+#undef QC_OUT_BY
+#undef QC_PATH
 #undef QC_REQUANT_RUN
 #undef QC_FAST
 
@@ -3388,7 +3425,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     /* After the sums and the clipped windows' bias: the rescaling table (QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(scratch + 2 * channels));
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)(scratch + 2 * channels));
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
@@ -4219,12 +4256,12 @@ static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *s
 }
 
 /* qc_requant_affine_run's table (`right`): the qc_rescale of each of the shift_count rescalings
- * where qc_rescalings_right holds; otherwise null. Found once per kernel call, into scratch. */
-static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, int32_t single_rounding,
-                                                  qc_rescale *table)
+ * where every one takes qc_rescale's form (with single rounding qc_rescale_apply_once's, from the
+ * same constants); otherwise null. Found once per kernel call, into scratch. */
+static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, qc_rescale *table)
 {
     int32_t k;
-    if (!qc_rescalings_right(multiplier, shift, shift_count, single_rounding)) {
+    if (!qc_rescalings_right(multiplier, shift, shift_count, 0)) {
         return 0;
     }
     for (k = 0; k < shift_count; ++k) {
@@ -4237,7 +4274,8 @@ static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, con
 static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, const qc_rescale *right, int32_t o, int32_t acc)
 {
     if (right) {
-        const int32_t v = qc_rescale_apply(acc, right[o * r.step], 1) + r.offset;
+        const qc_rescale q = right[o * r.step];
+        const int32_t v = (r.single_rounding ? qc_rescale_apply_once(acc, q) : qc_rescale_apply(acc, q, 1)) + r.offset;
         return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
     }
     return qc_requant_affine_s8(r, o, acc, r.single_rounding);
@@ -4260,6 +4298,13 @@ static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const qc_resc
 {
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
+    if (right && r.single_rounding) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rescale_apply_once(acc[k], right[k * step]) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
     if (right && step) {
         /* A clamp at or above the offset (a fused ReLU) floors every value <= 0: signs need no rounding of their own. */
         const int any_sign = lo < offset, s8 = qc_clamp_mode(lo, hi) == QC_CLAMP_S8;

@@ -92,6 +92,21 @@ import Testing
         }
     }
 
+    /// qc_rescale_apply_once, from qc_rescale_right's constants, is qc_mbqm_single's round-half-up of
+    /// x·m·2^(−e−31) for every x and shifts −2…−31.
+    @Test func singleRoundingFromTheRescaleConstantsMatchesTheDefinition() {
+        var rng = SeededRandom(seed: 37)
+        for _ in 0..<100_000 {
+            let x = Int32(truncatingIfNeeded: Int64(bitPattern: rng.next())) >> Int32(rng.next() % 32)
+            let m: Int32 = rng.next() % 7 == 0 ? .max : Int32(rng.next() % (1 << 31))
+            let e = 2 + Int(rng.next() % 30)
+            let total = Int64(31 + e), product = Int64(x) * Int64(m)
+            let q = product >> total, r = product - (q << total)
+            let single = r >= Int64(1) << (total - 1) ? q + 1 : q
+            #expect(Int64(qc_rescale_apply_once(x, qc_rescale_right(m, Int32(e)))) == single, "once \(x) \(m) \(e)")
+        }
+    }
+
     /// The requantization equals TFLite's two-step definition; the single-rounding form equals
     /// round-half-up of x·m·2^(shift−31).
     @Test func multiplierRequantizationMatchesTheDefinition() {

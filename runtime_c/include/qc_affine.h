@@ -81,6 +81,15 @@ static inline int32_t qc_rescale_apply(int32_t x, qc_rescale q, int any_sign)
     return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
 }
 
+/* qc_mbqm_single(x, multiplier, -e) from qc_rescale_right(multiplier, e)'s constants (2 <= e <= 31,
+ * multiplier >= 0): one rounding half up is floor((x * m + 2^(30+e)) / 2^(31+e)), the SMLAL of
+ * qc_rescale_apply with a low word of 0 and no sign terms. */
+static inline int32_t qc_rescale_apply_once(int32_t x, qc_rescale q)
+{
+    const uint64_t sum = ((uint64_t)(uint32_t)q.round_hi << 32) + (uint64_t)((int64_t)x * q.multiplier);
+    return qc_floor_shift_s32((int32_t)(uint32_t)(sum >> 32), q.shift);
+}
+
 static inline int32_t qc_mbqm_right(int32_t x, int32_t multiplier, int e)
 {
     return qc_rescale_apply(x, qc_rescale_right(multiplier, e), 1);

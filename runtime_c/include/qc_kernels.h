@@ -330,12 +330,11 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same weight orders as the three above; their scratch
- * also holds 12 bytes of constants per rescaling (shift_count; none for a single-rounding dense
- * layer), and the depthwise one a second bias per channel, for windows the input clips, first. */
+ * also holds 12 bytes of constants per rescaling (shift_count), and the depthwise one a second bias
+ * per channel, for windows the input clips, first. */
 #define QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
 #define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (8 * (p)->out_c + 12 * (p)->shift_count)
-#define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) \
-    (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + ((p)->single_rounding ? 0 : 12 * (p)->shift_count))
+#define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + 12 * (p)->shift_count)
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
 void qc_depthwise_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,

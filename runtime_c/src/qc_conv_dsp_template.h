@@ -138,7 +138,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     /* After the rest: the rescaling table (QC_CONV_AFFINE_DSP_SCRATCH_BYTES). */
     const qc_rescale *const fast =
-        qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)((int8_t *)scratch + QC_CONV_DSP_SCRATCH_BYTES(p)));
+        qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)((int8_t *)scratch + QC_CONV_DSP_SCRATCH_BYTES(p)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);

@@ -18,12 +18,21 @@
 #define QC_REQUANT qc_requant_affine
 #define QC_FAST const qc_rescale *
 #define QC_OUT(o, acc) qc_requant_affine_s8_known(rq, fast, o, acc)
+/* QC_OUT on one_row_blocked's paths: 1, every rescaling from the table and an int8 clamp; 2, the
+ * same with single rounding; 0, QC_OUT. */
+#define QC_OUT_BY(path, o, acc)                                                                                                         \
+    ((path) == 1   ? (int8_t)qc_clamp_by(qc_rescale_apply(acc, fast[(o) * rq.step], 1) + rq.offset, QC_CLAMP_S8, rq.lo, rq.hi)      \
+     : (path) == 2 ? (int8_t)qc_clamp_by(qc_rescale_apply_once(acc, fast[(o) * rq.step]) + rq.offset, QC_CLAMP_S8, rq.lo, rq.hi) \
+                   : QC_OUT(o, acc))
+#define QC_PATH (fast && qc_clamp_mode(rq.lo, rq.hi) == QC_CLAMP_S8 ? (rq.single_rounding ? 2 : 1) : 0)
 #define QC_REQUANT_RUN qc_requant_affine_run
 #else
 #define QC_PARAMS qc_dense_params
 #define QC_REQUANT qc_requant
 #define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
+/* One path: QC_OUT (specialising plain shifts measured no faster). */
+#define QC_OUT_BY(path, o, acc) ((void)(path), QC_OUT(o, acc))
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
@@ -83,9 +92,10 @@ static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const 
 }
 
 /* One row against weights in blocks of four rows (a dense layer over one row: the emitter interleaves
- * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). */
-static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
-                            int16_t *column, int8_t *y)
+ * them): per block and four taps, the four rows' words are adjacent (qc_dot_block4). `path` (a
+ * constant at each call, QC_OUT_BY) picks the requantization. */
+static QC_ALWAYS_INLINE void one_row_blocked_by(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq,
+                                                QC_FAST fast, int16_t *column, int8_t *y, int path)
 {
     const int32_t n = p->in_features, groups = n >> 2, tail = n & 3;
     int32_t o, k;
@@ -111,14 +121,31 @@ static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, con
             s2 += v * wp[2 * tail + k];
             s3 += v * wp[3 * tail + k];
         }
-        y[o] = QC_OUT(o, s0);
-        y[o + 1] = QC_OUT(o + 1, s1);
-        y[o + 2] = QC_OUT(o + 2, s2);
-        y[o + 3] = QC_OUT(o + 3, s3);
+        y[o] = QC_OUT_BY(path, o, s0);
+        y[o + 1] = QC_OUT_BY(path, o + 1, s1);
+        y[o + 2] = QC_OUT_BY(path, o + 2, s2);
+        y[o + 3] = QC_OUT_BY(path, o + 3, s3);
     }
     for (; o < p->out_features; ++o) {
         y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
     }
+}
+
+static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
+                                        int16_t *column, int8_t *y)
+{
+#if QC_AFFINE
+    const int path = QC_PATH;
+    if (path == 1) {
+        one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 1);
+        return;
+    }
+    if (path == 2) {
+        one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 2);
+        return;
+    }
+#endif
+    one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 0);
 }
 
 #if QC_AFFINE
@@ -133,7 +160,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, p->single_rounding);
     /* After the columns and rows: the rescaling table (QC_DENSE_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, p->single_rounding,
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count,
                                                      (qc_rescale *)(void *)((int8_t *)scratch + ((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3)));
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
@@ -157,5 +184,7 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #undef QC_PARAMS
 #undef QC_REQUANT
 #undef QC_OUT
+#undef QC_OUT_BY
+#undef QC_PATH
 #undef QC_REQUANT_RUN
 #undef QC_FAST

@@ -115,7 +115,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
     /* After the sums and the clipped windows' bias: the rescaling table (QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, 0, (qc_rescale *)(void *)(scratch + 2 * channels));
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)(scratch + 2 * channels));
     const int32_t pad_value = p->pad_value;
     const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
     const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);

@@ -338,12 +338,12 @@ static inline int qc_rescalings_right(const int32_t *multiplier, const int8_t *s
 }
 
 /* qc_requant_affine_run's table (`right`): the qc_rescale of each of the shift_count rescalings
- * where qc_rescalings_right holds; otherwise null. Found once per kernel call, into scratch. */
-static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, int32_t single_rounding,
-                                                  qc_rescale *table)
+ * where every one takes qc_rescale's form (with single rounding qc_rescale_apply_once's, from the
+ * same constants); otherwise null. Found once per kernel call, into scratch. */
+static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, const int8_t *shift, int32_t shift_count, qc_rescale *table)
 {
     int32_t k;
-    if (!qc_rescalings_right(multiplier, shift, shift_count, single_rounding)) {
+    if (!qc_rescalings_right(multiplier, shift, shift_count, 0)) {
         return 0;
     }
     for (k = 0; k < shift_count; ++k) {
@@ -356,7 +356,8 @@ static inline const qc_rescale *qc_rescales_right(const int32_t *multiplier, con
 static inline int8_t qc_requant_affine_s8_known(qc_requant_affine r, const qc_rescale *right, int32_t o, int32_t acc)
 {
     if (right) {
-        const int32_t v = qc_rescale_apply(acc, right[o * r.step], 1) + r.offset;
+        const qc_rescale q = right[o * r.step];
+        const int32_t v = (r.single_rounding ? qc_rescale_apply_once(acc, q) : qc_rescale_apply(acc, q, 1)) + r.offset;
         return (int8_t)(v < r.lo ? r.lo : (v > r.hi ? r.hi : v));
     }
     return qc_requant_affine_s8(r, o, acc, r.single_rounding);
@@ -379,6 +380,13 @@ static QC_NOINLINE void qc_requant_affine_run(qc_requant_affine r, const qc_resc
 {
     const int32_t step = r.step, offset = r.offset, lo = r.lo, hi = r.hi;
     int32_t k;
+    if (right && r.single_rounding) {
+        for (k = 0; k < count; ++k) {
+            const int32_t v = qc_rescale_apply_once(acc[k], right[k * step]) + offset;
+            out[k] = (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+        }
+        return;
+    }
     if (right && step) {
         /* A clamp at or above the offset (a fused ReLU) floors every value <= 0: signs need no rounding of their own. */
         const int any_sign = lo < offset, s8 = qc_clamp_mode(lo, hi) == QC_CLAMP_S8;
