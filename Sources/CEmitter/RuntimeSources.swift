@@ -2719,8 +2719,10 @@ void QC_NAME(const qc_conv_params *p, const QC_X_T *x, const QC_W_T *w, const QC
 #define QC_REQUANT qc_requant
 #define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
-/* One path: QC_OUT (specialising plain shifts measured no faster). */
-#define QC_OUT_BY(path, o, acc) ((void)(path), QC_OUT(o, acc))
+/* QC_OUT on one_row_blocked's paths: 1, plain shifts and an int8 clamp; 0, QC_OUT. */
+#define QC_OUT_BY(path, o, acc) \
+    ((path) == 1 ? (int8_t)qc_clamp_by(qc_rshift_round_s32(acc, rq.shift[(o) * rq.shift_step]), QC_CLAMP_S8, rq.lo, rq.hi) : QC_OUT(o, acc))
+#define QC_PATH (fast && qc_clamp_mode(rq.lo, rq.hi) == QC_CLAMP_S8 ? 1 : 0)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
@@ -2822,12 +2824,12 @@ static QC_ALWAYS_INLINE void one_row_blocked_by(const QC_PARAMS *p, const int8_t
 static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                                         int16_t *column, int8_t *y)
 {
-#if QC_AFFINE
     const int path = QC_PATH;
     if (path == 1) {
         one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 1);
         return;
     }
+#if QC_AFFINE
     if (path == 2) {
         one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 2);
         return;
@@ -4406,12 +4408,13 @@ static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int
  * four taps, the block's rows interleaved by groups (per group the four rows' words in turn, 16
  * bytes at w). Per group and four rows: one LDRD of the column's pairs, four LDR, eight SXTB16 and
  * eight SMLAD, in assembly so that nothing else runs in the loop (GCC would copy pointers and
- * hoist loads into spills); two groups per pass. Returns w after the groups. */
-static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
+ * hoist loads into spills); four groups per pass. Returns w after the groups. Inlined at each
+ * call: a call would cost the block its sums' round trip through memory. */
+static QC_ALWAYS_INLINE const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
 {
 #if QC_DSP_NATIVE
     int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], x02, x13, u, t;
-    int32_t pairs = groups >> 1;
+    int32_t quads = groups >> 2;
 #define QC_BLOCK4_GROUP                            \
     "ldrd   %[x02], %[x13], [%[a]], #8\n\t"       \
     "ldr    %[u], [%[w]], #4\n\t"                  \
@@ -4441,12 +4444,19 @@ static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int
                          :
                          : "memory");
     }
-    if (pairs > 0) {
-        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+    if (groups & 2) {
+        __asm__ volatile(QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a)
+                         :
+                         : "memory");
+    }
+    if (quads > 0) {
+        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP QC_BLOCK4_GROUP QC_BLOCK4_GROUP
                          "subs   %[n], %[n], #1\n\t"
                          "bne    1b\n\t"
                          : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
-                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(pairs)
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(quads)
                          :
                          : "memory", "cc");
     }

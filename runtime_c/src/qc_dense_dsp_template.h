@@ -31,8 +31,10 @@
 #define QC_REQUANT qc_requant
 #define QC_FAST int
 #define QC_OUT(o, acc) qc_requant_s8_known(rq, fast, o, acc)
-/* One path: QC_OUT (specialising plain shifts measured no faster). */
-#define QC_OUT_BY(path, o, acc) ((void)(path), QC_OUT(o, acc))
+/* QC_OUT on one_row_blocked's paths: 1, plain shifts and an int8 clamp; 0, QC_OUT. */
+#define QC_OUT_BY(path, o, acc) \
+    ((path) == 1 ? (int8_t)qc_clamp_by(qc_rshift_round_s32(acc, rq.shift[(o) * rq.shift_step]), QC_CLAMP_S8, rq.lo, rq.hi) : QC_OUT(o, acc))
+#define QC_PATH (fast && qc_clamp_mode(rq.lo, rq.hi) == QC_CLAMP_S8 ? 1 : 0)
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
@@ -134,12 +136,12 @@ static QC_ALWAYS_INLINE void one_row_blocked_by(const QC_PARAMS *p, const int8_t
 static QC_NOINLINE void one_row_blocked(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
                                         int16_t *column, int8_t *y)
 {
-#if QC_AFFINE
     const int path = QC_PATH;
     if (path == 1) {
         one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 1);
         return;
     }
+#if QC_AFFINE
     if (path == 2) {
         one_row_blocked_by(p, x, w, bias, rq, fast, column, y, 2);
         return;

@@ -59,12 +59,13 @@ static inline void qc_fill_column(int32_t n, int16_t *column, int32_t start, int
  * four taps, the block's rows interleaved by groups (per group the four rows' words in turn, 16
  * bytes at w). Per group and four rows: one LDRD of the column's pairs, four LDR, eight SXTB16 and
  * eight SMLAD, in assembly so that nothing else runs in the loop (GCC would copy pointers and
- * hoist loads into spills); two groups per pass. Returns w after the groups. */
-static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
+ * hoist loads into spills); four groups per pass. Returns w after the groups. Inlined at each
+ * call: a call would cost the block its sums' round trip through memory. */
+static QC_ALWAYS_INLINE const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int32_t groups, int32_t s[4])
 {
 #if QC_DSP_NATIVE
     int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], x02, x13, u, t;
-    int32_t pairs = groups >> 1;
+    int32_t quads = groups >> 2;
 #define QC_BLOCK4_GROUP                            \
     "ldrd   %[x02], %[x13], [%[a]], #8\n\t"       \
     "ldr    %[u], [%[w]], #4\n\t"                  \
@@ -94,12 +95,19 @@ static inline const int8_t *qc_dot_block4(const int8_t *w, const int16_t *a, int
                          :
                          : "memory");
     }
-    if (pairs > 0) {
-        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+    if (groups & 2) {
+        __asm__ volatile(QC_BLOCK4_GROUP QC_BLOCK4_GROUP
+                         : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a)
+                         :
+                         : "memory");
+    }
+    if (quads > 0) {
+        __asm__ volatile("1:\n\t" QC_BLOCK4_GROUP QC_BLOCK4_GROUP QC_BLOCK4_GROUP QC_BLOCK4_GROUP
                          "subs   %[n], %[n], #1\n\t"
                          "bne    1b\n\t"
                          : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13), [u] "=&r"(u),
-                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(pairs)
+                           [t] "=&r"(t), [w] "+r"(w), [a] "+r"(a), [n] "+r"(quads)
                          :
                          : "memory", "cc");
     }
