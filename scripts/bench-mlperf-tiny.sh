@@ -2,6 +2,7 @@
 # Benchmark (not a test): the four MLPerf Tiny models under QEMU with quantc's instruction-counting
 # plugin, on mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), against the TFLM + CMSIS-NN
 # figures of issue 10 (instructions per inference, arena, firmware flash; ratio = ours / TFLM).
+# Like TFLM's, the firmware's harness links newlib's printf (--printf-harness, about 30 KB).
 # --scheme fixed: 8-bit weights (per channel) and activations, from the float models, calibrated
 # on 200 corpus CIFAR-10 images for IC and on the sample inputs otherwise.
 # --scheme int8: the int8 models, computed as TFLite computes them (fully-connected rounding as TFLM's).
@@ -34,7 +35,7 @@ row() { # board name scheme model data [calibration]
   if [ "$scheme" = int8 ]; then options="--scheme int8"; else options="--calib $6 --calib-count 200 --per-channel --weight-bits 8 --act-bits 8"; fi
   set -- $(tflm "$board" "$name")
   # shellcheck disable=SC2086
-  if $Q verify "$model" --data "$data" $options --limit 2 --target "$board" --kernels "$KERNELS" --quiet --json "$work/r.json" \
+  if $Q verify "$model" --data "$data" $options --limit 2 --target "$board" --kernels "$KERNELS" --printf-harness --quiet --json "$work/r.json" \
        >/dev/null 2>"$work/err"; then
     python3 - "$work/r.json" "$board" "$name" "$1" "$2" "$3" "$scheme" <<'PY'
 import json, sys

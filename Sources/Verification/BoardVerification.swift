@@ -33,7 +33,8 @@ public enum BoardVerification {
         }
         try bytes.write(to: URL(fileURLWithPath: session.work).appendingPathComponent("inputs.bin"))
         let build = try Firmware.build(bundle: session.bundleDirectory, sources: session.sources, prefix: "model", board: board,
-                                       samples: .semihosting, profile: true, work: session.work)
+                                       samples: .semihosting, profile: true, printf: options.printfHarness,
+                                       work: session.work)
         let run = try QEMURunner.run(elf: build.elf, board: board, directory: session.work, marker: build.marker, count: true)
         guard run.status == 0 else {
             throw Command.Failure("the firmware failed on \(board.name) (QEMU status \(run.status)): \(run.console.prefix(2000))")

@@ -16,6 +16,8 @@ public struct VerificationOptions: Sendable {
     /// The program's metrics on the same samples when the caller already has them (a report),
     /// so the float model and the simulator do not run twice.
     public var metrics: QuantizationReport?
+    /// QEMU boards: link newlib's printf into the harness (see `Firmware.build`).
+    public var printfHarness = false
     public init(modelName: String, scheme: String, generator: String, sanitize: Bool = true,
                 compiler: String = HostTarget.defaultCompiler, keepDirectory: String? = nil, features: CoreFeatures = []) {
         self.features = features

@@ -23,6 +23,8 @@ struct Verify: ParsableCommand {
     var keep: String?
     @Option(name: .customLong("report"), help: "Also write an HTML report of this run to this file.")
     var reportPath: String?
+    @Flag(help: "QEMU boards: link newlib's printf into the firmware's harness, as TFLM's benchmark harness does, so firmware flash compares like for like.")
+    var printfHarness = false
 
     func run() throws {
         let board = Board.named(target)
@@ -35,9 +37,10 @@ struct Verify: ParsableCommand {
         let lowered = try Lowering.lower(graph, plan: plan)
         let set = try data.load(for: graph)
         let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
-        let options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
+        var options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
                                                generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           features: kernelOptions.features(for: board))
+        options.printfHarness = printfHarness
         let report: VerificationReport
         if let board {
             progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")

@@ -55,6 +55,23 @@ import Verification
         print("example on \(board): \(instructions) instructions, \(multiplies) multiplies per inference, flash \(r["flash_bytes"]!), RAM \(r["ram_bytes"]!)")
     }
 
+    /// The bench's harness links newlib's printf like TFLM's: the inference is untouched (same outputs,
+    /// same instructions) and the firmware grows by printf's size (the issue puts printf and
+    /// semihosting at about 35 KB of TFLM's firmware).
+    @Test func printfHarnessAddsPrintfToFlashOnly() throws {
+        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let arguments = ["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
+                         "--limit", "10", "--target", "mps2-an386"]
+        let (plainRun, plain) = try verify(arguments)
+        let (printfRun, withPrintf) = try verify(arguments + ["--printf-harness"])
+        #expect(plainRun.status == 0 && printfRun.status == 0, "\(printfRun.stdout)\(printfRun.stderr)")
+        let a = try #require(plain), b = try #require(withPrintf)
+        #expect(b["bit_exact"] as? Bool == true)
+        #expect(a["instructions_per_inference"] as? Int == b["instructions_per_inference"] as? Int)
+        let growth = (b["flash_bytes"] as? Int ?? 0) - (a["flash_bytes"] as? Int ?? 0)
+        #expect(growth > 20_000 && growth < 40_000, "printf added \(growth) bytes of flash")
+    }
+
     static let mnist = ["ccoltong1215_lenet_regulized.onnx", "yan12125_lenet5.onnx", "akinobu123_model.onnx", "j-dong-cs_keras_mnist.onnx",
                         "CharM0625_mnist_model.tflite", "SeanL1123_mnist_cnn.tflite"]
 
