@@ -44,8 +44,7 @@ enum KernelVariants {
             let staging = rowTaps % 4 == 0 ? 0 : MemoryPlanner.align(taps, 4)
             return variant(call, "dsp", scratch: 4 * taps + 8 * value(call, "out_c") + staging + rescalings(), .s16)
         case "depthwise_conv", "depthwise_conv_affine":
-            // The int8-affine one also keeps the bias of clipped windows, an int32 per channel.
-            return channelGroupsVariant(call, extraBytes: rescalings() + (affine ? 4 * value(call, "out_c") : 0))
+            return channelGroupsVariant(call, extraBytes: rescalings())
         case "dense", "dense_affine":
             // One int16 lane of in_features; with two rows or more, two lanes and two int32 rows of
             // out_features sums (QC_DENSE_DSP_SCRATCH_BYTES).
@@ -103,12 +102,17 @@ enum KernelVariants {
 
     /// The DSP depthwise variant reads a group of four channels' weights as one contiguous run:
     /// [channels / 4][taps][4], then the remaining channels as [taps][channels % 4] (qc_kernels.h);
-    /// it sums a position's channels into one int32 each of scratch before requantizing them
-    /// (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES), followed by the int8-affine instance's own (`extraBytes`).
+    /// it sums a position's channels into one int32 each of scratch before requantizing them, and
+    /// widens there the grouped channels' biases and weights (4 + 2 * taps bytes per channel) and the
+    /// input rows a window spans, into a ring of padded int16 rows (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES),
+    /// with the int8-affine instance's own (`extraBytes`).
     private static func channelGroupsVariant(_ call: KernelCall, extraBytes: Int) -> KernelCall {
         let channels = value(call, "out_c"), taps = value(call, "kernel_h") * value(call, "kernel_w")
         let grouped = channels & ~3, tail = channels - grouped
-        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels + extraBytes, .s32), rows: channels) { c, t in
+        let span = (value(call, "kernel_h") - 1) * value(call, "dilation_h") + 1
+        let width = (value(call, "out_w") - 1) * value(call, "stride_w") + (value(call, "kernel_w") - 1) * value(call, "dilation_w") + 1
+        let wide = grouped * (4 + 2 * taps) + 2 * span * width * grouped
+        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels + extraBytes + wide, .s32), rows: channels) { c, t in
             c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
         }
     }

@@ -783,8 +783,13 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
                         int16_t *scratch, int8_t *y);
 /* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
  * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
- * Scratch: one int32 per channel. */
-#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c)
+ * Scratch: one int32 per channel; the grouped channels' biases and weights widened to int16; a ring of
+ * the input rows one window spans, widened to int16 and padded to RING_WIDTH columns. */
+#define QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) (((p)->out_w - 1) * (p)->stride_w + ((p)->kernel_w - 1) * (p)->dilation_w + 1)
+#define QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p)                                                       \
+    (((p)->out_c & ~3) * (4 + 2 * (p)->kernel_h * (p)->kernel_w) +                                 \
+     2 * (((p)->kernel_h - 1) * (p)->dilation_h + 1) * QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) * ((p)->out_c & ~3))
+#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c + QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p))
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
 /* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
@@ -794,10 +799,9 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same weight orders as the three above; their scratch
- * also holds 12 bytes of constants per rescaling (shift_count), and the depthwise one a second bias
- * per channel, for windows the input clips, first. */
+ * also holds 12 bytes of constants per rescaling (shift_count). */
 #define QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
-#define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (8 * (p)->out_c + 12 * (p)->shift_count)
+#define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
 #define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + 12 * (p)->shift_count)
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
@@ -3309,98 +3313,129 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
  * QC_AFFINE defined by the including file), for cores with the DSP extension: the same outputs
  * as the portable kernels (qc_kernels.h).
  *
+ * Each input element takes part in up to kernel_h * kernel_w windows, so it is widened to int16
+ * once, into a ring of padded input rows in scratch, rather than once per window. A row of the ring
+ * holds, per group of four channels, one column per input column plus zero columns for the padding,
+ * each column two words: channels 0 and 2, then 1 and 3, as int16 halves (what SXTB16 makes of four
+ * bytes). Rows above or below the input are zero rows. The weights are widened the same way, once
+ * per call, into a block per group that starts with the group's four biases. Every window then lies
+ * inside the ring, and a tap of four channels is two LDRD and four 16x16 multiply-accumulates
+ * (SMLABB/SMLATT on the halves). The int8-affine instance, whose outside taps read pad_value,
+ * stores x - pad_value (exact in int16) and starts from the bias plus pad_value times all the taps'
+ * weights: the padding then adds nothing, as in the fixed-point instance.
+ *
  * Weights in channel groups (the emitter reorders them, qc_kernels.h): for each group of four
  * channels, its taps in [kernel_h][kernel_w] order, four bytes per tap; then the channels beyond a
- * multiple of four, [taps][channels]. A group's 4 * taps weight bytes are thus contiguous, and a 3x3
- * window reads them at constant offsets. Four neighbouring channels of a tap are one word in x too:
- * per tap and four channels, two loads, four SXTB16 and four 16x16 multiply-accumulates
- * (SMLABB/SMLATT on the halves).
- *
- * A position whose window lies inside the input runs without bounds checks (3x3 windows fully
- * unrolled); at the border only the valid taps are summed. There the int8-affine instance, whose
- * outside taps read pad_value, sums (x - pad_value) * w (one SSUB16 per pair of channels) from the
- * bias plus pad_value times all the taps' weights, found once per call. A position's sums go to
- * `scratch` (one int32 per channel) and are requantized in a loop of their own; the int8-affine
- * instance keeps its rescaling constants (qc_rescale) and the border's bias after them.
+ * multiple of four, [taps][channels], which are summed from x directly. A position's sums go to
+ * `scratch` (one int32 per channel) and are requantized in a loop of their own. After them come the
+ * int8-affine instance's rescaling constants (qc_rescale), the blocks and the ring
+ * (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES).
  */
 #include "qc_arith.h"
 #include "qc_dsp.h"
 #include "qc_kernels.h"
 #include "qc_window.h"
 
-/* One tap of four channels: s_k += x_k * w_k. */
-static inline void qc_tap4(int32_t xv, int32_t wv, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+/* One tap of four channels: s_k += x_k * w_k, x and w as two words each of int16 halves (channels 0
+ * and 2, then 1 and 3). */
+static inline void qc_tap4_wide(const int32_t *x, const int32_t *w, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
 {
-    int32_t xs = qc_sxtb16(xv), ws = qc_sxtb16(wv);
-    *s0 = qc_smlabb(xs, ws, *s0);
-    *s2 = qc_smlatt(xs, ws, *s2);
-    xs = qc_sxtb16_odd(xv);
-    ws = qc_sxtb16_odd(wv);
-    *s1 = qc_smlabb(xs, ws, *s1);
-    *s3 = qc_smlatt(xs, ws, *s3);
+    *s0 = qc_smlabb(x[0], w[0], *s0);
+    *s2 = qc_smlatt(x[0], w[0], *s2);
+    *s1 = qc_smlabb(x[1], w[1], *s1);
+    *s3 = qc_smlatt(x[1], w[1], *s3);
 }
 
-/* qc_tap4 of x - pad (pad_pair: pad in both halves), exact as int16 halves for int8 x and pad. */
-static inline void qc_tap4_moved(int32_t xv, int32_t wv, int32_t pad_pair, int32_t *s0, int32_t *s1, int32_t *s2, int32_t *s3)
+/* Input row `row` (NULL: a row of the padding) into a ring row: per group, `width` columns, input
+ * column ix at ring column ix + pad_left, zeros elsewhere; with `moved` (a constant where this
+ * inlines) x - pad (pad_pair: pad in both halves). */
+static QC_ALWAYS_INLINE void qc_widen_row(const int8_t *row, int32_t *ring_row, int32_t groups, int32_t width, int32_t channels,
+                                          int32_t in_w, int32_t pad_left, int moved, int32_t pad_pair)
 {
-    int32_t xs = qc_ssub16(qc_sxtb16(xv), pad_pair), ws = qc_sxtb16(wv);
-    *s0 = qc_smlabb(xs, ws, *s0);
-    *s2 = qc_smlatt(xs, ws, *s2);
-    xs = qc_ssub16(qc_sxtb16_odd(xv), pad_pair);
-    ws = qc_sxtb16_odd(wv);
-    *s1 = qc_smlabb(xs, ws, *s1);
-    *s3 = qc_smlatt(xs, ws, *s3);
-}
-
-/* s[k] = from[k] + the products of four channels (x at the first valid tap, w at the group's
- * weights) over the valid taps, rows [ky0, ky1) and columns [kx0, kx1); with `moved` (a constant
- * where this inlines) of x - pad. */
-static inline void qc_valid_taps4(const int8_t *x, const int8_t *w, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1, int32_t kernel_w,
-                                  int32_t x_tap, int32_t x_row, int moved, int32_t pad_pair, const int32_t *from, int32_t *s)
-{
-    int32_t s0 = from[0], s1 = from[1], s2 = from[2], s3 = from[3], ky, kx;
-    for (ky = ky0; ky < ky1; ++ky, x += x_row) {
-        const int8_t *xp = x, *wp = w + 4 * (ky * kernel_w + kx0);
-        for (kx = kx0; kx < kx1; ++kx, xp += x_tap, wp += 4) {
-            if (moved) {
-                qc_tap4_moved(qc_load4(xp), qc_load4(wp), pad_pair, &s0, &s1, &s2, &s3);
-            } else {
-                qc_tap4(qc_load4(xp), qc_load4(wp), &s0, &s1, &s2, &s3);
-            }
+    const int32_t first = pad_left < width ? pad_left : width;
+    const int32_t end = row == 0 ? first : (pad_left + in_w < width ? pad_left + in_w : width);
+    int32_t g, col;
+    for (g = 0; g < groups; ++g, ring_row += 2 * width) {
+        int32_t *out = ring_row;
+        const int8_t *in = row != 0 ? row + 4 * g : row;
+        for (col = 0; col < first; ++col, out += 2) {
+            out[0] = 0;
+            out[1] = 0;
+        }
+        for (; col < end; ++col, out += 2, in += channels) {
+            const int32_t v = qc_load4(in);
+            out[0] = moved ? qc_ssub16(qc_sxtb16(v), pad_pair) : qc_sxtb16(v);
+            out[1] = moved ? qc_ssub16(qc_sxtb16_odd(v), pad_pair) : qc_sxtb16_odd(v);
+        }
+        for (; col < width; ++col, out += 2) {
+            out[0] = 0;
+            out[1] = 0;
         }
     }
-    s[0] = s0;
-    s[1] = s1;
-    s[2] = s2;
-    s[3] = s3;
 }
 
-/* The sums of `groups` groups of four channels over a 3x3 window inside the input, whose top-left
- * tap of channel 0 is at x: sums[c] = bias[c] + the window's products. Out of line, so that its one
- * walking pointer, the two steps and the four sums stay in registers: the only stack traffic is
- * once per group. */
-static QC_NOINLINE void qc_window3x3_sums(const int8_t *x, const int8_t *w, const int32_t *bias, int32_t groups, int32_t x_tap,
-                                          int32_t x_row, int32_t *sums)
+/* The sums of `groups` groups of four channels over a 3x3 window of the ring (dilation 1) whose rows
+ * start at r0, r1, r2 (group 0, the window's first column; a group's rows are group_row bytes
+ * apart): sums[c] = the block's bias + the window's products. The blocks (per group: four int32
+ * biases, then nine taps of two words of int16 weights) are walked by one pointer. Per group, 65
+ * instructions for 36 MACs: per tap two LDRD and four SMLABB/SMLATT; in assembly, because GCC
+ * spills the fourteen live values (three rows, the blocks, the sums, four sums, two words of x and
+ * two of w) and copies pointers. */
+static QC_NOINLINE void qc_window3x3_wide(const int32_t *r0, const int32_t *r1, const int32_t *r2, const int32_t *blocks, int32_t groups,
+                                          int32_t group_row, int32_t *sums)
 {
-    const int32_t next_row = x_row - 2 * x_tap;
-    int32_t g;
-    for (g = 0; g < groups; ++g, x += 4, w += 36, bias += 4, sums += 4) {
-        int32_t s0 = bias[0], s1 = bias[1], s2 = bias[2], s3 = bias[3];
-        const int8_t *xp = x;
-        qc_tap4(qc_load4(xp), qc_load4(w), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 4), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 8), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += next_row), qc_load4(w + 12), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 16), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 20), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += next_row), qc_load4(w + 24), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp += x_tap), qc_load4(w + 28), &s0, &s1, &s2, &s3);
-        qc_tap4(qc_load4(xp + x_tap), qc_load4(w + 32), &s0, &s1, &s2, &s3);
+#if QC_DSP_NATIVE
+    int32_t *const end = sums + 4 * groups;
+    int32_t s0, s1, s2, s3, x02, x13, w02, w13;
+    if (groups <= 0) {
+        return;
+    }
+#define QC_WIDE_TAP(row, offset)                           \
+    "ldrd   %[x02], %[x13], [%[" row "], #" offset "]\n\t" \
+    "ldrd   %[w02], %[w13], [%[b]], #8\n\t"                \
+    "smlabb %[s0], %[x02], %[w02], %[s0]\n\t"              \
+    "smlatt %[s2], %[x02], %[w02], %[s2]\n\t"              \
+    "smlabb %[s1], %[x13], %[w13], %[s1]\n\t"              \
+    "smlatt %[s3], %[x13], %[w13], %[s3]\n\t"
+    __asm__ volatile("1:\n\t"
+                     "ldrd   %[s0], %[s1], [%[b]], #8\n\t"
+                     "ldrd   %[s2], %[s3], [%[b]], #8\n\t"
+                     QC_WIDE_TAP("r0", "0") QC_WIDE_TAP("r0", "8") QC_WIDE_TAP("r0", "16")
+                     QC_WIDE_TAP("r1", "0") QC_WIDE_TAP("r1", "8") QC_WIDE_TAP("r1", "16")
+                     QC_WIDE_TAP("r2", "0") QC_WIDE_TAP("r2", "8") QC_WIDE_TAP("r2", "16")
+                     "strd   %[s0], %[s1], [%[sums]], #8\n\t"
+                     "strd   %[s2], %[s3], [%[sums]], #8\n\t"
+                     "ldr    %[x02], %[step]\n\t"
+                     "add    %[r0], %[r0], %[x02]\n\t"
+                     "add    %[r1], %[r1], %[x02]\n\t"
+                     "add    %[r2], %[r2], %[x02]\n\t"
+                     "ldr    %[x02], %[end]\n\t"
+                     "cmp    %[sums], %[x02]\n\t"
+                     "bne    1b\n\t"
+                     : [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [x02] "=&r"(x02), [x13] "=&r"(x13),
+                       [w02] "=&r"(w02), [w13] "=&r"(w13), [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [b] "+r"(blocks),
+                       [sums] "+r"(sums)
+                     : [step] "m"(group_row), [end] "m"(end)
+                     : "memory", "cc");
+#undef QC_WIDE_TAP
+#else
+    const int32_t words = group_row / 4;
+    int32_t g, t;
+    for (g = 0; g < groups; ++g, r0 += words, r1 += words, r2 += words, sums += 4) {
+        const int32_t *rows[3];
+        int32_t s0 = blocks[0], s1 = blocks[1], s2 = blocks[2], s3 = blocks[3];
+        rows[0] = r0;
+        rows[1] = r1;
+        rows[2] = r2;
+        for (t = 0, blocks += 4; t < 9; ++t, blocks += 2) {
+            qc_tap4_wide(rows[t / 3] + 2 * (t % 3), blocks, &s0, &s1, &s2, &s3);
+        }
         sums[0] = s0;
         sums[1] = s1;
         sums[2] = s2;
         sums[3] = s3;
     }
+#endif
 }
 
 #if QC_AFFINE
@@ -3411,75 +3446,111 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
              int8_t *y)
 #endif
 {
-    const int32_t channels = p->out_c, grouped = channels & ~3, taps = p->kernel_h * p->kernel_w;
-    const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w;
-    const int32_t x_tap = p->dilation_w * channels, x_row = p->dilation_h * p->in_w * channels;
-    const int is3x3 = kernel_h == 3 && kernel_w == 3;
+    const int32_t channels = p->out_c, grouped = channels & ~3, groups = grouped / 4, taps = p->kernel_h * p->kernel_w;
+    const int32_t kernel_h = p->kernel_h, kernel_w = p->kernel_w, dilation_h = p->dilation_h, dilation_w = p->dilation_w;
+    /* The ring: `span` rows (the input rows one window covers), each `width` columns per group. */
+    const int32_t span = (kernel_h - 1) * dilation_h + 1, width = QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p);
+    const int32_t group_row = 2 * width, ring_row = groups * group_row, in_row = p->in_w * channels, block = 4 + 2 * taps;
+    const int is3x3 = kernel_h == 3 && kernel_w == 3 && dilation_h == 1 && dilation_w == 1;
     const int8_t *const w_tail = w + grouped * taps;
     const int32_t tail = channels - grouped;
-    int32_t b, oy, ox, c, ky, kx;
+    int32_t b, oy, ox, c, ky, kx, t;
+    int32_t *blocks, *ring;
 #if QC_AFFINE
     const qc_requant_affine rq = qc_requant_affine_of(multiplier, shift, p->shift_count, p->out_offset, p->act_min, p->act_max, 0);
-    /* After the sums and the clipped windows' bias: the rescaling table (QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES). */
-    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)(scratch + 2 * channels));
+    /* After the sums: the rescaling table, the blocks, the ring. */
+    const qc_rescale *const fast = qc_rescales_right(multiplier, shift, p->shift_count, (qc_rescale *)(void *)(scratch + channels));
     const int32_t pad_value = p->pad_value;
-    const int32_t pad4 = (int32_t)(0x01010101u * (uint8_t)pad_value);
-    const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value);
-    /* The bias of a clipped window's sums over (x - pad_value) * w: bias + pad_value * sum of w. */
-    int32_t *const clipped_bias = scratch + channels;
-    for (c = 0; c < grouped; c += 4) {
-        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3], t;
-        for (t = 0; t < taps; ++t) {
-            qc_tap4(pad4, qc_load4(w + c * taps + 4 * t), &s0, &s1, &s2, &s3);
-        }
-        clipped_bias[c] = s0;
-        clipped_bias[c + 1] = s1;
-        clipped_bias[c + 2] = s2;
-        clipped_bias[c + 3] = s3;
-    }
+    const int32_t pad_pair = (int32_t)(0x00010001u * (uint16_t)pad_value), pads[2] = {pad_pair, pad_pair};
+    blocks = scratch + channels + 3 * p->shift_count;
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
+    blocks = scratch + channels;
 #endif
+    ring = blocks + groups * block;
+    /* Per group: its biases (the int8-affine sums over (x - pad_value) * w start from bias +
+     * pad_value * the sum of w), then its taps' weights as int16 pairs. */
+    for (c = 0; c < grouped; c += 4) {
+        int32_t *const blk = blocks + (c / 4) * block, *const wide = blk + 4;
+        int32_t s0 = bias[c], s1 = bias[c + 1], s2 = bias[c + 2], s3 = bias[c + 3];
+        for (t = 0; t < taps; ++t) {
+            const int32_t wv = qc_load4(w + c * taps + 4 * t);
+            wide[2 * t] = qc_sxtb16(wv);
+            wide[2 * t + 1] = qc_sxtb16_odd(wv);
+#if QC_AFFINE
+            qc_tap4_wide(pads, wide + 2 * t, &s0, &s1, &s2, &s3);
+#endif
+        }
+        blk[0] = s0;
+        blk[1] = s1;
+        blk[2] = s2;
+        blk[3] = s3;
+    }
+    /* The ring row of input row r (r >= -pad_top). */
+#define QC_RING_ROW(r) (ring + (((r) + span * p->pad_top) % span) * ring_row)
     for (b = 0; b < p->batch; ++b) {
-        const int8_t *xb = x + b * p->in_h * p->in_w * channels;
+        const int8_t *xb = x + b * p->in_h * in_row;
         int8_t *out = y + b * p->out_h * p->out_w * channels;
+        /* The first input row not yet in the ring. */
+        int32_t next = -p->pad_top;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            int32_t ky0, ky1;
-            qc_valid_range(iy0, p->dilation_h, kernel_h, p->in_h, &ky0, &ky1);
-            for (ox = 0; ox < p->out_w; ++ox, out += channels) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                int32_t kx0, kx1;
-                const int8_t *x_first, *wg;
-                int inside;
-                qc_valid_range(ix0, p->dilation_w, kernel_w, p->in_w, &kx0, &kx1);
-                inside = ky0 == 0 && ky1 == kernel_h && kx0 == 0 && kx1 == kernel_w;
-                /* The first valid tap of channel 0. */
-                x_first = xb + ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
-                c = 0;
-                if (inside && is3x3) {
-                    qc_window3x3_sums(x_first, w, bias, grouped / 4, x_tap, x_row, scratch);
-                    c = grouped;
-                }
+            int32_t ky0, ky1, iy;
+            const int32_t *r0 = ring, *r1 = ring, *r2 = ring;
+            for (iy = next > iy0 ? next : iy0; iy < iy0 + span; ++iy) {
+                const int8_t *row = iy >= 0 && iy < p->in_h ? xb + iy * in_row : 0;
+                int32_t *slot = QC_RING_ROW(iy);
 #if QC_AFFINE
-                if (!inside && pad_value != 0) {
-                    for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
-                        qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 1, pad_pair, clipped_bias + c, scratch + c);
+                if (pad_value != 0) {
+                    qc_widen_row(row, slot, groups, width, channels, p->in_w, p->pad_left, 1, pad_pair);
+                } else {
+                    qc_widen_row(row, slot, groups, width, channels, p->in_w, p->pad_left, 0, 0);
+                }
+#else
+                qc_widen_row(row, slot, groups, width, channels, p->in_w, p->pad_left, 0, 0);
+#endif
+            }
+            next = iy0 + span;
+            qc_valid_range(iy0, dilation_h, kernel_h, p->in_h, &ky0, &ky1);
+            if (is3x3) {
+                r0 = QC_RING_ROW(iy0);
+                r1 = QC_RING_ROW(iy0 + 1);
+                r2 = QC_RING_ROW(iy0 + 2);
+            }
+            for (ox = 0; ox < p->out_w; ++ox, out += channels) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left, column = 2 * ox * p->stride_w;
+                int32_t kx0, kx1;
+                const int8_t *x_first;
+                if (is3x3) {
+                    qc_window3x3_wide(r0 + column, r1 + column, r2 + column, blocks, groups, 4 * group_row, scratch);
+                } else {
+                    for (c = 0; c < grouped; c += 4) {
+                        const int32_t *blk = blocks + (c / 4) * block;
+                        int32_t s0 = blk[0], s1 = blk[1], s2 = blk[2], s3 = blk[3];
+                        for (ky = 0; ky < kernel_h; ++ky) {
+                            const int32_t *xr = QC_RING_ROW(iy0 + ky * dilation_h) + (c / 4) * group_row + column;
+                            for (kx = 0; kx < kernel_w; ++kx) {
+                                qc_tap4_wide(xr + 2 * kx * dilation_w, blk + 4 + 2 * (ky * kernel_w + kx), &s0, &s1, &s2, &s3);
+                            }
+                        }
+                        scratch[c] = s0;
+                        scratch[c + 1] = s1;
+                        scratch[c + 2] = s2;
+                        scratch[c + 3] = s3;
                     }
                 }
-#endif
-                for (wg = w + c * taps; c < grouped; c += 4, wg += 4 * taps) {
-                    qc_valid_taps4(x_first + c, wg, ky0, ky1, kx0, kx1, kernel_w, x_tap, x_row, 0, 0, bias + c, scratch + c);
-                }
-                for (; c < channels; ++c) {
+                /* The channels beyond the groups, from x with the window clipped. */
+                qc_valid_range(ix0, dilation_w, kernel_w, p->in_w, &kx0, &kx1);
+                x_first = tail > 0 ? xb + ((iy0 + ky0 * dilation_h) * p->in_w + ix0 + kx0 * dilation_w) * channels : xb;
+                for (c = grouped; c < channels; ++c) {
                     const int8_t *wc = w_tail + (c - grouped);
                     int32_t s = bias[c];
                     for (ky = 0; ky < kernel_h; ++ky) {
                         for (kx = 0; kx < kernel_w; ++kx) {
                             const int32_t wt = wc[(ky * kernel_w + kx) * tail];
                             if (ky >= ky0 && ky < ky1 && kx >= kx0 && kx < kx1) {
-                                s += wt * x_first[(ky - ky0) * x_row + (kx - kx0) * x_tap + c];
+                                s += wt * x_first[(ky - ky0) * dilation_h * in_row + (kx - kx0) * dilation_w * channels + c];
                             } else {
 #if QC_AFFINE
                                 s += wt * pad_value;
@@ -3499,6 +3570,7 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     }
 }
 
+#undef QC_RING_ROW
 #undef QC_NAME
 #undef QC_AFFINE
 

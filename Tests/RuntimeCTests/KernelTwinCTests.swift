@@ -68,6 +68,9 @@ import Testing
         #expect(depthwise.contains { $0["out_c"]! % 4 != 0 } && depthwise.contains { $0["out_c"]! % 4 == 0 })
         #expect(depthwise.contains { $0["out_c"]! > 16 && $0["out_c"]! % 16 != 0 })
         #expect(depthwise.contains { $0["stride_h"]! > 1 && $0["dilation_h"]! > 1 && $0["pad_top"]! > 0 })
+        // The DSP depthwise's 3x3 window over its ring, at stride 2, and its general window at dilation 1.
+        #expect(depthwise.contains { $0["kernel_h"]! == 3 && $0["stride_h"]! > 1 && $0["dilation_h"]! == 1 && $0["pad_top"]! == 0 })
+        #expect(depthwise.contains { $0["kernel_h"]! == 5 && $0["dilation_h"]! == 1 })
     }
 
     @Test func everyKernelFamilyIsCovered() throws {

@@ -58,7 +58,8 @@ public enum KernelCases {
     /// More 8-bit shapes for the DSP and Helium variants' paths: whole groups of four taps with
     /// dilation and an odd position count; stride 2 with odd channel and position counts; a 1x1
     /// convolution (a dense layer over an odd number of pixels); depthwise channel counts that leave
-    /// remainders after groups of four and of sixteen.
+    /// remainders after groups of four and of sixteen, a 3x3 depthwise of stride 2 padded at the
+    /// bottom and right only, and a 5x5 one.
     public static let dspConvs: [Conv] = [
         Conv(h: 7, w: 5, cin: 8, cout: 6, k: 3, dilation: 2, pad: 2),
         Conv(h: 5, w: 5, cin: 16, cout: 7, k: 3, stride: 2, pad: 1),
@@ -66,6 +67,8 @@ public enum KernelCases {
         Conv(h: 6, w: 5, cin: 10, cout: 10, k: 3, pad: 1, groups: 10),                     // depthwise: 4 + 4 + 2 channels
         Conv(h: 5, w: 4, cin: 22, cout: 22, k: 3, pad: 1, groups: 22),                     // depthwise: 16 + 4 + 2 channels
         Conv(h: 7, w: 6, cin: 8, cout: 8, k: 3, stride: 2, dilation: 2, pad: 2, groups: 8),
+        Conv(h: 7, w: 8, cin: 8, cout: 8, k: 3, stride: 2, pad: 0, padBottomRight: 1, groups: 8),   // depthwise, TF "SAME", stride 2
+        Conv(h: 6, w: 7, cin: 12, cout: 12, k: 5, pad: 2, groups: 12),                               // depthwise 5x5
     ]
 
     public static func all(seed: UInt64 = 11) -> [KernelCase] {

@@ -319,8 +319,13 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
                         int16_t *scratch, int8_t *y);
 /* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
  * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
- * Scratch: one int32 per channel. */
-#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c)
+ * Scratch: one int32 per channel; the grouped channels' biases and weights widened to int16; a ring of
+ * the input rows one window spans, widened to int16 and padded to RING_WIDTH columns. */
+#define QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) (((p)->out_w - 1) * (p)->stride_w + ((p)->kernel_w - 1) * (p)->dilation_w + 1)
+#define QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p)                                                       \
+    (((p)->out_c & ~3) * (4 + 2 * (p)->kernel_h * (p)->kernel_w) +                                 \
+     2 * (((p)->kernel_h - 1) * (p)->dilation_h + 1) * QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) * ((p)->out_c & ~3))
+#define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c + QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p))
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
 /* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
@@ -330,10 +335,9 @@ void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
 /* The int8-affine kernels' DSP variants: the same weight orders as the three above; their scratch
- * also holds 12 bytes of constants per rescaling (shift_count), and the depthwise one a second bias
- * per channel, for windows the input clips, first. */
+ * also holds 12 bytes of constants per rescaling (shift_count). */
 #define QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
-#define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (8 * (p)->out_c + 12 * (p)->shift_count)
+#define QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p) (QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) + 12 * (p)->shift_count)
 #define QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p) (((QC_DENSE_DSP_SCRATCH_BYTES(p) + 3) & ~3) + 12 * (p)->shift_count)
 void qc_conv_affine_s8s8s8_dsp(const qc_conv_affine_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                const int32_t *multiplier, const int8_t *shift, int16_t *scratch, int8_t *y);
