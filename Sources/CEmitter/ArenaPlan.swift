@@ -4,8 +4,8 @@ import QuantizedIR
 /// buffer, or an offset in the static arena.
 ///
 /// Tensors are first grouped into buffers: a reshape's output is a view of its input, and an
-/// element-wise op (clamp, table, add) writes over an input of the same size and storage that dies
-/// at that op. Each buffer is alive from the op that first writes it to the last op that reads it;
+/// element-wise op (clamp, table, add), or an op whose kernels say they work in place (the DSP
+/// depthwise convolution), writes over an input of the same size and storage that dies at that op. Each buffer is alive from the op that first writes it to the last op that reads it;
 /// `MemoryPlanner` places the buffers that are neither the model's input nor its output.
 public struct ArenaPlan: Sendable {
     public enum Location: Equatable, Sendable {
@@ -40,8 +40,9 @@ public struct ArenaPlan: Sendable {
 
     public static let alignment = 4
 
-    /// `scratch[i]`: bytes of working memory op i's kernels need while it runs (none when absent).
-    public init(program: QProgram, scratch: [Int: Int] = [:], alignment: Int = ArenaPlan.alignment) throws {
+    /// `scratch[i]`: bytes of working memory op i's kernels need while it runs (none when absent);
+    /// `kernelsInPlace`: the ops whose kernels may write their output over their input.
+    public init(program: QProgram, scratch: [Int: Int] = [:], kernelsInPlace: Set<Int> = [], alignment: Int = ArenaPlan.alignment) throws {
         guard program.inputs.count == 1, program.outputs.count == 1 else {
             throw EmitError("the C bundle supports one input and one output (this model has \(program.inputs.count) and \(program.outputs.count))")
         }
@@ -69,6 +70,7 @@ public struct ArenaPlan: Sendable {
             case .clamp(let c): candidates = [c.input]
             case .table(let t): candidates = [t.input]
             case .add(let a): candidates = [a.a, a.b]
+            case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             default: continue
             }
             let out = node.op.output

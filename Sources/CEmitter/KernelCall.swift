@@ -57,6 +57,8 @@ public struct KernelCall: Sendable {
     public var arguments: [KernelArgument]
     /// An instance specialised for a core ("dsp"), with the same outputs; nil for the portable one.
     public var variant: String? = nil
+    /// The kernel may write its output over its input (the memory planner then may share them).
+    public var worksInPlace = false
 
     public var function: String {
         "qc_\(family)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "") + (variant.map { "_" + $0 } ?? "")

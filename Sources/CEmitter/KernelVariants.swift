@@ -112,8 +112,22 @@ enum KernelVariants {
         let span = (value(call, "kernel_h") - 1) * value(call, "dilation_h") + 1
         let width = (value(call, "out_w") - 1) * value(call, "stride_w") + (value(call, "kernel_w") - 1) * value(call, "dilation_w") + 1
         let wide = grouped * (4 + 2 * taps) + 2 * span * width * grouped
-        return reorderingWeights(variant(call, "dsp", scratch: 4 * channels + extraBytes + wide, .s32), rows: channels) { c, t in
+        var result = reorderingWeights(variant(call, "dsp", scratch: 4 * channels + extraBytes + wide, .s32), rows: channels) { c, t in
             c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * tail + (c - grouped)
+        }
+        result.worksInPlace = tail == 0 && ringRunsAhead(call, span: span)
+        return result
+    }
+
+    /// Whether the ring depthwise kernel can write its output over its input of the same size: it
+    /// copies the input rows into its ring before they are read (the channels beyond groups of four
+    /// read x directly, so there are none), and output row oy is written once input rows up to
+    /// oy * stride_h - pad_top + span - 1 are in the ring, so its bytes must lie within those rows.
+    private static func ringRunsAhead(_ call: KernelCall, span: Int) -> Bool {
+        let inH = value(call, "in_h"), inW = value(call, "in_w"), outH = value(call, "out_h"), outW = value(call, "out_w")
+        guard inH * inW == outH * outW else { return false }
+        return (0..<outH).allSatisfy { oy in
+            (oy + 1) * outW <= min(inH, oy * value(call, "stride_h") - value(call, "pad_top") + span) * inW
         }
     }
 

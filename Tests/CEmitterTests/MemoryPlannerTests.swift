@@ -116,4 +116,59 @@ import Testing
         #expect(bigger.arenaBytes == 456)
         #expect(bigger.lowerBound == 456)
     }
+
+    /// input -> 3x3 conv -> 3x3 depthwise (stride 1, padding 1: its output the size of its input) ->
+    /// global average pool -> dense, with `channels` channels.
+    static func depthwiseProgram(channels: Int) -> QProgram {
+        var p = QProgram()
+        let f = QFormat(bits: 8, frac: 4)
+        let shape = [1, 5, 4, channels]
+        let t0 = p.addTensor(QTensor(name: "input", shape: shape, format: f))
+        let t1 = p.addTensor(QTensor(name: "c1", shape: shape, format: f))
+        let t2 = p.addTensor(QTensor(name: "dw", shape: shape, format: f))
+        let t3 = p.addTensor(QTensor(name: "gap", shape: [1, 1, 1, channels], format: f))
+        let t4 = p.addTensor(QTensor(name: "flat", shape: [1, channels], format: f))
+        let t5 = p.addTensor(QTensor(name: "logits", shape: [1, 3], format: f))
+        func conv(_ x: Int, _ y: Int, groups: Int) -> QOp {
+            let perGroup = channels / groups
+            return .conv(QConv(input: x, output: y, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1,
+                               padding: QPadding(top: 1, left: 1, bottom: 1, right: 1), groups: groups, inChannelsPerGroup: perGroup,
+                               outChannels: channels,
+                               weights: .fixed(FixedWeights(values: [Int32](repeating: 1, count: channels * 9 * perGroup), bits: 8, fracs: [6])),
+                               bias: [Int64](repeating: 0, count: channels), biasBits: 16, accumulator: .int32,
+                               requantize: Requantization(shifts: [6], clampMin: 0, clampMax: 127)))
+        }
+        p.ops = [
+            QNode(name: "conv", op: conv(t0, t1, groups: 1)),
+            QNode(name: "depthwise", op: conv(t1, t2, groups: channels)),
+            QNode(name: "gap", op: .globalAvgPool(QUnary(input: t2, output: t3))),
+            QNode(name: "flatten", op: .reshape(QUnary(input: t3, output: t4))),
+            QNode(name: "dense", op: .dense(QDense(input: t4, output: t5, inFeatures: channels, outFeatures: 3,
+                                                   weights: .fixed(FixedWeights(values: [Int32](repeating: 1, count: 3 * channels), bits: 8, fracs: [6])),
+                                                   bias: [Int64](repeating: 0, count: 3), biasBits: 16, accumulator: .int32,
+                                                   requantize: Requantization(shifts: [6], clampMin: -128, clampMax: 127)))),
+        ]
+        p.inputs = [t0]
+        p.outputs = [t5]
+        return p
+    }
+
+    /// The DSP depthwise kernel copies the input rows a window spans into a ring before writing an
+    /// output row, so it may write over its input: the planner shares their buffer (the portable
+    /// kernel reads x while it writes y, and the DSP one reads x directly for channels beyond groups
+    /// of four, so neither of those does).
+    @Test func dspDepthwiseWritesOverItsInput() throws {
+        func inPlace(channels: Int, features: CoreFeatures) throws -> [String] {
+            try BundleEmitter.emit(Self.depthwiseProgram(channels: channels),
+                                   options: BundleOptions(generator: "test", modelName: "dw", features: features)).report.in_place_ops
+        }
+        #expect(try inPlace(channels: 8, features: .dsp) == ["depthwise"])
+        #expect(try inPlace(channels: 8, features: []) == [])
+        #expect(try inPlace(channels: 6, features: .dsp) == [])
+        // c1 and dw then share one buffer: 160 bytes, plus the 8 of gap beside it, where they took
+        // 320 (at the depthwise both are alive; gap then reuses c1's bytes).
+        let shared = try ArenaPlan(program: Self.depthwiseProgram(channels: 8), kernelsInPlace: [1])
+        #expect(shared.locations[1] == shared.locations[2] && shared.arenaBytes == 168)
+        #expect(try ArenaPlan(program: Self.depthwiseProgram(channels: 8)).arenaBytes == 320)
+    }
 }
