@@ -5,7 +5,8 @@ import QuantizedIR
 ///
 /// Tensors are first grouped into buffers: a reshape's output is a view of its input, and an
 /// element-wise op (clamp, table, add), or an op whose kernels say they work in place (the DSP
-/// depthwise convolution), writes over an input of the same size and storage that dies at that op. Each buffer is alive from the op that first writes it to the last op that reads it;
+/// depthwise convolution), writes over an input of the same size and storage that dies at that op.
+/// Each buffer is alive from the op that first writes it to the last op that reads it;
 /// `MemoryPlanner` places the buffers that are neither the model's input nor its output.
 public struct ArenaPlan: Sendable {
     public enum Location: Equatable, Sendable {
