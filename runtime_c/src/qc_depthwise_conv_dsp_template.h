@@ -187,6 +187,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
             int32_t ky0, ky1, iy;
+            /* The ring slot of input row iy0; row iy0 + k (k < span) is in slot first_slot + k, wrapped. */
+            const int32_t first_slot = (iy0 + span * p->pad_top) % span;
             const int32_t *r0 = ring, *r1 = ring, *r2 = ring;
             for (iy = next > iy0 ? next : iy0; iy < iy0 + span; ++iy) {
                 const int8_t *row = iy >= 0 && iy < p->in_h ? xb + iy * in_row : 0;
@@ -219,7 +221,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
                         const int32_t *blk = blocks + (c / 4) * block;
                         int32_t s0 = blk[0], s1 = blk[1], s2 = blk[2], s3 = blk[3];
                         for (ky = 0; ky < kernel_h; ++ky) {
-                            const int32_t *xr = QC_RING_ROW(iy0 + ky * dilation_h) + (c / 4) * group_row + column;
+                            const int32_t slot = first_slot + ky * dilation_h;
+                            const int32_t *xr = ring + (slot < span ? slot : slot - span) * ring_row + (c / 4) * group_row + column;
                             for (kx = 0; kx < kernel_w; ++kx) {
                                 qc_tap4_wide(xr + 2 * kx * dilation_w, blk + 4 + 2 * (ky * kernel_w + kx), &s0, &s1, &s2, &s3);
                             }
