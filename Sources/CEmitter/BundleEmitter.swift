@@ -46,6 +46,7 @@ public struct Bundle: Sendable {
 /// report.json.
 public enum BundleEmitter {
     public static func emit(_ program: QProgram, options: BundleOptions) throws -> Bundle {
+        try KernelContract.check(program)
         guard CText.isIdentifier(options.prefix) else {
             throw EmitError("--prefix '\(options.prefix)' is not a C identifier")
         }

@@ -44,9 +44,12 @@ public enum Affine {
     }
 
     /// TFLite's `QuantizeMultiplier`: m·2^shift = real with m in [2^30, 2^31) as an int32 (0 for 0;
-    /// real values under 2^-31 flush to 0).
+    /// real values under 2^-31 flush to 0; shifts above 30 saturate to the largest multiplier at
+    /// shift 30, as TFLite does). The result's shift always lies in −31…30, the range every C
+    /// rescaling takes (`qc_mbqm` in qc_affine.h). `real` must be finite and non-negative (the
+    /// importer admits only positive normal scales); anything else gives (0, 0).
     public static func quantizeMultiplier(_ real: Double) -> (multiplier: Int32, shift: Int) {
-        guard real != 0 else { return (0, 0) }
+        guard real > 0, real.isFinite else { return (0, 0) }
         let (fraction, exponent) = frexp(real)
         var shift = exponent
         var fixed = Int64((fraction * Double(Int64(1) << 31)).rounded())
@@ -55,6 +58,7 @@ public enum Affine {
             shift += 1
         }
         if shift < -31 { return (0, 0) }
+        if shift > 30 { return (Int32.max, 30) }
         return (Int32(fixed), shift)
     }
 
@@ -72,10 +76,13 @@ public enum Affine {
 
     /// The input scaling of an int8 softmax: (multiplier, left shift, smallest difference from the row
     /// maximum that still counts), as TFLite's `PreprocessSoftmaxScaling` and `CalculateInputRadius`.
-    public static func softmaxParameters(beta: Double, inputScale: Float) -> (multiplier: Int32, leftShift: Int, diffMin: Int32) {
+    /// nil where TFLite's own computation is undefined: an input scale so small that the left shift
+    /// would be negative (under about 2^−27).
+    public static func softmaxParameters(beta: Double, inputScale: Float) -> (multiplier: Int32, leftShift: Int, diffMin: Int32)? {
         let bits = softmaxDiffIntegerBits
         let real = min(beta * Double(inputScale) * Double(1 << (31 - bits)), Double(Int64(1) << 31) - 1)
         let (multiplier, shift) = quantizeMultiplier(real)
+        guard multiplier > 0, (0...30).contains(shift) else { return nil }
         let radius = Double((1 << bits) - 1) * Double(Int64(1) << (31 - bits)) / Double(Int64(1) << Int64(shift))
         return (multiplier, shift, Int32(-radius.rounded(.down)))
     }

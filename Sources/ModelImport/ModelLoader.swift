@@ -22,12 +22,45 @@ public enum ModelLoader {
                 graph = try ONNXImporter.load(data: data, options: options, path: path)
             }
             try Verifier.verify(graph)
-            if optimize { try PassPipeline.standard.run(&graph) }
+            try checkNumbers(graph)
+            if optimize {
+                try PassPipeline.standard.run(&graph)
+                // Folding can make infinities of finite numbers (a batch norm's variance of −1).
+                try checkNumbers(graph)
+            }
             return graph
         } catch let error as FormatError {
             throw ImportError(file: path, error.message)
         } catch let error as GraphError {
             throw ImportError(file: path, error.message)
+        }
+    }
+
+    /// Every number the quantizers and the C derive from must be a number: constants finite (a
+    /// scalar may be infinite: a clip without an upper bound), quantization scales positive and
+    /// normal, zero points within their storage type.
+    static func checkNumbers(_ graph: Graph) throws {
+        for value in graph.values {
+            if let constant = value.constant, constant.isFloat {
+                let floats = constant.floats
+                if let i = floats.firstIndex(where: { $0.isNaN || ($0.isInfinite && floats.count > 1) }) {
+                    throw FormatError("tensor '\(value.name)' holds \(floats[i]) at element \(i): weights must be finite numbers")
+                }
+            }
+            guard let q = value.quantization else { continue }
+            if let bad = q.scales.first(where: { !($0.isNormal && $0 > 0) }) {
+                throw FormatError("tensor '\(value.name)' has quantization scale \(bad): scales must be positive normal numbers")
+            }
+            let range: ClosedRange<Int64>
+            switch q.storage {
+            case "int8": range = -128...127
+            case "uint8": range = 0...255
+            case "int16": range = -32768...32767
+            default: range = Int64(Int32.min)...Int64(Int32.max)
+            }
+            if let bad = q.zeroPoints.first(where: { !range.contains($0) }) {
+                throw FormatError("tensor '\(value.name)' has zero point \(bad), outside \(q.storage)'s range")
+            }
         }
     }
 

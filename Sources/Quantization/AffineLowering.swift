@@ -110,7 +110,9 @@ public enum AffineLowering {
                 guard softmax.axis == y.shape.count - 1, y.affine == AffineQuantization(scale: 1.0 / 256, zeroPoint: -128) else {
                     throw QuantizationError("\(node.name): int8 softmax must run over the last axis into scale 1/256, zero point −128")
                 }
-                let p = Affine.softmaxParameters(beta: 1, inputScale: program.tensors[input].affine!.scale)
+                guard let p = Affine.softmaxParameters(beta: 1, inputScale: program.tensors[input].affine!.scale) else {
+                    throw QuantizationError("\(node.name): int8 softmax input scale \(program.tensors[input].affine!.scale) is too small for TFLite's arithmetic")
+                }
                 return .softmax(QSoftmax(input: input, output: out, multiplier: p.multiplier, leftShift: p.leftShift, diffMin: p.diffMin))
             default:
                 throw QuantizationError("\(node.name): \(node.op.kind) has no int8 kernel")
@@ -195,7 +197,13 @@ public enum AffineLowering {
         let twiceMax = Double(2 * max(sa.scale, sb.scale))
         let ma = Affine.quantizeMultiplier(Double(sa.scale) / twiceMax)
         let mb = Affine.quantizeMultiplier(Double(sb.scale) / twiceMax)
-        let my = Affine.quantizeMultiplier(twiceMax / Double(Float(1 << leftShift) * sy.scale))
+        let outputReal = twiceMax / Double(Float(1 << leftShift) * sy.scale)
+        // TFLite refuses the model here (its QuantizeMultiplierSmallerThanOneExp checks the range).
+        guard outputReal < 1 else {
+            throw QuantizationError("tensor '\(tensors[out].name)': int8 ADD output scale \(sy.scale) is too small for inputs of scale "
+                                    + "\(max(sa.scale, sb.scale)) (TFLite rejects it too)")
+        }
+        let my = Affine.quantizeMultiplier(outputReal)
         let (lo, hi) = try activationRange(activation, tensors[out], layer: tensors[out].name)
         return QAffineAdd(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint, outputOffset: sy.zeroPoint,
                           aMultiplier: ma.multiplier, aShift: ma.shift, bMultiplier: mb.multiplier, bShift: mb.shift,

@@ -56,6 +56,11 @@ public enum Calibration {
                 merged[id] = m
             }
         }
+        // A step size cannot be chosen for infinities or NaNs (weights so large that the float
+        // model itself overflows).
+        for (id, stats) in merged.sorted(by: { $0.key < $1.key }) where !stats.maxAbs.isFinite || stats.samples.contains(where: { !$0.isFinite }) {
+            throw QuantizationError("tensor '\(graph[id].name)' is not finite on the calibration samples (the float model overflows)")
+        }
         return merged
     }
 }

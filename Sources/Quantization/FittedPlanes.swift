@@ -44,3 +44,8 @@ public struct FittedPlanes: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension FittedPlanes {
+    /// True when every scale is a finite number (a plan file may hold anything).
+    var isFinite: Bool { alphas.allSatisfy(\.isFinite) }
+}

@@ -35,13 +35,36 @@ public struct QuantizationPlan: Codable, Sendable {
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))
     }
 
-    public static func read(from path: String) throws -> QuantizationPlan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw QuantizationError("\(path): cannot read the plan") }
-        do {
-            return try JSONDecoder().decode(QuantizationPlan.self, from: data)
-        } catch {
-            throw QuantizationError("\(path): not a quantization plan (\(error))")
+    /// The largest plan file read: a ResNet-8 bit-plane plan with fitted planes is a few tens of kilobytes.
+    public static let maxFileBytes = 256 << 20
+
+    /// Reads a plan and checks it against the model (`PlanValidation`).
+    public static func read(from path: String, for graph: Graph) throws -> QuantizationPlan {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > maxFileBytes {
+            throw QuantizationError("\(path): \(size) bytes is too large for a quantization plan")
         }
+        guard let data = FileManager.default.contents(atPath: path) else { throw QuantizationError("\(path): cannot read the plan") }
+        let plan: QuantizationPlan
+        do {
+            plan = try JSONDecoder().decode(QuantizationPlan.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw QuantizationError("\(path): not a quantization plan (\(Self.describe(context)))")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw QuantizationError("\(path): not a quantization plan (\(Self.describe(context, key: key)) is missing)")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw QuantizationError("\(path): not a quantization plan (\(Self.describe(context)): \(context.debugDescription))")
+        } catch {
+            throw QuantizationError("\(path): not a quantization plan")
+        }
+        try PlanValidation.validate(plan, for: graph, file: path)
+        return plan
+    }
+
+    /// A decoding error's place in the JSON, as a dotted path.
+    static func describe(_ context: DecodingError.Context, key: CodingKey? = nil) -> String {
+        let path = (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }
+        return path.isEmpty ? context.debugDescription : path.joined(separator: ".")
     }
 }
 

@@ -23,6 +23,8 @@ struct Export: ParsableCommand {
     var board: String?
 
     func run() throws {
+        // Before any work: a refused directory should not cost a calibration first.
+        try BundleWriter.checkTarget(output, force: force)
         let boardSpec = try board.map { name -> Board in
             guard let board = Board.named(name) else {
                 throw UserError("--board \(name): unknown board (available: \(Board.all.map(\.name).joined(separator: ", ")))")

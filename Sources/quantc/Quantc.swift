@@ -102,7 +102,9 @@ struct DataOptions: ParsableArguments {
 
 /// Loads a model, turning library errors into user errors.
 func loadModel(_ path: String) throws -> Graph {
-    try ModelLoader.load(path: path)
+    InputFiles.model = path
+    InputFiles.note(path)
+    return try ModelLoader.load(path: path)
 }
 
 /// Writes a Codable value as pretty JSON to stdout.

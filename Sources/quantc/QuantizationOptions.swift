@@ -145,7 +145,8 @@ struct QuantizationOptions: ParsableArguments {
     /// Loads or computes the plan.
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
         if let plan {
-            return try QuantizationPlan.read(from: plan)
+            InputFiles.note(plan)
+            return try QuantizationPlan.read(from: plan, for: graph)
         }
         if scheme == .int8 {
             // Every number comes from the model file: nothing to calibrate.

@@ -4,12 +4,14 @@ import Foundation
 /// Parses and runs; maps every failure to DESIGN.md's exit codes (2: bad input or usage, 1:
 /// verification failed) with a one-line message on stderr.
 func runQuantc() -> Never {
+    let arguments = Quantc.normalizedArguments(Array(CommandLine.arguments.dropFirst()))
+    InputFiles.note(arguments: arguments)
     do {
-        var command = try Quantc.parseAsRoot(Quantc.normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+        var command = try Quantc.parseAsRoot(arguments)
         try command.run()
         exit(0)
     } catch let error as UserError {
-        FileHandle.standardError.write(Data("quantc: \(error.message)\n".utf8))
+        FileHandle.standardError.write(Data((errorLine(error.message) + "\n").utf8))
         exit(error.exitCode)
     } catch {
         let code = Quantc.exitCode(for: error)
@@ -18,7 +20,7 @@ func runQuantc() -> Never {
             exit(0)
         }
         if let userError = UserError(wrapping: error) {
-            FileHandle.standardError.write(Data("quantc: \(userError.message)\n".utf8))
+            FileHandle.standardError.write(Data((errorLine(userError.message) + "\n").utf8))
             exit(userError.exitCode)
         }
         FileHandle.standardError.write(Data((Quantc.fullMessage(for: error) + "\n").utf8))

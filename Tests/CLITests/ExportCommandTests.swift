@@ -89,10 +89,17 @@ import Testing
         #expect(refused.stderr.contains(target.path) && refused.stderr.contains("--force"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == ["notes.txt"])
 
+        // --force replaces an earlier bundle, never a directory of the user's.
         let forced = try export(Self.model, to: target.path, ["--force"])
-        #expect(forced.status == 0, "\(forced.stderr)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: target.path)
-        #expect(files.contains("model.c") && !files.contains("notes.txt"))
+        #expect(forced.status == 2 && forced.stderr.contains("report.json"), "\(forced.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == ["notes.txt"])
+        let earlier = dir.appendingPathComponent("earlier")
+        #expect(try export(Self.model, to: earlier.path).status == 0)
+        try Data("stale".utf8).write(to: earlier.appendingPathComponent("stale.txt"))
+        let replaced = try export(Self.model, to: earlier.path, ["--force"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: earlier.path)
+        #expect(files.contains("model.c") && !files.contains("stale.txt"))
 
         // A failure (here a bad prefix, detected after quantization) writes nothing at all.
         let fresh = dir.appendingPathComponent("fresh").path

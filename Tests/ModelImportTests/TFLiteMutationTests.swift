@@ -12,28 +12,8 @@ import Testing
                          "mlperf-tiny/pretrainedResnet_quant.tflite", "mlperf-tiny/ad01_int8.tflite",
                          "mnist-models/SeanL1123_mnist_cnn.tflite"]
 
-    /// A mutation aimed at the flatbuffer structure: truncation, bit flips, or overwriting a 32-bit
-    /// word (offsets, counts, vtable entries) with an extreme or random value.
-    static func mutate(_ original: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
-        var bytes = original
-        // The structure (root, vtables, offsets) is mostly near the start and in the tables between
-        // buffers; bias positions toward the first 4 KiB.
-        func position() -> Int { rng.below(2) == 0 ? rng.below(min(bytes.count, 4096)) : rng.below(bytes.count) }
-        switch rng.below(4) {
-        case 0:
-            bytes = Array(bytes.prefix(rng.below(bytes.count)))
-        case 1:
-            for _ in 0..<(1 + rng.below(8)) { bytes[position()] ^= UInt8(1 << rng.below(8)) }
-        case 2:
-            let at = position() & ~3
-            let choices: [UInt32] = [0, 1, 0xFFFF_FFFF, 0x7FFF_FFFF, 0x8000_0000, UInt32(truncatingIfNeeded: rng.next())]
-            let value = choices[rng.below(choices.count)]
-            for b in 0..<4 where at + b < bytes.count { bytes[at + b] = UInt8((value >> (8 * UInt32(b))) & 0xFF) }
-        default:
-            for _ in 0..<(1 + rng.below(4)) { bytes[position()] = UInt8(rng.below(256)) }
-        }
-        return bytes
-    }
+    /// A mutation aimed at the flatbuffer structure (`Mutators.tflite`).
+    static func mutate(_ original: [UInt8], _ rng: inout SeededRandom) -> [UInt8] { Mutators.tflite(original, &rng) }
 
     @Test func mutatedModelsNeverTrap() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }

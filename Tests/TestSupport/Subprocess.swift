@@ -21,10 +21,20 @@ public enum Quantc {
         return Corpus.repositoryRoot.appendingPathComponent(".build/debug/quantc")
     }
 
-    public static func run(_ arguments: [String], timeout: TimeInterval = 120) throws -> CommandResult {
+    /// Runs quantc; `memoryLimit` (bytes of address space, through the shell's `ulimit -v`) makes
+    /// an allocation past it fail, so a run that needed more ends by a signal and counts as a crash.
+    public static func run(_ arguments: [String], timeout: TimeInterval = 120, directory: URL? = nil,
+                           environment: [String: String]? = nil, memoryLimit: Int? = nil) throws -> CommandResult {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let memoryLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(memoryLimit / 1024) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         // Files rather than pipes: no reader threads, and large outputs cannot block the child.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-run-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: base.path + ".out", contents: nil)

@@ -251,7 +251,8 @@ typedef struct {
  * do). A tensor's integer q means scale * (q - zero_point); every output is
  * y = clamp(out_offset + mbqm(acc, multiplier[o], shift[o]), act_min, act_max) (qc_affine.h), with
  * TFLite's shift convention (positive = left) and shift_count entries of both arrays (1 or one per
- * output channel). Convolutions: acc = bias[o] + sum x * w over every tap, where taps outside the
+ * output channel). Ranges (the emitter checks them before it writes a bundle, KernelContract):
+ * multiplier in [0, 2^31), shift in [-31, 30], out_offset and every zero point int8. Convolutions: acc = bias[o] + sum x * w over every tap, where taps outside the
  * input read pad_value: the input zero point, whose product with the weights the quantizer folded
  * into the bias (bias = b - zero_point * sum w), so the sum equals TFLite's sum of
  * (x - zero_point) * w over the taps inside. Same fields as qc_conv_params / qc_dense_params plus these.
@@ -280,6 +281,8 @@ typedef struct {
 /*
  * int8-affine addition (TFLite's ADD): with u = (a[i] + a_offset) << left_shift and likewise v,
  * y[i] = clamp(out_offset + mbqm(mbqm(u, a_mult, a_shift) + mbqm(v, b_mult, b_shift), out_mult, out_shift)).
+ * Ranges: multipliers >= 0, shifts in [-31, 30], left_shift in [0, 20], a_offset and b_offset in
+ * [-127, 128] (negated int8 zero points), out_offset int8.
  * Works in place (y == a or y == b).
  */
 typedef struct {

@@ -68,21 +68,24 @@ public enum DataReader {
     /// `labelsPath` when given. The first axis is the sample axis.
     public static func load(path: String, labelsPath: String? = nil, scale: Float = 1, offset: Float = 0,
                             limit: Int? = nil) throws -> Dataset {
-        let (x, yFromFile) = try readArrays(path)
+        guard scale.isFinite, offset.isFinite else { throw ImportError(file: path, "--scale and --offset must be finite numbers") }
+        let (x, yFromFile) = try readArrays(path, rows: limit)
         guard x.shape.count >= 1, x.shape[0] > 0 else { throw ImportError(file: path, "holds no samples (shape \(x.shape))") }
-        let count = limit.map { Swift.min($0, x.shape[0]) } ?? x.shape[0]
+        let count = x.shape[0]
         let sampleShape = Array(x.shape.dropFirst())
-        let size = sampleShape.elementCount
-        var values = Array(x.values[0..<(count * size)])
+        var values = x.values
         if scale != 1 || offset != 0 {
             for i in values.indices { values[i] = values[i] * scale + offset }
         }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw ImportError(file: path, "sample \(bad / Swift.max(1, sampleShape.elementCount)) holds \(values[bad]): samples must be finite numbers")
+        }
         var labels: [Int]?
         if let labelsPath {
-            let (l, _) = try readArrays(labelsPath)
-            labels = try labelArray(l, path: labelsPath, expected: x.shape[0])
+            let (l, _) = try readArrays(labelsPath, rows: count)
+            labels = try labelArray(l, path: labelsPath, expected: count)
         } else if let yFromFile {
-            labels = try labelArray(yFromFile, path: path, expected: x.shape[0])
+            labels = try labelArray(yFromFile, path: path, expected: count)
         }
         return Dataset(path: path, count: count, sampleShape: sampleShape, values: values, labels: labels.map { Array($0.prefix(count)) })
     }
@@ -109,21 +112,44 @@ public enum DataReader {
         return data
     }
 
-    /// The main array of a data file, and the `y` array of an .npz.
-    static func readArrays(_ path: String) throws -> (NumericArray, NumericArray?) {
-        var data = try readFile(path)
+    /// The first `rows` rows (all when nil) of a data file's main array, and of the `y` array of
+    /// an .npz. Headers are read first; only the rows asked for are decompressed and decoded.
+    static func readArrays(_ path: String, rows: Int? = nil) throws -> (NumericArray, NumericArray?) {
+        let file = try readFile(path)
         do {
-            if data.starts(with: [0x1F, 0x8B]) { data = try Inflate.gunzip(data) }
-            if data.starts(with: [0x93] + Array("NUMPY".utf8)) { return (try NPY.read(data), nil) }
-            if data.starts(with: [0x50, 0x4B]) {
-                let arrays = try NPZ.read(data)
-                guard let x = arrays["x"] ?? (arrays.count == 1 ? arrays.values.first : nil) else {
-                    throw FormatError(".npz has no array named 'x' (found: \(arrays.keys.sorted().joined(separator: ", ")))")
+            var data = file
+            let gzipped = file.starts(with: [0x1F, 0x8B])
+            // The header first, then as much of the stream as the rows need (all of it, checked
+            // against the size the header declares, for a whole read).
+            if gzipped { data = try Inflate.gunzip(file, prefix: NPY.maxHeaderBytes + 12) }
+            let header: ArrayHeader
+            var isIDX = false
+            if data.starts(with: [0x93] + Array("NUMPY".utf8)) {
+                header = try NPY.header(data)
+            } else if !gzipped, data.starts(with: [0x50, 0x4B]) {
+                let names = try NPZ.names(data)
+                let main = names.contains("x") ? "x" : (names.count == 1 ? names[0] : nil)
+                guard let main else {
+                    throw FormatError(".npz has no array named 'x' (found: \(names.joined(separator: ", ")))")
                 }
-                return (x, arrays["y"])
+                let arrays = try NPZ.read(data, names: [main, "y"], rows: rows)
+                return (arrays[main]!, main == "y" ? nil : arrays["y"])
+            } else if data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 {
+                header = try IDX.header(data)
+                isIDX = true
+            } else {
+                throw FormatError("unknown data format (expected .npy, .npz or IDX, optionally gzipped)")
             }
-            if data.count >= 4, data[data.startIndex] == 0, data[data.startIndex + 1] == 0 { return (try IDX.read(data), nil) }
-            throw FormatError("unknown data format (expected .npy, .npz or IDX, optionally gzipped)")
+            try header.checkDecodable(rows: rows)
+            let whole = rows.map { $0 >= header.rows } ?? true
+            if gzipped {
+                data = whole ? try Inflate.gunzip(file, expectedSize: header.totalBytes)
+                             : try Inflate.gunzip(file, prefix: header.bytes(throughRow: rows!))
+            }
+            if isIDX, whole, data.count != header.totalBytes {
+                throw FormatError("IDX data has \(data.count - header.dataOffset) bytes but shape \(header.shape) needs \(header.totalBytes - header.dataOffset)")
+            }
+            return (try header.decode(data, rows: rows), nil)
         } catch let error as FormatError {
             throw ImportError(file: path, error.message)
         }

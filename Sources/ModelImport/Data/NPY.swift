@@ -2,8 +2,11 @@ import Foundation
 
 /// numpy's .npy format (versions 1–3): magic, a Python-dict header, then C-order data.
 enum NPY {
-    static func read(_ data: Data) throws -> NumericArray {
-        let bytes = [UInt8](data)
+    /// The most header bytes read (numpy writes a few hundred; version 2 allows up to 4 GiB).
+    static let maxHeaderBytes = 1 << 16
+
+    static func header(_ data: Data) throws -> ArrayHeader {
+        let bytes = [UInt8](data.prefix(12))
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw FormatError("not a .npy file (bad magic)")
         }
@@ -21,8 +24,10 @@ enum NPY {
         default:
             throw FormatError(".npy version \(major) is not supported")
         }
-        guard headerStart + headerLength <= bytes.count else { throw FormatError("truncated .npy header") }
-        let header = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
+        guard headerLength <= maxHeaderBytes else { throw FormatError(".npy header of \(headerLength) bytes is too long") }
+        guard headerStart + headerLength <= data.count else { throw FormatError("truncated .npy header") }
+        let start = data.startIndex + headerStart
+        let header = String(decoding: data[start..<(start + headerLength)], as: UTF8.self)
         guard let descr = field("descr", in: header)?.trimmingCharacters(in: CharacterSet(charactersIn: "'\" ")) else {
             throw FormatError(".npy header has no descr")
         }
@@ -41,12 +46,8 @@ enum NPY {
         let types: [String: ElementType] = ["u1": .uint8, "i1": .int8, "i2": .int16, "i4": .int32, "i8": .int64, "f4": .float32, "f8": .float64, "b1": .uint8]
         guard let type = types[code] else { throw FormatError(".npy dtype '\(descr)' is not supported (use float32, float64, uint8, int8, int16, int32 or int64)") }
         let count = try checkedCount(shape)
-        let offset = headerStart + headerLength
-        guard bytes.count - offset >= count * type.size else {
-            throw FormatError(".npy data is truncated: shape \(shape) needs \(count * type.size) bytes, the file has \(bytes.count - offset)")
-        }
-        let values = bytes.withUnsafeBytes { type.decode($0, offset: offset, count: count, bigEndian: byteOrder == ">") }
-        return NumericArray(shape: shape, values: values, storedType: type.rawValue)
+        _ = try checkedCount([count, type.size])
+        return ArrayHeader(shape: shape, type: type, dataOffset: headerStart + headerLength, bigEndian: byteOrder == ">")
     }
 
     /// The text after `'key':` up to the next top-level comma (tuples kept whole).
@@ -67,18 +68,30 @@ enum NPY {
     }
 }
 
-/// numpy's .npz: a zip of .npy members.
+/// numpy's .npz: a zip of .npy members, each inflated only as far as the rows asked for.
 enum NPZ {
-    static func read(_ data: Data) throws -> [String: NumericArray] {
+    /// The arrays named `names` (those present), each cut to its first `rows` rows.
+    static func read(_ data: Data, names: [String], rows: Int?) throws -> [String: NumericArray] {
         let archive = try ZipArchive(data)
         var arrays = [String: NumericArray]()
-        for (name, member) in archive.members where name.hasSuffix(".npy") {
+        for name in names {
+            guard archive.has(name + ".npy") else { continue }
             do {
-                arrays[String(name.dropLast(4))] = try NPY.read(member)
+                let head = try archive.member(name + ".npy", prefix: NPY.maxHeaderBytes + 12)
+                let header = try NPY.header(head)
+                try header.checkDecodable(rows: rows)
+                let wanted = rows.map { header.bytes(throughRow: $0) }
+                let content = try archive.member(name + ".npy", prefix: wanted)
+                arrays[name] = try header.decode(content, rows: rows)
             } catch let error as FormatError {
-                throw FormatError("member '\(name)': \(error.message)")
+                throw FormatError("member '\(name).npy': \(error.message)")
             }
         }
         return arrays
+    }
+
+    /// The names of the archive's arrays.
+    static func names(_ data: Data) throws -> [String] {
+        try ZipArchive(data).names.filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }.sorted()
     }
 }

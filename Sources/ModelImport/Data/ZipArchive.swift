@@ -3,9 +3,21 @@ import Foundation
 /// Reads the members of a zip archive (what numpy writes as .npz): stored or deflated members,
 /// located through the central directory, every offset and size checked against the file.
 struct ZipArchive {
-    private(set) var members: [String: Data] = [:]
+    /// A member as the central directory describes it; its bytes stay compressed until asked for.
+    struct Entry {
+        var method: Int
+        var crc: UInt32
+        var payload: Range<Int>
+        var size: Int
+    }
+    private let bytes: Data
+    private var entries: [String: Entry] = [:]
+
+    var names: [String] { Array(entries.keys) }
+    func has(_ name: String) -> Bool { entries[name] != nil }
 
     init(_ data: Data) throws {
+        bytes = Data(data)
         let bytes = [UInt8](data)
         func u16(_ at: Int) throws -> Int {
             guard at >= 0, at + 2 <= bytes.count else { throw FormatError("zip structure points outside the file") }
@@ -24,9 +36,9 @@ struct ZipArchive {
             at -= 1
         }
         guard end >= 0 else { throw FormatError("not a zip archive (no central directory)") }
-        let entries = try u16(end + 10)
+        let count = try u16(end + 10)
         var cursor = try u32(end + 16)
-        for _ in 0..<entries {
+        for _ in 0..<count {
             guard try u32(cursor) == 0x0201_4B50 else { throw FormatError("corrupt zip central directory") }
             let method = try u16(cursor + 10)
             let crc = try u32(cursor + 16)
@@ -41,20 +53,28 @@ struct ZipArchive {
             guard try u32(local) == 0x0403_4B50 else { throw FormatError("corrupt zip member '\(name)'") }
             let start = local + 30 + (try u16(local + 26)) + (try u16(local + 28))
             guard start + compressed <= bytes.count else { throw FormatError("zip member '\(name)' is truncated") }
-            let payload = Data(bytes[start..<(start + compressed)])
-            let content: Data
-            switch method {
-            case 0:
-                guard compressed == size else { throw FormatError("zip member '\(name)' has inconsistent sizes") }
-                content = payload
-            case 8:
-                content = try Inflate.inflateRaw(payload, expectedSize: size)
-            default:
+            guard method == 0 || method == 8 else {
                 throw FormatError("zip member '\(name)' uses compression method \(method); only stored and deflate are supported")
             }
-            guard crc32(content) == UInt32(crc) else { throw FormatError("zip member '\(name)' fails its CRC check") }
-            members[name] = content
+            if method == 0, compressed != size { throw FormatError("zip member '\(name)' has inconsistent sizes") }
+            entries[name] = Entry(method: method, crc: UInt32(crc), payload: start..<(start + compressed), size: size)
         }
+    }
+
+    /// The member's content, or only its first `prefix` bytes. A whole member is checked against
+    /// its size and CRC; a prefix is inflated no further than it reaches.
+    func member(_ name: String, prefix: Int? = nil) throws -> Data {
+        guard let entry = entries[name] else { throw FormatError("zip member '\(name)' is missing") }
+        let payload = bytes[(bytes.startIndex + entry.payload.lowerBound)..<(bytes.startIndex + entry.payload.upperBound)]
+        let whole = prefix.map { $0 >= entry.size } ?? true
+        let content: Data
+        if entry.method == 0 {
+            content = whole ? Data(payload) : Data(payload.prefix(prefix!))
+        } else {
+            content = try Inflate.inflateRaw(Data(payload), expectedSize: entry.size, prefix: whole ? nil : prefix)
+        }
+        if whole, crc32(content) != entry.crc { throw FormatError("zip member '\(name)' fails its CRC check") }
+        return content
     }
 }
 

@@ -1,0 +1,69 @@
+import FixedPoint
+import QuantizedIR
+
+/// The value ranges `runtime_c/include/qc_kernels.h` states for kernel parameters, checked on the
+/// whole program before a bundle is written, so no bundle shifts by more than its type's width,
+/// indexes past a table or stores a constant its C type cannot hold. A program that breaks one
+/// came from a model the importer should have refused; the error names the layer and the field.
+public enum KernelContract {
+    /// int8-affine rescalings (qc_mbqm, qc_mbqm_single): multiplier ≥ 0, shift −31…30.
+    public static let affineShifts = -31...30
+    /// TFLite's ADD rescales inputs shifted left by 20 bits; offsets are negated int8 zero points.
+    public static let addLeftShifts = 0...20
+    public static let int8Range: ClosedRange<Int64> = -128...127
+    public static let formatBits = 2...16
+
+    public static func check(_ program: QProgram) throws {
+        for tensor in program.tensors where !formatBits.contains(tensor.format.bits) {
+            throw EmitError("tensor '\(tensor.name)': \(tensor.format.bits) bits is outside \(formatBits.lowerBound)…\(formatBits.upperBound)")
+        }
+        for node in program.ops {
+            func fail(_ what: String) -> EmitError { EmitError("layer '\(node.name)': \(what) (kernel contract in qc_kernels.h)") }
+            func bits(_ t: Int) -> Int { program.tensors[t].format.bits }
+            func within(_ v: Int64, bitsOf t: Int) -> Bool { QFormat(bits: bits(t), frac: 0).minInt <= v && v <= QFormat(bits: bits(t), frac: 0).maxInt }
+            switch node.op {
+            case .conv(let c):
+                try checkWeighted(c.weights, bias: c.bias, accumulator: c.accumulator, requantize: c.requantize, channels: c.outChannels, fail: fail)
+            case .dense(let d):
+                try checkWeighted(d.weights, bias: d.bias, accumulator: d.accumulator, requantize: d.requantize, channels: d.outFeatures, fail: fail)
+            case .pad(let p):
+                guard within(p.value, bitsOf: p.output) else { throw fail("pad value \(p.value) does not fit \(bits(p.output)) bits") }
+            case .table(let t):
+                let inBits = bits(t.input)
+                let expected = inBits <= QTable.directBits ? 1 << inBits : (1 << QTable.directBits) + 1
+                guard t.values.count == expected else { throw fail("table of \(t.values.count) entries for \(inBits)-bit inputs (\(expected))") }
+                guard t.values.allSatisfy({ within(Int64($0), bitsOf: t.output) }) else { throw fail("table entry beyond \(bits(t.output)) bits") }
+            case .affineAdd(let a):
+                for (name, m, s) in [("a", a.aMultiplier, a.aShift), ("b", a.bMultiplier, a.bShift), ("output", a.outputMultiplier, a.outputShift)] {
+                    guard m >= 0, affineShifts.contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…30") }
+                }
+                guard addLeftShifts.contains(a.leftShift) else { throw fail("left shift \(a.leftShift) outside 0…20") }
+                for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
+                guard int8Range.contains(Int64(a.outputOffset)) else { throw fail("output offset \(a.outputOffset) is no int8") }
+            case .softmax(let s):
+                guard s.multiplier > 0, (0...30).contains(s.leftShift), s.diffMin <= 0 else {
+                    throw fail("softmax scaling (\(s.multiplier), \(s.leftShift), \(s.diffMin)) outside multiplier > 0, left shift 0…30")
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    static func checkWeighted(_ weights: WeightEncoding, bias: [Int64], accumulator: AccumulatorWidth, requantize r: Requantization,
+                              channels: Int, fail: (String) -> EmitError) throws {
+        guard r.shifts.count == 1 || r.shifts.count == channels else { throw fail("\(r.shifts.count) shifts for \(channels) channels") }
+        guard bias.count == channels else { throw fail("\(bias.count) biases for \(channels) channels") }
+        if accumulator == .int32, let b = bias.first(where: { Int32(exactly: $0) == nil }) { throw fail("bias \(b) does not fit a 32-bit accumulator") }
+        if case .fixed(let w) = weights {
+            let limit = QFormat(bits: w.bits, frac: 0)
+            guard formatBits.contains(w.bits) else { throw fail("\(w.bits)-bit weights") }
+            if let v = w.values.first(where: { Int64($0) < limit.minInt || Int64($0) > limit.maxInt }) { throw fail("weight \(v) beyond \(w.bits) bits") }
+        }
+        guard let affine = r.affine else { return }
+        guard affine.multipliers.count == r.shifts.count else { throw fail("\(affine.multipliers.count) multipliers for \(r.shifts.count) shifts") }
+        if let s = r.shifts.first(where: { !affineShifts.contains($0) }) { throw fail("rescaling shift \(s) is outside −31…30") }
+        if let m = affine.multipliers.first(where: { $0 < 0 }) { throw fail("multiplier \(m) is negative") }
+        guard int8Range.contains(Int64(affine.outputZeroPoint)) else { throw fail("output zero point \(affine.outputZeroPoint) is no int8") }
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Each hostile input a mutation fuzzer once found to trap, lose a file or ship undefined
+/// behaviour, kept as a regression test: a clean exit 2 with one line naming the file, and nothing
+/// touched that was not the tool's to touch. Uses the repository's own example model and data.
+@Suite struct HostileInputTests {
+    static let model = Corpus.repositoryRoot.appendingPathComponent("examples/digits_cnn.onnx").path
+    static let data = Corpus.repositoryRoot.appendingPathComponent("examples/digits_test.npz").path
+    static let sampleOptions = ["--data", data, "--scale", "0.0625", "--calib-count", "64", "--limit", "64", "--quiet"]
+
+    static func scratch(_ name: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-hostile-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Exit 2, no signal, and exactly one line on stderr that names `file`.
+    static func expectOneLine(_ result: CommandResult, naming file: String, _ what: String) {
+        #expect(!result.crashed, "\(what) crashed: \(result.stderr)")
+        #expect(result.status == 2, "\(what) exited \(result.status): \(result.stderr)")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        #expect(lines.count == 1, "\(what): \(lines.count) lines: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("quantc: ") && result.stderr.contains(file), "\(what): does not name \(file): \(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0.value == 0x1B }, "\(what): an escape character reached the terminal")
+    }
+
+    @Test func exportNeverDeletesWhatIsNotABundle() throws {
+        let dir = try Self.scratch("data-loss")
+        let home = dir.appendingPathComponent("home"), work = home.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        for folder in [dir, home, work] { try Data("keep".utf8).write(to: folder.appendingPathComponent("keep.txt")) }
+        let export = ["export", Self.model] + Self.sampleOptions
+        for target in ["", ".", "..", home.path, "/"] {
+            let result = try Quantc.run(export + ["-o", target, "--force"], directory: work, environment: ["HOME": home.path])
+            Self.expectOneLine(result, naming: target.isEmpty ? "-o" : target, "-o '\(target)' --force")
+        }
+        // A directory of the user's with --force is refused too; an earlier bundle is replaced.
+        let mine = work.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: mine.appendingPathComponent("notes.txt"))
+        Self.expectOneLine(try Quantc.run(export + ["-o", "mine", "--force"], directory: work), naming: "mine", "-o mine --force")
+        for folder in [dir, home, work, mine] {
+            let keep = folder.appendingPathComponent(folder == mine ? "notes.txt" : "keep.txt").path
+            #expect(FileManager.default.fileExists(atPath: keep), "\(keep) was deleted")
+        }
+        let bundle = try Quantc.run(export + ["-o", "bundle"], directory: work)
+        #expect(bundle.status == 0, "\(bundle.stderr)")
+        // A writer killed mid-export leaves its staging directory; the next export removes it.
+        let stale = work.appendingPathComponent(".bundle.quantc-\(Self.deadProcessID())-1")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        let again = try Quantc.run(export + ["-o", "bundle", "--force"], directory: work)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path), "the dead writer's staging directory was not removed")
+        #expect(FileManager.default.fileExists(atPath: work.appendingPathComponent("bundle/report.json").path))
+    }
+
+    /// A process id that no process has.
+    static func deadProcessID() -> Int32 {
+        var pid: Int32 = 4_000_000
+        while kill(pid, 0) == 0 || errno != ESRCH { pid -= 1 }
+        return pid
+    }
+
+    @Test func hostilePlansFailNamingTheField() throws {
+        let dir = try Self.scratch("plans")
+        let planPath = dir.appendingPathComponent("plan.json").path
+        let made = try Quantc.run(["quantize", Self.model] + Self.sampleOptions + ["-o", planPath])
+        #expect(made.status == 0, "\(made.stderr)")
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planPath))) as! [String: Any]
+        func edited(_ name: String, _ edit: (inout [String: Any]) -> Void) throws -> String {
+            var copy = plan
+            edit(&copy)
+            let path = dir.appendingPathComponent(name + ".json").path
+            try JSONSerialization.data(withJSONObject: copy).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        func layer(_ p: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+            var layers = p["layers"] as! [String: Any]
+            var c1 = layers["c1"] as! [String: Any]
+            edit(&c1)
+            layers["c1"] = c1
+            p["layers"] = layers
+        }
+        let firstActivation = (plan["activations"] as! [String: Any]).keys.sorted()[0]
+        let cases: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("act-bits-64", { p in var a = p["activations"] as! [String: Any]; a[firstActivation] = ["bits": 64, "frac": 3]; p["activations"] = a }, "bits 64"),
+            ("weight-bits-33", { p in layer(&p) { $0["weightBits"] = 33 } }, "weightBits 33"),
+            ("frac-min", { p in layer(&p) { $0["weightFracs"] = [Int64.min] } }, "weightFracs"),
+            ("codebook-frac-256", { p in p["scheme"] = "codebook"; layer(&p) { $0["clusters"] = 4; $0["weightFracs"] = [256] } }, "weightFracs holds 256"),
+            ("digits-3", { p in p["scheme"] = "shift"; layer(&p) { $0["digits"] = 3; $0["exponents"] = 64 } }, "digits 3"),
+            ("exponents-64", { p in p["scheme"] = "shift"; layer(&p) { $0["digits"] = 2; $0["exponents"] = 64 } }, "exponents 64"),
+            ("missing-layer", { p in var l = p["layers"] as! [String: Any]; l.removeValue(forKey: "c1"); p["layers"] = l }, "c1"),
+            ("escape", { p in p["scheme"] = "\u{1B}[2J\nfixed" }, "scheme"),
+        ]
+        for (name, edit, text) in cases {
+            let path = try edited(name, edit)
+            let result = try Quantc.run(["export", Self.model] + Self.sampleOptions + ["--plan", path, "-o", dir.appendingPathComponent("out-" + name).path])
+            Self.expectOneLine(result, naming: path, name)
+            #expect(result.stderr.contains(text), "\(name): \(result.stderr)")
+        }
+    }
+
+    @Test func nonFiniteWeightsAreRefusedByEveryCommand() throws {
+        let dir = try Self.scratch("weights")
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.model)))
+        for (k, value) in [Float.nan, .infinity, -.infinity].enumerated() {
+            let path = dir.appendingPathComponent("weight-\(k).onnx").path
+            let mutant = Mutators.onnxWeight(original, initializer: k, element: 3, value: value)
+            #expect(mutant != original)
+            try Data(mutant).write(to: URL(fileURLWithPath: path))
+            Self.expectOneLine(try Quantc.run(["inspect", path]), naming: path, "inspect \(value)")
+            for scheme in ["fixed", "shift", "bitplane", "codebook"] {
+                let result = try Quantc.run(["quantize", path, "--scheme", scheme] + Self.sampleOptions)
+                Self.expectOneLine(result, naming: path, "quantize --scheme \(scheme) with a \(value) weight")
+            }
+        }
+        // Finite but so large that the float model overflows: calibration says so, cleanly.
+        let huge = dir.appendingPathComponent("huge.onnx").path
+        var mutant = Mutators.onnxWeight(original, initializer: 0, element: 0, value: 3e38)
+        mutant = Mutators.onnxWeight(mutant, initializer: 0, element: 1, value: 3e38)
+        try Data(mutant).write(to: URL(fileURLWithPath: huge))
+        let result = try Quantc.run(["quantize", huge] + Self.sampleOptions)
+        #expect(!result.crashed && [0, 2].contains(result.status), "\(result.stderr)")
+        if result.status == 2 { Self.expectOneLine(result, naming: huge, "quantize with 3e38 weights") }
+    }
+
+    @Test func dataHeadersCannotMakeTheToolAllocate() throws {
+        let dir = try Self.scratch("memory")
+        // 1.8 MB of values under a header that declares 1.92e9 of them.
+        let declared = Mutators.npy(descr: "|u1", shape: [30_000_000, 64], data: [UInt8](repeating: 7, count: 1_800_000))
+        let npz = dir.appendingPathComponent("declares-2g.npz").path
+        try Data(Mutators.zip([("x.npy", declared)])).write(to: URL(fileURLWithPath: npz))
+        let npy = dir.appendingPathComponent("declares-2g.npy").path
+        try Data(declared).write(to: URL(fileURLWithPath: npy))
+        // An IDX whose gzip stream holds far more than its header declares.
+        var idx: [UInt8] = [0, 0, 8, 3, 0, 0, 0x27, 0x10, 0, 0, 0, 8, 0, 0, 0, 8]
+        idx += [UInt8](repeating: 0, count: 64 << 20)
+        let gz = dir.appendingPathComponent("inflates.idx.gz").path
+        try Data(Mutators.gzip(idx)).write(to: URL(fileURLWithPath: gz))
+        let limit = 1 << 30
+        for file in [npz, npy] {
+            let few = try Quantc.run(["run", Self.model, "--data", file, "--limit", "10"], memoryLimit: limit)
+            #expect(few.status == 0, "\(file) --limit 10: \(few.stderr)")
+            let all = try Quantc.run(["run", Self.model, "--data", file], memoryLimit: limit)
+            Self.expectOneLine(all, naming: file, "\(file) whole")
+            #expect(all.stderr.contains("limit"), all.stderr)
+        }
+        Self.expectOneLine(try Quantc.run(["run", Self.model, "--data", gz], memoryLimit: limit), naming: gz, "oversized gzip")
+    }
+
+    @Test func controlCharactersFromAModelAreEscaped() throws {
+        let dir = try Self.scratch("escape")
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.model)))
+        // Rename the first Relu's op type to an escape sequence of the same length.
+        let relu = Array("Relu".utf8)
+        guard let at = (0...(bytes.count - 4)).first(where: { Array(bytes[$0..<($0 + 4)]) == relu }) else {
+            Issue.record("the example model has no Relu")
+            return
+        }
+        bytes.replaceSubrange(at..<(at + 4), with: [0x1B, 0x5B, 0x32, 0x4A])
+        let path = dir.appendingPathComponent("escape.onnx").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try Quantc.run(["inspect", path])
+        Self.expectOneLine(result, naming: path, "op type with ESC")
+        #expect(result.stderr.contains("\\u{1B}[2J"), result.stderr)
+    }
+}
