@@ -47,7 +47,11 @@ bench: build
 clean:
 	rm -rf .build .build-* demo-bundle demo-report.html
 
-# The TFLite mutation test at 20,000 mutants with a fresh seed, under the address sanitizer.
+# The long fuzz run with a fresh seed: 3,000 mutants of every input kind through the command line
+# (ONNX, TFLite, .npy, .npz, IDX/gzip, plan.json) plus the semantic mutants, then the in-process
+# TFLite importer at 20,000 mutants under the address sanitizer. CI runs 300 per kind.
 fuzz: setup
+	QUANTC_FUZZ_COUNT=$${QUANTC_FUZZ_COUNT:-21000} QUANTC_FUZZ_SEED=$${QUANTC_FUZZ_SEED:-$$(date +%s)} \
+	  $(SWIFT) test -c $(CONFIG) --filter FuzzTests
 	QUANTC_FUZZ_COUNT=$${QUANTC_FUZZ_COUNT:-20000} QUANTC_FUZZ_SEED=$${QUANTC_FUZZ_SEED:-$$(date +%s)} \
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan --filter TFLiteMutationTests

@@ -117,18 +117,21 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
     return (int32_t)qc_floor_shift_s64((int64_t)x * multiplier + ((int64_t)1 << (total - 1)), total);
 }
 
-/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
+/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). The sum is
+ * taken in 64 bits: with a left-shifting rescaling mbqm may come within `offset` of the int32 range,
+ * where TFLite's int32 addition would overflow; the clamp then gives the bound the exact sum lies
+ * beyond. Twin: Requantization.apply's affine branch. */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
-    return v < lo ? lo : (v > hi ? hi : v);
+    const int64_t v = (int64_t)qc_mbqm(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : (int32_t)v);
 }
 
 /* The same with qc_mbqm_single: fully-connected layers as ai-edge-litert computes them. */
 static inline int32_t qc_requantize_affine_single(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm_single(acc, multiplier, shift) + offset;
-    return v < lo ? lo : (v > hi ? hi : v);
+    const int64_t v = (int64_t)qc_mbqm_single(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : (int32_t)v);
 }
 
 /* Either, by the layer's single_rounding flag (a constant 0 at the convolutions' call sites, where
@@ -5161,7 +5164,9 @@ static QC_NOINLINE void qc_requant_lanes_s8(qc_requant r, const int32_t *sums, i
 
 /* qc_requant_lanes_s8 for an int8-affine layer (qc_requantize_affine's results, qc_affine.h);
  * `right` (qc_rescalings_right) says every shift is a right shift, so that qc_mbqm4's left shift
- * and sign mask drop out. Single-rounding layers take the scalar path. */
+ * and sign mask drop out. Single-rounding layers take the scalar path. The offset is added with
+ * saturation where a left shift may bring the rescaled value near the int32 bounds (the clamp then
+ * gives what qc_requantize_affine's 64-bit sum gives); a right shift keeps it within 2^29. */
 static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int right, const int32_t *sums, int32_t count, int8_t *y)
 {
     int32_t c = 0;
@@ -5180,19 +5185,19 @@ static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int righ
         } else if (r.step) {
             for (; c + 4 <= count; c += 4) {
                 v = qc_mbqm4(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
-                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi));
             }
         } else {
             for (; c + 4 <= count; c += 4) {
                 v = qc_mbqm4(vldrwq_s32(sums + c), multiplier, shift);
-                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi));
             }
         }
         if (c < count) {
             pr = vctp32q((uint32_t)(count - c));
             v = vldrwq_z_s32(sums + c, pr);
             v = r.step ? qc_mbqm4(v, vldrwq_z_s32(r.multiplier + c, pr), vldrbq_z_s32(r.shift + c, pr)) : qc_mbqm4(v, multiplier, shift);
-            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi), pr);
+            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi), pr);
         }
         return;
     }

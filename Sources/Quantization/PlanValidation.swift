@@ -16,7 +16,7 @@ import QuantizedIR
 ///   layer, and only the plan's scheme (or plain fixed point, which every scheme may keep);
 ///   bias corrections one finite value per output channel;
 /// - the plan names only layers the model has, and has formats for every layer and tensor the
-///   integer program needs.
+///   integer program needs; a bias frac at most the accumulator's (input frac + weight frac).
 public enum PlanValidation {
     public static let activationBits = 2...16
     public static let weightBits = 2...16
@@ -41,6 +41,7 @@ public enum PlanValidation {
         "codebook: clusters \(range(clusters))",
         "bias corrections: one finite value per output channel",
         "layers and tensors: exactly those of the model",
+        "bias frac: at most the accumulator's (input frac + weight frac)",
     ]
 
     static func range(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)…\(r.upperBound)" }
@@ -71,6 +72,14 @@ public enum PlanValidation {
         for (index, node) in graph.nodes.enumerated() where index != analysis.droppedSoftmax { needed.append(contentsOf: node.outputs) }
         for id in needed where analysis.format(of: id, in: plan) == nil {
             throw fail("activations: no format for tensor '\(graph[id].name)'")
+        }
+        // The bias is aligned to the accumulator by a left shift: its frac may not exceed the
+        // accumulator's (input frac + weight frac) on any channel.
+        for (name, layer) in plan.layers.sorted(by: { $0.key < $1.key }) {
+            guard let node = weighted[name], let input = analysis.format(of: node.inputs[0], in: plan) else { continue }
+            if let w = layer.weightFracs.min(), layer.biasFrac > input.frac + w {
+                throw fail("layers.\(name).biasFrac \(layer.biasFrac) exceeds the accumulator's frac \(input.frac + w) (input \(input.frac) + weights \(w))")
+            }
         }
     }
 

@@ -5,6 +5,8 @@ import Foundation
 enum InputFiles {
     /// The model; set by `loadModel`.
     nonisolated(unsafe) static var model: String?
+    /// The plan given with `--plan`: what an error in lowering its formats is about.
+    nonisolated(unsafe) static var plan: String?
     /// Every file named on the command line (model, data, labels, plan, ...).
     nonisolated(unsafe) static var all = [String]()
 
@@ -28,10 +30,17 @@ enum InputFiles {
 /// terminal nor turn the one line into several.
 func errorLine(_ message: String) -> String {
     var text = message
-    if let model = InputFiles.model, !InputFiles.all.contains(where: { !$0.isEmpty && text.contains($0) }) {
-        text = "\(model): \(text)"
+    if let file = InputFiles.plan ?? InputFiles.model, !InputFiles.all.contains(where: { !$0.isEmpty && text.contains($0) }) {
+        text = "\(file): \(text)"
     }
     return "quantc: " + escapingControlCharacters(text)
+}
+
+/// Writes the error line to stderr as the last line: on a terminal it first clears a progress
+/// line still being updated, so the error never shares a line with it.
+func printErrorLine(_ message: String) {
+    let clear = isatty(2) != 0 ? "\r\u{1B}[2K" : ""
+    FileHandle.standardError.write(Data((clear + errorLine(message) + "\n").utf8))
 }
 
 /// Control characters (C0, DEL, C1) as `\n`, `\t` or `\u{1B}`; everything else unchanged.

@@ -146,6 +146,7 @@ struct QuantizationOptions: ParsableArguments {
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
         if let plan {
             InputFiles.note(plan)
+            InputFiles.plan = plan
             return try QuantizationPlan.read(from: plan, for: graph)
         }
         if scheme == .int8 {

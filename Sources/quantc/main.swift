@@ -11,7 +11,7 @@ func runQuantc() -> Never {
         try command.run()
         exit(0)
     } catch let error as UserError {
-        FileHandle.standardError.write(Data((errorLine(error.message) + "\n").utf8))
+        printErrorLine(error.message)
         exit(error.exitCode)
     } catch {
         let code = Quantc.exitCode(for: error)
@@ -20,7 +20,7 @@ func runQuantc() -> Never {
             exit(0)
         }
         if let userError = UserError(wrapping: error) {
-            FileHandle.standardError.write(Data((errorLine(userError.message) + "\n").utf8))
+            printErrorLine(userError.message)
             exit(userError.exitCode)
         }
         FileHandle.standardError.write(Data((Quantc.fullMessage(for: error) + "\n").utf8))

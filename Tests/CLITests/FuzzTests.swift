@@ -87,7 +87,7 @@ import Testing
     @Test func semanticMutantsThroughEverySchemeToSanitizedC() throws {
         let dir = try HostileInputTests.scratch("fuzz-semantic")
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.model)))
-        let values: [Float] = [.nan, .infinity, 3e38, -1e30, 65504, 1e-40, .leastNonzeroMagnitude, -0.0]
+        let values: [Float] = [.nan, .infinity, 3e38, -1e30, 65504, Float(bitPattern: 0x0001_0000), .leastNonzeroMagnitude, -0.0]
         var rng = SeededRandom(seed: Self.seed)
         var exported = 0, refused = 0
         for scheme in ["fixed", "shift", "bitplane", "codebook"] {

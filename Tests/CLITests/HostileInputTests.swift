@@ -127,28 +127,30 @@ import Testing
         if result.status == 2 { Self.expectOneLine(result, naming: huge, "quantize with 3e38 weights") }
     }
 
-    @Test func dataHeadersCannotMakeTheToolAllocate() throws {
+    @Test func compressedDataCannotMakeTheToolAllocate() throws {
         let dir = try Self.scratch("memory")
+        // A 1 MB .npz whose member inflates to 1.2 GB of uint8 (4.8 GB as Float), every byte real.
+        let rows = 18_750_000, header = Mutators.npy(descr: "|u1", shape: [rows, 64], data: [])
+        let npz = dir.appendingPathComponent("inflates-1g.npz").path
+        try Data(Mutators.zipOfDeflatedZeros(name: "x.npy", prefix: header, zeros: rows * 64)).write(to: URL(fileURLWithPath: npz))
         // 1.8 MB of values under a header that declares 1.92e9 of them.
         let declared = Mutators.npy(descr: "|u1", shape: [30_000_000, 64], data: [UInt8](repeating: 7, count: 1_800_000))
-        let npz = dir.appendingPathComponent("declares-2g.npz").path
-        try Data(Mutators.zip([("x.npy", declared)])).write(to: URL(fileURLWithPath: npz))
         let npy = dir.appendingPathComponent("declares-2g.npy").path
         try Data(declared).write(to: URL(fileURLWithPath: npy))
-        // An IDX whose gzip stream holds far more than its header declares.
-        var idx: [UInt8] = [0, 0, 8, 3, 0, 0, 0x27, 0x10, 0, 0, 0, 8, 0, 0, 0, 8]
-        idx += [UInt8](repeating: 0, count: 64 << 20)
+        // An IDX whose gzip stream holds 1.2 GB where its header declares 640 bytes.
+        let idx: [UInt8] = [0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 8, 0, 0, 0, 8]
         let gz = dir.appendingPathComponent("inflates.idx.gz").path
-        try Data(Mutators.gzip(idx)).write(to: URL(fileURLWithPath: gz))
+        try Data(Mutators.deflatedZeros(prefix: idx, zeros: 1_200_000_000, gzip: true).stream).write(to: URL(fileURLWithPath: gz))
         let limit = 1 << 30
         for file in [npz, npy] {
             let few = try Quantc.run(["run", Self.model, "--data", file, "--limit", "10"], memoryLimit: limit)
-            #expect(few.status == 0, "\(file) --limit 10: \(few.stderr)")
+            #expect(!few.crashed && few.status == 0, "\(file) --limit 10: \(few.stderr)")
             let all = try Quantc.run(["run", Self.model, "--data", file], memoryLimit: limit)
             Self.expectOneLine(all, naming: file, "\(file) whole")
-            #expect(all.stderr.contains("limit"), all.stderr)
+            #expect(all.stderr.contains("limit"), "\(all.stderr)")
         }
-        Self.expectOneLine(try Quantc.run(["run", Self.model, "--data", gz], memoryLimit: limit), naming: gz, "oversized gzip")
+        let whole = try Quantc.run(["run", Self.model, "--data", gz], timeout: 20, memoryLimit: limit)
+        Self.expectOneLine(whole, naming: gz, "oversized gzip")
     }
 
     @Test func controlCharactersFromAModelAreEscaped() throws {
@@ -165,6 +167,59 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let result = try Quantc.run(["inspect", path])
         Self.expectOneLine(result, naming: path, "op type with ESC")
-        #expect(result.stderr.contains("\\u{1B}[2J"), result.stderr)
+        #expect(result.stderr.contains("\\u{1B}[2J"), "\(result.stderr)")
+    }
+}
+
+/// int8 models whose scales would need shifts beyond 32 bits: refused at import (not a positive
+/// normal number) or, where TFLite saturates them, exported with every shift in the kernels' range
+/// and run under ASan and UBSan bit-exact with the simulator.
+@Suite struct HostileScaleTests {
+    @Test func scalesOutOfRangeNeverShipUndefinedBehaviour() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let dir = try HostileInputTests.scratch("scales")
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.path("mlperf-tiny/kws_ref_model.tflite"))))
+        // The KWS sample, dequantized with the model's input scale and zero point, as float data.
+        let sample = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"))))
+        var floats = [UInt8]()
+        for q in sample { withUnsafeBytes(of: ((Float(Int8(bitPattern: q)) - 83) * 0.5847029).bitPattern.littleEndian) { floats += $0 } }
+        let data = dir.appendingPathComponent("kws.npy").path
+        try Data(Mutators.npy(descr: "<f4", shape: [1, 49, 10, 1], data: floats)).write(to: URL(fileURLWithPath: data))
+        let inputScale = withUnsafeBytes(of: Float(0.5847029089927673).bitPattern.littleEndian) { Array($0) }
+        var refused = 0, exported = 0
+        for (k, scale) in [Float(1e-45), 0, -1, .nan, .infinity, 1e-30, 1e30, 3.4e38, 2147483648].enumerated() {
+            var bytes = original
+            let replacement = withUnsafeBytes(of: scale.bitPattern.littleEndian) { Array($0) }
+            var replaced = 0
+            for i in 0...(bytes.count - 4) where Array(bytes[i..<(i + 4)]) == inputScale {
+                bytes.replaceSubrange(i..<(i + 4), with: replacement)
+                replaced += 1
+            }
+            #expect(replaced >= 1)
+            let path = dir.appendingPathComponent("scale-\(k).tflite").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let bundle = dir.appendingPathComponent("bundle-\(k)").path
+            let export = try Quantc.run(["export", path, "--scheme", "int8", "-o", bundle, "--quiet"])
+            #expect(!export.crashed && [0, 2].contains(export.status), "scale \(scale): \(export.stderr)")
+            if export.status == 2 {
+                refused += 1
+                HostileInputTests.expectOneLine(export, naming: path, "scale \(scale)")
+                continue
+            }
+            exported += 1
+            // Every shift the bundle stores lies in the range qc_mbqm takes.
+            let weights = try String(contentsOfFile: bundle + "/model_weights.c", encoding: .utf8)
+            var arrays = 0
+            for block in weights.components(separatedBy: "const int8_t ").dropFirst() where block.contains("_shift[") && block.contains("= {") {
+                let values = block.components(separatedBy: "= {")[1].components(separatedBy: "}")[0]
+                let numbers = values.split(whereSeparator: { !"-0123456789".contains($0) }).compactMap { Int($0) }
+                #expect(!numbers.isEmpty && numbers.allSatisfy { (-31...30).contains($0) }, "scale \(scale): \(values)")
+                arrays += 1
+            }
+            #expect(arrays > 0, "scale \(scale): no shift arrays found in model_weights.c")
+            let verify = try Quantc.run(["verify", path, "--scheme", "int8", "--target", "host", "--data", data, "--quiet"])
+            #expect(verify.status == 0, "scale \(scale): the sanitized bundle: \(verify.stderr)")
+        }
+        #expect(refused >= 5 && exported >= 1, "refused \(refused), exported \(exported)")
     }
 }

@@ -311,3 +311,60 @@ extension Mutators {
         return serialize(top)
     }
 }
+
+extension Mutators {
+    /// `prefix` followed by `zeros` zero bytes, deflated as it is produced (a gzip stream, or a raw
+    /// deflate stream for a zip member), with the content's CRC-32: a few megabytes that inflate to
+    /// gigabytes, without the gigabytes ever being in memory here.
+    public static func deflatedZeros(prefix: [UInt8], zeros: Int, gzip: Bool) -> (stream: [UInt8], crc: UInt32) {
+        var stream = z_stream()
+        deflateInit2_(&stream, 1, Z_DEFLATED, gzip ? 15 + 16 : -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        defer { deflateEnd(&stream) }
+        var out = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var crc = prefix.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, UInt32($0.count))) }
+        func feed(_ input: [UInt8], finish: Bool) {
+            var input = input
+            input.withUnsafeMutableBufferPointer { inBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = UInt32(inBuffer.count)
+                repeat {
+                    buffer.withUnsafeMutableBufferPointer { outBuffer in
+                        stream.next_out = outBuffer.baseAddress
+                        stream.avail_out = UInt32(outBuffer.count)
+                        deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                        out += outBuffer[0..<(outBuffer.count - Int(stream.avail_out))]
+                    }
+                } while stream.avail_out == 0 || (finish && stream.avail_in > 0)
+            }
+        }
+        feed(prefix, finish: false)
+        let chunk = [UInt8](repeating: 0, count: 1 << 24)
+        var left = zeros
+        while left > 0 {
+            let n = min(left, chunk.count)
+            let part = Array(chunk[0..<n])
+            crc = part.withUnsafeBufferPointer { UInt32(CZlib.crc32(UInt(crc), $0.baseAddress, UInt32($0.count))) }
+            feed(part, finish: false)
+            left -= n
+        }
+        feed([], finish: true)
+        return (out, crc)
+    }
+
+    /// A zip of one deflated member whose content is `prefix` and `zeros` zero bytes.
+    public static func zipOfDeflatedZeros(name: String, prefix: [UInt8], zeros: Int) -> [UInt8] {
+        func u16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
+        func u32(_ v: Int) -> [UInt8] { u16(v & 0xFFFF) + u16((v >> 16) & 0xFFFF) }
+        let (data, crc) = deflatedZeros(prefix: prefix, zeros: zeros, gzip: false)
+        let size = prefix.count + zeros
+        var out = u32(0x0403_4B50) + u16(20) + u16(0) + u16(8) + u16(0) + u16(0) + u32(Int(crc)) + u32(data.count) + u32(size)
+            + u16(name.utf8.count) + u16(0) + Array(name.utf8) + data
+        let start = out.count
+        let central = u32(0x0201_4B50) + u16(20) + u16(20) + u16(0) + u16(8) + u16(0) + u16(0) + u32(Int(crc)) + u32(data.count)
+            + u32(size) + u16(name.utf8.count) + u16(0) + u16(0) + u16(0) + u16(0) + u32(0) + u32(0) + Array(name.utf8)
+        out += central
+        out += u32(0x0605_4B50) + u16(0) + u16(0) + u16(1) + u16(1) + u32(central.count) + u32(start) + u16(0)
+        return out
+    }
+}

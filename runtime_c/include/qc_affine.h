@@ -110,18 +110,21 @@ static inline int32_t qc_mbqm_single(int32_t x, int32_t multiplier, int shift)
     return (int32_t)qc_floor_shift_s64((int64_t)x * multiplier + ((int64_t)1 << (total - 1)), total);
 }
 
-/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). */
+/* An int8-affine layer's output: clamp(offset + mbqm(acc, multiplier, shift), lo, hi). The sum is
+ * taken in 64 bits: with a left-shifting rescaling mbqm may come within `offset` of the int32 range,
+ * where TFLite's int32 addition would overflow; the clamp then gives the bound the exact sum lies
+ * beyond. Twin: Requantization.apply's affine branch. */
 static inline int32_t qc_requantize_affine(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm(acc, multiplier, shift) + offset;
-    return v < lo ? lo : (v > hi ? hi : v);
+    const int64_t v = (int64_t)qc_mbqm(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : (int32_t)v);
 }
 
 /* The same with qc_mbqm_single: fully-connected layers as ai-edge-litert computes them. */
 static inline int32_t qc_requantize_affine_single(int32_t acc, int32_t multiplier, int shift, int32_t offset, int32_t lo, int32_t hi)
 {
-    const int32_t v = qc_mbqm_single(acc, multiplier, shift) + offset;
-    return v < lo ? lo : (v > hi ? hi : v);
+    const int64_t v = (int64_t)qc_mbqm_single(acc, multiplier, shift) + offset;
+    return v < lo ? lo : (v > hi ? hi : (int32_t)v);
 }
 
 /* Either, by the layer's single_rounding flag (a constant 0 at the convolutions' call sites, where

@@ -401,7 +401,9 @@ static QC_NOINLINE void qc_requant_lanes_s8(qc_requant r, const int32_t *sums, i
 
 /* qc_requant_lanes_s8 for an int8-affine layer (qc_requantize_affine's results, qc_affine.h);
  * `right` (qc_rescalings_right) says every shift is a right shift, so that qc_mbqm4's left shift
- * and sign mask drop out. Single-rounding layers take the scalar path. */
+ * and sign mask drop out. Single-rounding layers take the scalar path. The offset is added with
+ * saturation where a left shift may bring the rescaled value near the int32 bounds (the clamp then
+ * gives what qc_requantize_affine's 64-bit sum gives); a right shift keeps it within 2^29. */
 static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int right, const int32_t *sums, int32_t count, int8_t *y)
 {
     int32_t c = 0;
@@ -420,19 +422,19 @@ static QC_NOINLINE void qc_requant_affine_lanes_s8(qc_requant_affine r, int righ
         } else if (r.step) {
             for (; c + 4 <= count; c += 4) {
                 v = qc_mbqm4(vldrwq_s32(sums + c), vldrwq_s32(r.multiplier + c), vldrbq_s32(r.shift + c));
-                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi));
             }
         } else {
             for (; c + 4 <= count; c += 4) {
                 v = qc_mbqm4(vldrwq_s32(sums + c), multiplier, shift);
-                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi));
+                vstrbq_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi));
             }
         }
         if (c < count) {
             pr = vctp32q((uint32_t)(count - c));
             v = vldrwq_z_s32(sums + c, pr);
             v = r.step ? qc_mbqm4(v, vldrwq_z_s32(r.multiplier + c, pr), vldrbq_z_s32(r.shift + c, pr)) : qc_mbqm4(v, multiplier, shift);
-            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vaddq_n_s32(v, offset), lo), hi), pr);
+            vstrbq_p_s32(y + c, vminq_s32(vmaxq_s32(vqaddq_n_s32(v, offset), lo), hi), pr);
         }
         return;
     }
