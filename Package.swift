@@ -30,20 +30,25 @@ let package = Package(
         .target(name: "QuantizedIR", dependencies: ["FixedPoint"]),
         .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
         .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
-        .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint"]),
-        .target(name: "Targets"),
+        // runtime_c/ and boards/ go into the binary at build time (EmbedFilesPlugin runs EmbedFiles),
+        // so quantc works wherever it is installed and the repository holds each file once.
+        .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
+        .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"], path: "Sources/EmbedFilesPlugin"),
+        .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint"], plugins: ["EmbedFilesPlugin"]),
+        .target(name: "Targets", plugins: ["EmbedFilesPlugin"]),
         .target(
             name: "Verification",
             dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "CEmitter", "Targets"]
         ),
         .target(name: "Reporting", dependencies: ["GraphIR", "QuantizedIR", "Quantization", "CEmitter", "Verification"]),
+        .target(name: "Pipeline", dependencies: ["GraphIR", "Quantization", "QuantizedIR", "Targets", "Verification"]),
         // The runtime kernels as a C target, so tests call the real C in-process (never a dependency of the tool).
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",
             dependencies: [
                 "GraphIR", "ModelImport", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "FixedPoint",
-                "CEmitter", "Targets", "Verification", "Reporting",
+                "CEmitter", "Targets", "Verification", "Reporting", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

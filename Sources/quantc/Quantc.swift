@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphIR
 import ModelImport
+import Pipeline
 import Quantization
 import CEmitter
 import Targets
@@ -60,6 +61,7 @@ struct UserError: Error {
         case let e as GraphError: self.init(e.message)
         case let e as QuantizationError: self.init(e.message)
         case let e as EmitError: self.init(e.description)
+        case let e as Pipeline.RequestError: self.init(e.description)
         // A generated bundle that does not build or run is a verification failure.
         case let e as Command.Failure: self.init(e.description, exitCode: 1)
         case let e as Firmware.DoesNotFit: self.init(e.description, exitCode: 1)

@@ -3,12 +3,11 @@ import FloatReference
 import Foundation
 import GraphIR
 import ModelImport
+import Pipeline
 import Quantization
 import QuantizedIR
 
-enum Scheme: String, ExpressibleByArgument, CaseIterable {
-    case fixed, shift, bitplane, codebook, int8
-}
+extension Scheme: ExpressibleByArgument {}
 
 extension StepMethod: ExpressibleByArgument {}
 extension FullyConnectedRounding: ExpressibleByArgument {}
@@ -91,7 +90,7 @@ struct QuantizationOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        guard weightBits == "auto" || Int(weightBits).map({ (2...16).contains($0) }) == true else {
+        guard WeightBits(weightBits) != nil else {
             throw ValidationError("--weight-bits must be 2…16 or 'auto'")
         }
         guard (2...16).contains(actBits) else { throw ValidationError("--act-bits must be 2…16") }
@@ -142,65 +141,43 @@ struct QuantizationOptions: ParsableArguments {
         return SampleSet(values: set.values, count: set.count, labels: set.labels)
     }
 
-    /// Loads or computes the plan.
+    /// The options as the pipeline takes them (after `validate`, every value is in range).
+    func request() throws -> PlanRequest {
+        var r = PlanRequest()
+        r.scheme = scheme
+        r.fullyConnectedRounding = fcRounding
+        r.digits = digits
+        r.rounding = rounding
+        r.planes = planes
+        r.grouping = group
+        r.alphaBits = alphaBits
+        r.planeOverrides = try planeOverrides()
+        r.biasCorrection = biasCorrection
+        r.errorFeedback = errorFeedback
+        r.clusters = clusters
+        r.clusterOverrides = try clusterOverrides()
+        r.centroidBits = centroidBits
+        r.codebookForm = accumulate.choice
+        r.multiplyCycles = multiplyCycles
+        r.weightBits = WeightBits(weightBits) ?? .uniform(8)
+        r.actBits = actBits
+        r.biasBits = biasBits
+        r.maxDrop = maxDrop
+        r.objective = objective
+        r.step = step
+        r.perChannel = perChannel
+        r.refineFracs = refineFracs
+        r.planFile = plan
+        return r
+    }
+
+    /// Loads or computes the plan (`Pipeline.plan`).
     func makePlan(_ graph: Graph, data: DataOptions, progress: Progress) throws -> QuantizationPlan {
         if let plan {
             InputFiles.note(plan)
             InputFiles.plan = plan
-            return try QuantizationPlan.read(from: plan, for: graph)
         }
-        if scheme == .int8 {
-            // Every number comes from the model file: nothing to calibrate.
-            var plan = QuantizationPlan(model: graph.info.path, scheme: AffineLowering.scheme, step: step, perChannel: true)
-            plan.fullyConnectedRounding = fcRounding
-            return plan
-        }
-        if refineFracs && (scheme != .fixed || weightBits == "auto") {
-            throw UserError("--refine-fracs applies to --scheme fixed with a number of --weight-bits (the search chooses its own formats)")
-        }
-        let analysis = try QuantAnalysis(graph)
-        let calibration = try calibrationSet(graph, data: data)
-        progress.say("calibrating on \(calibration.count) samples")
-        if scheme == .shift {
-            guard weightBits == "8" else {
-                throw UserError("--scheme shift stores one byte per weight: --weight-bits does not apply (use --digits)")
-            }
-            return try FixedPointPlanner.shiftPlan(graph, analysis: analysis, calibration: calibration, digits: digits, rounding: rounding,
-                                                   actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
-        }
-        if scheme == .bitplane {
-            guard let fallbackBits = Int(weightBits) else {
-                throw UserError("--scheme bitplane: --weight-bits sets its fixed-point layers and must be a number")
-            }
-            var options = BitPlaneOptions(planes: planes, grouping: group, alphaBits: alphaBits, overrides: try planeOverrides(),
-                                          fallbackBits: fallbackBits)
-            options.biasCorrection = biasCorrection
-            options.errorFeedback = errorFeedback
-            return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: calibration, options: options,
-                                                      actBits: actBits, biasBits: biasBits, step: step)
-        }
-        if scheme == .codebook {
-            guard let fallbackBits = Int(weightBits) else {
-                throw UserError("--scheme codebook: --weight-bits sets its fixed-point layers and must be a number")
-            }
-            var options = CodebookOptions(clusters: clusters, centroidBits: centroidBits, form: accumulate.choice,
-                                          multiplyCycles: multiplyCycles, fallbackBits: fallbackBits)
-            options.overrides = try clusterOverrides()
-            options.biasCorrection = biasCorrection
-            return try FixedPointPlanner.codebookPlan(graph, analysis: analysis, calibration: calibration, options: options,
-                                                      actBits: actBits, biasBits: biasBits, step: step)
-        }
-        if weightBits == "auto" {
-            var options = SearchOptions(maxDrop: maxDrop / 100, objective: objective, step: step, perChannel: perChannel)
-            options.maxActBits = actBits
-            options.biasBits = biasBits
-            return try BitAllocationSearch(graph: graph, analysis: analysis, calibration: calibration, options: options,
-                                           progress: { progress.update($0) }).run()
-        }
-        let plan = try FixedPointPlanner.uniformPlan(graph, analysis: analysis, calibration: calibration, weightBits: Int(weightBits)!,
-                                                     actBits: actBits, biasBits: biasBits, perChannel: perChannel, step: step)
-        guard refineFracs else { return plan }
-        return try FracRefinement.refine(plan, graph, analysis: analysis, calibration: calibration, progress: { progress.update($0) })
+        return try Pipeline.plan(graph, try request(), calibration: { try calibrationSet(graph, data: data) }, progress: progress.pipeline)
     }
 }
 
@@ -228,6 +205,11 @@ final class Progress: @unchecked Sendable {
     func update(_ message: String) {
         guard enabled else { return }
         if tty || Date().timeIntervalSince(lastLine) >= Self.updateInterval { write(message) }
+    }
+
+    /// The same reports as the pipeline takes them.
+    var pipeline: Pipeline.Progress {
+        Pipeline.Progress(say: { [self] in say($0) }, update: { [self] in update($0) })
     }
 
     func done() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphIR
+import Pipeline
 import Quantization
 import QuantizedIR
 import Reporting
@@ -39,10 +40,8 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let board = target.flatMap(Board.named)
-        if let target, target != "host", board == nil {
-            throw UserError("--target \(target): unknown target (available: host, \(Board.all.map(\.name).joined(separator: ", ")))")
-        }
+        let destination = try target.map(Pipeline.Target.init(named:))
+        let board = destination?.board
         // Fail before the long work when the page could not be written.
         for path in [output] + (json.map { [$0] } ?? []) {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -71,17 +70,12 @@ struct ReportCommand: ParsableCommand {
             let metrics = try Metrics.evaluate(graph: graph, lowered: lowered, data: evaluation)
             let features = kernelOptions.features(for: board)
             var measured: VerificationReport?
-            if target != nil {
+            if let destination {
                 var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme, generator: "quantc \(Quantc.version)",
                                                        sanitize: sanitize, features: features)
                 verification.metrics = metrics
-                if let board {
-                    progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")
-                    measured = try BoardVerification.verify(graph: graph, lowered: lowered, data: evaluation, board: board, options: verification)
-                } else {
-                    progress.say("building and running \(set.count) samples on the host")
-                    measured = try HostVerification.verify(graph: graph, lowered: lowered, data: evaluation, options: verification)
-                }
+                measured = try Pipeline.verify(graph: graph, lowered: lowered, data: evaluation, target: destination, options: verification,
+                                               progress: progress.pipeline)
                 if measured?.bit_exact == false { failures.append(choice.label) }
             }
             runs.append(try ReportAssembly.run(label: choice.label, model: modelName, graph: graph, plan: plan, lowered: lowered,

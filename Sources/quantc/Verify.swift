@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Pipeline
 import Quantization
 import Targets
 import Verification
@@ -27,10 +28,8 @@ struct Verify: ParsableCommand {
     var printfHarness = false
 
     func run() throws {
-        let board = Board.named(target)
-        guard target == "host" || board != nil else {
-            throw UserError("--target \(target): unknown target (available: host, \(Board.all.map(\.name).joined(separator: ", ")))")
-        }
+        let destination = try Pipeline.Target(named: target)
+        let board = destination.board
         let progress = Progress(quiet: quantization.quiet)
         let graph = try loadModel(model)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
@@ -41,14 +40,8 @@ struct Verify: ParsableCommand {
                                                generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           features: kernelOptions.features(for: board))
         options.printfHarness = printfHarness
-        let report: VerificationReport
-        if let board {
-            progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(set.count) samples on \(board.name) under QEMU")
-            report = try BoardVerification.verify(graph: graph, lowered: lowered, data: samples, board: board, options: options)
-        } else {
-            progress.say("building and running \(set.count) samples on the host\(sanitize ? " (ASan+UBSan)" : "")")
-            report = try HostVerification.verify(graph: graph, lowered: lowered, data: samples, options: options)
-        }
+        let report = try Pipeline.verify(graph: graph, lowered: lowered, data: samples, target: destination, options: options,
+                                         progress: progress.pipeline)
         if let reportPath {
             progress.say("writing the report")
             try ReportAssembly.writeSingle(to: reportPath, model: model, graph: graph, plan: plan, lowered: lowered, evaluation: samples,

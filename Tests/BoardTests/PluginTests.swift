@@ -58,7 +58,8 @@ import Testing
         #expect(result.status == 0, "\(output)\(result.stderr)")
     }
 
-    /// The binary carries boards/ (BoardSources.swift); firmware must get exactly the files in the repository.
+    /// The binary carries boards/ (BoardSources, generated at build time by the EmbedFiles plugin);
+    /// firmware must get exactly the files in the repository.
     @Test func embeddedBoardFilesMatchTheRepository() throws {
         let root = Corpus.repositoryRoot.appendingPathComponent("boards")
         var onDisk = [String: String]()
@@ -69,9 +70,9 @@ import Testing
             _ = FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { onDisk[path] = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) }
         }
-        #expect(Set(onDisk.keys) == Set(BoardSources.files.keys), "re-run scripts/embed-runtime.py")
+        #expect(Set(onDisk.keys) == Set(BoardSources.files.keys), "the build-tool plugin embeds other files than the folder holds")
         for (path, text) in onDisk where BoardSources.files[path] != text {
-            Issue.record("\(path): the embedded copy is stale; re-run scripts/embed-runtime.py")
+            Issue.record("\(path): the embedded copy differs from the file")
         }
         #expect(Board.all.count == 8)
     }

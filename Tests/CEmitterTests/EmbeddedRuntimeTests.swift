@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The quantc binary carries runtime_c/ (RuntimeSources.swift, written by scripts/embed-runtime.py);
+/// The quantc binary carries runtime_c/ (RuntimeSources, generated at build time by the EmbedFiles plugin);
 /// bundles must get exactly the files in the repository.
 @Suite struct EmbeddedRuntimeTests {
     @Test func embeddedCopyMatchesRuntimeC() throws {
@@ -14,9 +14,9 @@ import Testing
                 onDisk[name] = try String(contentsOf: root.appendingPathComponent(folder).appendingPathComponent(name), encoding: .utf8)
             }
         }
-        #expect(Set(onDisk.keys) == Set(RuntimeSources.files.keys), "re-run scripts/embed-runtime.py")
+        #expect(Set(onDisk.keys) == Set(RuntimeSources.files.keys), "the build-tool plugin embeds other files than the folder holds")
         for (name, text) in onDisk where RuntimeSources.files[name] != text {
-            Issue.record("\(name): the embedded copy is stale; re-run scripts/embed-runtime.py")
+            Issue.record("\(name): the embedded copy differs from the file")
         }
     }
 }
