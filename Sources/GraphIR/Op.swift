@@ -1,3 +1,5 @@
+import Foundation
+
 /// The closed set of operations quantc understands.
 ///
 /// Every stage switches over this enum exhaustively, so a new case does not compile until
@@ -46,7 +48,7 @@ public enum Op: Sendable, Equatable {
         case .mean: return "mean"
         case .activation(let act): return act.name
         case .prelu: return "prelu"
-        case .softmax: return "softmax"
+        case .softmax(let softmax): return softmax.log ? "log_softmax" : "softmax"
         case .binary(let binary): return binary.op.rawValue
         case .concat: return "concat"
         case .reshape: return "reshape"
@@ -154,6 +156,15 @@ public enum Activation: Sendable, Equatable {
     case tanh
     case hardSigmoid(alpha: Float, beta: Float)
     case hardSwish
+    /// alpha·(e^x − 1) below 0, x above.
+    case elu(alpha: Float)
+    /// gamma·elu(x) with its own alpha.
+    case selu(alpha: Float, gamma: Float)
+    /// ln(1 + e^x).
+    case softplus
+    /// x / (1 + |x|).
+    case softsign
+    case exp, log, sqrt, rsqrt, reciprocal, abs, neg
 
     public var name: String {
         switch self {
@@ -164,8 +175,48 @@ public enum Activation: Sendable, Equatable {
         case .tanh: return "tanh"
         case .hardSigmoid: return "hard_sigmoid"
         case .hardSwish: return "hard_swish"
+        case .elu: return "elu"
+        case .selu: return "selu"
+        case .softplus: return "softplus"
+        case .softsign: return "softsign"
+        case .exp: return "exp"
+        case .log: return "log"
+        case .sqrt: return "sqrt"
+        case .rsqrt: return "rsqrt"
+        case .reciprocal: return "reciprocal"
+        case .abs: return "abs"
+        case .neg: return "neg"
         }
     }
+
+    /// The function itself, in double precision: the float reference rounds it to float, and the
+    /// fixed-point schemes tabulate it (a lookup table per input format, `QTable`).
+    public func value(_ x: Double) -> Double {
+        switch self {
+        case .relu: return Swift.max(x, 0)
+        case .clip(let lo, let hi): return Swift.min(Swift.max(x, Double(lo)), Double(hi))
+        case .leakyRelu(let alpha): return x < 0 ? Double(alpha) * x : x
+        case .sigmoid: return x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x))
+        case .tanh: return Foundation.tanh(x)
+        case .hardSigmoid(let alpha, let beta): return Swift.max(0, Swift.min(1, Double(alpha) * x + Double(beta)))
+        case .hardSwish: return x * Swift.max(0, Swift.min(1, x / 6 + 0.5))
+        case .elu(let alpha): return x > 0 ? x : Double(alpha) * Foundation.expm1(x)
+        case .selu(let alpha, let gamma): return Double(gamma) * (x > 0 ? x : Double(alpha) * Foundation.expm1(x))
+        case .softplus: return Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+        case .softsign: return x / (1 + Swift.abs(x))
+        case .exp: return Foundation.exp(x)
+        case .log: return Foundation.log(x)
+        case .sqrt: return Foundation.sqrt(x)
+        case .rsqrt: return 1 / Foundation.sqrt(x)
+        case .reciprocal: return 1 / x
+        case .abs: return Swift.abs(x)
+        case .neg: return -x
+        }
+    }
+
+    /// SELU's constants (ONNX's defaults, and what TensorFlow's `tf.nn.selu` uses).
+    public static let seluAlpha: Float = 1.67326319217681884765625
+    public static let seluGamma: Float = 1.05070102214813232421875
 
     /// Activations a fixed-point producer can apply by clamping (fusable into conv/dense/add).
     public var isFusable: Bool {
@@ -181,9 +232,12 @@ public struct Softmax: Sendable, Equatable {
     public var axis: Int
     /// ONNX opset < 13: normalise over all axes from `axis` on (the input is coerced to 2-D).
     public var coerceTo2D: Bool
-    public init(axis: Int, coerceTo2D: Bool = false) {
+    /// Log-softmax: x − max − ln Σ e^(x − max), the logarithm of the softmax without its rounding.
+    public var log: Bool
+    public init(axis: Int, coerceTo2D: Bool = false, log: Bool = false) {
         self.axis = axis
         self.coerceTo2D = coerceTo2D
+        self.log = log
     }
 }
 

@@ -106,6 +106,7 @@ public enum AffineLowering {
                 }
                 return .affineAdd(try add(a, b, out, program.tensors, activation: binary.activation))
             case .softmax(let softmax):
+                guard !softmax.log else { throw QuantizationError("\(node.name): log_softmax has no int8 kernel") }
                 let input = try tensor(for: node.inputs[0])
                 guard softmax.axis == y.shape.count - 1, y.affine == AffineQuantization(scale: 1.0 / 256, zeroPoint: -128) else {
                     throw QuantizationError("\(node.name): int8 softmax must run over the last axis into scale 1/256, zero point −128")

@@ -60,7 +60,9 @@ public struct QuantAnalysis: Sendable {
                 case .tanh, .sigmoid:
                     producers.append(out)
                     fixedFrac[out] = true
-                default: unsupported.append("\(node.name) (\(act.name))")
+                default:
+                    // Every other function by a lookup table into a calibrated output format.
+                    producers.append(out)
                 }
             case .avgPool2d, .globalAvgPool:
                 if let first, let source = formatSource[first] {

@@ -100,12 +100,12 @@ public enum Lowering {
             case .activation(let act):
                 let input = try tensor(for: node.inputs[0])
                 switch act {
-                case .tanh, .sigmoid:
-                    op = .table(QTable(input: input, output: out, function: act.name,
-                                       values: table(act, input: program.tensors[input].format, output: outFormat)))
-                default:
+                case .relu, .clip:
                     let (lo, hi) = clampRange(act, outFormat)
                     op = .clamp(QClamp(input: input, output: out, clampMin: lo, clampMax: hi))
+                default:
+                    op = .table(QTable(input: input, output: out, function: act.name,
+                                       values: table(act, input: program.tensors[input].format, output: outFormat)))
                 }
             default:
                 throw QuantizationError("\(node.name): \(node.op.kind) has no integer kernel")
@@ -186,7 +186,7 @@ public enum Lowering {
     /// The table `QTable` documents: exact function values at each input level (narrow inputs), or
     /// at the 1025 segment boundaries for wider ones.
     static func table(_ act: Activation, input: QFormat, output: QFormat) -> [Int32] {
-        func f(_ x: Double) -> Double { act == .tanh ? tanh(x) : 1 / (1 + exp(-x)) }
+        func f(_ x: Double) -> Double { act == .sigmoid ? 1 / (1 + exp(-x)) : act.value(x) }
         if input.bits <= QTable.directBits {
             return (input.minInt...input.maxInt).map { Int32(output.quantize(f(input.dequantize($0)))) }
         }

@@ -25,6 +25,27 @@ import Testing
         return g
     }
 
+    /// Softmax then Log (how some exporters write log-softmax) becomes one log-softmax; a softmax
+    /// that something else also reads keeps its own node.
+    @Test func logOfSoftmaxBecomesLogSoftmax() throws {
+        func graph(softmaxIsAlsoOutput: Bool) -> Graph {
+            var g = Graph(info: ModelInfo(format: "test"))
+            let x = g.addValue(name: "x", shape: [1, 10])
+            g.inputs = [x]
+            let s = g.addNode(name: "softmax", op: .softmax(Softmax(axis: 1)), inputs: [x], outputName: "s", shape: [1, 10])
+            let l = g.addNode(name: "log", op: .activation(.log), inputs: [s], outputName: "l", shape: [1, 10])
+            g.outputs = softmaxIsAlsoOutput ? [l, s] : [l]
+            return g
+        }
+        var fused = graph(softmaxIsAlsoOutput: false)
+        try PassPipeline.standard.run(&fused)
+        #expect(fused.nodes.map(\.op.kind) == ["log_softmax"])
+        #expect(fused.nodes[0].inputs == fused.inputs && fused.nodes[0].outputs == fused.outputs)
+        var kept = graph(softmaxIsAlsoOutput: true)
+        try PassPipeline.standard.run(&kept)
+        #expect(kept.nodes.map(\.op.kind) == ["softmax", "log"])
+    }
+
     @Test func pipelineLeavesAnNHWCGraphWithoutTransposes() throws {
         var graph = wrappedGraph()
         try Verifier.verify(graph)

@@ -18,6 +18,8 @@ func apply(_ activation: Activation, to values: inout [Float]) {
         for i in values.indices { values[i] = Swift.max(0, Swift.min(1, alpha * values[i] + beta)) }
     case .hardSwish:
         for i in values.indices { values[i] *= Swift.max(0, Swift.min(1, values[i] / 6 + 0.5)) }
+    case .elu, .selu, .softplus, .softsign, .exp, .log, .sqrt, .rsqrt, .reciprocal, .abs, .neg:
+        for i in values.indices { values[i] = Float(activation.value(Double(values[i]))) }
     }
 }
 
@@ -38,7 +40,7 @@ func elementwise(_ op: BinaryOp, _ a: [Float], _ aShape: [Int], _ b: [Float], _ 
     }
 }
 
-/// Softmax along one axis, or (ONNX opset < 13) over all axes from `axis` on.
+/// Softmax (or log-softmax) along one axis, or (ONNX opset < 13) over all axes from `axis` on.
 func softmaxLayer(_ x: [Float], shape: [Int], softmax: Softmax) -> [Float] {
     let axis = softmax.axis
     let inner = softmax.coerceTo2D ? 1 : Array(shape[(axis + 1)...]).elementCount
@@ -56,7 +58,12 @@ func softmaxLayer(_ x: [Float], shape: [Int], softmax: Softmax) -> [Float] {
                 out[base + j * inner] = e
                 sum += e
             }
-            for j in 0..<length { out[base + j * inner] /= sum }
+            if softmax.log {
+                let logSum = Foundation.log(sum)
+                for j in 0..<length { out[base + j * inner] = x[base + j * inner] - peak - logSum }
+            } else {
+                for j in 0..<length { out[base + j * inner] /= sum }
+            }
         }
     }
     return out

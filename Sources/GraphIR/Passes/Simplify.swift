@@ -3,6 +3,7 @@
 /// - a transpose that only moves size-1 dimensions becomes a reshape (a free view);
 /// - a reshape of a reshape reads the original;
 /// - zero padding is dropped;
+/// - the logarithm of a softmax becomes one log-softmax;
 /// - a reshape or transpose of a constant becomes a constant.
 public struct Simplify: GraphPass {
     public var name: String { "simplify" }
@@ -47,6 +48,16 @@ public struct Simplify: GraphPass {
             case .pad(let pad):
                 if (pad.before + pad.after).allSatisfy({ $0 == 0 }) {
                     changed = bypass(&graph, node: index) || changed
+                }
+            case .activation(.log):
+                // The logarithm of a softmax that nothing else reads is a log-softmax (exact where
+                // the softmax underflows to 0, which its logarithm cannot undo).
+                if let producer = graph.producerIndex(of: input!), case .softmax(var softmax) = graph.nodes[producer].op, !softmax.log,
+                   graph.useCount(of: input!) == 1, !graph.outputs.contains(input!) {
+                    softmax.log = true
+                    graph.nodes[index].op = .softmax(softmax)
+                    graph.nodes[index].inputs = graph.nodes[producer].inputs
+                    changed = true
                 }
             default:
                 break

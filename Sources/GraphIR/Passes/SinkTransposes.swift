@@ -60,7 +60,7 @@ public struct SinkTransposes: GraphPass {
             try rebuild(op: c.op, inputs: [x])
             return true
         case .softmax(let softmax) where !softmax.coerceTo2D:
-            try rebuild(op: .softmax(Softmax(axis: perm[softmax.axis])), inputs: [x])
+            try rebuild(op: .softmax(Softmax(axis: perm[softmax.axis], log: softmax.log)), inputs: [x])
             return true
         case .pad(let pad):
             try rebuild(op: .pad(Pad(before: permute(pad.before, inverse), after: permute(pad.after, inverse), value: pad.value)),

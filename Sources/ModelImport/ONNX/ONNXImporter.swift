@@ -26,9 +26,10 @@ struct ONNXImporter {
 
     static let supportedOps: Set<String> = [
         "Conv", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-        "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax",
+        "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
+        "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg",
         "Add", "Sub", "Mul", "Div", "Concat", "Flatten", "Reshape", "Transpose", "Pad", "BatchNormalization",
-        "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant",
+        "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean",
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Gather", "Cast", "Slice", "ConstantOfShape",
     ]

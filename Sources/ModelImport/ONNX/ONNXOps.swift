@@ -66,12 +66,23 @@ extension ONNXImporter {
             bind(node, try activation(node, act, name: name))
         case "PRelu":
             bind(node, try emit(.prelu, [try input(node, 0), try input(node, 1)], name: name, output: outputName(node)))
-        case "Softmax":
+        case "Softmax", "LogSoftmax":
             let x = try input(node, 0)
             let rank = graph.shape(x).count
             let axis = try normalizedAxis(try attributes.int("axis", default: opset < 13 ? 1 : -1), rank: rank)
             let coerce = opset < 13 && axis != rank - 1
-            bind(node, try emit(.softmax(Softmax(axis: axis, coerceTo2D: coerce)), [x], name: name, output: outputName(node)))
+            let softmax = Softmax(axis: axis, coerceTo2D: coerce, log: node.opType == "LogSoftmax")
+            bind(node, try emit(.softmax(softmax), [x], name: name, output: outputName(node)))
+        case "Elu":
+            bind(node, try activation(node, .elu(alpha: try attributes.float("alpha", default: 1)), name: name))
+        case "Selu":
+            let alpha = try attributes.float("alpha", default: Activation.seluAlpha)
+            let gamma = try attributes.float("gamma", default: Activation.seluGamma)
+            bind(node, try activation(node, .selu(alpha: alpha, gamma: gamma), name: name))
+        case "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg":
+            let functions: [String: Activation] = ["Softplus": .softplus, "Softsign": .softsign, "Exp": .exp, "Log": .log, "Sqrt": .sqrt,
+                                                   "Reciprocal": .reciprocal, "Abs": .abs, "Neg": .neg]
+            bind(node, try activation(node, functions[node.opType]!, name: name))
         case "Add", "Sub", "Mul", "Div":
             let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.opType]!
             let a = try input(node, 0), b = try input(node, 1)
@@ -118,6 +129,8 @@ extension ONNXImporter {
             }
             let newShape = try node.opType == "Squeeze" ? squeezedShape(shape, axes) : unsqueezedShape(shape, axes ?? [])
             bind(node, try reshaped(x, newShape, name: outputName(node)))
+        case "ReduceMean":
+            bind(node, try importReduceMean(node, attributes, name: name))
         case "Pad":
             bind(node, try importPad(node, attributes, name: name))
         case "BatchNormalization":
@@ -125,6 +138,35 @@ extension ONNXImporter {
         default:
             throw GraphError("op \(node.opType) is only supported on constant inputs")
         }
+    }
+
+    /// ReduceMean over the axes from the attribute (opset < 18) or the second input; none means all
+    /// (or, with noop_with_empty_axes, the identity). A mean over H and W of a 4-D NCHW tensor is a
+    /// global average pool, which every scheme runs.
+    private mutating func importReduceMean(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, name: String) throws -> ValueID {
+        let x = try input(node, 0)
+        try requireFloat(x, node)
+        let shape = graph.shape(x), rank = shape.count
+        var listed: [Int]?
+        if opset < 18 {
+            listed = try attributes.ints("axes")
+        } else if hasInput(node, 1) {
+            listed = try constantInput(node, 1, "axes").ints.map { Int($0) }
+        }
+        let noop = try attributes.int("noop_with_empty_axes", default: 0) != 0
+        if (listed ?? []).isEmpty && opset >= 18 && noop {
+            return try reshaped(x, shape, name: outputName(node))
+        }
+        let given = try (listed ?? []).map { try normalizedAxis($0, rank: rank) }
+        let axes = Array(Set(given.isEmpty ? Array(0..<rank) : given)).sorted()
+        let keepDims = try attributes.int("keepdims", default: 1) != 0
+        if rank == 4, axes == [2, 3] {
+            let nhwc = try transposed(x, [0, 2, 3, 1], name: name + ".nhwc")
+            let pooled = try emit(.globalAvgPool, [nhwc], name: name + ".pool", output: outputName(node) + ".nhwc")
+            let nchw = try transposed(pooled, [0, 3, 1, 2], name: keepDims ? outputName(node) : name + ".nchw")
+            return keepDims ? nchw : try reshaped(nchw, [shape[0], shape[1]], name: outputName(node))
+        }
+        return try emit(.mean(Mean(axes: axes, keepDims: keepDims)), [x], name: name, output: outputName(node))
     }
 
     private mutating func activation(_ node: Onnx_NodeProto, _ activation: Activation, name: String) throws -> ValueID {

@@ -128,6 +128,13 @@ extension TFLiteImporter {
             }
             let rank = graph.shape(x).count
             result = try emit(.softmax(Softmax(axis: max(rank - 1, 0))), [x], name: outName)
+        case "LOG_SOFTMAX":
+            let x = try input(0)
+            result = try emit(.softmax(Softmax(axis: max(graph.shape(x).count - 1, 0), log: true)), [x], name: outName)
+        case "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG":
+            let functions: [String: Activation] = ["ELU": .elu(alpha: 1), "EXP": .exp, "LOG": .log, "SQRT": .sqrt, "RSQRT": .rsqrt,
+                                                   "ABS": .abs, "NEG": .neg]
+            result = try emit(.activation(functions[code]!), [try input(0)], name: outName)
         case "ADD", "SUB", "MUL", "DIV":
             let op: BinaryOp = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div][code]!
             let y = try emit(.binary(Binary(op)), [try input(0), try input(1)], name: outName)

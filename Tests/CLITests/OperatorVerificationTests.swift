@@ -1,0 +1,29 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Single-operator models from the corpus (the TFLite converter's, with ai-edge-litert's sample
+/// inputs) quantized 8/8 and verified: the C bundle built with the sanitizers on the host, and on
+/// an emulated Cortex-M4F, must equal the integer simulator bit for bit.
+@Suite struct OperatorVerificationTests {
+    static let tableFunctions = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu"]
+
+    static func verify(_ folder: String, target: String) throws -> CommandResult {
+        let dir = Corpus.path("tflite-op-tests/\(folder)")
+        return try Quantc.run(["verify", dir + "/float32.tflite", "--data", dir + "/float32.input_0.npy", "--target", target, "--quiet"],
+                              timeout: 300)
+    }
+
+    @Test(arguments: tableFunctions)
+    func bitExactOnTheHost(_ folder: String) throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/\(folder)/float32.tflite")) else { print(Corpus.skipMessage); return }
+        let result = try Self.verify(folder, target: "host")
+        #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder): \(result.stdout)\(result.stderr)")
+    }
+
+    @Test func bitExactOnTheCortexM4F() throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
+        let result = try Self.verify("elu", target: "mps2-an386")
+        #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(result.stdout)\(result.stderr)")
+    }
+}
