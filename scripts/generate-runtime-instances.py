@@ -49,6 +49,7 @@ FAMILIES = {
     "global_avg_pool": ("qc_global_pool_template.h", "global_pool", ["T"],
                         "const qc_global_pool_params *p, const {T} *x, {T} *y", False),
     "add": ("qc_add_template.h", "add", ["A", "B", "Y"], "const qc_add_params *p, const {A} *a, const {B} *b, {Y} *y", False),
+    "mul": ("qc_mul_template.h", "mul", ["A", "B", "Y"], "const qc_mul_params *p, const {A} *a, const {B} *b, {Y} *y", False),
     "rescale": ("qc_rescale_template.h", "rescale", ["X", "Y"], "const qc_rescale_params *p, const {X} *x, {Y} *y", False),
     "pad": ("qc_pad_template.h", "pad", ["T"], "const qc_pad_params *p, const {T} *x, {T} *y", False),
     "transpose": ("qc_transpose_template.h", "transpose", ["T"], "const qc_transpose_params *p, const {T} *x, {T} *y", False),
@@ -121,7 +122,7 @@ def main():
         elif family == "conv_codebook":
             data = "const void *x, const uint8_t *indices, const int16_t *codebook, const void *bias, const int8_t *shift, void *y"
             call = "p, x, indices, codebook, bias, shift, y"
-        elif family == "add":
+        elif family in ("add", "mul"):
             data = "const void *a, const void *b, void *y"
             call = "p, a, b, y"
         elif family == "table":

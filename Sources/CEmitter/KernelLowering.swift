@@ -45,6 +45,14 @@ public enum KernelLowering {
                                         ("act_min", [lo]), ("act_max", [hi])],
                                storage: [storage(a.a), storage(a.b), storage(a.output)], wideAccumulator: nil,
                                arguments: [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .mul(let m):
+            let fa = t[m.a].format, fb = t[m.b].format, fy = t[m.output].format
+            let (lo, hi) = outputRange(bits: fy.bits, clampMin: m.clampMin, clampMax: m.clampMax)
+            return [KernelCall(family: "mul", paramsType: "qc_mul_params",
+                               params: [("count", [i32(t[m.output].count)]), ("b_count", [i32(t[m.b].count)]),
+                                        ("out_shift", [i32(fa.frac + fb.frac - fy.frac)]), ("act_min", [lo]), ("act_max", [hi])],
+                               storage: [storage(m.a), storage(m.b), storage(m.output)], wideAccumulator: nil,
+                               arguments: [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
         case .concat(let c):
             let out = t[c.output]
             let outer = out.shape[..<c.axis].reduce(1, *), outBlock = out.shape[c.axis...].reduce(1, *)

@@ -47,7 +47,8 @@ public struct QuantAnalysis: Sendable {
                 weightedLayers.append(index)
                 producers.append(out)
             case .binary(let binary):
-                let ok = (binary.op == .add || binary.op == .sub) && !node.inputs.contains { graph.isConstant($0) }
+                // Add, subtract and multiply two computed tensors (a constant operand has no format yet).
+                let ok = binary.op != .div && !node.inputs.contains { graph.isConstant($0) }
                     && (binary.activation == nil || binary.activation!.isClamp)
                 if !ok { unsupported.append("\(node.name) (\(binary.op.rawValue)\(node.inputs.contains { graph.isConstant($0) } ? " with a constant" : ""))") }
                 producers.append(out)

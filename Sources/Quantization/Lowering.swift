@@ -90,11 +90,15 @@ public enum Lowering {
                     swap(&a, &b)
                 }
                 let (ca, cb) = (program.tensors[a].count, program.tensors[b].count)
-                guard ca == cb || program.tensors[a].shape.last == cb else {
-                    throw QuantizationError("\(node.name): only same-shape or per-channel broadcasting is supported")
+                guard ca == cb || cb == 1 || program.tensors[a].shape.last == cb else {
+                    throw QuantizationError("\(node.name): only same-shape, per-channel or scalar broadcasting is supported")
                 }
                 let (lo, hi) = clampRange(binary.activation, outFormat)
-                op = .add(QAdd(a: a, b: b, output: out, subtract: subtract, clampMin: lo, clampMax: hi))
+                switch binary.op {
+                case .add, .sub: op = .add(QAdd(a: a, b: b, output: out, subtract: subtract, clampMin: lo, clampMax: hi))
+                case .mul: op = .mul(QMul(a: a, b: b, output: out, clampMin: lo, clampMax: hi))
+                case .div: throw QuantizationError("\(node.name): division has no integer kernel")
+                }
             case .concat(let axis):
                 op = .concat(QConcat(inputs: try node.inputs.map { try tensor(for: $0) }, output: out, axis: axis))
             case .activation(let act):

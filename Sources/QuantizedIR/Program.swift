@@ -109,6 +109,8 @@ public enum QOp: Codable, Sendable {
     case globalAvgPool(QUnary)
     case globalMaxPool(QUnary)
     case add(QAdd)
+    /// Element-wise product of two tensors (a gate, a swish, a squeeze-and-excitation scale).
+    case mul(QMul)
     case concat(QConcat)
     case pad(QPad)
     /// Copies the data unchanged into a tensor of another shape (a view in C).
@@ -132,6 +134,7 @@ public enum QOp: Codable, Sendable {
         case .globalAvgPool: return "global_avgpool"
         case .globalMaxPool: return "global_maxpool"
         case .add: return "add"
+        case .mul: return "mul"
         case .concat: return "concat"
         case .pad: return "pad"
         case .reshape: return "reshape"
@@ -160,6 +163,7 @@ public enum QOp: Codable, Sendable {
         case .maxPool(let p), .avgPool(let p): return [p.input]
         case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return [u.input]
         case .add(let a): return [a.a, a.b]
+        case .mul(let m): return [m.a, m.b]
         case .concat(let c): return c.inputs
         case .pad(let p): return [p.input]
         case .transpose(let t): return [t.input]
@@ -177,6 +181,7 @@ public enum QOp: Codable, Sendable {
         case .maxPool(let p), .avgPool(let p): return p.output
         case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return u.output
         case .add(let a): return a.output
+        case .mul(let m): return m.output
         case .concat(let c): return c.output
         case .pad(let p): return p.output
         case .transpose(let t): return t.output
@@ -636,6 +641,21 @@ public struct QAdd: Codable, Sendable {
         self.b = b
         self.output = output
         self.subtract = subtract
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// y = clamp(sat(rshift_round(a · b, fa + fb − fy))): the product of two at most 16-bit operands
+/// is exact in 32 bits. `b` may broadcast: it is repeated when it has fewer elements (along the
+/// last axis, or a scalar).
+public struct QMul: Codable, Sendable {
+    public var a: Int, b: Int, output: Int
+    public var clampMin: Int64, clampMax: Int64
+    public init(a: Int, b: Int, output: Int, clampMin: Int64, clampMax: Int64) {
+        self.a = a
+        self.b = b
+        self.output = output
         self.clampMin = clampMin
         self.clampMax = clampMax
     }

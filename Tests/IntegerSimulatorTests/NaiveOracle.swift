@@ -163,6 +163,11 @@ enum NaiveOracle {
                 let y = Int64(t[a.b][i % t[a.b].count]) * (Int64(1) << Int64(f - fb.frac))
                 return finish(a.subtract ? x - y : x + y, f - fy.frac, bits: fy.bits, a.clampMin, a.clampMax)
             }
+        case .mul(let m):
+            let fa = tensors[m.a].format, fb = tensors[m.b].format, fy = tensors[m.output].format
+            return (0..<t[m.a].count).map { i in
+                finish(Int64(t[m.a][i]) * Int64(t[m.b][i % t[m.b].count]), fa.frac + fb.frac - fy.frac, bits: fy.bits, m.clampMin, m.clampMax)
+            }
         case .concat(let c):
             let out = tensors[c.output]
             let outer = out.shape[..<c.axis].reduce(1, *)

@@ -175,6 +175,7 @@ enum CProgramRunner {
             case ("global_max_pool", nil): return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
             case ("global_avg_pool", nil): return qc_dispatch_global_avg_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
             case ("add", nil): return qc_dispatch_add(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_add_params.self), a[0], a[1], a[2])
+            case ("mul", nil): return qc_dispatch_mul(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_mul_params.self), a[0], a[1], a[2])
             case ("rescale", nil): return qc_dispatch_rescale(bits[0], bits[1], p.assumingMemoryBound(to: qc_rescale_params.self), a[0], a[1])
             case ("pad", nil): return qc_dispatch_pad(bits[0], p.assumingMemoryBound(to: qc_pad_params.self), a[0], a[1])
             case ("transpose", nil): return qc_dispatch_transpose(bits[0], p.assumingMemoryBound(to: qc_transpose_params.self), a[0], a[1])
@@ -200,6 +201,7 @@ enum CProgramRunner {
         case "max_pool", "avg_pool": value = qc_pool_params()
         case "global_max_pool", "global_avg_pool": value = qc_global_pool_params()
         case "add": value = qc_add_params()
+        case "mul": value = qc_mul_params()
         case "rescale": value = qc_rescale_params()
         case "pad": value = qc_pad_params()
         case "transpose": value = qc_transpose_params()
@@ -219,6 +221,7 @@ enum CProgramRunner {
         case "max_pool", "avg_pool": return MemoryLayout<qc_pool_params>.size
         case "global_max_pool", "global_avg_pool": return MemoryLayout<qc_global_pool_params>.size
         case "add": return MemoryLayout<qc_add_params>.size
+        case "mul": return MemoryLayout<qc_mul_params>.size
         case "rescale": return MemoryLayout<qc_rescale_params>.size
         case "pad": return MemoryLayout<qc_pad_params>.size
         case "transpose": return MemoryLayout<qc_transpose_params>.size

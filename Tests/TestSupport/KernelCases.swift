@@ -149,6 +149,15 @@ public enum KernelCases {
                 cases.append(add(fa, fb, fy, subtract: subtract, broadcast: broadcast, rng: &rng))
             }
         }
+        // Products: 8/16-bit operands, right and left output shifts, per-channel and scalar
+        // broadcasts, and a fused ReLU clamp; operands at their extremes saturate.
+        for (fa, fb, fy, broadcast) in [(QFormat(bits: 8, frac: 5), QFormat(bits: 8, frac: 6), QFormat(bits: 8, frac: 4), 0),
+                                        (QFormat(bits: 16, frac: 12), QFormat(bits: 16, frac: 14), QFormat(bits: 16, frac: 11), 0),
+                                        (QFormat(bits: 8, frac: 7), QFormat(bits: 16, frac: 15), QFormat(bits: 8, frac: 7), 3),
+                                        (QFormat(bits: 8, frac: 1), QFormat(bits: 8, frac: 0), QFormat(bits: 16, frac: 4), 1),
+                                        (QFormat(bits: 16, frac: 3), QFormat(bits: 8, frac: 2), QFormat(bits: 8, frac: 0), 3)] {
+            for relu in [false, true] { cases.append(mul(fa, fb, fy, broadcast: broadcast, relu: relu, rng: &rng)) }
+        }
         cases.append(concat(rng: &rng))
         for bits in [6, 8, 10, 12, 16] { cases.append(tableAndClamp(bits: bits, rng: &rng)) }
         cases.append(pad(rng: &rng))
@@ -326,6 +335,22 @@ public enum KernelCases {
         let xa = (0..<48).map { _ in value(fa, &rng, false) }
         let xb = (0..<(broadcast ? 3 : 48)).map { _ in value(fb, &rng, false) }
         return single("\(subtract ? "sub" : "add") \(fa)+\(fb)->\(fy)\(broadcast ? " broadcast" : "")", &p, op, inputs: [a, b], output: y, values: [xa, xb])
+    }
+
+    /// A product of [1,4,4,3] by b of 48 values, 3 (per channel) or 1 (a scalar).
+    static func mul(_ fa: QFormat, _ fb: QFormat, _ fy: QFormat, broadcast: Int, relu: Bool, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let count = broadcast == 0 ? 48 : broadcast
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: fa))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast == 0 ? [1, 4, 4, 3] : [count], format: fb))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: fy))
+        let op = QOp.mul(QMul(a: a, b: b, output: y, clampMin: relu ? 0 : fy.minInt, clampMax: fy.maxInt))
+        var xa = (0..<48).map { _ in value(fa, &rng, false) }
+        var xb = (0..<count).map { _ in value(fb, &rng, false) }
+        xa[0] = Int32(fa.minInt)
+        xb[0] = Int32(fb.minInt)
+        return single("mul \(fa)*\(fb)->\(fy)\(broadcast == 0 ? "" : " broadcast \(broadcast)")\(relu ? " relu" : "")", &p, op,
+                      inputs: [a, b], output: y, values: [xa, xb])
     }
 
     static func concat(rng: inout SeededRandom) -> KernelCase {

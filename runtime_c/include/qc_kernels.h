@@ -106,6 +106,19 @@ typedef struct {
 } qc_add_params;
 
 /*
+ * Multiply: y[i] = requantize(a[i] * b[i mod b_count], out_shift) with out_shift = frac_a + frac_b -
+ * frac_y. The product of two 16-bit operands fits 32 bits (|a * b| <= 2^30); requantize is
+ * qc_requantize_s32 (rounding half up, saturating left shifts). b broadcasts along the last axis
+ * when b_count < count (a per-channel gate, a scalar). Works in place (y == a, or y == b when
+ * b_count == count).
+ */
+typedef struct {
+    int32_t count, b_count;
+    int32_t out_shift;
+    int32_t act_min, act_max;
+} qc_mul_params;
+
+/*
  * Rescale (format change with clamp; also one operand of a concatenation):
  * y[o * y_stride + i] = requantize(x[o * block + i], shift) for o < outer, i < block,
  * shift = frac_x - frac_y. Works in place when y == x, y_stride == block and storage matches.

@@ -14,6 +14,14 @@ func add(_ op: QAdd, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _
     }
 }
 
+/// The exact product, requantized from frac fa + fb to the output. A shorter `b` repeats.
+func mul(_ op: QMul, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _ fy: QFormat) -> [Int32] {
+    a.indices.map { i in
+        requantize(Int64(a[i]) * Int64(b[i % b.count]), shift: fa.frac + fb.frac - fy.frac, bits: fy.bits,
+                   clampMin: op.clampMin, clampMax: op.clampMax)
+    }
+}
+
 func concat(_ op: QConcat, _ t: [[Int32]], _ tensors: [QTensor]) -> [Int32] {
     let out = tensors[op.output]
     let outer = out.shape[..<op.axis].reduce(1, *)
