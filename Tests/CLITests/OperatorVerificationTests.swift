@@ -6,7 +6,10 @@ import Testing
 /// inputs) quantized 8/8 and verified: the C bundle built with the sanitizers on the host, and on
 /// an emulated Cortex-M4F, must equal the integer simulator bit for bit.
 @Suite struct OperatorVerificationTests {
-    static let tableFunctions = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu"]
+    /// Functions by lookup table; products (swish, a squeeze-and-excitation gate); per-channel
+    /// constants (an unfused batch norm, a constant scale or offset) as a 1x1 depthwise layer.
+    static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
+                                 "batchnorm_unfused", "mul_bcast_const", "add_bcast_const"]
 
     static func verify(_ folder: String, target: String) throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")
@@ -14,7 +17,7 @@ import Testing
                               timeout: 300)
     }
 
-    @Test(arguments: tableFunctions)
+    @Test(arguments: operators)
     func bitExactOnTheHost(_ folder: String) throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/\(folder)/float32.tflite")) else { print(Corpus.skipMessage); return }
         let result = try Self.verify(folder, target: "host")

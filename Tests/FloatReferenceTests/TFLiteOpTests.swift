@@ -16,7 +16,7 @@ import Testing
         "abs", "add_bcast_const", "avgpool_2x2_s2_valid", "avgpool_3x3_s1_same", "conv2d_dilation2", "conv2d_s1_same_relu",
         "conv2d_s2_same", "conv2d_s2_valid", "depthwise_dm1", "depthwise_dm2", "elu", "exp", "fc_2d_relu", "hard_swish",
         "leaky_relu", "log", "log_softmax", "logistic", "maxpool_2x2_s2_valid", "maxpool_3x3_s2_same", "mean_axes12_keep", "neg",
-        "rsqrt", "softmax", "sqrt", "tanh",
+        "rsqrt", "softmax", "sqrt", "tanh", "swish", "se_block", "batchnorm_unfused", "mul_bcast_const",
     ]
 
     @Test func floatModelsMatchTheReferenceRuntime() throws {

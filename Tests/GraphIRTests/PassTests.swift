@@ -46,6 +46,26 @@ import Testing
         #expect(kept.nodes.map(\.op.kind) == ["softmax", "log"])
     }
 
+    /// A batch norm left unfused after a pool (multiply, then add, per channel) becomes one 1x1
+    /// depthwise layer with the scale as weights and the offset as bias.
+    @Test func channelAffineBecomesOneDepthwiseLayer() throws {
+        var g = Graph(info: ModelInfo(format: "test"))
+        let x = g.addValue(name: "x", shape: [1, 4, 4, 2])
+        g.inputs = [x]
+        let p = g.addNode(name: "pool", op: .maxPool2d(Pool2D(kernelH: 2, kernelW: 2, strideH: 2, strideW: 2)), inputs: [x],
+                          outputName: "p", shape: [1, 2, 2, 2])
+        let scale = g.addConstant(name: "s", Tensor(shape: [2], floats: [2, -3]))
+        let m = g.addNode(name: "mul", op: .binary(Binary(.mul)), inputs: [p, scale], outputName: "m", shape: [1, 2, 2, 2])
+        let offset = g.addConstant(name: "t", Tensor(shape: [1, 1, 1, 2], floats: [0.5, 1]))
+        let a = g.addNode(name: "add", op: .binary(Binary(.add)), inputs: [m, offset], outputName: "a", shape: [1, 2, 2, 2])
+        g.outputs = [a]
+        try PassPipeline.standard.run(&g)
+        #expect(g.nodes.map(\.op.kind) == ["maxpool", "conv(groups=2)"])
+        let conv = g.nodes[1]
+        #expect(g.constant(conv.inputs[1])?.shape == [2, 1, 1, 1] && g.constant(conv.inputs[1])?.floats == [2, -3])
+        #expect(g.constant(conv.inputs[2])?.floats == [0.5, 1])
+    }
+
     @Test func pipelineLeavesAnNHWCGraphWithoutTransposes() throws {
         var graph = wrappedGraph()
         try Verifier.verify(graph)

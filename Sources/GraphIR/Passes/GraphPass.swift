@@ -24,6 +24,7 @@ public struct PassPipeline: Sendable {
         FoldAffineIntoProducer(),
         SinkAffineBelowPool(),
         FoldAffineIntoConsumer(),
+        ChannelAffineToDepthwise(),
     ])
 
     public func run(_ graph: inout Graph) throws {
