@@ -25,6 +25,21 @@ public enum Pipeline {
         public init(_ description: String) { self.description = description }
     }
 
+    /// The scheme a model calls for when none is asked: int8 for a model that arrives quantized
+    /// (int8 inputs and int8 weights on every convolution and dense layer: it needs no calibration,
+    /// and its own arithmetic is the one to reproduce), fixed otherwise.
+    public static func defaultScheme(for graph: Graph) -> Scheme {
+        let inputsQuantized = graph.inputs.allSatisfy { graph[$0].quantization?.storage == "int8" }
+        let weighted = graph.nodes.filter {
+            switch $0.op {
+            case .conv2d, .dense: return true
+            default: return false
+            }
+        }
+        let weightsQuantized = weighted.allSatisfy { graph[$0.inputs[1]].quantization?.storage == "int8" }
+        return inputsQuantized && !weighted.isEmpty && weightsQuantized ? .int8 : .fixed
+    }
+
     /// The plan the request asks for: read from `planFile` (checked against the model), taken
     /// from the model file (int8), or made by the scheme's planner from `calibration()` samples.
     public static func plan(_ graph: Graph, _ request: PlanRequest, calibration: () throws -> SampleSet,

@@ -24,6 +24,8 @@ public enum AffineLowering {
                 problems.append(error.message)
             }
         }
+        var seen = Set<String>()
+        problems = problems.filter { seen.insert($0).inserted }
         guard problems.isEmpty else { throw QuantizationError(problems.joined(separator: "; ")) }
         builder.program.outputs = try graph.outputs.map { try builder.tensor(for: $0) }
         return Lowering.Result(program: builder.program, tensorValues: builder.valueOf, analysis: try QuantAnalysis(graph))
@@ -40,10 +42,13 @@ public enum AffineLowering {
         init(graph: Graph) { self.graph = graph }
 
         func affine(of id: ValueID) throws -> AffineQuantization {
-            guard let q = graph[id].quantization, q.storage == "int8", q.scales.count == 1, let zp = q.zeroPoints.first,
-                  (-128...127).contains(zp), q.scales[0] > 0 else {
+            guard let q = graph[id].quantization else {
+                throw QuantizationError("'\(graph[id].name)' is a float tensor: --scheme int8 runs models quantized to int8 "
+                                        + "(a float model takes --scheme fixed, shift, bitplane or codebook)")
+            }
+            guard q.storage == "int8", q.scales.count == 1, let zp = q.zeroPoints.first, (-128...127).contains(zp), q.scales[0] > 0 else {
                 throw QuantizationError("--scheme int8 needs int8 tensors with one scale and zero point; '\(graph[id].name)' has "
-                                        + (graph[id].quantization.map { "\($0.storage) with \($0.scales.count) scales" } ?? "none (a float model?)"))
+                                        + "\(q.storage) with \(q.scales.count) scales")
             }
             return AffineQuantization(scale: q.scales[0], zeroPoint: Int32(zp))
         }

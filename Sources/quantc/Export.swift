@@ -32,15 +32,16 @@ struct Export: ParsableCommand {
             return board
         }
         let target = boardSpec.map { (name: $0.name, flags: $0.cflags) }
-        let progress = Progress(quiet: quantization.quiet)
+        let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
+        let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
         let lowered = try Lowering.lower(graph, plan: plan)
         progress.done()
         let name = URL(fileURLWithPath: model).lastPathComponent
         let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(
             prefix: prefix, generator: "quantc \(Quantc.version)", modelName: name,
-            notes: ["Formats: scheme \(quantization.scheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."],
+            notes: ["Formats: scheme \(quantization.chosenScheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."],
             target: target, features: kernelOptions.features(for: boardSpec)))
         try BundleWriter.write(bundle, to: output, force: force)
         let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count

@@ -29,8 +29,8 @@ enum AccumulateOption: String, ExpressibleByArgument, CaseIterable {
 
 /// `--scheme` and its options, `--calib` and `--plan`: the same in quantize, export and verify.
 struct QuantizationOptions: ParsableArguments {
-    @Option(help: "Quantization scheme: fixed, shift, bitplane, codebook, or int8 (an int8 TFLite model computed exactly as TFLite does).")
-    var scheme: Scheme = .fixed
+    @Option(help: "Quantization scheme: fixed, shift, bitplane, codebook, or int8 (an int8 TFLite model computed exactly as TFLite does). Default: int8 for a model that arrives quantized to int8, fixed otherwise.")
+    var scheme: Scheme?
     @Option(help: "int8 scheme: whose fully-connected rounding to reproduce: tflm (TFLM with CMSIS-NN, two roundings) or tflite (ai-edge-litert's reference kernel, one).")
     var fcRounding: FullyConnectedRounding = .tflm
     @Option(help: "Shift scheme: at most this many signed powers of two per weight (1 or 2).")
@@ -141,10 +141,20 @@ struct QuantizationOptions: ParsableArguments {
         return SampleSet(values: set.values, count: set.count, labels: set.labels)
     }
 
+    /// The options with the scheme the model calls for when none was given (`Pipeline.defaultScheme`).
+    func resolved(for graph: Graph) -> QuantizationOptions {
+        var options = self
+        options.scheme = scheme ?? Pipeline.defaultScheme(for: graph)
+        return options
+    }
+
+    /// The scheme, once `resolved` (fixed before).
+    var chosenScheme: Scheme { scheme ?? .fixed }
+
     /// The options as the pipeline takes them (after `validate`, every value is in range).
     func request() throws -> PlanRequest {
         var r = PlanRequest()
-        r.scheme = scheme
+        r.scheme = chosenScheme
         r.fullyConnectedRounding = fcRounding
         r.digits = digits
         r.rounding = rounding

@@ -19,8 +19,9 @@ struct Quantize: ParsableCommand {
     var reportPath: String?
 
     func run() throws {
-        let progress = Progress(quiet: quantization.quiet)
+        let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
+        let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
         let lowered = try Lowering.lower(graph, plan: plan)
         let evaluation: SampleSet

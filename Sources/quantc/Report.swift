@@ -50,8 +50,9 @@ struct ReportCommand: ParsableCommand {
                 throw UserError("\(path): cannot write the report (no directory \(directory))")
             }
         }
-        let progress = Progress(quiet: quantization.quiet)
+        let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
+        let quantization = self.quantization.resolved(for: graph)
         let set = try data.load(for: graph)
         let evaluation = SampleSet(values: set.values, count: set.count, labels: set.labels)
         let calibration = quantization.plan == nil ? try quantization.calibrationSet(graph, data: data) : nil
@@ -110,8 +111,8 @@ struct SchemeChoice {
 
     /// The run the command-line options describe.
     init(options: QuantizationOptions) {
-        scheme = options.scheme
-        switch options.scheme {
+        scheme = options.chosenScheme
+        switch options.chosenScheme {
         case .fixed: parameter = options.weightBits
         case .shift: parameter = String(options.digits)
         case .bitplane: parameter = String(options.planes)

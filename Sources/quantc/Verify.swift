@@ -30,13 +30,14 @@ struct Verify: ParsableCommand {
     func run() throws {
         let destination = try Pipeline.Target(named: target)
         let board = destination.board
-        let progress = Progress(quiet: quantization.quiet)
+        let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
+        let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
         let lowered = try Lowering.lower(graph, plan: plan)
         let set = try data.load(for: graph)
         let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
-        var options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.scheme.rawValue,
+        var options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.chosenScheme.rawValue,
                                                generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                                           features: kernelOptions.features(for: board))
         options.printfHarness = printfHarness
