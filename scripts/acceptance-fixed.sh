@@ -10,7 +10,7 @@ q=.build/release/quantc
 m=$corpus/mnist
 common=(--calib "$m/t10k-images-idx3-ubyte.gz" --calib-labels "$m/t10k-labels-idx1-ubyte.gz" --calib-count 1000
         --data "$m/t10k-images-idx3-ubyte.gz" --labels "$m/t10k-labels-idx1-ubyte.gz" --skip 1000
-        --scale 0.00392156862745098 --quiet --json ${PER_CHANNEL:+--per-channel})
+        --scale 0.00392156862745098 --quiet --json $([ -n "${PER_CHANNEL:-}" ] && echo --per-channel || echo --no-per-channel))
 summary() { python3 -c '
 import json, sys
 r = json.load(sys.stdin)

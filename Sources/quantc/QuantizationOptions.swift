@@ -74,8 +74,8 @@ struct QuantizationOptions: ParsableArguments {
     var objective: SearchObjective = .balanced
     @Option(help: "Step-size rule: minmax, mse or ggd.")
     var step: StepMethod = .mse
-    @Flag(help: "One weight format per output channel.")
-    var perChannel = false
+    @Flag(inversion: .prefixedNo, help: "One weight format per output channel, as TFLite quantizes (the default); --no-per-channel: one per layer.")
+    var perChannel = true
     @Flag(help: "Fixed scheme: after calibration, move each activation's frac one step where that brings the network's output closer to the float model's (seed 001's fractional offsets).")
     var refineFracs = false
     @Option(help: "Calibration samples (default: the first --calib-count samples of --data).")
