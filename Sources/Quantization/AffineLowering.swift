@@ -104,6 +104,24 @@ public enum AffineLowering {
                 let input = try tensor(for: node.inputs[0])
                 try sameQuantization(node, program.tensors[input], y)
                 return .reshape(QUnary(input: input, output: out))
+            case .pad(let pad):
+                // Padding with the zero point is padding with the real value 0 (TFLite pads with the
+                // zero point unless PADV2 gives another value, which must then be representable).
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                let value = Affine.quantize(pad.value, scale: y.affine!.scale, zeroPoint: y.affine!.zeroPoint)
+                guard (-128...127).contains(value) else { throw QuantizationError("\(node.name): the padding value is no int8 of the output") }
+                return .pad(QPad(input: input, output: out, before: pad.before, after: pad.after, value: value))
+            case .transpose(let perm):
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                return .transpose(QTranspose(input: input, output: out, perm: perm))
+            case .activation(let act):
+                let input = try tensor(for: node.inputs[0])
+                guard let values = AffineTables.table(act, input: program.tensors[input].affine!, output: y.affine!) else {
+                    throw QuantizationError("\(node.name): \(act.name) has no int8 kernel")
+                }
+                return .table(QTable(input: input, output: out, function: act.name, values: values))
             case .binary(let binary) where binary.op == .add:
                 let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 guard program.tensors[a].shape == program.tensors[b].shape else {

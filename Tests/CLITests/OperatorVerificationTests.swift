@@ -11,10 +11,21 @@ import Testing
     static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
                                  "batchnorm_unfused", "mul_bcast_const", "add_bcast_const"]
 
-    static func verify(_ folder: String, target: String) throws -> CommandResult {
+    /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables, and
+    /// padding and transposes of int8 tensors.
+    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312"]
+
+    static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")
-        return try Quantc.run(["verify", dir + "/float32.tflite", "--data", dir + "/float32.input_0.npy", "--target", target, "--quiet"],
+        return try Quantc.run(["verify", dir + "/\(form).tflite", "--data", dir + "/float32.input_0.npy", "--target", target, "--quiet"],
                               timeout: 300)
+    }
+
+    @Test(arguments: int8Operators)
+    func int8BitExactOnTheHost(_ folder: String) throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/\(folder)/int8.tflite")) else { print(Corpus.skipMessage); return }
+        let result = try Self.verify(folder, target: "host", form: "int8")
+        #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder): \(result.stdout)\(result.stderr)")
     }
 
     @Test(arguments: operators)
@@ -26,7 +37,9 @@ import Testing
 
     @Test func bitExactOnTheCortexM4F() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
-        let result = try Self.verify("elu", target: "mps2-an386")
-        #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(result.stdout)\(result.stderr)")
+        for (folder, form) in [("elu", "float32"), ("tanh", "int8")] {
+            let result = try Self.verify(folder, target: "mps2-an386", form: form)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder) \(form): \(result.stdout)\(result.stderr)")
+        }
     }
 }
