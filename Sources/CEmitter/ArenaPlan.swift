@@ -72,6 +72,7 @@ public struct ArenaPlan: Sendable {
             case .table(let t): candidates = [t.input]
             case .add(let a): candidates = [a.a, a.b]
             case .mul(let m): candidates = [m.a, m.b]
+            case .affineMul(let m): candidates = [m.a, m.b]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             default: continue
             }

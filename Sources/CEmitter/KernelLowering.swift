@@ -97,6 +97,14 @@ public enum KernelLowering {
                                            .tensor(table.input, offset: 0), .tensor(table.output, offset: 0)])]
         case .reshape:
             return []
+        case .affineMul(let m):
+            return [KernelCall(family: "mul_affine", paramsType: "qc_mul_affine_params",
+                               params: [("count", [i32(t[m.output].count)]), ("b_count", [i32(t[m.b].count)]),
+                                        ("a_offset", [m.aOffset]), ("b_offset", [m.bOffset]), ("out_offset", [m.outputOffset]),
+                                        ("multiplier", [m.multiplier]), ("shift", [i32(m.shift)]),
+                                        ("act_min", [m.clampMin]), ("act_max", [m.clampMax])],
+                               storage: [.s8], wideAccumulator: nil,
+                               arguments: [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
         case .affineAdd(let a):
             return [KernelCall(family: "add_affine", paramsType: "qc_add_affine_params",
                                params: [("count", [i32(t[a.output].count)]),

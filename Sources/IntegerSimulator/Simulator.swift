@@ -104,6 +104,8 @@ public final class Simulator: Sendable {
             return lookup(table, t[table.input], format: tensors[table.input].format)
         case .affineAdd(let a):
             return affineAdd(a, t[a.a], t[a.b])
+        case .affineMul(let m):
+            return affineMul(m, t[m.a], t[m.b])
         case .softmax(let s):
             return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }

@@ -28,7 +28,7 @@ public enum AffineLowering {
         problems = problems.filter { seen.insert($0).inserted }
         guard problems.isEmpty else { throw QuantizationError(problems.joined(separator: "; ")) }
         builder.program.outputs = try graph.outputs.map { try builder.tensor(for: $0) }
-        return Lowering.Result(program: builder.program, tensorValues: builder.valueOf, analysis: try QuantAnalysis(graph))
+        return Lowering.Result(program: builder.program, tensorValues: builder.valueOf, analysis: try QuantAnalysis(graph, strict: false))
     }
 
     /// The program as it grows: one int8 tensor per graph value.
@@ -55,6 +55,11 @@ public enum AffineLowering {
 
         mutating func tensor(for id: ValueID) throws -> Int {
             if let t = tensorOf[id] { return t }
+            // Program tensors are computed or fed; a constant operand (a MUL or ADD by a constant
+            // tensor) would be an empty one.
+            guard !graph.isConstant(id) else {
+                throw QuantizationError("'\(graph[id].name)': an int8 operation on a constant tensor is not supported")
+            }
             let t = program.addTensor(QTensor(name: graph[id].name, shape: graph.shape(id), format: QFormat(bits: 8, frac: 0),
                                               affine: try affine(of: id)))
             tensorOf[id] = t
@@ -122,6 +127,19 @@ public enum AffineLowering {
                     throw QuantizationError("\(node.name): \(act.name) has no int8 kernel")
                 }
                 return .table(QTable(input: input, output: out, function: act.name, values: values))
+            case .binary(let binary) where binary.op == .mul:
+                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count else {
+                    throw QuantizationError("\(node.name): int8 MUL broadcasting other than per channel or a scalar is not supported")
+                }
+                let (sa, sb) = (ta.affine!, tb.affine!)
+                let (multiplier, shift) = Affine.quantizeMultiplier(Double(sa.scale) * Double(sb.scale) / Double(y.affine!.scale))
+                let (lo, hi) = try activationRange(binary.activation, y, layer: node.name)
+                return .affineMul(QAffineMul(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint,
+                                             outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
+                                             clampMin: Int32(lo), clampMax: Int32(hi)))
             case .binary(let binary) where binary.op == .add:
                 let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 guard program.tensors[a].shape == program.tensors[b].shape else {

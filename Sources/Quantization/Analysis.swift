@@ -23,7 +23,9 @@ public struct QuantAnalysis: Sendable {
     /// The trailing softmax left to the caller, if any (outputs are then logits).
     public var droppedSoftmax: Int?
 
-    public init(_ graph: Graph) throws {
+    /// `strict`: throw when an op has no fixed-point form (an int8 program, whose ops TFLite's
+    /// arithmetic defines, keeps the analysis only for reports).
+    public init(_ graph: Graph, strict: Bool = true) throws {
         producers = graph.inputs
         keys = [:]
         formatSource = [:]
@@ -84,7 +86,7 @@ public struct QuantAnalysis: Sendable {
             }
             if producers.last == out { formatSource[out] = out }
         }
-        if !unsupported.isEmpty {
+        if strict && !unsupported.isEmpty {
             throw QuantizationError("the fixed-point program cannot express: \(unsupported.joined(separator: ", "))")
         }
         var seen = [String: Int]()

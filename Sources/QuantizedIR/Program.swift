@@ -122,6 +122,8 @@ public enum QOp: Codable, Sendable {
     case table(QTable)
     /// int8-affine addition of two tensors with their own scales (TFLite's quantized ADD).
     case affineAdd(QAffineAdd)
+    /// int8-affine multiplication of two tensors with their own scales (TFLite's quantized MUL).
+    case affineMul(QAffineMul)
     /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
     case softmax(QSoftmax)
 
@@ -142,6 +144,7 @@ public enum QOp: Codable, Sendable {
         case .clamp: return "clamp"
         case .table: return "table"
         case .affineAdd: return "add"
+        case .affineMul: return "mul"
         case .softmax: return "softmax"
         }
     }
@@ -170,6 +173,7 @@ public enum QOp: Codable, Sendable {
         case .clamp(let c): return [c.input]
         case .table(let t): return [t.input]
         case .affineAdd(let a): return [a.a, a.b]
+        case .affineMul(let m): return [m.a, m.b]
         case .softmax(let s): return [s.input]
         }
     }
@@ -188,6 +192,7 @@ public enum QOp: Codable, Sendable {
         case .clamp(let c): return c.output
         case .table(let t): return t.output
         case .affineAdd(let a): return a.output
+        case .affineMul(let m): return m.output
         case .softmax(let s): return s.output
         }
     }
@@ -760,6 +765,28 @@ public struct QAffineAdd: Codable, Sendable {
 
 /// TFLite's reference int8 softmax over the last axis (`Affine.softmax`): output scale 1/256,
 /// zero point −128.
+/// TFLite's int8 MUL: y = clamp(outputOffset + mbqm((a + aOffset)·(b + bOffset), multiplier, shift)),
+/// `b` repeated when it has fewer elements (per channel or a scalar).
+public struct QAffineMul: Codable, Sendable {
+    public var a: Int, b: Int, output: Int
+    public var aOffset: Int32, bOffset: Int32, outputOffset: Int32
+    public var multiplier: Int32, shift: Int
+    public var clampMin: Int32, clampMax: Int32
+    public init(a: Int, b: Int, output: Int, aOffset: Int32, bOffset: Int32, outputOffset: Int32, multiplier: Int32, shift: Int,
+                clampMin: Int32, clampMax: Int32) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.aOffset = aOffset
+        self.bOffset = bOffset
+        self.outputOffset = outputOffset
+        self.multiplier = multiplier
+        self.shift = shift
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
 public struct QSoftmax: Codable, Sendable {
     public var input: Int, output: Int
     public var multiplier: Int32

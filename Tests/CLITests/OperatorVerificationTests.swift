@@ -11,9 +11,9 @@ import Testing
     static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
                                  "batchnorm_unfused", "mul_bcast_const", "add_bcast_const"]
 
-    /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables, and
-    /// padding and transposes of int8 tensors.
-    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312"]
+    /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
+    /// padding and transposes of int8 tensors, and TFLite's int8 MUL (swish).
+    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

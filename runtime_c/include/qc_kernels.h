@@ -308,6 +308,21 @@ typedef struct {
 void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine multiplication (TFLite's MUL): with j = i mod b_count (b broadcast along the last
+ * axis, or a scalar), y[i] = clamp(out_offset + mbqm((a[i] + a_offset) * (b[j] + b_offset),
+ * multiplier, shift), act_min, act_max). The product of two offset int8 values lies within 2^16;
+ * the sum with out_offset is taken in 64 bits. Ranges: a_offset and b_offset in [-127, 128]
+ * (negated zero points), multiplier >= 0, shift in [-31, 30], out_offset int8. Works in place.
+ */
+typedef struct {
+    int32_t count, b_count;
+    int32_t a_offset, b_offset, out_offset;
+    int32_t multiplier, shift;
+    int32_t act_min, act_max;
+} qc_mul_affine_params;
+void qc_mul_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
  * int8-affine softmax over the last axis (TFLite's reference integer softmax, gemmlowp fixed point):
  * rows of depth values; differences from the row maximum below diff_min count as 0; the output
  * has scale 1/256 and zero point -128. multiplier and left_shift scale the differences to Q5.26.

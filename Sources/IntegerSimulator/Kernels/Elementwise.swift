@@ -85,6 +85,15 @@ func strides(_ shape: [Int]) -> [Int] {
 }
 
 /// TFLite's int8 ADD (`QAffineAdd`), element by element in 32-bit arithmetic.
+/// TFLite's int8 MUL element by element (`QAffineMul`); C twin `qc_mul_affine_s8`.
+func affineMul(_ op: QAffineMul, _ a: [Int32], _ b: [Int32]) -> [Int32] {
+    a.indices.map { i in
+        let product = (a[i] + op.aOffset) * (b[i % b.count] + op.bOffset)
+        let v = Int64(op.outputOffset) + Int64(Affine.multiplyByQuantizedMultiplier(product, op.multiplier, op.shift))
+        return Int32(min(max(v, Int64(op.clampMin)), Int64(op.clampMax)))
+    }
+}
+
 func affineAdd(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     zip(a, b).map { x, y in
         let sa = Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
