@@ -21,9 +21,75 @@ enum AffineTables {
         case .rsqrt: return floatTable(x, y) { 1 / Foundation.sqrt($0) }
         case .abs: return floatTable(x, y) { Swift.abs($0) }
         case .neg: return floatTable(x, y) { -$0 }
-        // TFLite computes int8 hard-swish, leaky ReLU and square root in integer arithmetic of
-        // their own, which a float table misses by one step on some inputs.
+        case .hardSwish: return hardSwish(x, y)
+        case .leakyRelu(let alpha): return leakyRelu(alpha, x, y)
+        // TFLite's int8 square root is an integer path of its own, which a float table misses
+        // by one step on some inputs.
         default: return nil
+        }
+    }
+
+    /// TFLite's int8 leaky ReLU: the input less its zero point, rescaled by one of two quantized
+    /// multipliers (input scale / output scale, or that times alpha, each in single precision).
+    static func leakyRelu(_ alpha: Float, _ x: AffineQuantization, _ y: AffineQuantization) -> [Int32] {
+        let identity = Affine.quantizeMultiplier(Double(x.scale / y.scale))
+        let negative = Affine.quantizeMultiplier(Double(x.scale * alpha / y.scale))
+        return (-128...127).map { q in
+            let v = Int32(q) - x.zeroPoint
+            let (m, s) = v >= 0 ? identity : negative
+            return Int32(min(max(Int64(y.zeroPoint) + Int64(Affine.multiplyByQuantizedMultiplier(v, m, s)), -128), 127))
+        }
+    }
+
+    /// TFLite's int8 hard-swish, in its 16-bit fixed point: the input on a "high-resolution" scale
+    /// (×128), a ReLU-like factor in [0, 1] from it (3.0 represented by 32768), their truncating
+    /// doubling product, and a rounding shift to the output.
+    static func hardSwish(_ x: AffineQuantization, _ y: AffineQuantization) -> [Int32]? {
+        let hires = (1 / Float(128)) * x.scale
+        let output = sixteenBitMultiplier(Double(hires / y.scale))
+        let reluish = sixteenBitMultiplier(Double(hires / (3 / Float(32768))))
+        guard output.exponent <= 0 else { return nil }
+        return (-128...127).map { q in
+            let input = Int32(q) - x.zeroPoint
+            let high = input * 128
+            let preshiftOutput = Fixed16.roundingDoublingHighMultiply(high, output.multiplier)
+            var factor = high
+            if reluish.exponent > 0 { factor = Fixed16.saturatingLeftShift(factor, reluish.exponent - 1) }
+            factor = Fixed16.roundingDoublingHighMultiply(factor, reluish.multiplier)
+            if reluish.exponent > 0 { factor = Fixed16.saturatingLeftShift(factor, 1) }
+            if reluish.exponent < 0 { factor = Affine.roundingDivideByPOT(factor, -reluish.exponent) }
+            factor = (factor + (1 << 15)) >> 1
+            let product = Fixed16.doublingHighMultiply(factor, preshiftOutput)
+            let result = Affine.roundingDivideByPOT(product, -output.exponent) + y.zeroPoint
+            return min(max(result, -128), 127)
+        }
+    }
+
+    /// TFLite's QuantizeMultiplier, then the multiplier rounded to its top 16 bits.
+    static func sixteenBitMultiplier(_ real: Double) -> (multiplier: Int32, exponent: Int) {
+        let (m, e) = Affine.quantizeMultiplier(real)
+        let rounded: Int32 = m >= Int32.max - (1 << 15) ? Int32(Int16.max) : (m + (1 << 15)) >> 16
+        return (rounded, e)
+    }
+
+    /// The 16-bit fixed-point operations of TFLite's int8 hard-swish, on values held in Int32.
+    enum Fixed16 {
+        /// round(a·b / 2^15) with halves away from zero as gemmlowp's 16-bit version; −1·−1 saturates.
+        static func roundingDoublingHighMultiply(_ a: Int32, _ b: Int32) -> Int32 {
+            if a == -32768 && b == -32768 { return 32767 }
+            let ab = a * b
+            let nudge: Int32 = ab >= 0 ? 1 << 14 : 1 - (1 << 14)
+            return (ab + nudge) / (1 << 15)
+        }
+
+        /// a·b / 2^15 truncated towards zero; −1·−1 saturates.
+        static func doublingHighMultiply(_ a: Int32, _ b: Int32) -> Int32 {
+            if a == -32768 && b == -32768 { return 32767 }
+            return (a * b) / (1 << 15)
+        }
+
+        static func saturatingLeftShift(_ v: Int32, _ amount: Int) -> Int32 {
+            Int32(min(max(Int64(v) << Int64(amount), -32768), 32767))
         }
     }
 
@@ -44,7 +110,7 @@ enum AffineTables {
     /// quantized multiplier (input scale / output scale), offset, and clamped to the activation's
     /// bounds in the output's integers (zero point + round(bound / scale), within int8).
     static func reluX(low: Float, high: Float, _ x: AffineQuantization, _ y: AffineQuantization) -> [Int32] {
-        let (multiplier, shift) = Affine.quantizeMultiplier(Double(x.scale) / Double(y.scale))
+        let (multiplier, shift) = Affine.quantizeMultiplier(Double(x.scale / y.scale))
         func bound(_ f: Float) -> Int32 { y.zeroPoint + Int32((f / y.scale).rounded()) }
         let lo = low.isFinite ? max(-128, bound(low)) : -128
         let hi = high.isFinite ? min(127, bound(high)) : 127
