@@ -7,7 +7,7 @@ import QuantizedIR
 /// the ranges the lowering and the C kernels admit before anything is computed from it, so a
 /// hand-edited or corrupted plan fails with one line naming the file and the field, never a trap.
 ///
-/// The rules (`PlanValidation.rules` lists them for the documentation):
+/// The rules:
 /// - scheme: fixed, shift, bitplane, codebook or int8;
 /// - activation formats: bits 2…16, frac −64…64;
 /// - per layer: weight bits 2…16 (signed digits: 8), weight fracs −64…64, one per layer or one per
@@ -30,19 +30,6 @@ public enum PlanValidation {
     public static let alphaBits = 2...16
     public static let clusters = 2...CodebookWeights.maxClusters
     public static let schemes = ["fixed", "shift", "bitplane", "codebook", AffineLowering.scheme]
-
-    public static let rules: [String] = [
-        "scheme: \(schemes.joined(separator: ", "))",
-        "activation bits \(range(activationBits)), fracs \(range(fracs))",
-        "weight bits \(range(weightBits)) (signed digits: 8), weight fracs \(range(fracs)), one per layer or per output channel",
-        "bias bits \(range(biasBits)), bias frac \(range(fracs))",
-        "signed digits: digits \(range(digits)), exponents \(range(exponents))",
-        "bit planes: planes \(range(planes)), scale bits \(range(alphaBits))",
-        "codebook: clusters \(range(clusters))",
-        "bias corrections: one finite value per output channel",
-        "layers and tensors: exactly those of the model",
-        "bias frac: at most the accumulator's (input frac + weight frac)",
-    ]
 
     static func range(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)…\(r.upperBound)" }
 

@@ -25,12 +25,14 @@ enum InputFiles {
     }
 }
 
-/// The one line printed for a failure: `quantc: FILE: problem`. Text copied from an input file may
-/// hold escape sequences or newlines; they are shown escaped, so a file can neither repaint the
-/// terminal nor turn the one line into several.
-func errorLine(_ message: String) -> String {
+/// The one line printed for a failure: `quantc: FILE: problem`. A message that names no input file
+/// is about the model, or, for a quantization problem with `--plan`, about the plan. Text copied
+/// from an input file may hold escape sequences or newlines; they are shown escaped, so a file can
+/// neither repaint the terminal nor turn the one line into several.
+func errorLine(_ message: String, aboutPlan: Bool = false) -> String {
     var text = message
-    if let file = InputFiles.plan ?? InputFiles.model, !InputFiles.all.contains(where: { !$0.isEmpty && text.contains($0) }) {
+    if let file = (aboutPlan ? InputFiles.plan : nil) ?? InputFiles.model,
+       !InputFiles.all.contains(where: { !$0.isEmpty && text.contains($0) }) {
         text = "\(file): \(text)"
     }
     return "quantc: " + escapingControlCharacters(text)
@@ -38,9 +40,9 @@ func errorLine(_ message: String) -> String {
 
 /// Writes the error line to stderr as the last line: on a terminal it first clears a progress
 /// line still being updated, so the error never shares a line with it.
-func printErrorLine(_ message: String) {
+func printErrorLine(_ message: String, aboutPlan: Bool = false) {
     let clear = isatty(2) != 0 ? "\r\u{1B}[2K" : ""
-    FileHandle.standardError.write(Data((clear + errorLine(message) + "\n").utf8))
+    FileHandle.standardError.write(Data((clear + errorLine(message, aboutPlan: aboutPlan) + "\n").utf8))
 }
 
 /// Control characters (C0, DEL, C1) as `\n`, `\t` or `\u{1B}`; everything else unchanged.

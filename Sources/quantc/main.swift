@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Quantization
 
 /// Parses and runs; maps every failure to DESIGN.md's exit codes (2: bad input or usage, 1:
 /// verification failed) with a one-line message on stderr.
@@ -20,7 +21,7 @@ func runQuantc() -> Never {
             exit(0)
         }
         if let userError = UserError(wrapping: error) {
-            printErrorLine(userError.message)
+            printErrorLine(userError.message, aboutPlan: error is QuantizationError)
             exit(userError.exitCode)
         }
         FileHandle.standardError.write(Data((Quantc.fullMessage(for: error) + "\n").utf8))
