@@ -97,6 +97,14 @@ public enum KernelLowering {
                                            .tensor(table.input, offset: 0), .tensor(table.output, offset: 0)])]
         case .reshape:
             return []
+        case .affineMean(let m):
+            let shape = t[m.input].shape
+            return [KernelCall(family: "mean_affine", paramsType: "qc_mean_affine_params",
+                               params: [("batch", [i32(shape[0])]), ("positions", [i32(shape[1] * shape[2])]), ("channels", [i32(shape[3])]),
+                                        ("in_offset", [-m.inputZeroPoint]), ("out_offset", [m.outputZeroPoint]),
+                                        ("multiplier", [m.multiplier]), ("shift", [i32(m.shift)])],
+                               storage: [.s8], wideAccumulator: nil,
+                               arguments: [.tensor(m.input, offset: 0), .tensor(m.output, offset: 0)])]
         case .affineMul(let m):
             return [KernelCall(family: "mul_affine", paramsType: "qc_mul_affine_params",
                                params: [("count", [i32(t[m.output].count)]), ("b_count", [i32(t[m.b].count)]),

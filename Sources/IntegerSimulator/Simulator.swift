@@ -106,6 +106,8 @@ public final class Simulator: Sendable {
             return affineAdd(a, t[a.a], t[a.b])
         case .affineMul(let m):
             return affineMul(m, t[m.a], t[m.b])
+        case .affineMean(let m):
+            return affineMean(m, t[m.input], shape: tensors[m.input].shape)
         case .softmax(let s):
             return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }

@@ -100,7 +100,16 @@ public enum AffineLowering {
             case .globalAvgPool:
                 let input = try tensor(for: node.inputs[0])
                 let shape = program.tensors[input].shape
-                try sameQuantization(node, program.tensors[input], y)
+                let x = program.tensors[input].affine!
+                if x != y.affine! {
+                    // TFLite's MEAN with its own output scale: the sum rescaled by one multiplier that
+                    // holds the division by the position count (measured: byte-exact with ai-edge-litert;
+                    // rescaling first and dividing after, as older TFLite did, is one step off).
+                    let positions = Double(shape[1] * shape[2])
+                    let (multiplier, shift) = Affine.quantizeMultiplier(Double(x.scale) / Double(y.affine!.scale) / positions)
+                    return .affineMean(QAffineMean(input: input, output: out, inputZeroPoint: x.zeroPoint,
+                                                   outputZeroPoint: y.affine!.zeroPoint, multiplier: multiplier, shift: shift))
+                }
                 var pool = QPool(input: input, output: out, kernelH: shape[1], kernelW: shape[2], strideH: 1, strideW: 1, dilationH: 1,
                                  dilationW: 1, padding: QPadding(top: 0, left: 0, bottom: 0, right: 0), countIncludePad: false)
                 pool.exactDivision = true

@@ -183,7 +183,7 @@ func isAffine(_ op: QOp) -> Bool {
     switch op {
     case .conv(let c): return c.requantize.affine != nil
     case .dense(let d): return d.requantize.affine != nil
-    case .affineAdd, .affineMul, .softmax: return true
+    case .affineAdd, .affineMul, .affineMean, .softmax: return true
     default: return false
     }
 }

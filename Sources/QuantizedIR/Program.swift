@@ -124,6 +124,8 @@ public enum QOp: Codable, Sendable {
     case affineAdd(QAffineAdd)
     /// int8-affine multiplication of two tensors with their own scales (TFLite's quantized MUL).
     case affineMul(QAffineMul)
+    /// int8-affine mean over H and W with its own input and output scales (TFLite's integer MEAN).
+    case affineMean(QAffineMean)
     /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
     case softmax(QSoftmax)
 
@@ -145,6 +147,7 @@ public enum QOp: Codable, Sendable {
         case .table: return "table"
         case .affineAdd: return "add"
         case .affineMul: return "mul"
+        case .affineMean: return "mean"
         case .softmax: return "softmax"
         }
     }
@@ -174,6 +177,7 @@ public enum QOp: Codable, Sendable {
         case .table(let t): return [t.input]
         case .affineAdd(let a): return [a.a, a.b]
         case .affineMul(let m): return [m.a, m.b]
+        case .affineMean(let m): return [m.input]
         case .softmax(let s): return [s.input]
         }
     }
@@ -193,6 +197,7 @@ public enum QOp: Codable, Sendable {
         case .table(let t): return t.output
         case .affineAdd(let a): return a.output
         case .affineMul(let m): return m.output
+        case .affineMean(let m): return m.output
         case .softmax(let s): return s.output
         }
     }
@@ -784,6 +789,23 @@ public struct QAffineMul: Codable, Sendable {
         self.shift = shift
         self.clampMin = clampMin
         self.clampMax = clampMax
+    }
+}
+
+/// TFLite's int8 MEAN over H and W of an NHWC tensor: per channel, the sum of (x − inputZeroPoint)
+/// rescaled by mbqm(·, multiplier, shift), whose real value is input scale / (output scale ·
+/// positions), plus outputZeroPoint, clamped to int8.
+public struct QAffineMean: Codable, Sendable {
+    public var input: Int, output: Int
+    public var inputZeroPoint: Int32, outputZeroPoint: Int32
+    public var multiplier: Int32, shift: Int
+    public init(input: Int, output: Int, inputZeroPoint: Int32, outputZeroPoint: Int32, multiplier: Int32, shift: Int) {
+        self.input = input
+        self.output = output
+        self.inputZeroPoint = inputZeroPoint
+        self.outputZeroPoint = outputZeroPoint
+        self.multiplier = multiplier
+        self.shift = shift
     }
 }
 

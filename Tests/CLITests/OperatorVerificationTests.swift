@@ -13,7 +13,7 @@ import Testing
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
     /// padding and transposes of int8 tensors, and TFLite's int8 MUL (swish).
-    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish"]
+    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

@@ -323,6 +323,20 @@ typedef struct {
 void qc_mul_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine mean over H and W of [batch][positions][channels] (TFLite's integer MEAN with its
+ * input and output scales): per batch and channel, s = sum (x + in_offset) over the positions and
+ * y = clamp(out_offset + mbqm(s, multiplier, shift), -128, 127), the multiplier's real value being
+ * input scale / (output scale * positions). Ranges: 1 <= positions <= 2^23 (the sum stays within
+ * int32), in_offset in [-127, 128], multiplier >= 0, shift in [-31, 30], out_offset int8.
+ */
+typedef struct {
+    int32_t batch, positions, channels;
+    int32_t in_offset, out_offset;
+    int32_t multiplier, shift;
+} qc_mean_affine_params;
+void qc_mean_affine_s8(const qc_mean_affine_params *p, const int8_t *x, int8_t *y);
+
+/*
  * int8-affine softmax over the last axis (TFLite's reference integer softmax, gemmlowp fixed point):
  * rows of depth values; differences from the row maximum below diff_min count as 0; the output
  * has scale 1/256 and zero point -128. multiplier and left_shift scale the differences to Q5.26.

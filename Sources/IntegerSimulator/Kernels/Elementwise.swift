@@ -94,6 +94,22 @@ func affineMul(_ op: QAffineMul, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     }
 }
 
+/// TFLite's int8 MEAN over H and W (`QAffineMean`) of [batch, H, W, C]; C twin `qc_mean_affine_s8`.
+func affineMean(_ op: QAffineMean, _ x: [Int32], shape: [Int]) -> [Int32] {
+    let positions = shape[1] * shape[2], channels = shape[3]
+    var y = [Int32]()
+    y.reserveCapacity(shape[0] * channels)
+    for b in 0..<shape[0] {
+        for c in 0..<channels {
+            var sum: Int32 = 0
+            for i in 0..<positions { sum += x[(b * positions + i) * channels + c] - op.inputZeroPoint }
+            let v = Affine.multiplyByQuantizedMultiplier(sum, op.multiplier, op.shift) + op.outputZeroPoint
+            y.append(min(max(v, -128), 127))
+        }
+    }
+    return y
+}
+
 func affineAdd(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     zip(a, b).map { x, y in
         let sa = Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
