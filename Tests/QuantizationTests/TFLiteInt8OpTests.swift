@@ -18,6 +18,7 @@ import Testing
         "depthwise_dm1", "fc_2d_relu", "maxpool_2x2_s2_valid", "maxpool_3x3_s2_same", "softmax", "reshape", "pad", "padv2",
         "transpose_0213", "transpose_0312", "relu", "relu6", "relu_n1_to_1", "logistic", "tanh", "elu", "exp", "log", "rsqrt", "abs",
         "neg", "swish", "hard_swish", "leaky_relu", "mean_axes12_keep",
+        "mean_axes12_nokeep", "se_block", "three_outputs",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {

@@ -92,6 +92,8 @@ extension TFLiteImporter {
             let keepDims = try options?.bool(0) ?? false
             if rank == 4, axes == [1, 2] {
                 let pooled = try emit(.globalAvgPool, [x], name: keepDims ? outName : outName + ".pool")
+                // The pooled values are the output's before the reshape: same quantization.
+                graph[pooled].quantization = try tensor(out).quantization
                 let s = graph.shape(pooled)
                 result = keepDims ? pooled : try reshaped(pooled, [s[0], s[3]], name: outName)
             } else {
