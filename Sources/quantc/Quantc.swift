@@ -19,7 +19,8 @@ struct Quantc: ParsableCommand {
 
 extension Quantc {
     /// The arguments with `--accumulate` given a value when it stands alone (it means yes), so the
-    /// documented `--accumulate` and `--accumulate auto` both parse as one option.
+    /// documented `--accumulate` and `--accumulate auto` both parse as one option, and with a
+    /// negative number after an option joined to it.
     static func normalizedArguments(_ arguments: [String]) -> [String] {
         var result = [String]()
         var i = 0
@@ -35,6 +36,13 @@ extension Quantc {
                     continue
                 }
                 result.append("--accumulate=yes")
+            } else if argument.hasPrefix("--"), !argument.contains("="), i + 1 < arguments.count,
+                      arguments[i + 1].hasPrefix("-"), Double(arguments[i + 1]) != nil {
+                // A negative number after an option is its value (`--offset -0.42`), which the
+                // parser would otherwise take for an option of its own.
+                result.append(argument + "=" + arguments[i + 1])
+                i += 2
+                continue
             } else {
                 result.append(argument)
             }
