@@ -41,7 +41,7 @@ public struct Bundle: Sendable {
     public func contents(of name: String) -> String? { files.first { $0.name == name }?.contents }
 }
 
-/// Turns a QProgram into the C bundle of DESIGN.md: `<prefix>.h`, `<prefix>.c`,
+/// Turns a QProgram into the C bundle: `<prefix>.h`, `<prefix>.c`,
 /// `<prefix>_weights.c`, the runtime_c files it uses, a Makefile, a CMakeLists.txt, a README and
 /// report.json.
 public enum BundleEmitter {

@@ -18,7 +18,7 @@ public enum CType: String, Sendable {
         }
     }
 
-    /// The storage of a fixed-point value of `bits` bits (DESIGN.md: int8_t up to 8 bits, else int16_t).
+    /// The storage of a fixed-point value of `bits` bits (int8_t up to 8 bits, else int16_t).
     public static func storage(bits: Int) -> CType { bits <= 8 ? .s8 : .s16 }
 
     /// The suffix kernel names use for it.

@@ -1,4 +1,4 @@
-/// Approximate signed digits (seed 004): an integer weight q = s1·2^e1 + s2·2^e2 with
+/// Approximate signed digits: an integer weight q = s1·2^e1 + s2·2^e2 with
 /// s ∈ {−1, 0, +1} and exponents in the window 0 ≤ e2 < e1 < E; the real weight is q·2^−frac.
 /// A product x·q is then two shifts and two adds, so a layer needs no multiplier.
 ///

@@ -35,7 +35,7 @@ public struct SearchOptions: Sendable {
     }
 }
 
-/// Seed 001: per-layer bit widths and fractional offsets under an accuracy budget.
+/// Per-layer bit widths and fractional offsets under an accuracy budget.
 ///
 /// The budget is on the loss rate: samples the float model gets right that the quantized one
 /// gets wrong (see `loss`). Its upper confidence bound must stay within δ, so every stage holds

@@ -29,7 +29,7 @@ public struct BitPlaneOptions: Sendable {
 }
 
 extension FixedPointPlanner {
-    /// The bit-plane scheme (seed 000): each conv and dense layer as bit planes where they need
+    /// The bit-plane scheme: each conv and dense layer as bit planes where they need
     /// fewer multiplies than its MACs, else in fixed point (per channel) with the reason noted;
     /// activations and biases as in the fixed scheme, calibrated on the network with these weights.
     public static func bitPlanePlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: BitPlaneOptions,

@@ -4,7 +4,7 @@ import GraphIR
 import IntegerSimulator
 import QuantizedIR
 
-/// A layer's weights as bit planes (seed 000): groups cut by the grouping, each fitted by
+/// A layer's weights as bit planes: groups cut by the grouping, each fitted by
 /// `BitPlanes.fit`, the scales rounded to `alphaBits`-bit integers with one fractional length per
 /// output channel (the largest that keeps the channel's biggest scale in range).
 public enum BitPlaneQuantizer {

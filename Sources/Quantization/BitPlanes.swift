@@ -1,4 +1,4 @@
-/// Bit-plane decomposition (seed 000, KCNN): a group of weights w ≈ Σ_i α_i·B_i with M scales
+/// Bit-plane decomposition: a group of weights w ≈ Σ_i α_i·B_i with M scales
 /// α_i ≥ 0 and sign planes B_i ∈ {−1, +1}^n, minimising ‖w − Σ α_i B_i‖². The reconstruction takes
 /// one of the 2^M levels Σ ±α_i, so this is a scalar quantizer with an additive codebook: greedy
 /// residual initialisation (optimal for M = 1), the exact sort-and-split solver for M = 2, and

@@ -35,7 +35,7 @@ public struct CodebookOptions: Sendable {
 }
 
 extension FixedPointPlanner {
-    /// The codebook scheme (seed 003): every conv and dense layer's weights as a k-means codebook
+    /// The codebook scheme: every conv and dense layer's weights as a k-means codebook
     /// with one shared centroid format (and power-of-two channel scales, `CodebookQuantizer`); activations uniform as in the fixed scheme, calibrated on
     /// the network with these weights.
     public static func codebookPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: CodebookOptions,

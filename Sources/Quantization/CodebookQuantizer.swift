@@ -2,7 +2,7 @@ import Foundation
 import GraphIR
 import QuantizedIR
 
-/// A layer's weights as a codebook (seed 003): k-means over all its weights (`KMeans1D`), the
+/// A layer's weights as a codebook: k-means over all its weights (`KMeans1D`), the
 /// centroids rounded to `centroidBits`-bit integers with one fractional length for the layer,
 /// each weight the index of its nearest rounded centroid.
 ///

@@ -14,7 +14,7 @@ public struct SampleSet: Sendable {
     }
 }
 
-/// Uniform fixed-point formats (seed 002 order): weights first, then activation statistics taken
+/// Uniform fixed-point formats: weights first, then activation statistics taken
 /// on the network that already uses the quantized weights, then biases aligned below each
 /// layer's accumulator.
 public enum FixedPointPlanner {
@@ -31,7 +31,7 @@ public enum FixedPointPlanner {
         return plan
     }
 
-    /// The shift scheme (seed 004): weights rounded to at most `digits` signed powers of two in an
+    /// The shift scheme: weights rounded to at most `digits` signed powers of two in an
     /// exponent window of `exponents`, with a power-of-two scale per layer or per output channel;
     /// activations and biases as in the fixed scheme, calibrated on the network with these weights.
     public static func shiftPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, digits: Int,

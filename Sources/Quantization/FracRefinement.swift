@@ -3,7 +3,7 @@ import FloatReference
 import Foundation
 import GraphIR
 
-/// Seed 001's fractional offsets, chosen with the other layers' errors in view: each activation
+/// Fractional offsets, chosen with the other layers' errors in view: each activation
 /// format's frac comes first from its own statistics (MSE, GGD or min-max), which ignores what the
 /// rounding costs the layers after it. This pass walks the activation tensors front to back, with
 /// every tensor before already settled, and tries the frac one step either side; it keeps the

@@ -2,7 +2,7 @@ import Foundation
 
 /// Generalized gamma distribution (Stacy form) for x > 0:
 /// g(x; a, d, p) = p·x^(d−1)·exp(−(x/a)^p) / (a^d·Γ(d/p)).
-/// p = 1 is the gamma family, d = p Weibull, d = 1, p = 2 the half-Gaussian (ALGORITHMS.md, seed 002).
+/// p = 1 is the gamma family, d = p Weibull, d = 1, p = 2 the half-Gaussian (the GGD step-size rule).
 public struct GeneralizedGamma: Sendable, Equatable, Codable {
     public var a: Double, d: Double, p: Double
 

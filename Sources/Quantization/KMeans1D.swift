@@ -1,6 +1,6 @@
 import Foundation
 
-/// k-means of real numbers (seed 003's weight codebooks). In one dimension the clusters of an
+/// k-means of real numbers (the weight codebooks of the codebook scheme). In one dimension the clusters of an
 /// optimal solution are runs of the sorted values, so dynamic programming over the runs finds the
 /// global optimum (`optimal`); its divide-and-conquer form costs O(k·n·log n) time and k·n
 /// indices of memory. Beyond a memory budget the same solver runs on the sorted values merged into

@@ -81,7 +81,7 @@ public enum Metrics {
     /// MACs of a program op (one multiply per MAC in the fixed scheme).
     public static func macs(_ program: QProgram, _ op: QOp) -> Int { program.macs(of: op) }
 
-    /// Σ MAC·b_w·b_x / Σ MAC·64: the multiplier-area proxy of seed 001.
+    /// Σ MAC·b_w·b_x / Σ MAC·64: the multiplier-area proxy.
     public static func multiplyCostRatio(_ program: QProgram) -> Double {
         var cost = 0.0, reference = 0.0
         for node in program.ops {

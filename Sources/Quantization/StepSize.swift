@@ -7,7 +7,7 @@ public enum StepMethod: String, Codable, Sendable, CaseIterable {
     case minmax
     /// The f minimizing the empirical squared error over f0−2 … f0+6.
     case mse
-    /// Seed 002: weights by empirical MSE; activations from a generalized-gamma fit and its
+    /// The step-size rules: weights by empirical MSE; activations from a generalized-gamma fit and its
     /// closed-form optimal step, then the better of ⌊f⌋ and ⌈f⌉ (and ±1) on the samples.
     case ggd
 }

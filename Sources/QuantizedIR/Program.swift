@@ -349,7 +349,7 @@ public enum BitPlaneGrouping: String, Codable, Sendable, CaseIterable {
     case kernel2d
 }
 
-/// Bit planes (seed 000). A group g of n weights has M planes B_{g,m} ∈ {−1, +1}^n and integer
+/// Bit planes. A group g of n weights has M planes B_{g,m} ∈ {−1, +1}^n and integer
 /// scales α_{g,m}; weight j of the group is q_j = Σ_m α_{g,m}·B_{g,m,j}, real value q_j·2^−frac[o].
 /// Groups: output channel o (filter, g = o, weights in OHWI order) or the pair (o, i) of output and
 /// input channel (kernel2d, g = o·I + i, taps in (ky, kx) order). Storage (what the C kernel
@@ -435,7 +435,7 @@ public enum CodebookForm: String, Codable, Sendable, CaseIterable {
     case lookup, accumulate
 }
 
-/// k-means weights (seed 003): weight j of output channel o is q_j = codebook[index_j], real value
+/// k-means weights: weight j of output channel o is q_j = codebook[index_j], real value
 /// q_j·2^−frac[o] (one entry: the same for all channels). Indices are `indexBits` wide, packed little-endian into a bit stream in weight
 /// order (OHWI; [O, K] for dense layers): index j is bits j·b … j·b + b − 1, bit t at t mod 8 of
 /// byte ⌊t/8⌋. One zero byte ends the stream, so a reader may always load two bytes.

@@ -4,7 +4,7 @@ import Quantization
 import QuantizedIR
 
 /// One layer's activations over the calibration set, the generalized-gamma density fitted to
-/// their magnitudes (seed 002), and the levels of the format the plan gave them.
+/// their magnitudes, and the levels of the format the plan gave them.
 public struct ActivationHistogram: Encodable, Sendable {
     /// The run whose format is drawn.
     public var run: String

@@ -2,7 +2,7 @@ import Foundation
 
 /// The host C compiler as a target: builds a bundle plus a harness, runs samples through it.
 public enum HostTarget {
-    /// The flags every bundle must pass warning-free (DESIGN.md); the sanitizers for the host check.
+    /// The flags every bundle must pass warning-free; the sanitizers for the host check.
     public static let strictFlags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow"]
     public static let sanitizerFlags = ["-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer"]
 

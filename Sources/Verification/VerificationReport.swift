@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON of `quantc verify` (DESIGN.md). Fields that do not apply to a target are null, not absent.
+/// The JSON of `quantc verify --json`. Fields that do not apply to a target are null, not absent.
 public struct VerificationReport: Encodable, Sendable {
     public struct Layer: Encodable, Sendable {
         public var name: String

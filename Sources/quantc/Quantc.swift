@@ -78,7 +78,7 @@ struct UserError: Error {
     }
 }
 
-/// Options every command that reads samples shares (DESIGN.md: same meaning everywhere).
+/// Options every command that reads samples shares (the same meaning in every command).
 struct DataOptions: ParsableArguments {
     @Option(help: "Samples: .npy, .npz (x, optional y) or IDX (optionally .gz).")
     var data: String?

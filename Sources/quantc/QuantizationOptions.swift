@@ -76,7 +76,7 @@ struct QuantizationOptions: ParsableArguments {
     var step: StepMethod = .mse
     @Flag(inversion: .prefixedNo, help: "One weight format per output channel, as TFLite quantizes (the default); --no-per-channel: one per layer.")
     var perChannel = true
-    @Flag(help: "Fixed scheme: after calibration, move each activation's frac one step where that brings the network's output closer to the float model's (seed 001's fractional offsets).")
+    @Flag(help: "Fixed scheme: after calibration, move each activation's frac one step where that brings the network's output closer to the float model's (fractional offsets chosen end to end).")
     var refineFracs = false
     @Option(help: "Calibration samples (default: the first --calib-count samples of --data).")
     var calib: String?

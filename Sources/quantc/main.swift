@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Quantization
 
-/// Parses and runs; maps every failure to DESIGN.md's exit codes (2: bad input or usage, 1:
+/// Parses and runs; maps every failure to the documented exit codes (2: bad input or usage, 1:
 /// verification failed) with a one-line message on stderr.
 func runQuantc() -> Never {
     let arguments = Quantc.normalizedArguments(Array(CommandLine.arguments.dropFirst()))

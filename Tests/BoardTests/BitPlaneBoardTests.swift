@@ -9,7 +9,7 @@ import TestSupport
 import Testing
 import Verification
 
-/// The bit-plane scheme (seed 000) on QEMU's Cortex-M4F: bit-exact with the simulator, and inside
+/// The bit-plane scheme on QEMU's Cortex-M4F: bit-exact with the simulator, and inside
 /// every bit-plane layer the executed multiply instructions equal the static count (one per
 /// nonzero plane scale and output value), at two and three planes.
 @Suite(.serialized) struct BitPlaneBoardTests {

@@ -4,7 +4,7 @@ import Targets
 import TestSupport
 import Testing
 
-/// The codebook scheme (seed 003) on QEMU's Cortex-M4F: bit-exact with the simulator in both kernel
+/// The codebook scheme on QEMU's Cortex-M4F: bit-exact with the simulator in both kernel
 /// forms; in the accumulating form the multiply instructions executed inside every codebook layer
 /// equal the static count, one per nonzero centroid and output (≤ K per output).
 @Suite(.serialized) struct CodebookBoardTests {

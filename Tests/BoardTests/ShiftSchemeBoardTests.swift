@@ -7,7 +7,7 @@ import TestSupport
 import Testing
 import Verification
 
-/// The shift scheme (seed 004) on QEMU: bit-exact, and not one multiply instruction executed
+/// The shift scheme on QEMU: bit-exact, and not one multiply instruction executed
 /// inside a convolution or dense layer (the plugin counts per layer; pooling, outside, is reported
 /// separately).
 @Suite(.serialized) struct ShiftSchemeBoardTests {

@@ -2,7 +2,7 @@ import FixedPoint
 import TestSupport
 import Testing
 
-/// Signed digits (seed 004): the nearest two-term rounding against a brute-force search over the
+/// Signed digits: the nearest two-term rounding against a brute-force search over the
 /// whole window, the byte code, and hand-derived cases for both rounding rules.
 @Suite struct SignedDigitTests {
     /// Every (s1, e1, s2, e2) with e1 > e2 in 0..<exponents, one-term values and zero.

@@ -109,7 +109,7 @@ import Testing
         }
     }
 
-    /// MAC totals against the figures measured with TFLM in issue 10 (independent of our count).
+    /// MAC totals against the figures measured with TFLM (independent of our count).
     @Test func macTotalsMatchIndependentCounts() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         let expected = ["pretrainedResnet.tflite": 12_501_632, "kws_ref_model_float32.tflite": 2_656_768,

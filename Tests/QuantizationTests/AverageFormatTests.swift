@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// Average pools get formats of their own (the input's bits, a finer frac), and ResNet-8 in 8-bit
-/// fixed point then stays within 1 pp of the float model on the corpus CIFAR-10 images (issue 10's
+/// fixed point then stays within 1 pp of the float model on the corpus CIFAR-10 images (the benchmark's
 /// accuracy clause; the float model's 87.71 % is MANIFEST.md's figure, recomputed here).
 @Suite struct AverageFormatTests {
     @Test func resNet8FixedLosesAtMostOnePoint() throws {

@@ -6,7 +6,7 @@ import QuantizedIR
 import TestSupport
 import Testing
 
-/// The bit-plane scheme (seed 000) on the corpus MNIST models without fine-tuning: calibrated on
+/// The bit-plane scheme on the corpus MNIST models without fine-tuning: calibrated on
 /// test images 0–999, measured on held-out images (acceptance: drop ≤ 1.5 pp at M = 2, ≤ 0.5 pp at
 /// M = 3), with exactly M multiplies per output value counted statically; the output layer stays
 /// fixed by default. The plane signs come from error feedback (the default): with the

@@ -2,7 +2,7 @@ import Quantization
 import TestSupport
 import Testing
 
-/// The bit-plane solver (seed 000): the M = 2 sort-and-split solver against brute force over every
+/// The bit-plane solver: the M = 2 sort-and-split solver against brute force over every
 /// inner/outer partition of small random groups, Lloyd's monotone error, and hand-derived cases.
 @Suite struct BitPlaneSolverTests {
     func randomGroup(_ n: Int, _ rng: inout SeededRandom) -> [Double] {

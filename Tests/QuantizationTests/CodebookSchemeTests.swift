@@ -6,7 +6,7 @@ import QuantizedIR
 import TestSupport
 import Testing
 
-/// The codebook scheme (seed 003) on the corpus MNIST models, post-training: calibrated on test
+/// The codebook scheme on the corpus MNIST models, post-training: calibrated on test
 /// images 0–999, measured on held-out images (acceptance: 16 centroids with 5-bit activations lose
 /// ≤ 1 pp; scripts/bench-codebook.sh prints K = 4…32 × 4, 5, 8-bit activations). Storage and
 /// static multiplies as the issue defines them.

@@ -3,7 +3,7 @@ import Quantization
 import TestSupport
 import Testing
 
-/// The codebook scheme's k-means (seed 003) against a brute-force optimum, and Lloyd's fallback.
+/// The codebook scheme's k-means against a brute-force optimum, and Lloyd's fallback.
 @Suite struct KMeansTests {
     /// Every assignment of n points to k labels; the best cost is the k-means optimum.
     func bruteForceCost(_ x: [Double], k: Int) -> Double {

@@ -116,7 +116,7 @@ import Verification
         #expect(drop <= 0.003)
     }
 
-    /// Seed 001's fractional offsets (`--refine-fracs`): at 4-bit weights and activations, moving
+    /// Fractional offsets (`--refine-fracs`): at 4-bit weights and activations, moving
     /// activation fracs by at most one step lowers the output error on the calibration images,
     /// and the integer program agrees with the float model at least as often on held-out images.
     @Test func refinedFracsLowerTheOutputError() throws {
@@ -143,7 +143,7 @@ import Verification
         #expect(a1 >= a0)
     }
 
-    /// Seed 001: `--weight-bits auto --max-drop 1` on images 0–999 keeps the held-out drop within
+    /// The bit-allocation search: `--weight-bits auto --max-drop 1` on images 0–999 keeps the held-out drop within
     /// 1 pp at ≤ 0.55× the weight memory and ≤ 0.35× the multiply cost of uniform 8 bits.
     @Test(arguments: models)
     func bitAllocationSearchMeetsTheBudget(_ model: String) throws {
@@ -169,7 +169,7 @@ import Verification
         #expect(report.multiply_cost_ratio_8bit <= 0.35)
     }
 
-    /// Seed 002 at 4-bit activations: the GGD step beats min-max SQNR on ≥ 80 % of layers, by ≥ 1 dB on average.
+    /// GGD steps at 4-bit activations: the GGD step beats min-max SQNR on ≥ 80 % of layers, by ≥ 1 dB on average.
     @Test func ggdBeatsMinMaxAtFourBits() throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
         var gains = [Double]()

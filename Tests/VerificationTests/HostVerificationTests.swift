@@ -116,7 +116,7 @@ import Verification
     /// The bit-allocation search's formats on the MLPerf sample inputs (the search's own loss on
     /// so few samples says little about accuracy; the point is that its mixed formats run bit-exactly).
     /// The MNIST models' searched formats are verified where the search already runs (QuantizationTests).
-    /// VWW is left out: its search takes over three minutes (issue 4's search speed).
+    /// VWW is left out: its search takes over three minutes (the search's speed).
     @Test(arguments: mlperfModels.filter { !$0.hasPrefix("vww") })
     func mlperfSearchedBundlesAreBitExact(_ model: String) throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
