@@ -53,6 +53,8 @@ FAMILIES = {
     "rescale": ("qc_rescale_template.h", "rescale", ["X", "Y"], "const qc_rescale_params *p, const {X} *x, {Y} *y", False),
     "pad": ("qc_pad_template.h", "pad", ["T"], "const qc_pad_params *p, const {T} *x, {T} *y", False),
     "transpose": ("qc_transpose_template.h", "transpose", ["T"], "const qc_transpose_params *p, const {T} *x, {T} *y", False),
+    "index_copy": ("qc_index_copy_template.h", "index_copy", ["T"],
+                   "const qc_index_copy_params *p, const int32_t *offsets, const {T} *x, {T} *y", False),
     "table": ("qc_table_template.h", "table", ["X", "Y"],
               "const qc_table_params *p, const int16_t *table, const {X} *x, {Y} *y", False),
 }
@@ -125,6 +127,9 @@ def main():
         elif family in ("add", "mul"):
             data = "const void *a, const void *b, void *y"
             call = "p, a, b, y"
+        elif family == "index_copy":
+            data = "const int32_t *offsets, const void *x, void *y"
+            call = "p, offsets, x, y"
         elif family == "table":
             data = "const int16_t *table, const void *x, void *y"
             call = "p, table, x, y"

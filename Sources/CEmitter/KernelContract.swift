@@ -28,6 +28,12 @@ public enum KernelContract {
                 try checkWeighted(d.weights, bias: d.bias, accumulator: d.accumulator, requantize: d.requantize, channels: d.outFeatures, fail: fail)
             case .pad(let p):
                 guard within(p.value, bitsOf: p.output) else { throw fail("pad value \(p.value) does not fit \(bits(p.output)) bits") }
+            case .indexCopy(let c):
+                let reach = c.offsets.reduce(0) { $0 + ($1.max() ?? 0) }
+                guard c.offsets.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 >= 0 } }), reach < program.tensors[c.input].count,
+                      c.offsets.reduce(1, { $0 * $1.count }) == program.tensors[c.output].count, bits(c.input) == bits(c.output) else {
+                    throw fail("copy reads outside its input, or does not fill its output in the same storage")
+                }
             case .table(let t):
                 let inBits = bits(t.input)
                 let expected = inBits <= QTable.directBits ? 1 << inBits : (1 << QTable.directBits) + 1

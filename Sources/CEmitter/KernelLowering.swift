@@ -88,6 +88,16 @@ public enum KernelLowering {
                                         ("perm", (tr.perm + Array(shape.count..<6)).map(i32))],
                                storage: [storage(tr.input)], wideAccumulator: nil,
                                arguments: [.tensor(tr.input, offset: 0), .tensor(tr.output, offset: 0)])]
+        case .indexCopy(let c):
+            guard c.offsets.count <= 6, c.offsets.allSatisfy({ !$0.isEmpty }) else {
+                throw EmitError("\(c.source): a copy over \(c.offsets.count) axes (at most 6, none empty)")
+            }
+            let axes = [[Int]](repeating: [0], count: 6 - c.offsets.count) + c.offsets
+            return [KernelCall(family: "index_copy", paramsType: "qc_index_copy_params",
+                               params: [("extent", axes.map { i32($0.count) })],
+                               storage: [storage(c.input)], wideAccumulator: nil,
+                               arguments: [.constant(ConstantArray(role: "offsets", type: .s32, values: axes.flatMap { $0.map(Int64.init) })),
+                                           .tensor(c.input, offset: 0), .tensor(c.output, offset: 0)])]
         case .table(let table):
             let f = t[table.input].format
             return [KernelCall(family: "table", paramsType: "qc_table_params",

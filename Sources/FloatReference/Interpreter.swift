@@ -135,6 +135,8 @@ public final class Interpreter: Sendable {
             return transposeData(args[0], shape: inShapes[0], perm: perm)
         case .pad(let pad):
             return padded(args[0], shape: inShapes[0], pad: pad, outShape: outShape)
+        case .indexCopy(let copy):
+            return copy.apply(args[0])
         }
     }
 }

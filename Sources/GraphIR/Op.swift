@@ -33,6 +33,9 @@ public enum Op: Sendable, Equatable {
     case reshape
     case transpose(perm: [Int])
     case pad(Pad)
+    /// Data movement by constant indices (slice, split, gather, reflection padding, nearest resize,
+    /// depth/space rearrangement): one input, the output shape is the copy's.
+    case indexCopy(IndexCopy)
 
     /// A short lowercase name for listings (`conv`, `dense`, ...).
     public var kind: String {
@@ -54,6 +57,7 @@ public enum Op: Sendable, Equatable {
         case .reshape: return "reshape"
         case .transpose: return "transpose"
         case .pad: return "pad"
+        case .indexCopy(let copy): return copy.source
         }
     }
 

@@ -136,6 +136,15 @@ public enum ShapeInference {
             guard pad.before.count == x.count, pad.after.count == x.count,
                   (pad.before + pad.after).allSatisfy({ $0 >= 0 }) else { throw fail("pads do not match rank") }
             return x.indices.map { x[$0] + pad.before[$0] + pad.after[$0] }
+        case .indexCopy(let copy):
+            try need(1...1)
+            let size = inputs[0].elementCount
+            guard copy.shape.elementCount == copy.count,
+                  copy.offsets.allSatisfy({ $0.allSatisfy { $0 >= 0 } }),
+                  copy.count == 0 || copy.offsets.reduce(0, { $0 + ($1.max() ?? 0) }) < size else {
+                throw fail("the copy reads outside its input or does not fill its shape \(copy.shape)")
+            }
+            return copy.shape
         }
     }
 

@@ -97,6 +97,8 @@ public final class Simulator: Sendable {
             return t[u.input]
         case .transpose(let tr):
             return transpose(t[tr.input], shape: tensors[tr.input].shape, perm: tr.perm)
+        case .indexCopy(let c):
+            return indexCopy(t[c.input], offsets: c.offsets)
         case .clamp(let c):
             let fin = tensors[c.input].format, fout = tensors[c.output].format
             return t[c.input].map { requantize(Int64($0), shift: fin.frac - fout.frac, bits: fout.bits, clampMin: c.clampMin, clampMax: c.clampMax) }

@@ -130,6 +130,10 @@ public enum AffineLowering {
                 let input = try tensor(for: node.inputs[0])
                 try sameQuantization(node, program.tensors[input], y)
                 return .transpose(QTranspose(input: input, output: out, perm: perm))
+            case .indexCopy(let copy):
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                return .indexCopy(QIndexCopy(input: input, output: out, offsets: copy.simplified.offsets, source: copy.source))
             case .activation(let act):
                 let input = try tensor(for: node.inputs[0])
                 guard let values = AffineTables.table(act, input: program.tensors[input].affine!, output: y.affine!) else {

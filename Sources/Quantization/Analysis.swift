@@ -72,7 +72,7 @@ public struct QuantAnalysis: Sendable {
                     averages.append((out, source))
                     formatSource[out] = out
                 }
-            case .maxPool2d, .globalMaxPool, .reshape, .transpose, .pad:
+            case .maxPool2d, .globalMaxPool, .reshape, .transpose, .pad, .indexCopy:
                 if let first, let source = formatSource[first] { formatSource[out] = source }
             case .softmax:
                 if graph.outputs == [out] && index == graph.nodes.count - 1 {

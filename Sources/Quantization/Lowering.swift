@@ -78,6 +78,9 @@ public enum Lowering {
                 op = .reshape(QUnary(input: try tensor(for: node.inputs[0]), output: out))
             case .transpose(let perm):
                 op = .transpose(QTranspose(input: try tensor(for: node.inputs[0]), output: out, perm: perm))
+            case .indexCopy(let copy):
+                op = .indexCopy(QIndexCopy(input: try tensor(for: node.inputs[0]), output: out, offsets: copy.simplified.offsets,
+                                           source: copy.source))
             case .pad(let pad):
                 let input = try tensor(for: node.inputs[0])
                 op = .pad(QPad(input: input, output: out, before: pad.before, after: pad.after,

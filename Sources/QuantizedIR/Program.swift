@@ -116,6 +116,9 @@ public enum QOp: Codable, Sendable {
     /// Copies the data unchanged into a tensor of another shape (a view in C).
     case reshape(QUnary)
     case transpose(QTranspose)
+    /// Copies values by constant indices (slice, split, gather, mirror pad, nearest resize,
+    /// depth/space rearrangement); the output keeps the input's format.
+    case indexCopy(QIndexCopy)
     /// Requantizes to the output format and clamps (a standalone ReLU, ReLU6 or clip).
     case clamp(QClamp)
     /// Element-wise lookup (sigmoid, tanh).
@@ -143,6 +146,7 @@ public enum QOp: Codable, Sendable {
         case .pad: return "pad"
         case .reshape: return "reshape"
         case .transpose: return "transpose"
+        case .indexCopy(let c): return c.source
         case .clamp: return "clamp"
         case .table: return "table"
         case .affineAdd: return "add"
@@ -173,6 +177,7 @@ public enum QOp: Codable, Sendable {
         case .concat(let c): return c.inputs
         case .pad(let p): return [p.input]
         case .transpose(let t): return [t.input]
+        case .indexCopy(let c): return [c.input]
         case .clamp(let c): return [c.input]
         case .table(let t): return [t.input]
         case .affineAdd(let a): return [a.a, a.b]
@@ -193,6 +198,7 @@ public enum QOp: Codable, Sendable {
         case .concat(let c): return c.output
         case .pad(let p): return p.output
         case .transpose(let t): return t.output
+        case .indexCopy(let c): return c.output
         case .clamp(let c): return c.output
         case .table(let t): return t.output
         case .affineAdd(let a): return a.output
@@ -702,6 +708,22 @@ public struct QTranspose: Codable, Sendable {
         self.input = input
         self.output = output
         self.perm = perm
+    }
+}
+
+/// y, read in row-major order over the extents `offsets[k].count`, takes
+/// y[i0, …, ir] = x[offsets[0][i0] + … + offsets[r][ir]] (x read flat).
+public struct QIndexCopy: Codable, Sendable {
+    public var input: Int, output: Int
+    /// Per view axis, the flat input offset each index adds.
+    public var offsets: [[Int]]
+    /// The operator it implements, for listings.
+    public var source: String
+    public init(input: Int, output: Int, offsets: [[Int]], source: String) {
+        self.input = input
+        self.output = output
+        self.offsets = offsets
+        self.source = source
     }
 }
 

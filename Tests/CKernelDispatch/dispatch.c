@@ -565,6 +565,19 @@ int qc_dispatch_transpose(int t_bits, const qc_transpose_params *p, const void *
     return -1;
 }
 
+int qc_dispatch_index_copy(int t_bits, const qc_index_copy_params *p, const int32_t *offsets, const void *x, void *y)
+{
+    if (t_bits == 8) {
+        qc_index_copy_s8(p, offsets, x, y);
+        return 0;
+    }
+    if (t_bits == 16) {
+        qc_index_copy_s16(p, offsets, x, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_table(int x_bits, int y_bits, const qc_table_params *p, const int16_t *table, const void *x, void *y)
 {
     if (x_bits == 8 && y_bits == 8) {

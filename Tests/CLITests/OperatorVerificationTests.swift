@@ -7,13 +7,16 @@ import Testing
 /// an emulated Cortex-M4F, must equal the integer simulator bit for bit.
 @Suite struct OperatorVerificationTests {
     /// Functions by lookup table; products (swish, a squeeze-and-excitation gate); per-channel
-    /// constants (an unfused batch norm, a constant scale or offset) as a 1x1 depthwise layer.
+    /// constants (an unfused batch norm, a constant scale or offset) as a 1x1 depthwise layer; copies
+    /// by index (slice, depth to space, nearest resize, mirror pad).
     static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
-                                 "batchnorm_unfused", "mul_bcast_const", "add_bcast_const"]
+                            "batchnorm_unfused", "mul_bcast_const", "add_bcast_const", "slice", "depth_to_space",
+                            "resize_nearest_half_pixel", "mirror_pad_reflect"]
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
-    /// padding and transposes of int8 tensors, and TFLite's int8 MUL (swish).
-    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep"]
+    /// padding, transposes and copies by index of int8 tensors, and TFLite's int8 MUL (swish).
+    static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
+                                "space_to_depth", "gather_axis3"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")
@@ -37,7 +40,7 @@ import Testing
 
     @Test func bitExactOnTheCortexM4F() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
-        for (folder, form) in [("elu", "float32"), ("tanh", "int8")] {
+        for (folder, form) in [("elu", "float32"), ("tanh", "int8"), ("resize_nearest_v1", "int8")] {
             let result = try Self.verify(folder, target: "mps2-an386", form: form)
             #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder) \(form): \(result.stdout)\(result.stderr)")
         }

@@ -208,6 +208,13 @@ enum NaiveOracle {
                 guard zip(source, s).allSatisfy({ $0 >= 0 && $0 < $1 }) else { return Int32(p.value) }
                 return t[p.input][flatten(source, s)]
             }
+        case .indexCopy(let c):
+            // Output coordinate k along the view adds offsets[k][coordinate].
+            let extents = c.offsets.map(\.count)
+            return (0..<tensors[c.output].count).map { i in
+                let coordinate = unflatten(i, extents)
+                return t[c.input][zip(c.offsets, coordinate).reduce(0) { $0 + $1.0[$1.1] }]
+            }
         case .transpose(let tr):
             // Output coordinate k is input coordinate perm[k].
             let s = tensors[tr.input].shape, o = tensors[tr.output].shape

@@ -18,7 +18,9 @@ import Testing
         "depthwise_dm1", "fc_2d_relu", "maxpool_2x2_s2_valid", "maxpool_3x3_s2_same", "softmax", "reshape", "pad", "padv2",
         "transpose_0213", "transpose_0312", "relu", "relu6", "relu_n1_to_1", "logistic", "tanh", "elu", "exp", "log", "rsqrt", "abs",
         "neg", "swish", "hard_swish", "leaky_relu", "mean_axes12_keep",
-        "mean_axes12_nokeep", "se_block", "three_outputs",
+        "mean_axes12_nokeep", "se_block", "three_outputs", "slice", "strided_slice", "strided_slice_shrink", "split", "split_v",
+        "unpack", "gather_axis3", "mirror_pad_reflect", "mirror_pad_symmetric", "depth_to_space", "space_to_depth",
+        "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {

@@ -179,6 +179,9 @@ enum CProgramRunner {
             case ("rescale", nil): return qc_dispatch_rescale(bits[0], bits[1], p.assumingMemoryBound(to: qc_rescale_params.self), a[0], a[1])
             case ("pad", nil): return qc_dispatch_pad(bits[0], p.assumingMemoryBound(to: qc_pad_params.self), a[0], a[1])
             case ("transpose", nil): return qc_dispatch_transpose(bits[0], p.assumingMemoryBound(to: qc_transpose_params.self), a[0], a[1])
+            case ("index_copy", nil):
+                return qc_dispatch_index_copy(bits[0], p.assumingMemoryBound(to: qc_index_copy_params.self),
+                                              a[0].assumingMemoryBound(to: Int32.self), a[1], a[2])
             case ("table", nil):
                 return qc_dispatch_table(bits[0], bits[1], p.assumingMemoryBound(to: qc_table_params.self),
                                          a[0].assumingMemoryBound(to: Int16.self), a[1], a[2])
@@ -205,6 +208,7 @@ enum CProgramRunner {
         case "rescale": value = qc_rescale_params()
         case "pad": value = qc_pad_params()
         case "transpose": value = qc_transpose_params()
+        case "index_copy": value = qc_index_copy_params()
         case "table": value = qc_table_params()
         default: return []
         }
@@ -225,6 +229,7 @@ enum CProgramRunner {
         case "rescale": return MemoryLayout<qc_rescale_params>.size
         case "pad": return MemoryLayout<qc_pad_params>.size
         case "transpose": return MemoryLayout<qc_transpose_params>.size
+        case "index_copy": return MemoryLayout<qc_index_copy_params>.size
         case "table": return MemoryLayout<qc_table_params>.size
         default: return 0
         }

@@ -79,7 +79,7 @@ import Testing
             for node in c.program.ops { for call in try KernelLowering.calls(for: node.op, in: c.program) { families.insert(call.family) } }
         }
         #expect(families == ["conv", "depthwise_conv", "dense", "conv_shift", "dense_shift", "conv_bitplane", "conv_codebook", "max_pool", "avg_pool", "global_max_pool", "global_avg_pool",
-                             "add", "mul", "rescale", "pad", "transpose", "table"])
+                             "add", "mul", "rescale", "pad", "transpose", "index_copy", "table"])
     }
 
     /// The emitter prints params in `KernelCall.params` order; the C structs must declare the same

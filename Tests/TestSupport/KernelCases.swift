@@ -162,6 +162,7 @@ public enum KernelCases {
         for bits in [6, 8, 10, 12, 16] { cases.append(tableAndClamp(bits: bits, rng: &rng)) }
         cases.append(pad(rng: &rng))
         cases.append(transpose(rng: &rng))
+        cases += indexCopies(rng: &rng)
         return cases
     }
 
@@ -401,6 +402,27 @@ public enum KernelCases {
         let x = (0..<60).map { _ in value(f, &rng, false) }
         return single("transpose NHWC -> NCHW", &p, .transpose(QTranspose(input: input, output: output, perm: [0, 3, 1, 2])),
                       inputs: [input], output: output, values: [x])
+    }
+
+    /// A depth-to-space of 8-bit values (block 2, five view axes) and a 16-bit copy that reverses and
+    /// repeats rows and columns (a mirror pad); the offsets are written out by hand.
+    static func indexCopies(rng: inout SeededRandom) -> [KernelCase] {
+        var p = QProgram()
+        let f8 = QFormat(bits: 8, frac: 4)
+        let x8 = p.addTensor(QTensor(name: "x", shape: [1, 2, 3, 8], format: f8))
+        let y8 = p.addTensor(QTensor(name: "y", shape: [1, 4, 6, 2], format: f8))
+        // y[h·2 + i, w·2 + j, c] = x[h, w, (i·2 + j)·2 + c]: strides h 24, i 4, w 8, j 2, c 1.
+        let depthToSpace = [[0, 24], [0, 4], [0, 8, 16], [0, 2], [0, 1]]
+        let a = single("index copy: depth to space", &p, .indexCopy(QIndexCopy(input: x8, output: y8, offsets: depthToSpace, source: "depth_to_space")),
+                       inputs: [x8], output: y8, values: [(0..<48).map { _ in value(f8, &rng, false) }])
+        var q = QProgram()
+        let f16 = QFormat(bits: 16, frac: 9)
+        let x16 = q.addTensor(QTensor(name: "x", shape: [3, 5], format: f16))
+        let y16 = q.addTensor(QTensor(name: "y", shape: [4, 5], format: f16))
+        let b = single("index copy: reversed and repeated", &q,
+                       .indexCopy(QIndexCopy(input: x16, output: y16, offsets: [[5, 0, 5, 10], [4, 3, 2, 1, 2]], source: "mirror_pad")),
+                       inputs: [x16], output: y16, values: [(0..<15).map { _ in value(f16, &rng, false) }])
+        return [a, b]
     }
 
     /// The first difference between two output arrays as NHWC coordinates, or nil when identical.

@@ -121,6 +121,8 @@ void qc_pad_s8(const qc_pad_params *p, const int8_t *x, int8_t *y);
 void qc_pad_s16(const qc_pad_params *p, const int16_t *x, int16_t *y);
 void qc_transpose_s8(const qc_transpose_params *p, const int8_t *x, int8_t *y);
 void qc_transpose_s16(const qc_transpose_params *p, const int16_t *x, int16_t *y);
+void qc_index_copy_s8(const qc_index_copy_params *p, const int32_t *offsets, const int8_t *x, int8_t *y);
+void qc_index_copy_s16(const qc_index_copy_params *p, const int32_t *offsets, const int16_t *x, int16_t *y);
 void qc_table_s8s8(const qc_table_params *p, const int16_t *table, const int8_t *x, int8_t *y);
 void qc_table_s8s16(const qc_table_params *p, const int16_t *table, const int8_t *x, int16_t *y);
 void qc_table_s16s8(const qc_table_params *p, const int16_t *table, const int16_t *x, int8_t *y);

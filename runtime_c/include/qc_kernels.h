@@ -148,6 +148,17 @@ typedef struct {
 } qc_transpose_params;
 
 /*
+ * Copy by constant indices (slice, split, gather, mirror pad, nearest resize, depth/space
+ * rearrangement). y, read in row-major order over extent[0..5], takes
+ * y[i0, ..., i5] = x[offsets[i0] + offsets[e0 + i1] + ... + offsets[e0 + ... + e4 + i5]]:
+ * the offsets of axis k follow those of the axes before it. Every extent is at least 1 and every
+ * sum lies inside x.
+ */
+typedef struct {
+    int32_t extent[6];
+} qc_index_copy_params;
+
+/*
  * Element-wise function by table (sigmoid, tanh). For in_bits <= 10 the table has 2^in_bits
  * entries, y = table[x - in_min]. Wider inputs use 1025 entries at the segment starts: with
  * s = in_bits - 10, u = x - in_min, i = u >> s, r = u & (2^s - 1):

@@ -4,7 +4,8 @@
 /// - a reshape of a reshape reads the original;
 /// - zero padding is dropped;
 /// - the logarithm of a softmax becomes one log-softmax;
-/// - a reshape or transpose of a constant becomes a constant.
+/// - a reshape, transpose or index copy of a constant becomes a constant, and an index copy that
+///   reads its input as it is disappears.
 public struct Simplify: GraphPass {
     public var name: String { "simplify" }
     public init() {}
@@ -44,6 +45,18 @@ public struct Simplify: GraphPass {
                 } else if onlyMovesUnitDimensions(shape: graph.shape(source), perm: perm) {
                     graph.nodes[index].op = .reshape
                     changed = true
+                }
+            case .indexCopy(let copy):
+                let source = input!
+                if let tensor = graph.constant(source) {
+                    switch tensor.storage {
+                    case .float(let values): graph[output].constant = Tensor(shape: copy.shape, floats: copy.apply(values))
+                    case .int64(let values): graph[output].constant = Tensor(shape: copy.shape, ints: copy.apply(values))
+                    }
+                    graph.nodes[index].inputs = []
+                    changed = true
+                } else if copy.shape == graph.shape(source), copy.simplified.offsets == [Array(0..<copy.count)] {
+                    changed = bypass(&graph, node: index) || changed
                 }
             case .pad(let pad):
                 if (pad.before + pad.after).allSatisfy({ $0 == 0 }) {

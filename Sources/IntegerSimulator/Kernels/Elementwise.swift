@@ -61,6 +61,18 @@ func transpose(_ x: [Int32], shape: [Int], perm: [Int]) -> [Int32] {
     return out
 }
 
+/// `QIndexCopy`: output element i, split into one index per view axis, reads the sum of their offsets.
+func indexCopy(_ x: [Int32], offsets: [[Int]]) -> [Int32] {
+    let extents = offsets.map(\.count)
+    let count = extents.reduce(1, *)
+    let outStrides = strides(extents)
+    return (0..<count).map { i in
+        var source = 0
+        for axis in extents.indices { source += offsets[axis][(i / outStrides[axis]) % extents[axis]] }
+        return x[source]
+    }
+}
+
 /// Table lookup as `QTable` documents (direct for narrow inputs, interpolated otherwise).
 func lookup(_ table: QTable, _ x: [Int32], format: QFormat) -> [Int32] {
     let minInt = format.minInt

@@ -23,14 +23,14 @@ struct TFLiteImporter {
     /// TFLite tensor index -> graph value.
     var values: [Int: ValueID] = [:]
 
-    static let supported: Set<String> = [
+    static let supported: Set<String> = Set([
         "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE",
         "SQUEEZE", "SOFTMAX", "ADD", "MUL", "SUB", "DIV", "CONCATENATION", "PAD", "PADV2", "RELU", "RELU6",
         "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "PRELU", "QUANTIZE", "DEQUANTIZE", "TRANSPOSE",
         "LOG_SOFTMAX", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG",
         // shape arithmetic, evaluated at import time on constants
-        "SHAPE", "STRIDED_SLICE", "PACK",
-    ]
+        "SHAPE", "PACK",
+    ]).union(dataMovement)
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         var importer = TFLiteImporter(graph: Graph(info: ModelInfo(format: "tflite", path: path)), options: options,

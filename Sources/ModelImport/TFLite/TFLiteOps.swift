@@ -34,6 +34,7 @@ extension TFLiteImporter {
             }
         }
 
+        if try importDataMovement(code, inputs: inputs, outputs: outputs, options: options) { return }
         let result: ValueID
         switch code {
         case "CONV_2D", "DEPTHWISE_CONV_2D":
@@ -181,14 +182,31 @@ extension TFLiteImporter {
             let source = try input(0)
             let shape = graph.shape(source).map(Int64.init)
             result = graph.addConstant(name: outName, Tensor(shape: [shape.count], ints: shape))
-        case "STRIDED_SLICE":
-            result = try stridedSlice(inputs: (0..<4).map { try constant($0, "STRIDED_SLICE input \($0)") }, options: options, name: outName)
         case "PACK":
-            let parts = try inputs.indices.map { try constant($0, "PACK input \($0)") }
-            guard let first = parts.first, parts.allSatisfy({ $0.shape == first.shape }) else { throw GraphError("PACK inputs differ in shape") }
-            let axis = try normalizedAxis(try int32(1), rank: first.shape.count + 1)
-            guard axis == 0 else { throw GraphError("PACK is supported along axis 0 only") }
-            result = graph.addConstant(name: outName, Tensor(shape: [parts.count] + first.shape, ints: parts.flatMap(\.ints)))
+            // A new axis on every input, then one concatenation along it.
+            let parts = try inputs.indices.map { try input($0) }
+            guard let first = parts.first, parts.allSatisfy({ graph.shape($0) == graph.shape(first) }) else {
+                throw GraphError("PACK inputs differ in shape")
+            }
+            var shape = graph.shape(first)
+            let axis = try normalizedAxis(try int32(1), rank: shape.count + 1)
+            shape.insert(1, at: axis)
+            let expanded = try parts.enumerated().map { try reshaped($1, shape, name: outName + ".part\($0)") }
+            if expanded.allSatisfy({ graph.isConstant($0) }) {
+                let tensors = expanded.map { graph.constant($0)! }
+                var outShape = shape
+                outShape[axis] = parts.count
+                let outer = shape[..<axis].reduce(1, *), block = shape[axis...].reduce(1, *)
+                var ints = [Int64](), floats = [Float]()
+                for o in 0..<outer {
+                    for t in tensors {
+                        if t.isFloat { floats += t.floats[(o * block)..<((o + 1) * block)] } else { ints += t.ints[(o * block)..<((o + 1) * block)] }
+                    }
+                }
+                result = graph.addConstant(name: outName, tensors[0].isFloat ? Tensor(shape: outShape, floats: floats) : Tensor(shape: outShape, ints: ints))
+            } else {
+                result = try emit(.concat(axis: axis), expanded, name: outName)
+            }
         default:
             throw GraphError("\(code) is not supported")
         }
@@ -261,31 +279,4 @@ extension TFLiteImporter {
     }
 
     /// STRIDED_SLICE on constant data (the dynamic-flatten idiom SHAPE → STRIDED_SLICE → PACK).
-    mutating func stridedSlice(inputs: [Tensor], options: FBTable?, name: String) throws -> ValueID {
-        let (data, begin, end, strides) = (inputs[0], inputs[1].ints, inputs[2].ints, inputs[3].ints)
-        let rank = data.shape.count
-        guard rank == 1, begin.count == 1, end.count == 1, strides.count == 1, strides[0] != 0 else {
-            throw GraphError("STRIDED_SLICE is supported on 1-D constants only")
-        }
-        let beginMask = try options?.int32(0) ?? 0, endMask = try options?.int32(1) ?? 0
-        let shrink = try options?.int32(4) ?? 0
-        let n = Int64(data.shape[0])
-        var b = beginMask & 1 != 0 ? (strides[0] > 0 ? 0 : n - 1) : begin[0]
-        var e = endMask & 1 != 0 ? (strides[0] > 0 ? n : -n - 1) : end[0]
-        if b < 0 { b += n }
-        if e < 0, endMask & 1 == 0 { e += n }
-        let values = data.ints
-        var picked = [Int64]()
-        var i = b
-        while strides[0] > 0 ? i < min(e, n) : i > max(e, -1) {
-            guard i >= 0, i < n else { break }
-            picked.append(values[Int(i)])
-            i += strides[0]
-        }
-        if shrink & 1 != 0 {
-            guard let first = picked.first else { throw GraphError("STRIDED_SLICE selects nothing") }
-            return graph.addConstant(name: name, Tensor(shape: [], ints: [first]))
-        }
-        return graph.addConstant(name: name, Tensor(shape: [picked.count], ints: picked))
-    }
 }

@@ -25,6 +25,7 @@ int qc_dispatch_mul(int a_bits, int b_bits, int y_bits, const qc_mul_params *p, 
 int qc_dispatch_rescale(int x_bits, int y_bits, const qc_rescale_params *p, const void *x, void *y);
 int qc_dispatch_pad(int t_bits, const qc_pad_params *p, const void *x, void *y);
 int qc_dispatch_transpose(int t_bits, const qc_transpose_params *p, const void *x, void *y);
+int qc_dispatch_index_copy(int t_bits, const qc_index_copy_params *p, const int32_t *offsets, const void *x, void *y);
 int qc_dispatch_table(int x_bits, int y_bits, const qc_table_params *p, const int16_t *table, const void *x, void *y);
 
 #endif /* QC_DISPATCH_H */

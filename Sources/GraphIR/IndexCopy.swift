@@ -1,0 +1,160 @@
+/// Data movement by constant indices: slices, splits, unpacking, gathers on constant indices,
+/// reflection padding, nearest-neighbour resizing, depth/space rearrangements and tiling are all
+/// one of these, so the float reference, every quantization scheme and the C runtime need one
+/// kernel for all of them (each moves values without changing them).
+///
+/// The output, read in row-major order over the extents `offsets[k].count`, takes
+/// `y[i0, …, ir] = x[offsets[0][i0] + … + offsets[r][ir]]`, where `x` is the input read as a flat
+/// row-major array. The view's axes need not be the output's: a depth-to-space is a 6-axis view of a
+/// 4-D output. `shape` is the output value's shape (same element count as the view).
+public struct IndexCopy: Sendable, Equatable {
+    /// Per view axis, the flat input offset each index along it adds.
+    public var offsets: [[Int]]
+    /// The output shape.
+    public var shape: [Int]
+    /// The operator this copy implements, for listings (`slice`, `resize_nearest`, …).
+    public var source: String
+
+    public init(offsets: [[Int]], shape: [Int], source: String) {
+        self.offsets = offsets
+        self.shape = shape
+        self.source = source
+    }
+
+    /// The element count the view produces.
+    public var count: Int { offsets.reduce(1) { $0 * $1.count } }
+
+    /// Picks, along every axis k of an input of `inputShape`, the input indices `indices[k]`
+    /// (any order, repeats allowed): slices, gathers, reflection padding, nearest resizing, tiling.
+    public static func picking(_ indices: [[Int]], from inputShape: [Int], shape: [Int]? = nil, source: String) throws -> IndexCopy {
+        guard indices.count == inputShape.count else { throw GraphError("\(source): \(indices.count) index lists for a rank-\(inputShape.count) input") }
+        let strides = rowMajorStrides(inputShape)
+        var offsets = [[Int]]()
+        for (k, list) in indices.enumerated() {
+            guard list.allSatisfy({ $0 >= 0 && $0 < inputShape[k] }) else {
+                throw GraphError("\(source): an index on axis \(k) is outside 0..<\(inputShape[k])")
+            }
+            offsets.append(list.map { $0 * strides[k] })
+        }
+        return IndexCopy(offsets: offsets, shape: shape ?? indices.map(\.count), source: source)
+    }
+
+    /// NHWC depth-to-space in TFLite's order (ONNX mode DCR): y[n, h·b + i, w·b + j, c] = x[n, h, w, (i·b + j)·C + c].
+    public static func depthToSpace(inputShape x: [Int], block b: Int) throws -> IndexCopy {
+        guard x.count == 4, b >= 1, x[3] % (b * b) == 0 else { throw GraphError("depth_to_space: block \(b) does not divide \(x)") }
+        let c = x[3] / (b * b)
+        let view = [x[0], x[1], b, x[2], b, c]
+        let strides = [x[1] * x[2] * x[3], x[2] * x[3], b * c, x[3], c, 1]
+        return IndexCopy(offsets: zip(view, strides).map { n, s in (0..<n).map { $0 * s } },
+                         shape: [x[0], x[1] * b, x[2] * b, c], source: "depth_to_space")
+    }
+
+    /// NHWC space-to-depth: y[n, h, w, (i·b + j)·C + c] = x[n, h·b + i, w·b + j, c].
+    public static func spaceToDepth(inputShape x: [Int], block b: Int) throws -> IndexCopy {
+        guard x.count == 4, b >= 1, x[1] % b == 0, x[2] % b == 0 else { throw GraphError("space_to_depth: block \(b) does not divide \(x)") }
+        let view = [x[0], x[1] / b, x[2] / b, b, b, x[3]]
+        let strides = [x[1] * x[2] * x[3], b * x[2] * x[3], b * x[3], x[2] * x[3], x[3], 1]
+        return IndexCopy(offsets: zip(view, strides).map { n, s in (0..<n).map { $0 * s } },
+                         shape: [x[0], x[1] / b, x[2] / b, b * b * x[3]], source: "space_to_depth")
+    }
+
+    /// The copy applied to one sample's flat data.
+    public func apply<T>(_ x: [T]) -> [T] {
+        let n = count
+        guard n > 0 else { return [] }
+        var y = [T]()
+        y.reserveCapacity(n)
+        let rank = offsets.count
+        var index = [Int](repeating: 0, count: rank)
+        var base = offsets.reduce(0) { $0 + $1[0] }
+        let last = offsets[rank - 1]
+        let outer = n / last.count
+        for _ in 0..<outer {
+            let start = base - last[0]
+            for o in last { y.append(x[start + o]) }
+            // Advance the odometer over the axes before the last.
+            var k = rank - 2
+            while k >= 0 {
+                let axis = offsets[k]
+                base -= axis[index[k]]
+                index[k] += 1
+                if index[k] < axis.count {
+                    base += axis[index[k]]
+                    break
+                }
+                index[k] = 0
+                base += axis[0]
+                k -= 1
+            }
+        }
+        return y
+    }
+
+    /// The same copy with axes of extent 1 folded into a constant, and neighbouring axes that
+    /// step evenly through the input merged (a slice of the last two axes is one run): the C kernel
+    /// takes at most six axes.
+    public var simplified: IndexCopy {
+        var constant = 0
+        var axes = [[Int]]()
+        for axis in offsets {
+            if axis.count == 1 {
+                constant += axis[0]
+                continue
+            }
+            if let previous = axes.last, let step = evenStep(axis), let outerStep = evenStep(previous),
+               outerStep == step * axis.count {
+                axes[axes.count - 1] = (0..<(previous.count * axis.count)).map { previous[0] + axis[0] + $0 * step }
+                continue
+            }
+            axes.append(axis)
+        }
+        if axes.isEmpty { axes = [[constant]] } else { axes[0] = axes[0].map { $0 + constant } }
+        return IndexCopy(offsets: axes, shape: shape, source: source)
+    }
+}
+
+/// The step of an arithmetic sequence of at least two terms, if it is one.
+func evenStep(_ values: [Int]) -> Int? {
+    guard values.count >= 2 else { return nil }
+    let step = values[1] - values[0]
+    for i in 1..<values.count where values[i] - values[i - 1] != step { return nil }
+    return step
+}
+
+/// Row-major strides of a shape, in elements.
+public func rowMajorStrides(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var total = 1
+    for k in shape.indices.reversed() {
+        strides[k] = total
+        total *= shape[k]
+    }
+    return strides
+}
+
+extension IndexCopy {
+    /// Indices `start, start + step, …` up to but excluding `end` (step ≠ 0; a negative step counts down).
+    public static func range(from start: Int, to end: Int, step: Int) -> [Int] {
+        guard step != 0 else { return [] }
+        return Array(stride(from: start, to: end, by: step))
+    }
+
+    /// The input index of each output position along an axis of `size` padded by `before` and
+    /// `after`: reflection without the edge (`reflect`: 2 1 | 0 1 2 | 1 0), with it (`symmetric`:
+    /// 1 0 | 0 1 2 | 2 1), or repeating the edge (`edge`: 0 0 | 0 1 2 | 2 2).
+    public static func paddedIndices(size: Int, before: Int, after: Int, mode: BorderMode) throws -> [Int] {
+        let limit = mode == .reflect ? size - 1 : size
+        guard size >= 1, before >= 0, after >= 0, mode == .edge || (before <= limit && after <= limit) else {
+            throw GraphError("\(mode) padding of \(before) and \(after) on an axis of \(size)")
+        }
+        return (-before..<(size + after)).map { p in
+            if p < 0 { return mode == .reflect ? -p : mode == .symmetric ? -p - 1 : 0 }
+            if p >= size { return mode == .reflect ? 2 * size - 2 - p : mode == .symmetric ? 2 * size - 1 - p : size - 1 }
+            return p
+        }
+    }
+
+    public enum BorderMode: String, Sendable {
+        case reflect, symmetric, edge
+    }
+}
