@@ -144,7 +144,7 @@ extension IndexCopy {
     /// 1 0 | 0 1 2 | 2 1), or repeating the edge (`edge`: 0 0 | 0 1 2 | 2 2).
     public static func paddedIndices(size: Int, before: Int, after: Int, mode: BorderMode) throws -> [Int] {
         let limit = mode == .reflect ? size - 1 : size
-        guard size >= 1, before >= 0, after >= 0, mode == .edge || (before <= limit && after <= limit) else {
+        guard size >= 1, before >= 0, after >= 0, before + after <= 1 << 20, mode == .edge || (before <= limit && after <= limit) else {
             throw GraphError("\(mode) padding of \(before) and \(after) on an axis of \(size)")
         }
         return (-before..<(size + after)).map { p in
@@ -156,5 +156,61 @@ extension IndexCopy {
 
     public enum BorderMode: String, Sendable {
         case reflect, symmetric, edge
+    }
+}
+
+extension IndexCopy {
+    /// The copy that reads `x` directly where this one reads `transpose(x, perm)` (x of `xShape`),
+    /// or nil when an offset sum would carry from one axis of the transposed tensor into the next.
+    public func readingThroughTranspose(_ perm: [Int], of xShape: [Int]) -> IndexCopy? {
+        let tShape = permute(xShape, perm)
+        let tStrides = rowMajorStrides(tShape), xStrides = rowMajorStrides(xShape)
+        // Per axis of the transposed tensor, the largest coordinate any view axis contributes.
+        var reach = [Int](repeating: 0, count: tShape.count)
+        var mapped = [[Int]]()
+        for axis in offsets {
+            var list = [Int]()
+            var largest = [Int](repeating: 0, count: tShape.count)
+            for offset in axis {
+                var rest = offset, flat = 0
+                for k in tShape.indices {
+                    let coordinate = rest / tStrides[k]
+                    rest -= coordinate * tStrides[k]
+                    largest[k] = Swift.max(largest[k], coordinate)
+                    flat += coordinate * xStrides[perm[k]]
+                }
+                list.append(flat)
+            }
+            for k in tShape.indices { reach[k] += largest[k] }
+            mapped.append(list)
+        }
+        guard zip(reach, tShape).allSatisfy({ $0 < Swift.max($1, 1) }) else { return nil }
+        return IndexCopy(offsets: mapped, shape: shape, source: source)
+    }
+
+    /// The copy whose output is this one's transposed by `perm`, or nil when the view's axes do
+    /// not group, in order, into the output's axes.
+    public func transposingOutput(_ perm: [Int]) -> IndexCopy? {
+        guard perm.count == shape.count else { return nil }
+        var constant = 0
+        let axes = offsets.filter { axis in
+            if axis.count == 1 { constant += axis[0] }
+            return axis.count != 1
+        }
+        var groups = [[[Int]]](), next = 0
+        for dim in shape {
+            var group = [[Int]](), product = 1
+            while product < dim, next < axes.count {
+                product *= axes[next].count
+                group.append(axes[next])
+                next += 1
+            }
+            guard product == dim || (dim == 0 && group.isEmpty) else { return nil }
+            groups.append(group)
+        }
+        guard next == axes.count else { return nil }
+        var view = perm.flatMap { groups[$0] }
+        if view.isEmpty { view = [[constant]] } else { view[0] = view[0].map { $0 + constant } }
+        return IndexCopy(offsets: view, shape: permute(shape, perm), source: source)
     }
 }

@@ -25,6 +25,36 @@ import Testing
         return g
     }
 
+    /// A slice in NCHW between the two transposes an ONNX importer writes becomes one copy that reads
+    /// the NHWC input and writes the NHWC output: y[h, w, c] = x[1 − h, w, c + 1] (rows reversed,
+    /// channels 1 and 2).
+    @Test func transposesFoldIntoACopyByIndex() throws {
+        var g = Graph(info: ModelInfo(format: "test"))
+        let x = g.addValue(name: "x", shape: [1, 2, 2, 4])
+        g.inputs = [x]
+        let t1 = g.addNode(name: "t1", op: .transpose(perm: [0, 3, 1, 2]), inputs: [x], outputName: "t1", shape: [1, 4, 2, 2])
+        let slice = try IndexCopy.picking([[0], [1, 2], [1, 0], [0, 1]], from: [1, 4, 2, 2], source: "slice")
+        let s = g.addNode(name: "slice", op: .indexCopy(slice), inputs: [t1], outputName: "s", shape: [1, 2, 2, 2])
+        let t2 = g.addNode(name: "t2", op: .transpose(perm: [0, 2, 3, 1]), inputs: [s], outputName: "t2", shape: [1, 2, 2, 2])
+        g.outputs = [t2]
+        try PassPipeline.standard.run(&g)
+        #expect(g.nodes.map(\.op.kind) == ["slice"])
+        guard g.nodes.count == 1, case .indexCopy(let copy) = g.nodes[0].op else { return }
+        #expect(g.nodes[0].inputs == [x])
+        let input = (0..<16).map(Float.init)  // x[h, w, c] = 8h + 4w + c
+        var expected = [Float]()
+        for h in 0..<2 { for w in 0..<2 { for c in 0..<2 { expected.append(Float(8 * (1 - h) + 4 * w + c + 1)) } } }
+        #expect(copy.apply(input) == expected)
+    }
+
+    /// Depth to space with block 2 on a 1x2 image of 4 channels: y[i, 2w + j] = x[w, 2i + j].
+    @Test func depthToSpaceByHand() throws {
+        let copy = try IndexCopy.depthToSpace(inputShape: [1, 1, 2, 4], block: 2)
+        #expect(copy.shape == [1, 2, 4, 1])
+        #expect(copy.apply((0..<8).map(Float.init)) == [0, 1, 4, 5, 2, 3, 6, 7])
+        #expect(copy.simplified.apply((0..<8).map(Float.init)) == [0, 1, 4, 5, 2, 3, 6, 7])
+    }
+
     /// Softmax then Log (how some exporters write log-softmax) becomes one log-softmax; a softmax
     /// that something else also reads keeps its own node.
     @Test func logOfSoftmaxBecomesLogSoftmax() throws {

@@ -4,7 +4,8 @@
 /// this pass is what turns a whole ONNX network into NHWC. A transpose with a single reader moves
 /// below that reader when the reader commutes with it: element-wise activations, binary ops with a
 /// constant or with an identically transposed operand, PRelu with a constant slope, constant pad,
-/// single-axis softmax, and another transpose (the two compose, and cancel when inverse).
+/// single-axis softmax, and another transpose (the two compose, and cancel when inverse). A copy
+/// by index absorbs a transpose on either side of it.
 public struct SinkTransposes: GraphPass {
     public var name: String { "sink-transposes" }
     public init() {}
@@ -13,6 +14,14 @@ public struct SinkTransposes: GraphPass {
         for tIndex in graph.nodes.indices {
             guard case .transpose(let perm) = graph.nodes[tIndex].op else { continue }
             let t = graph.nodes[tIndex]
+            // A copy by index whose only reader is this transpose writes the transposed layout itself.
+            if let p = graph.producerIndex(of: t.inputs[0]), case .indexCopy(let copy) = graph.nodes[p].op,
+               graph.soleConsumer(of: t.inputs[0]) == tIndex, !graph.outputs.contains(t.inputs[0]),
+               let merged = copy.transposingOutput(perm) {
+                graph.nodes[tIndex] = Node(name: graph.nodes[p].name, op: .indexCopy(merged), inputs: graph.nodes[p].inputs, outputs: t.outputs)
+                graph.nodes.remove(at: p)
+                return true
+            }
             guard let cIndex = graph.soleConsumer(of: t.outputs[0]) else { continue }
             if try sink(&graph, transposeAt: tIndex, perm: perm, consumerAt: cIndex) { return true }
         }
@@ -58,6 +67,12 @@ public struct SinkTransposes: GraphPass {
             return true
         case .activation:
             try rebuild(op: c.op, inputs: [x])
+            return true
+        case .indexCopy(let copy):
+            // The copy reads x directly: one pass over the data instead of two.
+            guard let merged = copy.readingThroughTranspose(perm, of: graph.shape(x)) else { return false }
+            graph.nodes[cIndex] = Node(name: c.name, op: .indexCopy(merged), inputs: [x], outputs: [out])
+            graph.nodes.remove(at: tIndex)
             return true
         case .softmax(let softmax) where !softmax.coerceTo2D:
             try rebuild(op: .softmax(Softmax(axis: perm[softmax.axis], log: softmax.log)), inputs: [x])

@@ -1,7 +1,8 @@
 import GraphIR
 
-/// Evaluates shape arithmetic at import time: `Shape` of a static tensor, and `Gather`, `Cast`,
-/// `Slice`, `ConstantOfShape`, `Concat` and the four binary ops when all their inputs are constants.
+/// Evaluates shape arithmetic at import time: `Shape` of a static tensor, and `Cast`,
+/// `ConstantOfShape`, `Concat` and the four binary ops when all their inputs are constants
+/// (`Gather` and `Slice` of constants fold where they are imported, `ONNXDataMovement`).
 /// This folds the Shape→Gather→Unsqueeze→Concat→Reshape chains PyTorch and tf2onnx emit.
 extension ONNXImporter {
     mutating func foldShapeArithmetic(_ node: Onnx_NodeProto, attributes: ONNXAttributes, name: String) throws -> Bool {
@@ -24,16 +25,11 @@ extension ONNXImporter {
             case .float(let v): result = Tensor(shape: shape, floats: [Float](repeating: v.first ?? 0, count: shape.elementCount))
             case .int64(let v): result = Tensor(shape: shape, ints: [Int64](repeating: v.first ?? 0, count: shape.elementCount))
             }
-        case "Gather" where allConstant:
-            result = try gather(try constantInput(node, 0, "data"), try constantInput(node, 1, "indices"),
-                                axis: try attributes.int("axis", default: 0))
         case "Cast" where allConstant:
             let tensor = try constantInput(node, 0, "input")
             let to = try attributes.int("to", default: 1)
             result = to == 1 || to == 10 || to == 11 ? Tensor(shape: tensor.shape, floats: tensor.floats)
                                                      : Tensor(shape: tensor.shape, ints: tensor.ints)
-        case "Slice" where allConstant:
-            result = try slice(node, attributes)
         case "Concat" where allConstant && !inputs.isEmpty:
             let tensors = inputs.map { graph.constant($0)! }
             let axis = try normalizedAxis(try attributes.int("axis", default: 0), rank: tensors[0].shape.count)
@@ -68,8 +64,8 @@ extension ONNXImporter {
                 }
                 result = Tensor(shape: shape, floats: zip(x, y).map(op))
             }
-        case "Gather", "Cast", "Slice":
-            throw GraphError("\(node.opType) is only supported on constant inputs (shape arithmetic)")
+        case "Cast":
+            throw GraphError("Cast is only supported on constant inputs (shape arithmetic)")
         default:
             result = nil
         }
@@ -88,74 +84,5 @@ extension ONNXImporter {
             for (data, block) in parts { out.append(contentsOf: data[(o * block)..<((o + 1) * block)]) }
         }
         return out
-    }
-
-    private func gather(_ data: Tensor, _ indices: Tensor, axis rawAxis: Int) throws -> Tensor {
-        let axis = try normalizedAxis(rawAxis, rank: data.shape.count)
-        let size = data.shape[axis]
-        let index = try indices.ints.map { i -> Int in
-            let j = Int(i < 0 ? i + Int64(size) : i)
-            guard j >= 0, j < size else { throw GraphError("Gather index \(i) is out of range") }
-            return j
-        }
-        let outer = Array(data.shape[..<axis]).elementCount
-        let inner = Array(data.shape[(axis + 1)...]).elementCount
-        let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
-        func pick<T>(_ values: [T]) -> [T] {
-            var out = [T]()
-            for o in 0..<outer {
-                for j in index { out.append(contentsOf: values[((o * size + j) * inner)..<((o * size + j + 1) * inner)]) }
-            }
-            return out
-        }
-        switch data.storage {
-        case .float(let v): return Tensor(shape: shape, floats: pick(v))
-        case .int64(let v): return Tensor(shape: shape, ints: pick(v))
-        }
-    }
-
-    private func slice(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes) throws -> Tensor {
-        let data = try constantInput(node, 0, "data")
-        let rank = data.shape.count
-        var starts: [Int64], ends: [Int64], axes: [Int64], steps: [Int64]
-        if opset < 10 {
-            starts = (try attributes.ints("starts") ?? []).map(Int64.init)
-            ends = (try attributes.ints("ends") ?? []).map(Int64.init)
-            axes = (try attributes.ints("axes") ?? Array(0..<starts.count)).map(Int64.init)
-        } else {
-            starts = try constantInput(node, 1, "starts").ints
-            ends = try constantInput(node, 2, "ends").ints
-            axes = hasInput(node, 3) ? try constantInput(node, 3, "axes").ints : (0..<Int64(starts.count)).map { $0 }
-        }
-        steps = opset >= 10 && hasInput(node, 4) ? try constantInput(node, 4, "steps").ints : [Int64](repeating: 1, count: starts.count)
-        guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
-            throw GraphError("Slice starts, ends, axes and steps differ in length")
-        }
-        var ranges = data.shape.map { (start: 0, step: 1, count: $0) }
-        for i in starts.indices {
-            let axis = try normalizedAxis(Int(axes[i]), rank: rank)
-            let dim = Int64(data.shape[axis]), step = steps[i]
-            guard step != 0 else { throw GraphError("Slice step 0") }
-            func clamp(_ v: Int64, _ lo: Int64, _ hi: Int64) -> Int64 { Swift.min(Swift.max(v, lo), hi) }
-            var s = starts[i] < 0 ? starts[i] + dim : starts[i]
-            var e = ends[i] < 0 ? ends[i] + dim : ends[i]
-            if step > 0 {
-                s = clamp(s, 0, dim); e = clamp(e, 0, dim)
-            } else {
-                s = clamp(s, -1, dim - 1); e = clamp(e, -1, dim - 1)
-            }
-            let count = step > 0 ? Swift.max(0, (e - s + step - 1) / step) : Swift.max(0, (s - e - step - 1) / -step)
-            ranges[axis] = (Int(s), Int(step), Int(count))
-        }
-        let shape = ranges.map(\.count)
-        let strides = data.shape.strides
-        var offsets = [0]
-        for axis in 0..<rank {
-            offsets = offsets.flatMap { base in (0..<ranges[axis].count).map { base + (ranges[axis].start + $0 * ranges[axis].step) * strides[axis] } }
-        }
-        switch data.storage {
-        case .float(let v): return Tensor(shape: shape, floats: offsets.map { v[$0] })
-        case .int64(let v): return Tensor(shape: shape, ints: offsets.map { v[$0] })
-        }
     }
 }

@@ -24,15 +24,15 @@ struct ONNXImporter {
     let opset: Int
     let options: ImportOptions
 
-    static let supportedOps: Set<String> = [
+    static let supportedOps: Set<String> = Set([
         "Conv", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
         "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
         "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg",
         "Add", "Sub", "Mul", "Div", "Concat", "Flatten", "Reshape", "Transpose", "Pad", "BatchNormalization",
         "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean",
         // Shape arithmetic, evaluated at import time on constants only.
-        "Shape", "Gather", "Cast", "Slice", "ConstantOfShape",
-    ]
+        "Shape", "Cast", "ConstantOfShape",
+    ]).union(dataMovement)
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         let model: Onnx_ModelProto

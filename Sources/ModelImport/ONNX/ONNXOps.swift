@@ -6,11 +6,12 @@ extension ONNXImporter {
         let attributes = ONNXAttributes(node)
         let name = node.name.isEmpty ? outputName(node) : node.name
         if node.output.count > 1, node.output.dropFirst().contains(where: { !$0.isEmpty }) {
-            guard node.opType == "Dropout" || node.opType == "BatchNormalization" else {
+            guard ["Dropout", "BatchNormalization", "Split"].contains(node.opType) else {
                 throw FormatError("node '\(name)' (\(node.opType)): only the first output is supported")
             }
         }
         if try foldShapeArithmetic(node, attributes: attributes, name: name) { return }
+        if try importDataMovement(node, attributes, name: name) { return }
 
         switch node.opType {
         case "Identity", "Dropout":
@@ -304,7 +305,7 @@ extension ONNXImporter {
         let x = try input(node, 0)
         let rank = graph.shape(x).count
         let mode = attributes.string("mode", default: "constant")
-        guard mode == "constant" else { throw GraphError("pad mode '\(mode)' is not supported (only constant)") }
+        guard ["constant", "reflect", "edge"].contains(mode) else { throw GraphError("pad mode '\(mode)' is not supported") }
         var pads: [Int]
         var value: Float = 0
         if opset < 11 {
@@ -324,6 +325,13 @@ extension ONNXImporter {
         for (i, axis) in axes.enumerated() {
             before[axis] = pads[i]
             after[axis] = pads[i + axes.count]
+        }
+        if mode != "constant" {
+            let shape = graph.shape(x)
+            let picks = try shape.indices.map {
+                try IndexCopy.paddedIndices(size: shape[$0], before: before[$0], after: after[$0], mode: mode == "edge" ? .edge : .reflect)
+            }
+            return try emit(.indexCopy(try .picking(picks, from: shape, source: "pad_\(mode)")), [x], name: name, output: outputName(node))
         }
         return try emit(.pad(Pad(before: before, after: after, value: value)), [x], name: name, output: outputName(node))
     }
