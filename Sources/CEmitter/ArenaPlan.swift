@@ -77,7 +77,7 @@ public struct ArenaPlan: Sendable {
             default: continue
             }
             let out = node.op.output
-            for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) {
+            for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) && tensors[x].constant == nil {
                 let buffer = find(x)
                 guard buffer != input, buffer != find(out), lastUse(buffer) == i else { continue }
                 // The output's group (its views) joins the input's buffer; keep the model output as root.

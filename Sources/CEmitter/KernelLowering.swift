@@ -14,8 +14,20 @@ public enum KernelLowering {
         try calls(for: op, in: program).map { KernelVariants.specialize($0, for: features) }
     }
 
-    /// The portable calls.
+    /// The portable calls. A constant operand is passed as an array in flash.
     public static func calls(for op: QOp, in program: QProgram) throws -> [KernelCall] {
+        try tensorCalls(for: op, in: program).map { call in
+            var call = call
+            call.arguments = call.arguments.enumerated().map { k, argument in
+                guard case .tensor(let id, let offset) = argument, let values = program.tensors[id].constant else { return argument }
+                let type = CType.storage(bits: program.tensors[id].format.bits)
+                return .constant(ConstantArray(role: "operand\(k)", type: type, values: values.dropFirst(offset).map(Int64.init)))
+            }
+            return call
+        }
+    }
+
+    private static func tensorCalls(for op: QOp, in program: QProgram) throws -> [KernelCall] {
         let t = program.tensors
         func storage(_ id: Int) -> CType { CType.storage(bits: t[id].format.bits) }
         switch op {
@@ -130,7 +142,8 @@ public enum KernelLowering {
                                         ("a_mult", [a.aMultiplier]), ("a_shift", [i32(a.aShift)]),
                                         ("b_mult", [a.bMultiplier]), ("b_shift", [i32(a.bShift)]),
                                         ("out_mult", [a.outputMultiplier]), ("out_shift", [i32(a.outputShift)]),
-                                        ("left_shift", [i32(a.leftShift)]), ("act_min", [a.clampMin]), ("act_max", [a.clampMax])],
+                                        ("left_shift", [i32(a.leftShift)]), ("act_min", [a.clampMin]), ("act_max", [a.clampMax]),
+                                        ("b_count", [i32(t[a.b].count)])],
                                storage: [.s8], wideAccumulator: nil,
                                arguments: [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
         case .softmax(let s):

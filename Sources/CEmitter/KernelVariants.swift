@@ -51,7 +51,10 @@ enum KernelVariants {
             let n = value(call, "in_features")
             guard value(call, "rows") == 1 else { return variant(call, "dsp", scratch: 4 * n + 8 * value(call, "out_features") + rescalings(), .s16) }
             return rowBlocksVariant(variant(call, "dsp", scratch: MemoryPlanner.align(2 * n, 4) + rescalings(), .s16), inFeatures: n)
-        case "avg_pool", "avg_pool_affine", "add_affine":
+        case "add_affine":
+            guard value(call, "b_count") == value(call, "count") else { return nil }
+            return variant(call, "dsp", scratch: 0, .s8)
+        case "avg_pool", "avg_pool_affine":
             return variant(call, "dsp", scratch: 0, .s8)
         default:
             return nil
@@ -74,7 +77,10 @@ enum KernelVariants {
             // (QC_DENSE_MVE_SCRATCH_BYTES).
             let rowsInFlight = value(call, "rows") > 1 ? 2 : 1
             return variant(call, "mve", scratch: 4 * rowsInFlight * value(call, "out_features"), .s32)
-        case "add", "add_affine", "avg_pool", "avg_pool_affine":
+        case "add_affine":
+            guard value(call, "b_count") == value(call, "count") else { return nil }
+            return variant(call, "mve", scratch: 0, .s8)
+        case "add", "avg_pool", "avg_pool_affine":
             return variant(call, "mve", scratch: 0, .s8)
         default:
             return nil

@@ -27,6 +27,7 @@ public final class Simulator: Sendable {
     /// Runs one sample (integer inputs in the input tensors' formats); returns every tensor.
     public func evaluate(_ inputs: [[Int32]]) -> [[Int32]] {
         var tensors = [[Int32]](repeating: [], count: program.tensors.count)
+        for (id, tensor) in program.tensors.enumerated() where tensor.constant != nil { tensors[id] = tensor.constant! }
         for (id, data) in zip(program.inputs, inputs) { tensors[id] = data }
         for (index, node) in program.ops.enumerated() {
             tensors[node.op.output] = execute(node.op, tensors, packed[index])

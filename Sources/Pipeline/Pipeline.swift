@@ -26,7 +26,7 @@ public enum Pipeline {
     }
 
     /// The scheme a model calls for when none is asked: int8 for a model that arrives quantized
-    /// (int8 inputs and int8 weights on every convolution and dense layer: it needs no calibration,
+    /// (int8 inputs, and int8 weights on every convolution and dense layer if it has any: it needs no calibration,
     /// and its own arithmetic is the one to reproduce), fixed otherwise.
     public static func defaultScheme(for graph: Graph) -> Scheme {
         let inputsQuantized = graph.inputs.allSatisfy { graph[$0].quantization?.storage == "int8" }
@@ -37,7 +37,7 @@ public enum Pipeline {
             }
         }
         let weightsQuantized = weighted.allSatisfy { graph[$0.inputs[1]].quantization?.storage == "int8" }
-        return inputsQuantized && !weighted.isEmpty && weightsQuantized ? .int8 : .fixed
+        return inputsQuantized && weightsQuantized ? .int8 : .fixed
     }
 
     /// The plan the request asks for: read from `planFile` (checked against the model), taken

@@ -55,13 +55,16 @@ public enum AffineLowering {
 
         mutating func tensor(for id: ValueID) throws -> Int {
             if let t = tensorOf[id] { return t }
-            // Program tensors are computed or fed; a constant operand (a MUL or ADD by a constant
-            // tensor) would be an empty one.
-            guard !graph.isConstant(id) else {
-                throw QuantizationError("'\(graph[id].name)': an int8 operation on a constant tensor is not supported")
+            // A constant operand (an ADD or MUL by a constant tensor) keeps its stored int8 values.
+            var stored: [Int32]?
+            if graph.isConstant(id) {
+                guard let raw = graph[id].quantization?.rawValues, raw.allSatisfy({ (-128...127).contains($0) }) else {
+                    throw QuantizationError("'\(graph[id].name)': a constant operand of an int8 operation must be stored as int8")
+                }
+                stored = raw.map { Int32($0) }
             }
             let t = program.addTensor(QTensor(name: graph[id].name, shape: graph.shape(id), format: QFormat(bits: 8, frac: 0),
-                                              affine: try affine(of: id)))
+                                              affine: try affine(of: id), constant: stored))
             tensorOf[id] = t
             valueOf[t] = id
             return t
@@ -116,8 +119,18 @@ public enum AffineLowering {
                 return .avgPool(pool)
             case .reshape:
                 let input = try tensor(for: node.inputs[0])
+                if program.tensors[input].count == y.count, let x = program.tensors[input].affine, x != y.affine {
+                    // TFLite's int8 QUANTIZE between two scales, one table entry per input value.
+                    return .table(QTable(input: input, output: out, function: "requantize", values: AffineTables.requantize(x, y.affine!)))
+                }
                 try sameQuantization(node, program.tensors[input], y)
                 return .reshape(QUnary(input: input, output: out))
+            case .concat(let axis):
+                // TFLite's int8 concatenation copies: every input has the output's scale and zero
+                // point (the converter puts a QUANTIZE before any that differs).
+                let inputs = try node.inputs.map { try tensor(for: $0) }
+                for input in inputs { try sameQuantization(node, program.tensors[input], y) }
+                return .concat(QConcat(inputs: inputs, output: out, axis: axis))
             case .pad(let pad):
                 // Padding with the zero point is padding with the real value 0 (TFLite pads with the
                 // zero point unless PADV2 gives another value, which must then be representable).
@@ -142,9 +155,9 @@ public enum AffineLowering {
                 return .table(QTable(input: input, output: out, function: act.name, values: values))
             case .binary(let binary) where binary.op == .mul:
                 var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
+                if program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count else {
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
                     throw QuantizationError("\(node.name): int8 MUL broadcasting other than per channel or a scalar is not supported")
                 }
                 let (sa, sb) = (ta.affine!, tb.affine!)
@@ -154,9 +167,11 @@ public enum AffineLowering {
                                              outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
             case .binary(let binary) where binary.op == .add:
-                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                guard program.tensors[a].shape == program.tensors[b].shape else {
-                    throw QuantizationError("\(node.name): int8 ADD with broadcasting is not supported")
+                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                if program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
+                    throw QuantizationError("\(node.name): int8 ADD broadcasting other than per channel or a scalar is not supported")
                 }
                 return .affineAdd(try add(a, b, out, program.tensors, activation: binary.activation))
             case .softmax(let softmax):

@@ -29,6 +29,16 @@ enum AffineTables {
         }
     }
 
+    /// TFLite's int8-to-int8 QUANTIZE: the input less its zero point, rescaled by the quantized
+    /// multiplier of input scale / output scale (in double), plus the output zero point.
+    static func requantize(_ x: AffineQuantization, _ y: AffineQuantization) -> [Int32] {
+        let (m, s) = Affine.quantizeMultiplier(Double(x.scale) / Double(y.scale))
+        return (-128...127).map { q in
+            let v = Affine.multiplyByQuantizedMultiplier(Int32(q) - x.zeroPoint, m, s)
+            return Int32(min(max(Int64(y.zeroPoint) + Int64(v), -128), 127))
+        }
+    }
+
     /// TFLite's int8 leaky ReLU: the input less its zero point, rescaled by one of two quantized
     /// multipliers (input scale / output scale, or that times alpha, each in single precision).
     static func leakyRelu(_ alpha: Float, _ x: AffineQuantization, _ y: AffineQuantization) -> [Int32] {

@@ -54,11 +54,15 @@ public struct QTensor: Codable, Sendable, Equatable {
     public var shape: [Int]
     public var format: QFormat
     public var affine: AffineQuantization?
-    public init(name: String, shape: [Int], format: QFormat, affine: AffineQuantization? = nil) {
+    /// The stored integers of a constant operand (an int8 ADD or MUL by a constant tensor): kept in
+    /// flash, never in the arena; nil for tensors that are fed or computed.
+    public var constant: [Int32]?
+    public init(name: String, shape: [Int], format: QFormat, affine: AffineQuantization? = nil, constant: [Int32]? = nil) {
         self.name = name
         self.shape = shape
         self.format = format
         self.affine = affine
+        self.constant = constant
     }
     public var count: Int { shape.reduce(1, *) }
 

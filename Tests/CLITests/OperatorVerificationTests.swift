@@ -14,9 +14,10 @@ import Testing
                             "resize_nearest_half_pixel", "mirror_pad_reflect"]
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
-    /// padding, transposes and copies by index of int8 tensors, and TFLite's int8 MUL (swish).
+    /// padding, transposes and copies by index of int8 tensors, TFLite's int8 MUL (swish), ADD and MUL
+    /// by a constant stored in flash.
     static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
-                                "space_to_depth", "gather_axis3"]
+                                "space_to_depth", "gather_axis3", "add_bcast_const", "batchnorm_unfused"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

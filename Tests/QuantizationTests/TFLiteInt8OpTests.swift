@@ -20,7 +20,8 @@ import Testing
         "neg", "swish", "hard_swish", "leaky_relu", "mean_axes12_keep",
         "mean_axes12_nokeep", "se_block", "three_outputs", "slice", "strided_slice", "strided_slice_shrink", "split", "split_v",
         "unpack", "gather_axis3", "mirror_pad_reflect", "mirror_pad_symmetric", "depth_to_space", "space_to_depth",
-        "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims",
+        "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims", "add_bcast_const", "mul_bcast_const", "batchnorm_unfused",
+        "requant_concat", "requant_two_outputs",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {

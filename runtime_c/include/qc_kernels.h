@@ -303,8 +303,10 @@ typedef struct {
 } qc_dense_affine_params;
 
 /*
- * int8-affine addition (TFLite's ADD): with u = (a[i] + a_offset) << left_shift and likewise v,
+ * int8-affine addition (TFLite's ADD): with u = (a[i] + a_offset) << left_shift and likewise v
+ * from b[i mod b_count] (b repeats along a: b_count divides count),
  * y[i] = clamp(out_offset + mbqm(mbqm(u, a_mult, a_shift) + mbqm(v, b_mult, b_shift), out_mult, out_shift)).
+ * The _dsp and _mve variants take b_count == count only.
  * Ranges: multipliers >= 0, shifts in [-31, 30], left_shift in [0, 20], a_offset and b_offset in
  * [-127, 128] (negated int8 zero points), out_offset int8.
  * Works in place (y == a or y == b).
@@ -315,6 +317,7 @@ typedef struct {
     int32_t a_mult, a_shift, b_mult, b_shift, out_mult, out_shift;
     int32_t left_shift;
     int32_t act_min, act_max;
+    int32_t b_count;
 } qc_add_affine_params;
 void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 

@@ -6,8 +6,9 @@ void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8
 {
     /* Copied out once: stores through y may alias *p for all the compiler knows. */
     const qc_add_affine_params q = *p;
-    int32_t i;
+    int32_t i, j = 0;
     for (i = 0; i < q.count; ++i) {
-        y[i] = qc_add_affine_one(&q, a[i], b[i]);
+        y[i] = qc_add_affine_one(&q, a[i], b[j]);
+        j = j + 1 == q.b_count ? 0 : j + 1;
     }
 }

@@ -15,6 +15,8 @@ public struct FoldAffineIntoProducer: GraphPass {
         for bIndex in graph.nodes.indices {
             guard case .binary(let binary) = graph.nodes[bIndex].op else { continue }
             let node = graph.nodes[bIndex]
+            // A model quantized already (int8) runs its own ops as stored: folding would lose the weights' quantization.
+            if graph[node.outputs[0]].quantization != nil { continue }
             // y op c, or c op y for the commutative ops.
             var side = 0
             if graph.isConstant(node.inputs[0]) {

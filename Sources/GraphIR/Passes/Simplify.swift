@@ -23,9 +23,12 @@ public struct Simplify: GraphPass {
                     graph[output].constant = tensor.reshaped(graph.shape(output))
                     graph.nodes[index].inputs = []
                     changed = true
+                } else if graph[source].quantization != graph[output].quantization {
+                    // A requantization inside an int8 model (its QUANTIZE op): kept.
                 } else if graph.shape(source) == graph.shape(output) {
                     changed = bypass(&graph, node: index) || changed
-                } else if let producer = graph.producerIndex(of: source), graph.nodes[producer].op == .reshape {
+                } else if let producer = graph.producerIndex(of: source), graph.nodes[producer].op == .reshape,
+                          graph[graph.nodes[producer].inputs[0]].quantization == graph[source].quantization {
                     graph.nodes[index].inputs = graph.nodes[producer].inputs
                     changed = true
                 }

@@ -17,6 +17,8 @@ public struct SinkAffineBelowPool: GraphPass {
             guard let bIndex = graph.producerIndex(of: pool.inputs[0]), graph.soleConsumer(of: pool.inputs[0]) == pIndex,
                   case .binary(let binary) = graph.nodes[bIndex].op, binary.activation == nil else { continue }
             let node = graph.nodes[bIndex]
+            // A model quantized already (int8) runs its own ops as stored: folding would lose the weights' quantization.
+            if graph[node.outputs[0]].quantization != nil { continue }
             let side = graph.isConstant(node.inputs[0]) ? 1 : 0
             if side == 1 && !(binary.op == .add || binary.op == .mul) { continue }
             let x = node.inputs[side], c = node.inputs[1 - side]

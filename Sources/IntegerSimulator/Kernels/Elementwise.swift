@@ -123,7 +123,9 @@ func affineMean(_ op: QAffineMean, _ x: [Int32], shape: [Int]) -> [Int32] {
 }
 
 func affineAdd(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
-    zip(a, b).map { x, y in
+    // b repeats along a (a scalar, or one value per channel of the last axis).
+    a.indices.map { i in
+        let x = a[i], y = b[i % b.count]
         let sa = Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
         let sb = Affine.multiplyByQuantizedMultiplier((y + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift)
         let sum = Affine.multiplyByQuantizedMultiplier(sa &+ sb, op.outputMultiplier, op.outputShift) + op.outputOffset

@@ -115,8 +115,10 @@ struct TFLiteImporter {
         for index in try main.vector(S.SubGraph.outputs, elementSize: 4)?.int32s ?? [] {
             var id = try value(Int(index))
             if graph.isConstant(id) || graph.inputs.contains(id) {
-                id = graph.addNode(name: tensors[Int(index)].name, op: .reshape, inputs: [id],
-                                   outputName: tensors[Int(index)].name, shape: graph.shape(id))
+                let source = id
+                id = graph.addNode(name: tensors[Int(index)].name, op: .reshape, inputs: [source],
+                                   outputName: tensors[Int(index)].name, shape: graph.shape(source))
+                graph[id].quantization = graph[source].quantization
             }
             graph.outputs.append(id)
         }

@@ -170,8 +170,26 @@ extension TFLiteImporter {
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
         case "QUANTIZE", "DEQUANTIZE":
-            // The graph holds real values throughout; (re)quantization at the edges is the identity.
-            result = try input(0)
+            // The graph holds real values throughout: (re)quantization at the edges is the identity.
+            // Inside an int8 model a QUANTIZE changes scale or zero point (before a concatenation
+            // whose inputs must share the output's): a same-shape reshape carrying the new
+            // quantization, which the int8 program turns into a requantizing table.
+            let x = try input(0)
+            let to = try tensor(out).quantization
+            let from = graph[x].quantization
+            if code == "QUANTIZE", let from, let to, from.storage == "int8", to.storage == "int8",
+               from.scales != to.scales || from.zeroPoints != to.zeroPoints {
+                result = graph.addNode(name: outName, op: .reshape, inputs: [x], outputName: outName, shape: graph.shape(x))
+                graph[result].quantization = to
+            } else if code == "QUANTIZE", let to, to.storage == "int8", graph.inputs.contains(x),
+                      from == nil || (from!.storage == "uint8" && from!.scales == to.scales && from!.zeroPoints.map { $0 - 128 } == to.zeroPoints) {
+                // A float or uint8 model input quantized on entry: the int8 program takes the int8
+                // values (a uint8 input is the same real values with the zero point moved by 128).
+                graph[x].quantization = to
+                result = x
+            } else {
+                result = x
+            }
         case "TRANSPOSE":
             let x = try input(0)
             let rank = graph.shape(x).count
@@ -227,6 +245,8 @@ extension TFLiteImporter {
         guard shape.elementCount == graph.shape(id).elementCount else { throw GraphError("cannot reshape \(graph.shape(id)) to \(shape)") }
         if let tensor = graph.constant(id) { return graph.addConstant(name: name, tensor.reshaped(shape)) }
         let out = graph.addNode(name: name, op: .reshape, inputs: [id], outputName: name, shape: shape)
+        // Same values, so the same quantization (the flatten before a fully-connected layer of an int8 model).
+        graph[out].quantization = graph[id].quantization
         return out
     }
 
