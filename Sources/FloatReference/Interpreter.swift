@@ -127,6 +127,13 @@ public final class Interpreter: Sendable {
             var y = elementwise(binary.op, args[0], inShapes[0], args[1], inShapes[1], outShape: outShape)
             if let act = binary.activation { apply(act, to: &y) }
             return y
+        case .compare(let op):
+            let a = broadcastData(args[0], shape: inShapes[0], to: outShape), b = broadcastData(args[1], shape: inShapes[1], to: outShape)
+            return zip(a, b).map { op.holds($0, $1) ? 1 : 0 }
+        case .select:
+            let c = broadcastData(args[0], shape: inShapes[0], to: outShape)
+            let a = broadcastData(args[1], shape: inShapes[1], to: outShape), b = broadcastData(args[2], shape: inShapes[2], to: outShape)
+            return c.indices.map { c[$0] != 0 ? a[$0] : b[$0] }
         case .concat(let axis):
             return concatenate(args, shapes: inShapes, axis: axis)
         case .reshape:

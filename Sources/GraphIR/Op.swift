@@ -28,6 +28,10 @@ public enum Op: Sendable, Equatable {
     case softmax(Softmax)
     /// inputs: a, b, with numpy broadcasting
     case binary(Binary)
+    /// inputs: a, b, with numpy broadcasting; 1 where the comparison holds, else 0.
+    case compare(CompareOp)
+    /// inputs: condition, a, b, with numpy broadcasting: a where the condition is nonzero, else b.
+    case select
     case concat(axis: Int)
     /// A view: the output shape is the output value's shape.
     case reshape
@@ -53,6 +57,8 @@ public enum Op: Sendable, Equatable {
         case .prelu: return "prelu"
         case .softmax(let softmax): return softmax.log ? "log_softmax" : "softmax"
         case .binary(let binary): return binary.op.rawValue
+        case .compare(let op): return op.rawValue
+        case .select: return "select"
         case .concat: return "concat"
         case .reshape: return "reshape"
         case .transpose: return "transpose"
@@ -169,6 +175,8 @@ public enum Activation: Sendable, Equatable {
     /// x / (1 + |x|).
     case softsign
     case exp, log, sqrt, rsqrt, reciprocal, abs, neg
+    /// A chain of element-wise operations on one value.
+    case function(ElementwiseFunction)
 
     public var name: String {
         switch self {
@@ -190,6 +198,7 @@ public enum Activation: Sendable, Equatable {
         case .reciprocal: return "reciprocal"
         case .abs: return "abs"
         case .neg: return "neg"
+        case .function: return "elementwise"
         }
     }
 
@@ -215,6 +224,7 @@ public enum Activation: Sendable, Equatable {
         case .reciprocal: return 1 / x
         case .abs: return Swift.abs(x)
         case .neg: return -x
+        case .function(let f): return Double(f.value(Float(x)))
         }
     }
 

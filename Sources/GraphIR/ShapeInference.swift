@@ -102,9 +102,15 @@ public enum ShapeInference {
             try need(1...1)
             guard softmax.axis >= 0, softmax.axis < Swift.max(inputs[0].count, 1) else { throw fail("axis out of range") }
             return inputs[0]
-        case .binary:
+        case .binary, .compare:
             try need(2...2)
             guard let out = broadcastShapes(inputs[0], inputs[1]) else { throw fail("shapes do not broadcast") }
+            return out
+        case .select:
+            try need(3...3)
+            guard let ab = broadcastShapes(inputs[1], inputs[2]), let out = broadcastShapes(inputs[0], ab) else {
+                throw fail("shapes do not broadcast")
+            }
             return out
         case .concat(let axis):
             guard !inputs.isEmpty else { throw fail("needs inputs") }

@@ -20,6 +20,7 @@ import Testing
         "slice", "strided_slice", "strided_slice_shrink", "split", "split_v", "unpack", "gather_axis3", "mirror_pad_reflect",
         "mirror_pad_symmetric", "depth_to_space", "space_to_depth", "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims",
         "add", "sub", "mul", "div", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv", "three_outputs",
+        "elu_where", "selu", "select_v2_bcast", "maximum", "minimum", "square", "squared_difference",
     ]
 
     @Test func floatModelsMatchTheReferenceRuntime() throws {

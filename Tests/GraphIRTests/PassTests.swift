@@ -1,3 +1,4 @@
+import Foundation
 import GraphIR
 import Testing
 
@@ -45,6 +46,29 @@ import Testing
         var expected = [Float]()
         for h in 0..<2 { for w in 0..<2 { for c in 0..<2 { expected.append(Float(8 * (1 - h) + 4 * w + c + 1)) } } }
         #expect(copy.apply(input) == expected)
+    }
+
+    /// ELU as TensorFlow writes it, select(x > 0, x, 2·(exp(x) − 1)), becomes one function of x:
+    /// 1 at 1, 2·(e⁻¹ − 1) at −1.
+    @Test func comparisonChainBecomesOneFunction() throws {
+        var g = Graph(info: ModelInfo(format: "test"))
+        let x = g.addValue(name: "x", shape: [1, 4])
+        g.inputs = [x]
+        let zero = g.addConstant(name: "zero", Tensor(shape: [], floats: [0]))
+        let one = g.addConstant(name: "one", Tensor(shape: [], floats: [1]))
+        let two = g.addConstant(name: "two", Tensor(shape: [], floats: [2]))
+        let positive = g.addNode(name: "greater", op: .compare(.greater), inputs: [x, zero], outputName: "p", shape: [1, 4])
+        let e = g.addNode(name: "exp", op: .activation(.exp), inputs: [x], outputName: "e", shape: [1, 4])
+        let d = g.addNode(name: "sub", op: .binary(Binary(.sub)), inputs: [e, one], outputName: "d", shape: [1, 4])
+        let m = g.addNode(name: "mul", op: .binary(Binary(.mul)), inputs: [d, two], outputName: "m", shape: [1, 4])
+        let y = g.addNode(name: "select", op: .select, inputs: [positive, x, m], outputName: "y", shape: [1, 4])
+        g.outputs = [y]
+        try PassPipeline.standard.run(&g)
+        #expect(g.nodes.map(\.op.kind) == ["elementwise"])
+        guard g.nodes.count == 1, case .activation(let activation) = g.nodes[0].op else { return }
+        #expect(g.nodes[0].inputs == [x])
+        #expect(activation.value(1) == 1)
+        #expect(abs(activation.value(-1) - 2 * (exp(-1) - 1)) < 1e-6)
     }
 
     /// Depth to space with block 2 on a 1x2 image of 4 channels: y[i, 2w + j] = x[w, 2i + j].

@@ -20,6 +20,8 @@ func apply(_ activation: Activation, to values: inout [Float]) {
         for i in values.indices { values[i] *= Swift.max(0, Swift.min(1, values[i] / 6 + 0.5)) }
     case .elu, .selu, .softplus, .softsign, .exp, .log, .sqrt, .rsqrt, .reciprocal, .abs, .neg:
         for i in values.indices { values[i] = Float(activation.value(Double(values[i]))) }
+    case .function(let f):
+        for i in values.indices { values[i] = f.value(values[i]) }
     }
 }
 

@@ -18,6 +18,7 @@ public struct PassPipeline: Sendable {
     public static let standard = PassPipeline([
         LowerToDense(),
         Simplify(),
+        FuseElementwiseFunction(),
         SinkTransposes(),
         FoldTransposeIntoDense(),
         FuseActivations(),

@@ -30,6 +30,7 @@ struct ONNXImporter {
         "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg",
         "Add", "Sub", "Mul", "Div", "Concat", "Flatten", "Reshape", "Transpose", "Pad", "BatchNormalization",
         "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean",
+        "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Where", "Max", "Min",
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",
     ]).union(dataMovement)

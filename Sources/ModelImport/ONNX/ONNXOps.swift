@@ -90,6 +90,24 @@ extension ONNXImporter {
             try requireFloat(a, node)
             try requireFloat(b, node)
             bind(node, try emit(.binary(Binary(op)), [a, b], name: name, output: outputName(node)))
+        case "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal":
+            let op: CompareOp = ["Greater": .greater, "GreaterOrEqual": .greaterEqual, "Less": .less, "LessOrEqual": .lessEqual,
+                                 "Equal": .equal][node.opType]!
+            bind(node, try emit(.compare(op), [try input(node, 0), try input(node, 1)], name: name, output: outputName(node)))
+        case "Where":
+            bind(node, try emit(.select, [try input(node, 0), try input(node, 1), try input(node, 2)], name: name, output: outputName(node)))
+        case "Max", "Min":
+            // Pairwise: max(a, b) = select(a > b, a, b), so that a bound by a constant fuses into one function.
+            let inputs = try (0..<node.input.count).map { try input(node, $0) }
+            guard var result = inputs.first else { throw GraphError("needs at least one input") }
+            for (k, other) in inputs.dropFirst().enumerated() {
+                let last = k == inputs.count - 2
+                let out = last ? outputName(node) : outputName(node) + ".\(k)"
+                let condition = try emit(.compare(node.opType == "Max" ? .greater : .less), [result, other], name: out + ".compare",
+                                         output: out + ".compare")
+                result = try emit(.select, [condition, result, other], name: last ? name : out, output: out)
+            }
+            bind(node, result)
         case "Concat":
             let inputs = try (0..<node.input.count).map { try input(node, $0) }
             guard let first = inputs.first else { throw GraphError("needs at least one input") }

@@ -27,7 +27,8 @@ struct TFLiteImporter {
         "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE",
         "SQUEEZE", "SOFTMAX", "ADD", "MUL", "SUB", "DIV", "CONCATENATION", "PAD", "PADV2", "RELU", "RELU6",
         "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "PRELU", "QUANTIZE", "DEQUANTIZE", "TRANSPOSE",
-        "LOG_SOFTMAX", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG",
+        "LOG_SOFTMAX", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL",
+        "SELECT", "SELECT_V2", "MAXIMUM", "MINIMUM", "SQUARE", "SQUARED_DIFFERENCE",
         // shape arithmetic, evaluated at import time on constants
         "SHAPE", "PACK",
     ]).union(dataMovement)
@@ -145,7 +146,11 @@ struct TFLiteImporter {
         if let q = try table.table(S.Tensor.quantization), let scales = try q.vector(S.Quantization.scale, elementSize: 4)?.floats,
            !scales.isEmpty {
             let zeroPoints = try q.vector(S.Quantization.zeroPoint, elementSize: 8)?.int64s ?? [Int64](repeating: 0, count: scales.count)
-            let axis = Int(try q.int32(S.Quantization.quantizedDimension))
+            var axis = Int(try q.int32(S.Quantization.quantizedDimension))
+            // A 1-D per-channel tensor (a bias) can only be quantized along its one axis, whatever
+            // the file states (the converter has written the filter's axis 3 there; TFLite Micro
+            // reads it along axis 0).
+            if shape.count == 1, scales.count > 1, shape[0] == scales.count { axis = 0 }
             guard zeroPoints.count == scales.count || zeroPoints.count == 1 else {
                 throw FormatError("tensor #\(index) has \(scales.count) scales but \(zeroPoints.count) zero points")
             }

@@ -142,6 +142,23 @@ extension TFLiteImporter {
             let op: BinaryOp = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div][code]!
             let y = try emit(.binary(Binary(op)), [try input(0), try input(1)], name: outName)
             result = try finish(y, activation: try activation(0))
+        case "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL":
+            let op: CompareOp = ["GREATER": .greater, "GREATER_EQUAL": .greaterEqual, "LESS": .less, "LESS_EQUAL": .lessEqual,
+                                 "EQUAL": .equal][code]!
+            result = try emit(.compare(op), [try input(0), try input(1)], name: outName)
+        case "SELECT", "SELECT_V2":
+            result = try emit(.select, [try input(0), try input(1), try input(2)], name: outName)
+        case "MAXIMUM", "MINIMUM":
+            // max(a, b) = select(a > b, a, b), so that a bound by a constant fuses into one function.
+            let a = try input(0), b = try input(1)
+            let condition = try emit(.compare(code == "MAXIMUM" ? .greater : .less), [a, b], name: outName + ".compare")
+            result = try emit(.select, [condition, a, b], name: outName)
+        case "SQUARE":
+            let x = try input(0)
+            result = try emit(.binary(Binary(.mul)), [x, x], name: outName)
+        case "SQUARED_DIFFERENCE":
+            let difference = try emit(.binary(Binary(.sub)), [try input(0), try input(1)], name: outName + ".difference")
+            result = try emit(.binary(Binary(.mul)), [difference, difference], name: outName)
         case "CONCATENATION":
             let args = try inputs.indices.map { try input($0) }
             guard let first = args.first else { throw GraphError("needs inputs") }
