@@ -113,7 +113,7 @@ public final class Interpreter: Sendable {
         case .globalMaxPool:
             return globalPool(args[0], shape: inShapes[0], max: true)
         case .mean(let mean):
-            return reduceMean(args[0], shape: inShapes[0], axes: mean.axes)
+            return reduce(args[0], shape: inShapes[0], axes: mean.axes, reduction: mean.reduction)
         case .activation(let act):
             var y = args[0]
             apply(act, to: &y)

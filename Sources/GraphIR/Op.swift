@@ -20,7 +20,8 @@ public enum Op: Sendable, Equatable {
     case globalAvgPool
     /// NHWC -> [N,1,1,C]
     case globalMaxPool
-    /// Mean over the given axes (TFLite MEAN); spatial means become `globalAvgPool`.
+    /// Mean, sum or maximum over the given axes (TFLite MEAN, SUM, REDUCE_MAX); every one becomes a
+    /// global pool (`ReductionAsGlobalPool`).
     case mean(Mean)
     case activation(Activation)
     /// inputs: x, slope (broadcast to x)
@@ -52,7 +53,7 @@ public enum Op: Sendable, Equatable {
         case .avgPool2d: return "avgpool"
         case .globalAvgPool: return "global_avgpool"
         case .globalMaxPool: return "global_maxpool"
-        case .mean: return "mean"
+        case .mean(let mean): return mean.reduction == .mean ? "mean" : "reduce_\(mean.reduction.rawValue)"
         case .activation(let act): return act.name
         case .prelu: return "prelu"
         case .softmax(let softmax): return softmax.log ? "log_softmax" : "softmax"
@@ -148,12 +149,19 @@ public struct Pool2D: Sendable, Equatable {
     }
 }
 
+/// A reduction over the given axes: the mean (TFLite MEAN, ONNX ReduceMean), the sum or the maximum.
 public struct Mean: Sendable, Equatable {
     public var axes: [Int]
     public var keepDims: Bool
-    public init(axes: [Int], keepDims: Bool) {
+    public var reduction: Reduction
+    public init(axes: [Int], keepDims: Bool, reduction: Reduction = .mean) {
         self.axes = axes
         self.keepDims = keepDims
+        self.reduction = reduction
+    }
+
+    public enum Reduction: String, Sendable, Equatable {
+        case mean, sum, max
     }
 }
 

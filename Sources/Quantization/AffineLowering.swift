@@ -100,6 +100,11 @@ public enum AffineLowering {
                 if case .maxPool2d = node.op { return .maxPool(pool) }
                 pool.exactDivision = true
                 return .avgPool(pool)
+            case .globalMaxPool:
+                // The largest stored value is the largest real value: TFLite's int8 REDUCE_MAX keeps the scale.
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                return .globalMaxPool(QUnary(input: input, output: out))
             case .globalAvgPool:
                 let input = try tensor(for: node.inputs[0])
                 let shape = program.tensors[input].shape

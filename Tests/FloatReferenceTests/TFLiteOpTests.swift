@@ -21,6 +21,7 @@ import Testing
         "mirror_pad_symmetric", "depth_to_space", "space_to_depth", "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims",
         "add", "sub", "mul", "div", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv", "three_outputs",
         "elu_where", "selu", "select_v2_bcast", "maximum", "minimum", "square", "squared_difference",
+        "mean_axis1_nokeep", "mean_axis3_keep", "sum_axes12_keep", "sum_axis3_nokeep", "reduce_max_axes12_nokeep", "reduce_max_axis3_keep",
     ]
 
     @Test func floatModelsMatchTheReferenceRuntime() throws {

@@ -55,17 +55,17 @@ func globalPool(_ x: [Float], shape: [Int], max isMax: Bool) -> [Float] {
 }
 
 /// Mean over `axes` (output has those axes removed or kept as 1: same data order either way).
-func reduceMean(_ x: [Float], shape: [Int], axes: [Int]) -> [Float] {
+func reduce(_ x: [Float], shape: [Int], axes: [Int], reduction: Mean.Reduction) -> [Float] {
     let strides = shape.strides
     let keptAxes = shape.indices.filter { !axes.contains($0) }
     let keptShape = keptAxes.map { shape[$0] }
     let keptStrides = keptShape.strides
-    var out = [Float](repeating: 0, count: keptShape.elementCount)
+    var out = [Float](repeating: reduction == .max ? -.infinity : 0, count: keptShape.elementCount)
     let reduced = Float(axes.map { shape[$0] }.reduce(1, *))
     for i in x.indices {
         var target = 0
         for (k, axis) in keptAxes.enumerated() { target += ((i / strides[axis]) % shape[axis]) * keptStrides[k] }
-        out[target] += x[i]
+        if reduction == .max { out[target] = Swift.max(out[target], x[i]) } else { out[target] += x[i] }
     }
-    return out.map { $0 / reduced }
+    return reduction == .mean ? out.map { $0 / reduced } : out
 }

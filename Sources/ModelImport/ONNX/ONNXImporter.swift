@@ -29,7 +29,7 @@ struct ONNXImporter {
         "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
         "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg",
         "Add", "Sub", "Mul", "Div", "Concat", "Flatten", "Reshape", "Transpose", "Pad", "BatchNormalization",
-        "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean",
+        "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean", "ReduceSum", "ReduceMax",
         "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Where", "Max", "Min",
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",

@@ -148,8 +148,8 @@ extension ONNXImporter {
             }
             let newShape = try node.opType == "Squeeze" ? squeezedShape(shape, axes) : unsqueezedShape(shape, axes ?? [])
             bind(node, try reshaped(x, newShape, name: outputName(node)))
-        case "ReduceMean":
-            bind(node, try importReduceMean(node, attributes, name: name))
+        case "ReduceMean", "ReduceSum", "ReduceMax":
+            bind(node, try importReduce(node, attributes, name: name))
         case "Pad":
             bind(node, try importPad(node, attributes, name: name))
         case "BatchNormalization":
@@ -159,33 +159,34 @@ extension ONNXImporter {
         }
     }
 
-    /// ReduceMean over the axes from the attribute (opset < 18) or the second input; none means all
-    /// (or, with noop_with_empty_axes, the identity). A mean over H and W of a 4-D NCHW tensor is a
-    /// global average pool, which every scheme runs.
-    private mutating func importReduceMean(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, name: String) throws -> ValueID {
+    /// ReduceMean, ReduceSum and ReduceMax over the axes from the attribute (before opset 18, 13 for
+    /// ReduceSum) or the second input; none means all (or, with noop_with_empty_axes, the identity).
+    /// A mean over H and W of a 4-D NCHW tensor is a global average pool, which every scheme runs.
+    private mutating func importReduce(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, name: String) throws -> ValueID {
         let x = try input(node, 0)
         try requireFloat(x, node)
         let shape = graph.shape(x), rank = shape.count
+        let reduction: Mean.Reduction = ["ReduceMean": .mean, "ReduceSum": .sum, "ReduceMax": .max][node.opType]!
         var listed: [Int]?
-        if opset < 18 {
+        if opset < (reduction == .sum ? 13 : 18) {
             listed = try attributes.ints("axes")
         } else if hasInput(node, 1) {
             listed = try constantInput(node, 1, "axes").ints.map { Int($0) }
         }
         let noop = try attributes.int("noop_with_empty_axes", default: 0) != 0
-        if (listed ?? []).isEmpty && opset >= 18 && noop {
+        if (listed ?? []).isEmpty && opset >= (reduction == .sum ? 13 : 18) && noop {
             return try reshaped(x, shape, name: outputName(node))
         }
         let given = try (listed ?? []).map { try normalizedAxis($0, rank: rank) }
         let axes = Array(Set(given.isEmpty ? Array(0..<rank) : given)).sorted()
         let keepDims = try attributes.int("keepdims", default: 1) != 0
-        if rank == 4, axes == [2, 3] {
+        if rank == 4, axes == [2, 3], reduction == .mean {
             let nhwc = try transposed(x, [0, 2, 3, 1], name: name + ".nhwc")
             let pooled = try emit(.globalAvgPool, [nhwc], name: name + ".pool", output: outputName(node) + ".nhwc")
             let nchw = try transposed(pooled, [0, 3, 1, 2], name: keepDims ? outputName(node) : name + ".nchw")
             return keepDims ? nchw : try reshaped(nchw, [shape[0], shape[1]], name: outputName(node))
         }
-        return try emit(.mean(Mean(axes: axes, keepDims: keepDims)), [x], name: name, output: outputName(node))
+        return try emit(.mean(Mean(axes: axes, keepDims: keepDims, reduction: reduction)), [x], name: name, output: outputName(node))
     }
 
     private mutating func activation(_ node: Onnx_NodeProto, _ activation: Activation, name: String) throws -> ValueID {

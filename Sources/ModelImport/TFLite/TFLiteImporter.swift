@@ -24,7 +24,7 @@ struct TFLiteImporter {
     var values: [Int: ValueID] = [:]
 
     static let supported: Set<String> = Set([
-        "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "RESHAPE",
+        "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "SUM", "REDUCE_MAX", "RESHAPE",
         "SQUEEZE", "SOFTMAX", "ADD", "MUL", "SUB", "DIV", "CONCATENATION", "PAD", "PADV2", "RELU", "RELU6",
         "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "PRELU", "QUANTIZE", "DEQUANTIZE", "TRANSPOSE",
         "LOG_SOFTMAX", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL",

@@ -86,19 +86,20 @@ extension TFLiteImporter {
                               countIncludePad: false)
             let y = try emit(code == "MAX_POOL_2D" ? .maxPool2d(pool) : .avgPool2d(pool), [x], name: outName)
             result = try finish(y, activation: try activation(5))
-        case "MEAN":
+        case "MEAN", "SUM", "REDUCE_MAX":
             let x = try input(0)
             let rank = graph.shape(x).count
             let axes = Array(Set(try constant(1, "axes").ints.map { try normalizedAxis(Int($0), rank: rank) })).sorted()
             let keepDims = try options?.bool(0) ?? false
-            if rank == 4, axes == [1, 2] {
-                let pooled = try emit(.globalAvgPool, [x], name: keepDims ? outName : outName + ".pool")
+            let reduction: Mean.Reduction = ["MEAN": .mean, "SUM": .sum, "REDUCE_MAX": .max][code]!
+            if rank == 4, axes == [1, 2], reduction != .sum {
+                let pooled = try emit(reduction == .max ? .globalMaxPool : .globalAvgPool, [x], name: keepDims ? outName : outName + ".pool")
                 // The pooled values are the output's before the reshape: same quantization.
                 graph[pooled].quantization = try tensor(out).quantization
                 let s = graph.shape(pooled)
                 result = keepDims ? pooled : try reshaped(pooled, [s[0], s[3]], name: outName)
             } else {
-                result = try emit(.mean(Mean(axes: axes, keepDims: keepDims)), [x], name: outName)
+                result = try emit(.mean(Mean(axes: axes, keepDims: keepDims, reduction: reduction)), [x], name: outName)
             }
         case "RESHAPE":
             let x = try input(0)
