@@ -1,17 +1,19 @@
 import QuantizedIR
 
 /// Where every tensor of a program lives in the generated C: the caller's input or output
-/// buffer, or an offset in the static arena.
+/// buffers, or an offset in the static arena.
 ///
 /// Tensors are first grouped into buffers: a reshape's output is a view of its input, and an
 /// element-wise op (clamp, table, add), or an op whose kernels say they work in place (the DSP
 /// depthwise convolution), writes over an input of the same size and storage that dies at that op.
 /// Each buffer is alive from the op that first writes it to the last op that reads it;
-/// `MemoryPlanner` places the buffers that are neither the model's input nor its output.
+/// `MemoryPlanner` places the buffers that are neither model inputs nor model outputs.
 public struct ArenaPlan: Sendable {
     public enum Location: Equatable, Sendable {
-        case input
-        case output
+        /// The caller's buffer of model input k (k = 0 for a model with one input).
+        case input(Int)
+        /// The caller's buffer of model output k.
+        case output(Int)
         case arena(offset: Int)
     }
 
@@ -44,9 +46,7 @@ public struct ArenaPlan: Sendable {
     /// `scratch[i]`: bytes of working memory op i's kernels need while it runs (none when absent);
     /// `kernelsInPlace`: the ops whose kernels may write their output over their input.
     public init(program: QProgram, scratch: [Int: Int] = [:], kernelsInPlace: Set<Int> = [], alignment: Int = ArenaPlan.alignment) throws {
-        guard program.inputs.count == 1, program.outputs.count == 1 else {
-            throw EmitError("the C bundle supports one input and one output (this model has \(program.inputs.count) and \(program.outputs.count))")
-        }
+        guard !program.inputs.isEmpty, !program.outputs.isEmpty else { throw EmitError("the model has no input or no output") }
         let tensors = program.tensors
         var root = Array(tensors.indices)
         func find(_ t: Int) -> Int {
@@ -57,8 +57,11 @@ public struct ArenaPlan: Sendable {
         func bytes(_ t: Int) -> Int { tensors[t].count * CType.storage(bits: tensors[t].format.bits).bytes }
 
         for node in program.ops { if case .reshape(let u) = node.op { root[find(u.output)] = find(u.input) } }
-        let input = find(program.inputs[0]), output = find(program.outputs[0])
-        guard input != output else { throw EmitError("the model's output is its input: nothing to compute") }
+        let inputs = program.inputs.map(find), outputs = program.outputs.map(find)
+        guard Set(inputs).isDisjoint(with: outputs) else { throw EmitError("a model output is one of its inputs: nothing to compute") }
+        guard Set(inputs).count == inputs.count, Set(outputs).count == outputs.count else {
+            throw EmitError("two model inputs or two model outputs are the same tensor")
+        }
 
         // Last reader of each buffer, given the grouping so far (views already merged).
         func lastUse(_ buffer: Int) -> Int {
@@ -79,10 +82,11 @@ public struct ArenaPlan: Sendable {
             let out = node.op.output
             for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) && tensors[x].constant == nil {
                 let buffer = find(x)
-                guard buffer != input, buffer != find(out), lastUse(buffer) == i else { continue }
-                // The output's group (its views) joins the input's buffer; keep the model output as root.
+                // Never over a model input (the caller's) or a model output (read after the run).
+                guard !inputs.contains(buffer), !outputs.contains(buffer), buffer != find(out), lastUse(buffer) == i else { continue }
+                // The output's group (its views) joins the input's buffer; keep a model output as root.
                 let outRoot = find(out)
-                if outRoot == output { root[buffer] = outRoot } else { root[outRoot] = buffer }
+                if outputs.contains(outRoot) { root[buffer] = outRoot } else { root[outRoot] = buffer }
                 inPlace.append(node.name)
                 break
             }
@@ -96,7 +100,7 @@ public struct ArenaPlan: Sendable {
             size[b] = max(size[b] ?? 0, bytes(node.op.output))
             for t in node.op.inputs { last[find(t)] = i }
         }
-        let buffers = size.keys.filter { $0 != input && $0 != find(program.outputs[0]) }.sorted()
+        let buffers = size.keys.filter { !inputs.contains($0) && !outputs.contains($0) }.sorted()
         let scratchOps = scratch.keys.filter { scratch[$0]! > 0 }.sorted()
         let requests = buffers.map { b in
             MemoryPlanner.Request(size: MemoryPlanner.align(size[b]!, alignment), firstUse: first[b]!, lastUse: max(last[b] ?? first[b]!, first[b]!))
@@ -108,8 +112,8 @@ public struct ArenaPlan: Sendable {
 
         locations = tensors.indices.map { t in
             let b = find(t)
-            if b == input { return .input }
-            if b == find(program.outputs[0]) { return .output }
+            if let k = inputs.firstIndex(of: b) { return .input(k) }
+            if let k = outputs.firstIndex(of: b) { return .output(k) }
             return offsetOf[b].map { .arena(offset: $0) }
         }
         blocks = zip(requests, plan.offsets).enumerated().map { k, placed in
@@ -124,7 +128,7 @@ public struct ArenaPlan: Sendable {
             if case .reshape = node.op { continue }
             produced.insert(node.op.output)
         }
-        naiveBytes = produced.filter { find($0) != input && find($0) != find(program.outputs[0]) }
+        naiveBytes = produced.filter { !inputs.contains(find($0)) && !outputs.contains(find($0)) }
             .reduce(0) { $0 + MemoryPlanner.align(bytes($1), alignment) }
         inPlaceOps = inPlace
     }

@@ -37,6 +37,8 @@ public struct Bundle: Sendable {
     public var report: BundleReport
     /// The ops that run code, in order: with QC_PROFILE, model_run marks before the first and after each.
     public var profiledLayers: [QNode]
+    /// The model's inputs and outputs in C.
+    public var interface: ModelInterface
 
     public func contents(of name: String) -> String? { files.first { $0.name == name }?.contents }
 }
@@ -82,7 +84,8 @@ public enum BundleEmitter {
             ("report.json", try report.json()),
         ]
         return Bundle(files: files, arena: arena, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
-                      runtimeFiles: runtimeFiles, report: report, profiledLayers: layers.filter { !$0.calls.isEmpty }.map(\.node))
+                      runtimeFiles: runtimeFiles, report: report, profiledLayers: layers.filter { !$0.calls.isEmpty }.map(\.node),
+                      interface: source.interface)
     }
 }
 

@@ -38,8 +38,8 @@ public struct BundleReport: Codable, Sendable {
             let t = program.tensors[id]
             let location: String
             switch arena.locations[id] {
-            case .input?: location = "input"
-            case .output?: location = "output"
+            case .input(let k)?: location = program.inputs.count == 1 ? "input" : "input \(k)"
+            case .output(let k)?: location = program.outputs.count == 1 ? "output" : "output \(k)"
             case .arena(let offset)?: location = "arena+\(offset)"
             case nil: location = "unused"
             }

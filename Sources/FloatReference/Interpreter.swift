@@ -64,19 +64,30 @@ public final class Interpreter: Sendable {
         return values
     }
 
-    /// Runs `count` samples of the single-input graph stored contiguously in `samples`, in parallel,
-    /// and returns the first output of each.
-    public func runMany(samples: [Float], count: Int, transform: Transform? = nil) throws -> [[Float]] {
-        guard graph.inputs.count == 1 else { throw GraphError("runMany needs a single-input model") }
-        let size = graph.shape(graph.inputs[0]).elementCount
-        guard samples.count >= count * size else { throw GraphError("not enough sample data") }
+    /// Values per sample: every input's, one after another.
+    public var sampleSize: Int { graph.inputs.reduce(0) { $0 + graph.shape($1).elementCount } }
+
+    /// The inputs of sample `index` of samples stored contiguously, each `sampleSize` values.
+    public func inputs(of samples: [Float], index: Int) -> [[Float]] {
+        var start = index * sampleSize
+        return graph.inputs.map { id in
+            let size = graph.shape(id).elementCount
+            defer { start += size }
+            return Array(samples[start..<(start + size)])
+        }
+    }
+
+    /// Runs `count` samples stored contiguously in `samples`, in parallel, and returns the first
+    /// output of each, or with `allOutputs` every output one after another.
+    public func runMany(samples: [Float], count: Int, transform: Transform? = nil, allOutputs: Bool = false) throws -> [[Float]] {
+        guard samples.count >= count * sampleSize else { throw GraphError("not enough sample data") }
         let results = ResultSlots<[Float]>(count: count)
         let workers = Swift.max(1, Swift.min(count, System.coreCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
             while i < count {
-                let input = Array(samples[(i * size)..<((i + 1) * size)])
-                results.set(i, (try? self.run([input], transform: transform))?.first ?? [])
+                let outputs = (try? self.run(self.inputs(of: samples, index: i), transform: transform)) ?? []
+                results.set(i, allOutputs ? outputs.flatMap { $0 } : outputs.first ?? [])
                 i += workers
             }
         }

@@ -40,22 +40,35 @@ public final class Simulator: Sendable {
         return program.outputs.map { all[$0] }
     }
 
-    /// Sample `index` of contiguous float samples in the input format (the C twin is the bundle's
-    /// `model_quantize_input`).
-    public func quantizeInput(_ samples: [Float], index: Int) -> [Int32] {
-        let input = program.tensors[program.inputs[0]]
-        return samples[(index * input.count)..<((index + 1) * input.count)].map { Int32(input.quantize(Double($0))) }
+    /// Float values per sample: every input's, one after another (the bundle's `model_quantize_input` reads the same).
+    public var sampleSize: Int { program.inputs.reduce(0) { $0 + program.tensors[$1].count } }
+
+    /// Sample `index` of contiguous float samples, each input in its own format (the C twin is the
+    /// bundle's `model_quantize_input`).
+    public func quantizeInputs(_ samples: [Float], index: Int) -> [[Int32]] {
+        var start = index * sampleSize
+        return program.inputs.map { id in
+            let input = program.tensors[id]
+            defer { start += input.count }
+            return samples[start..<(start + input.count)].map { Int32(input.quantize(Double($0))) }
+        }
     }
 
-    /// Quantizes float samples to the input format, runs them in parallel, and returns the first
-    /// output of each as integers.
-    public func runMany(samples: [Float], count: Int) -> [[Int32]] {
+    /// The quantized inputs of sample `index`, one after another.
+    public func quantizeInput(_ samples: [Float], index: Int) -> [Int32] {
+        quantizeInputs(samples, index: index).flatMap { $0 }
+    }
+
+    /// Quantizes float samples to the input formats, runs them in parallel, and returns the first
+    /// output of each as integers, or with `allOutputs` every output one after another.
+    public func runMany(samples: [Float], count: Int, allOutputs: Bool = false) -> [[Int32]] {
         let results = Slots<[Int32]>(count: count)
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
             while i < count {
-                results.set(i, self.run([self.quantizeInput(samples, index: i)])[0])
+                let outputs = self.run(self.quantizeInputs(samples, index: i))
+                results.set(i, allOutputs ? outputs.flatMap { $0 } : outputs[0])
                 i += workers
             }
         }

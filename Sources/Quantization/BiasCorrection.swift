@@ -35,11 +35,10 @@ enum BiasCorrection {
                              of values: [ValueID]) throws -> [ValueID: [Double]] {
         let simulated = FakeQuant(graph, analysis: analysis, plan: plan)
         let interpreter = try Interpreter(graph: simulated.graph)
-        let size = calibration.values.count / max(calibration.count, 1)
         let sums = Slots<[ValueID: [Double]]>(count: calibration.count)
         DispatchQueue.concurrentPerform(iterations: calibration.count) { i in
             var local = [ValueID: [Double]]()
-            if let all = try? interpreter.evaluate([Array(calibration.values[(i * size)..<((i + 1) * size)])], transform: simulated.transform) {
+            if let all = try? interpreter.evaluate(interpreter.inputs(of: calibration.values, index: i), transform: simulated.transform) {
                 for id in values {
                     guard let data = all[id.index], let channels = graph.shape(id).last, channels > 0 else { continue }
                     var sum = [Double](repeating: 0, count: channels)

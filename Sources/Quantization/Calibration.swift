@@ -11,7 +11,6 @@ public enum Calibration {
     public static func collect(_ graph: Graph, samples: [Float], count: Int, values wanted: [ValueID],
                                transform: Interpreter.Transform? = nil) throws -> [ValueID: TensorStats] {
         let interpreter = try Interpreter(graph: graph)
-        let size = graph.shape(graph.inputs[0]).elementCount
         let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
         let partials = Partials(workers: workers)
         let wantedSet = Set(wanted)
@@ -21,7 +20,7 @@ public enum Calibration {
             var i = worker
             while i < count {
                 do {
-                    let all = try interpreter.evaluate([Array(samples[(i * size)..<((i + 1) * size)])], transform: transform)
+                    let all = try interpreter.evaluate(interpreter.inputs(of: samples, index: i), transform: transform)
                     for id in wantedSet {
                         guard let data = all[id.index] else { continue }
                         var stats = local[id] ?? TensorStats(maxAbs: 0, samples: [], hasNegatives: false)

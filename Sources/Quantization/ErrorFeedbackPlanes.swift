@@ -174,7 +174,6 @@ public enum ErrorFeedbackPlanes {
         }
         let simulated = FakeQuant(graph, analysis: analysis, plan: plan)
         let interpreter = try Interpreter(graph: simulated.graph)
-        let size = calibration.values.count / calibration.count
         // An even share of the patch budget per sample, at positions spread over the output; one
         // running sum per worker (an n×n sum per sample would not fit in memory).
         let samples = min(calibration.count, maxSamples)
@@ -185,7 +184,7 @@ public enum ErrorFeedbackPlanes {
             var sum = [Double](repeating: 0, count: n * n)
             var patches = 0
             for i in stride(from: worker, to: samples, by: workers) {
-                guard let all = try? interpreter.evaluate([Array(calibration.values[(i * size)..<((i + 1) * size)])],
+                guard let all = try? interpreter.evaluate(interpreter.inputs(of: calibration.values, index: i),
                                                           transform: simulated.transform),
                       let x = all[node.inputs[0].index] else { continue }
                 for k in 0..<perSample {

@@ -117,12 +117,9 @@ public enum Metrics {
 
         // SQNR per program tensor against the float value it represents.
         var power = [Int: Double](), noise = [Int: Double]()
-        let size = program.tensors[program.inputs[0]].count
-        let inputTensor = program.tensors[program.inputs[0]]
         for i in 0..<min(sqnrSamples, data.count) {
-            let sample = Array(data.values[(i * size)..<((i + 1) * size)])
-            let reference = try interpreter.evaluate([sample])
-            let integers = simulator.evaluate([sample.map { Int32(inputTensor.quantize(Double($0))) }])
+            let reference = try interpreter.evaluate(interpreter.inputs(of: data.values, index: i))
+            let integers = simulator.evaluate(simulator.quantizeInputs(data.values, index: i))
             for node in program.ops {
                 let t = node.op.output
                 guard let value = lowered.tensorValues[t], let expected = reference[value.index] else { continue }

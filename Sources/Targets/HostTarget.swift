@@ -16,10 +16,11 @@ public enum HostTarget {
     }
 
     /// Compiles the bundle's C sources in `directory` with the host harness into `directory/harness`.
+    /// `structs`: the bundle's API takes structs (a model with several inputs or outputs).
     public static func build(bundle directory: String, sources: [String], prefix: String, compiler: String = defaultCompiler,
-                             sanitize: Bool) throws -> Build {
+                             sanitize: Bool, structs: Bool = false) throws -> Build {
         let harness = "quantc_host_harness.c"
-        try Data(HostHarness.source(prefix: prefix).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(harness))
+        try Data(HostHarness.source(prefix: prefix, structs: structs).utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(harness))
         let flags = strictFlags + (sanitize ? sanitizerFlags : [])
         let link = try Command.run(compiler, flags + sources + [harness, "-o", "harness"], in: directory)
         guard link.status == 0 else {
@@ -42,16 +43,16 @@ public enum HostTarget {
 
     /// Runs `count` float samples through the harness, split over the host's cores; returns the
     /// quantized inputs and the raw outputs as the C code computed them.
-    public static func run(_ build: Build, samples: [Float], count: Int, inputCount: Int, inputBytes: Int, outputCount: Int,
-                           outputBytes: Int, workDirectory: String) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
+    public static func run(_ build: Build, samples: [Float], count: Int, sampleFloats: Int, inputs inputLayout: RecordLayout,
+                           outputs outputLayout: RecordLayout, workDirectory: String) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
         let parts = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount, 8))
         let results = ChunkResults(count: parts)
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let range = (count * part / parts)..<(count * (part + 1) / parts)
             results.set(part, Result {
-                try runChunk(build, samples: Array(samples[(range.lowerBound * inputCount)..<(range.upperBound * inputCount)]),
-                             count: range.count, inputCount: inputCount, inputBytes: inputBytes, outputCount: outputCount,
-                             outputBytes: outputBytes, directory: URL(fileURLWithPath: workDirectory), tag: part)
+                try runChunk(build, samples: Array(samples[(range.lowerBound * sampleFloats)..<(range.upperBound * sampleFloats)]),
+                             count: range.count, inputs: inputLayout, outputs: outputLayout,
+                             directory: URL(fileURLWithPath: workDirectory), tag: part)
             })
         }
         var inputs = [[Int32]](), outputs = [[Int32]]()
@@ -63,8 +64,8 @@ public enum HostTarget {
         return (inputs, outputs)
     }
 
-    private static func runChunk(_ build: Build, samples: [Float], count: Int, inputCount: Int, inputBytes: Int, outputCount: Int,
-                                 outputBytes: Int, directory dir: URL, tag: Int) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
+    private static func runChunk(_ build: Build, samples: [Float], count: Int, inputs inputLayout: RecordLayout, outputs outputLayout: RecordLayout,
+                                 directory dir: URL, tag: Int) throws -> (inputs: [[Int32]], outputs: [[Int32]]) {
         let samplesFile = dir.appendingPathComponent("samples-\(tag).f32"), inputsFile = dir.appendingPathComponent("inputs-\(tag).bin"),
             outputsFile = dir.appendingPathComponent("outputs-\(tag).bin")
         var data = Data(capacity: samples.count * 4)
@@ -74,8 +75,8 @@ public enum HostTarget {
         guard result.status == 0 else {
             throw Command.Failure("the host harness failed (status \(result.status)):\n\(result.stderr.prefix(4000))")
         }
-        let inputs = try decode(Data(contentsOf: inputsFile), width: inputBytes, per: inputCount)
-        let outputs = try decode(Data(contentsOf: outputsFile), width: outputBytes, per: outputCount)
+        let inputs = try inputLayout.decode(Data(contentsOf: inputsFile))
+        let outputs = try outputLayout.decode(Data(contentsOf: outputsFile))
         guard inputs.count == count, outputs.count == count else {
             throw Command.Failure("the host harness wrote \(outputs.count) of \(count) outputs")
         }
@@ -84,22 +85,15 @@ public enum HostTarget {
 
     /// Little-endian int8/int16 records of `per` values.
     public static func decode(_ data: Data, width: Int, per: Int) throws -> [[Int32]] {
-        let bytes = [UInt8](data)
-        let record = width * per
-        guard record > 0, bytes.count % record == 0 else { throw Command.Failure("harness output of \(bytes.count) bytes is not whole records") }
-        return (0..<(bytes.count / record)).map { r in
-            (0..<per).map { i in
-                let at = r * record + i * width
-                return width == 1 ? Int32(Int8(bitPattern: bytes[at])) : Int32(Int16(bitPattern: UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8))
-            }
-        }
+        try RecordLayout.array(count: per, bytes: width).decode(data)
     }
 }
 
 /// The host harness: float samples in, quantized inputs and raw outputs out, through the bundle's API.
 enum HostHarness {
-    static func source(prefix: String) -> String {
+    static func source(prefix: String, structs: Bool) -> String {
         let m = prefix.uppercased()
+        if structs { return structSource(prefix: prefix) }
         return """
         /* quantc host harness: runs float samples through \(prefix)_quantize_input and \(prefix)_run. */
         #include <stdio.h>
@@ -149,6 +143,99 @@ enum HostHarness {
         }
 
         """
+    }
+}
+
+extension HostHarness {
+    /// The harness of a bundle whose API takes structs: one record per sample, the struct's bytes.
+    static func structSource(prefix: String) -> String {
+        let m = prefix.uppercased()
+        return """
+        /* quantc host harness: runs float samples through \(prefix)_quantize_input and \(prefix)_run. */
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include "\(prefix).h"
+
+        static float x[\(m)_INPUT_COUNT];
+        static \(prefix)_input_t q;
+        static \(prefix)_output_t y;
+
+        int main(int argc, char **argv)
+        {
+            FILE *samples, *inputs, *outputs;
+            long count, i;
+            if (argc != 5) {
+                fprintf(stderr, "usage: %s SAMPLES.f32 COUNT INPUTS.bin OUTPUTS.bin\\n", argv[0]);
+                return 2;
+            }
+            count = strtol(argv[2], 0, 10);
+            samples = fopen(argv[1], "rb");
+            inputs = fopen(argv[3], "wb");
+            outputs = fopen(argv[4], "wb");
+            if (samples == 0 || inputs == 0 || outputs == 0) {
+                fprintf(stderr, "cannot open the sample files\\n");
+                return 2;
+            }
+            for (i = 0; i < count; ++i) {
+                if (fread(x, sizeof x[0], \(m)_INPUT_COUNT, samples) != \(m)_INPUT_COUNT) {
+                    fprintf(stderr, "sample %ld: short read\\n", i);
+                    return 3;
+                }
+                \(prefix)_quantize_input(x, &q);
+                if (\(prefix)_run(&q, &y) != 0) {
+                    fprintf(stderr, "sample %ld: \(prefix)_run failed\\n", i);
+                    return 4;
+                }
+                if (fwrite(&q, sizeof q, 1, inputs) != 1 || fwrite(&y, sizeof y, 1, outputs) != 1) {
+                    fprintf(stderr, "sample %ld: write failed\\n", i);
+                    return 5;
+                }
+            }
+            fclose(samples);
+            fclose(inputs);
+            fclose(outputs);
+            return 0;
+        }
+
+        """
+    }
+}
+
+/// How a harness writes one sample's inputs or outputs: int8 or int16 arrays at byte offsets in a
+/// record of `size` bytes (one array for a plain array, one per member for a struct).
+public struct RecordLayout: Sendable {
+    public struct Field: Sendable {
+        public var offset: Int, count: Int, bytes: Int
+        public init(offset: Int, count: Int, bytes: Int) {
+            self.offset = offset
+            self.count = count
+            self.bytes = bytes
+        }
+    }
+    public var fields: [Field]
+    public var size: Int
+    public init(fields: [Field], size: Int) {
+        self.fields = fields
+        self.size = size
+    }
+
+    public static func array(count: Int, bytes: Int) -> RecordLayout {
+        RecordLayout(fields: [Field(offset: 0, count: count, bytes: bytes)], size: count * bytes)
+    }
+
+    /// Little-endian records, each the concatenation of its fields' values.
+    public func decode(_ data: Data) throws -> [[Int32]] {
+        let bytes = [UInt8](data)
+        guard size > 0, bytes.count % size == 0 else { throw Command.Failure("harness output of \(bytes.count) bytes is not whole records") }
+        return (0..<(bytes.count / size)).map { r in
+            fields.flatMap { field in
+                (0..<field.count).map { i in
+                    let at = r * size + field.offset + i * field.bytes
+                    return field.bytes == 1 ? Int32(Int8(bitPattern: bytes[at]))
+                                            : Int32(Int16(bitPattern: UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8))
+                }
+            }
+        }
     }
 }
 

@@ -17,6 +17,9 @@ public enum BoardVerification {
 
     public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, board: Board,
                               options: VerificationOptions) throws -> VerificationReport {
+        guard lowered.program.inputs.count == 1, lowered.program.outputs.count == 1 else {
+            throw Command.Failure("a model with several inputs or outputs is verified on the host for now (--target host); its bundle builds for any board")
+        }
         guard board.qemu != nil else { return try buildForFlashing(graph: graph, lowered: lowered, data: data, board: board, options: options) }
         var session = try VerificationSession(graph: graph, lowered: lowered, data: data, target: board.name, options: options)
         defer { session.finish(options) }

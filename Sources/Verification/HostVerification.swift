@@ -10,13 +10,17 @@ public enum HostVerification {
     public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, options: VerificationOptions) throws -> VerificationReport {
         var session = try VerificationSession(graph: graph, lowered: lowered, data: data, target: "host", options: options)
         defer { session.finish(options) }
+        let interface = session.bundle.interface
         let build = try HostTarget.build(bundle: session.bundleDirectory, sources: session.sources, prefix: "model",
-                                         compiler: options.compiler, sanitize: options.sanitize)
-        let input = session.inputTensor, output = session.outputTensor
+                                         compiler: options.compiler, sanitize: options.sanitize, structs: interface.usesStructs)
         // The harness quantizes the floats itself (model_quantize_input), so its inputs are compared too.
-        let c = try HostTarget.run(build, samples: data.values, count: data.count, inputCount: input.count,
-                                   inputBytes: CType.storage(bits: input.format.bits).bytes, outputCount: output.count,
-                                   outputBytes: CType.storage(bits: output.format.bits).bytes, workDirectory: session.work)
+        func layout(_ members: [ModelInterface.Member], size: Int) -> RecordLayout {
+            RecordLayout(fields: members.map { RecordLayout.Field(offset: $0.offset, count: $0.count, bytes: $0.type.bytes) },
+                         size: interface.usesStructs ? size : members[0].count * members[0].type.bytes)
+        }
+        let c = try HostTarget.run(build, samples: data.values, count: data.count, sampleFloats: interface.inputs.reduce(0) { $0 + $1.count },
+                                   inputs: layout(interface.inputs, size: interface.inputBytes),
+                                   outputs: layout(interface.outputs, size: interface.outputBytes), workDirectory: session.work)
         session.compare(outputs: c.outputs, targetInputs: c.inputs, on: "the host")
         session.report.host_code_bytes = build.codeBytes
         return session.report

@@ -98,16 +98,34 @@ struct DataOptions: ParsableArguments {
         if skip < 0 { throw ValidationError("--skip must not be negative") }
     }
 
-    /// Loads the samples arranged for the graph's single input.
+    /// Loads the samples arranged for the graph's inputs.
     func load(for graph: Graph) throws -> Dataset {
         guard let path = data else { throw UserError("--data is required") }
-        guard graph.inputs.count == 1 else { throw UserError("\(graph.info.path): models with \(graph.inputs.count) inputs are not supported by this command") }
-        let input = graph.inputs[0]
-        let dataset = try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset,
-                                          limit: limit.map { $0 + skip })
-        guard skip < dataset.count else { throw UserError("\(path): --skip \(skip) leaves no samples (the file has \(dataset.count))") }
-        return try dataset.slice(skip..<dataset.count).arranged(for: graph.shape(input), inputName: graph[input].name)
+        return try loadSamples(graph, path: path, labels: labels, scale: scale, offset: offset, limit: limit, skip: skip)
     }
+}
+
+/// Samples arranged for the graph's inputs: `limit` of them after the first `skip`. A model with
+/// several inputs reads one .npz with an array per input, named as in the model, as the bundle's
+/// member, or x0, x1, …; each sample is then every input's values, one after another.
+func loadSamples(_ graph: Graph, path: String, labels: String?, scale: Float, offset: Float, limit: Int?, skip: Int = 0) throws -> Dataset {
+    let rows = limit.map { $0 + skip }
+    let sets: [Dataset]
+    if graph.inputs.count == 1 {
+        sets = [try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset, limit: rows)]
+    } else {
+        let names = graph.inputs.enumerated().map { k, id in [graph[id].name, ModelInterface.identifier(graph[id].name), "x\(k)"] }
+        sets = try DataReader.loadInputs(path: path, names: names, labelsPath: labels, scale: scale, offset: offset, limit: rows)
+    }
+    guard skip < sets[0].count else { throw UserError("\(path): --skip \(skip) leaves no samples (the file has \(sets[0].count))") }
+    let arranged = try zip(sets, graph.inputs).map { set, id in
+        try set.slice(skip..<set.count).arranged(for: graph.shape(id), inputName: graph[id].name)
+    }
+    guard arranged.count > 1 else { return arranged[0] }
+    var packed = arranged[0]
+    packed.sampleShape = [arranged.reduce(0) { $0 + $1.sampleSize }]
+    packed.values = (0..<packed.count).flatMap { i in arranged.flatMap { $0.sample(i) } }
+    return packed
 }
 
 /// Loads a model, turning library errors into user errors.

@@ -131,13 +131,11 @@ struct QuantizationOptions: ParsableArguments {
         return overrides
     }
 
-    /// The calibration set, arranged for the graph's input.
+    /// The calibration set, arranged for the graph's inputs.
     func calibrationSet(_ graph: Graph, data: DataOptions) throws -> SampleSet {
         guard let path = calib ?? data.data else { throw UserError("--calib (or --data) is required to calibrate") }
-        let input = graph.inputs[0]
-        let set = try DataReader.load(path: path, labelsPath: calib == nil ? data.labels : calibLabels,
-                                      scale: data.scale, offset: data.offset, limit: calibCount)
-            .arranged(for: graph.shape(input), inputName: graph[input].name)
+        let set = try loadSamples(graph, path: path, labels: calib == nil ? data.labels : calibLabels, scale: data.scale,
+                                  offset: data.offset, limit: calibCount)
         return SampleSet(values: set.values, count: set.count, labels: set.labels)
     }
 

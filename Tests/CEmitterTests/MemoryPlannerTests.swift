@@ -73,8 +73,8 @@ import Testing
         // Greedy: c3 -> 0; c1 -> 0 (never meets c3); c2 meets c3 and c1 -> 256; gap meets c3 only -> 256.
         // Total 384. Live sets: op 3 holds c2/sum and c3 = 384, the lower bound. Naive: 128·3 + 256 + 16 = 656.
         let plan = try ArenaPlan(program: Self.residualProgram())
-        let expected: [ArenaPlan.Location?] = [.input, .arena(offset: 0), .arena(offset: 256), .arena(offset: 256),
-                                               .arena(offset: 0), .arena(offset: 256), .arena(offset: 256), .output]
+        let expected: [ArenaPlan.Location?] = [.input(0), .arena(offset: 0), .arena(offset: 256), .arena(offset: 256),
+                                               .arena(offset: 0), .arena(offset: 256), .arena(offset: 256), .output(0)]
         #expect(plan.locations == expected)
         #expect(plan.arenaBytes == 384)
         #expect(plan.lowerBound == 384)

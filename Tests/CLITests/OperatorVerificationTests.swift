@@ -42,6 +42,36 @@ import Testing
         #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder): \(result.stdout)\(result.stderr)")
     }
 
+    /// Two inputs (read from one .npz, an array per input) and three outputs: the bundle takes and
+    /// returns structs with an array per tensor, bit-exact on the host in fixed point and in int8.
+    @Test func severalInputsAndOutputsOnTheHost() throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/two_input_concat_conv/float32.tflite")) else {
+            print(Corpus.skipMessage)
+            return
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-several-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let dir = Corpus.path("tflite-op-tests/two_input_concat_conv")
+        let members = try (0..<2).map { k in ("x\(k).npy", [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/float32.input_\(k).npy")))) }
+        let npz = work.appendingPathComponent("inputs.npz")
+        try Data(Mutators.zip(members)).write(to: npz)
+        for form in ["float32", "int8"] {
+            let keep = work.appendingPathComponent(form).path
+            let result = try Quantc.run(["verify", dir + "/\(form).tflite", "--data", npz.path, "--target", "host", "--quiet", "--keep", keep],
+                                        timeout: 300)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(form): \(result.stdout)\(result.stderr)")
+            let header = (try? String(contentsOfFile: keep + "/bundle/model.h", encoding: .utf8)) ?? ""
+            #expect(header.contains("int8_t in_a[MODEL_INPUT_IN_A_COUNT];") && header.contains("int8_t in_b[MODEL_INPUT_IN_B_COUNT];"))
+        }
+        let three = Corpus.path("tflite-op-tests/three_outputs")
+        for form in ["float32", "int8"] {
+            let result = try Quantc.run(["verify", three + "/\(form).tflite", "--data", three + "/float32.input_0.npy", "--target", "host", "--quiet"],
+                                        timeout: 300)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "three outputs \(form): \(result.stdout)\(result.stderr)")
+        }
+    }
+
     @Test func bitExactOnTheCortexM4F() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
         for (folder, form) in [("elu", "float32"), ("tanh", "int8"), ("resize_nearest_v1", "int8")] {

@@ -22,6 +22,7 @@ import Testing
         "unpack", "gather_axis3", "mirror_pad_reflect", "mirror_pad_symmetric", "depth_to_space", "space_to_depth",
         "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims", "add_bcast_const", "mul_bcast_const", "batchnorm_unfused",
         "requant_concat", "requant_two_outputs", "mean_axis1_nokeep", "mean_axis3_keep", "reduce_max_axes12_nokeep", "reduce_max_axis3_keep",
+        "add", "mul", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {
@@ -52,7 +53,6 @@ import Testing
 
     func check(_ dir: String) -> Outcome {
         let fm = FileManager.default
-        if fm.fileExists(atPath: dir + "/int8.input_1.npy") { return .skipped("several inputs") }
         let program: QProgram
         do {
             let graph = try ModelLoader.load(path: dir + "/int8.tflite")
@@ -61,7 +61,11 @@ import Testing
             return .skipped("\(error)")
         }
         do {
-            let inputs = try DataReader.load(path: dir + "/int8.input_0.npy")
+            var inputs = [Dataset]()
+            while fm.fileExists(atPath: dir + "/int8.input_\(inputs.count).npy") {
+                inputs.append(try DataReader.load(path: dir + "/int8.input_\(inputs.count).npy"))
+            }
+            guard inputs.count == program.inputs.count else { return .failed("\(program.inputs.count) inputs, the test has \(inputs.count)") }
             var expected = [Dataset]()
             var k = 0
             while fm.fileExists(atPath: dir + "/int8.output_\(k).npy") {
@@ -70,8 +74,8 @@ import Testing
             }
             guard program.outputs.count == expected.count else { return .failed("\(program.outputs.count) outputs, expected \(expected.count)") }
             let simulator = Simulator(program: program)
-            for s in 0..<inputs.count {
-                let got = simulator.run([inputs.sample(s).map { Int32($0) }])
+            for s in 0..<inputs[0].count {
+                let got = simulator.run(inputs.map { $0.sample(s).map { Int32($0) } })
                 for (j, want) in expected.enumerated() {
                     let w = want.sample(s).map { Int32($0) }
                     guard got[j] == w else {

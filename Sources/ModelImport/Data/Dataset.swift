@@ -70,6 +70,40 @@ public enum DataReader {
                             limit: Int? = nil) throws -> Dataset {
         guard scale.isFinite, offset.isFinite else { throw ImportError(file: path, "--scale and --offset must be finite numbers") }
         let (x, yFromFile) = try readArrays(path, rows: limit)
+        return try dataset(x, labels: yFromFile, path: path, labelsPath: labelsPath, scale: scale, offset: offset)
+    }
+
+    /// The samples of a model with several inputs: one .npz holding an array per input, the first
+    /// of its `names` found (the model's input name, …), `y` optional. One dataset per input, in
+    /// input order, with the same count.
+    public static func loadInputs(path: String, names inputNames: [[String]], labelsPath: String? = nil, scale: Float = 1, offset: Float = 0,
+                                  limit: Int? = nil) throws -> [Dataset] {
+        guard scale.isFinite, offset.isFinite else { throw ImportError(file: path, "--scale and --offset must be finite numbers") }
+        let data = try readFile(path)
+        guard data.starts(with: [0x50, 0x4B]) else {
+            throw ImportError(file: path, "a model with \(inputNames.count) inputs reads one .npz with an array per input")
+        }
+        do {
+            let names = try NPZ.names(data)
+            let chosen = try inputNames.map { candidates -> String in
+                guard let found = candidates.first(where: names.contains) else {
+                    throw FormatError("no array for input '\(candidates.first ?? "")' (named \(candidates.map { "'\($0)'" }.joined(separator: " or ")); found: \(names.joined(separator: ", ")))")
+                }
+                return found
+            }
+            let arrays = try NPZ.read(data, names: chosen + ["y"], rows: limit)
+            let sets = try chosen.map { try dataset(arrays[$0]!, labels: arrays["y"], path: path, labelsPath: labelsPath, scale: scale, offset: offset) }
+            guard sets.allSatisfy({ $0.count == sets[0].count }) else {
+                throw FormatError("the input arrays hold different numbers of samples (\(sets.map(\.count)))")
+            }
+            return sets
+        } catch let error as FormatError {
+            throw ImportError(file: path, error.message)
+        }
+    }
+
+    private static func dataset(_ x: NumericArray, labels yFromFile: NumericArray?, path: String, labelsPath: String?, scale: Float,
+                                offset: Float) throws -> Dataset {
         guard x.shape.count >= 1, x.shape[0] > 0 else { throw ImportError(file: path, "holds no samples (shape \(x.shape))") }
         let count = x.shape[0]
         let sampleShape = Array(x.shape.dropFirst())
