@@ -42,7 +42,24 @@ struct ModelSource {
 
     func header() -> String {
         let inType = CType.storage(bits: input.format.bits).rawValue, outType = CType.storage(bits: output.format.bits).rawValue
-        if interface.usesStructs { return structHeader() }
+        let structs = interface.usesStructs
+        let formats = structs ? structHeaderLines() : formatLines(inType: inType, outType: outType)
+        let types = structs ? structTypes() : "typedef \(inType) \(prefix)_input_t;\ntypedef \(outType) \(prefix)_output_t;"
+        let run = structs ? """
+            /*
+             * Runs one inference: every input array of *input -> every output array of *output (the inputs
+             * are only read; the outputs are written only). Returns 0, or -1 when a pointer is NULL.
+            """ : """
+            /*
+             * Runs one inference: \(macro)_INPUT_COUNT input values -> \(macro)_OUTPUT_COUNT output values (the input
+             * buffer is only read; the output buffer is written only). Returns 0, or -1 when a pointer is NULL.
+            """
+        let quantize = structs ? """
+            /* Floats -> input formats: x holds \(macro)_INPUT_COUNT values, the inputs in order; each is
+               q = saturate(round half away from zero(...)) in its own format; NaN becomes the zero point. */
+            """ : "/* Float -> input format: q = saturate(round half away from zero(x * 2^FRAC)); NaN becomes 0. */"
+        let dequantize = structs ? "/* Output formats -> floats: y receives \(macro)_OUTPUT_COUNT values, the outputs in order. */"
+                                 : "/* Output format -> float: y = q * 2^-FRAC (exact). */"
         return """
         \(banner)
         #ifndef \(macro)_H
@@ -54,68 +71,22 @@ struct ModelSource {
         extern "C" {
         #endif
 
-        \(formatLines(inType: inType, outType: outType))
+        \(formats)
         /* Bytes of the static activation arena inside \(sourceName) (RAM) and of the constant data (flash). */
         #define \(macro)_ARENA_BYTES \(arena.arenaBytes)
         #define \(macro)_WEIGHT_BYTES \(weightBytes)
 
-        typedef \(inType) \(prefix)_input_t;
-        typedef \(outType) \(prefix)_output_t;
+        \(types)
 
-        /*
-         * Runs one inference: \(macro)_INPUT_COUNT input values -> \(macro)_OUTPUT_COUNT output values (the input
-         * buffer is only read; the output buffer is written only). Returns 0, or -1 when a pointer is NULL.
+        \(run)
          * Uses one static arena, so it is not re-entrant: call it from one thread or interrupt level at a time.
          */
         int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output);
 
-        /* Float -> input format: q = saturate(round half away from zero(x * 2^FRAC)); NaN becomes 0. */
+        \(quantize)
         void \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q);
 
-        /* Output format -> float: y = q * 2^-FRAC (exact). */
-        void \(prefix)_dequantize_output(const \(prefix)_output_t *q, float *y);
-
-        #ifdef __cplusplus
-        }
-        #endif
-
-        #endif /* \(macro)_H */
-
-        """
-    }
-
-    /// The header of a model with several inputs or outputs: the same functions on structs.
-    func structHeader() -> String {
-        """
-        \(banner)
-        #ifndef \(macro)_H
-        #define \(macro)_H
-
-        #include <stdint.h>
-
-        #ifdef __cplusplus
-        extern "C" {
-        #endif
-
-        \(structHeaderLines())
-        /* Bytes of the static activation arena inside \(sourceName) (RAM) and of the constant data (flash). */
-        #define \(macro)_ARENA_BYTES \(arena.arenaBytes)
-        #define \(macro)_WEIGHT_BYTES \(weightBytes)
-
-        \(structTypes())
-
-        /*
-         * Runs one inference: every input array of *input -> every output array of *output (the inputs
-         * are only read; the outputs are written only). Returns 0, or -1 when a pointer is NULL.
-         * Uses one static arena, so it is not re-entrant: call it from one thread or interrupt level at a time.
-         */
-        int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output);
-
-        /* Floats -> input formats: x holds \(macro)_INPUT_COUNT values, the inputs in order; each is
-           q = saturate(round half away from zero(...)) in its own format; NaN becomes the zero point. */
-        void \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q);
-
-        /* Output formats -> floats: y receives \(macro)_OUTPUT_COUNT values, the outputs in order. */
+        \(dequantize)
         void \(prefix)_dequantize_output(const \(prefix)_output_t *q, float *y);
 
         #ifdef __cplusplus

@@ -39,6 +39,41 @@ public struct IndexCopy: Sendable, Equatable {
         return IndexCopy(offsets: offsets, shape: shape ?? indices.map(\.count), source: source)
     }
 
+    /// Gathers along `axis` at constant `indices` (negative ones count from the end): the output
+    /// shape is the input's with that axis replaced by the indices' shape.
+    public static func gathering(_ indices: Tensor, axis: Int, from shape: [Int]) throws -> IndexCopy {
+        var picks = shape.map { Array(0..<$0) }
+        picks[axis] = try indices.ints.map { value in
+            let i = value < 0 ? Int(value) + shape[axis] : Int(clamping: value)
+            guard i >= 0, i < shape[axis] else { throw GraphError("gather: index \(value) is outside 0..<\(shape[axis])") }
+            return i
+        }
+        let outShape = Array(shape[..<axis]) + indices.shape + Array(shape[(axis + 1)...])
+        return try .picking(picks, from: shape, shape: outShape, source: "gather")
+    }
+
+    /// Consecutive parts along `axis` of the given sizes (their sum is the axis's size), one copy each.
+    public static func splitting(_ shape: [Int], axis: Int, sizes: [Int]) throws -> [IndexCopy] {
+        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
+            throw GraphError("split: sizes \(sizes) do not split \(shape[axis])")
+        }
+        var start = 0
+        return try sizes.map { size in
+            var picks = shape.map { Array(0..<$0) }
+            picks[axis] = Array(start..<(start + size))
+            start += size
+            return try .picking(picks, from: shape, source: "split")
+        }
+    }
+
+    /// The copy of a constant, computed now.
+    public func applied(to tensor: Tensor) -> Tensor {
+        switch tensor.storage {
+        case .float(let values): return Tensor(shape: shape, floats: apply(values))
+        case .int64(let values): return Tensor(shape: shape, ints: apply(values))
+        }
+    }
+
     /// NHWC depth-to-space in TFLite's order (ONNX mode DCR): y[n, h·b + i, w·b + j, c] = x[n, h, w, (i·b + j)·C + c].
     public static func depthToSpace(inputShape x: [Int], block b: Int) throws -> IndexCopy {
         guard x.count == 4, b >= 1, x[3] % (b * b) == 0 else { throw GraphError("depth_to_space: block \(b) does not divide \(x)") }

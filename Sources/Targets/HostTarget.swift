@@ -91,9 +91,15 @@ public enum HostTarget {
 
 /// The host harness: float samples in, quantized inputs and raw outputs out, through the bundle's API.
 enum HostHarness {
+    /// `structs`: the bundle's API takes one struct of arrays for the inputs and one for the
+    /// outputs (a model with several), each written as one record of the struct's bytes.
     static func source(prefix: String, structs: Bool) -> String {
         let m = prefix.uppercased()
-        if structs { return structSource(prefix: prefix) }
+        let buffers = structs ? "static \(prefix)_input_t q;\nstatic \(prefix)_output_t y;"
+                              : "static \(prefix)_input_t q[\(m)_INPUT_COUNT];\nstatic \(prefix)_output_t y[\(m)_OUTPUT_COUNT];"
+        let (qp, yp) = structs ? ("&q", "&y") : ("q", "y")
+        let writes = structs ? "fwrite(&q, sizeof q, 1, inputs) != 1 ||\n            fwrite(&y, sizeof y, 1, outputs) != 1"
+                             : "fwrite(q, sizeof q[0], \(m)_INPUT_COUNT, inputs) != \(m)_INPUT_COUNT ||\n            fwrite(y, sizeof y[0], \(m)_OUTPUT_COUNT, outputs) != \(m)_OUTPUT_COUNT"
         return """
         /* quantc host harness: runs float samples through \(prefix)_quantize_input and \(prefix)_run. */
         #include <stdio.h>
@@ -101,8 +107,7 @@ enum HostHarness {
         #include "\(prefix).h"
 
         static float x[\(m)_INPUT_COUNT];
-        static \(prefix)_input_t q[\(m)_INPUT_COUNT];
-        static \(prefix)_output_t y[\(m)_OUTPUT_COUNT];
+        \(buffers)
 
         int main(int argc, char **argv)
         {
@@ -125,68 +130,12 @@ enum HostHarness {
                     fprintf(stderr, "sample %ld: short read\\n", i);
                     return 3;
                 }
-                \(prefix)_quantize_input(x, q);
-                if (\(prefix)_run(q, y) != 0) {
+                \(prefix)_quantize_input(x, \(qp));
+                if (\(prefix)_run(\(qp), \(yp)) != 0) {
                     fprintf(stderr, "sample %ld: \(prefix)_run failed\\n", i);
                     return 4;
                 }
-                if (fwrite(q, sizeof q[0], \(m)_INPUT_COUNT, inputs) != \(m)_INPUT_COUNT ||
-                    fwrite(y, sizeof y[0], \(m)_OUTPUT_COUNT, outputs) != \(m)_OUTPUT_COUNT) {
-                    fprintf(stderr, "sample %ld: write failed\\n", i);
-                    return 5;
-                }
-            }
-            fclose(samples);
-            fclose(inputs);
-            fclose(outputs);
-            return 0;
-        }
-
-        """
-    }
-}
-
-extension HostHarness {
-    /// The harness of a bundle whose API takes structs: one record per sample, the struct's bytes.
-    static func structSource(prefix: String) -> String {
-        let m = prefix.uppercased()
-        return """
-        /* quantc host harness: runs float samples through \(prefix)_quantize_input and \(prefix)_run. */
-        #include <stdio.h>
-        #include <stdlib.h>
-        #include "\(prefix).h"
-
-        static float x[\(m)_INPUT_COUNT];
-        static \(prefix)_input_t q;
-        static \(prefix)_output_t y;
-
-        int main(int argc, char **argv)
-        {
-            FILE *samples, *inputs, *outputs;
-            long count, i;
-            if (argc != 5) {
-                fprintf(stderr, "usage: %s SAMPLES.f32 COUNT INPUTS.bin OUTPUTS.bin\\n", argv[0]);
-                return 2;
-            }
-            count = strtol(argv[2], 0, 10);
-            samples = fopen(argv[1], "rb");
-            inputs = fopen(argv[3], "wb");
-            outputs = fopen(argv[4], "wb");
-            if (samples == 0 || inputs == 0 || outputs == 0) {
-                fprintf(stderr, "cannot open the sample files\\n");
-                return 2;
-            }
-            for (i = 0; i < count; ++i) {
-                if (fread(x, sizeof x[0], \(m)_INPUT_COUNT, samples) != \(m)_INPUT_COUNT) {
-                    fprintf(stderr, "sample %ld: short read\\n", i);
-                    return 3;
-                }
-                \(prefix)_quantize_input(x, &q);
-                if (\(prefix)_run(&q, &y) != 0) {
-                    fprintf(stderr, "sample %ld: \(prefix)_run failed\\n", i);
-                    return 4;
-                }
-                if (fwrite(&q, sizeof q, 1, inputs) != 1 || fwrite(&y, sizeof y, 1, outputs) != 1) {
+                if (\(writes)) {
                     fprintf(stderr, "sample %ld: write failed\\n", i);
                     return 5;
                 }

@@ -52,10 +52,7 @@ public struct Simplify: GraphPass {
             case .indexCopy(let copy):
                 let source = input!
                 if let tensor = graph.constant(source) {
-                    switch tensor.storage {
-                    case .float(let values): graph[output].constant = Tensor(shape: copy.shape, floats: copy.apply(values))
-                    case .int64(let values): graph[output].constant = Tensor(shape: copy.shape, ints: copy.apply(values))
-                    }
+                    graph[output].constant = copy.applied(to: tensor)
                     graph.nodes[index].inputs = []
                     changed = true
                 } else if copy.shape == graph.shape(source), copy.simplified.offsets == [Array(0..<copy.count)] {

@@ -12,7 +12,6 @@ extension ONNXImporter {
         let x = try input(node, 0)
         let shape = graph.shape(x)
         let rank = shape.count
-        let all = shape.map { Array(0..<$0) }
         var results = [IndexCopy]()
         switch node.opType {
         case "Slice":
@@ -20,14 +19,7 @@ extension ONNXImporter {
         case "Gather":
             let indexTensor = try constantInput(node, 1, "the indices")
             let axis = try normalizedAxis(try attributes.int("axis", default: 0), rank: rank)
-            var picks = all
-            picks[axis] = try indexTensor.ints.map { value in
-                let i = value < 0 ? Int(value) + shape[axis] : Int(clamping: value)
-                guard i >= 0, i < shape[axis] else { throw GraphError("index \(value) is outside 0..<\(shape[axis])") }
-                return i
-            }
-            let outShape = Array(shape[..<axis]) + indexTensor.shape + Array(shape[(axis + 1)...])
-            results = [try .picking(picks, from: shape, shape: outShape, source: "gather")]
+            results = [try .gathering(indexTensor, axis: axis, from: shape)]
         case "Split":
             let axis = try normalizedAxis(try attributes.int("axis", default: 0), rank: rank)
             let outputs = node.output.count
@@ -43,16 +35,8 @@ extension ONNXImporter {
                 let size = (shape[axis] + parts - 1) / parts
                 sizes = (0..<parts).map { Swift.max(0, Swift.min(size, shape[axis] - $0 * size)) }
             }
-            guard sizes.count == outputs, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
-                throw GraphError("sizes \(sizes) do not split \(shape[axis]) into \(outputs) outputs")
-            }
-            var start = 0
-            for size in sizes {
-                var picks = all
-                picks[axis] = Array(start..<(start + size))
-                start += size
-                results.append(try .picking(picks, from: shape, source: "split"))
-            }
+            guard sizes.count == outputs else { throw GraphError("\(sizes.count) sizes for \(outputs) outputs") }
+            results = try IndexCopy.splitting(shape, axis: axis, sizes: sizes)
         case "DepthToSpace", "SpaceToDepth":
             let block = try attributes.int("blocksize", default: 0)
             let crd = attributes.string("mode", default: "DCR") == "CRD"
@@ -80,10 +64,7 @@ extension ONNXImporter {
         for (copy, output) in zip(results, node.output) {
             let id: ValueID
             if let tensor = graph.constant(x) {
-                switch tensor.storage {
-                case .float(let values): id = graph.addConstant(name: output, Tensor(shape: copy.shape, floats: copy.apply(values)))
-                case .int64(let values): id = graph.addConstant(name: output, Tensor(shape: copy.shape, ints: copy.apply(values)))
-                }
+                id = graph.addConstant(name: output, copy.applied(to: tensor))
             } else {
                 id = try emit(.indexCopy(copy), [x], name: results.count > 1 ? output : name, output: output)
             }
@@ -152,7 +133,7 @@ extension ONNXImporter {
         guard mode == "nearest" else { throw GraphError("\(node.opType) mode '\(mode)' is not supported (only nearest)") }
         var scales: [Float]?, sizes: [Int]?
         if node.opType == "Upsample" && opset < 9 {
-            scales = try attributes.floats("scales")
+            scales = attributes.floats("scales")
         } else if node.opType == "Upsample" || opset < 11 {
             scales = try constantInput(node, 1, "the scales").floats
         } else {

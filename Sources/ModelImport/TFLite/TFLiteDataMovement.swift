@@ -52,17 +52,9 @@ extension TFLiteImporter {
             } else {
                 sizes = try ints(1, "the sizes")
                 if let unknown = sizes.firstIndex(of: -1) { sizes[unknown] = shape[axis] - (sizes.reduce(0, +) + 1) }
-                guard sizes.count == outputs.count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
-                    throw GraphError("sizes \(sizes) do not split \(shape[axis])")
-                }
             }
-            var start = 0
-            for size in sizes {
-                var picks = all
-                picks[axis] = Array(start..<(start + size))
-                start += size
-                results.append(try .picking(picks, from: shape, source: "split"))
-            }
+            guard sizes.count == outputs.count else { throw GraphError("\(sizes.count) sizes for \(outputs.count) outputs") }
+            results = try IndexCopy.splitting(shape, axis: axis, sizes: sizes)
         case "UNPACK":
             let axis = try normalizedAxis(try option(1), rank: rank)
             guard outputs.count == shape[axis] else { throw GraphError("unpacks \(shape[axis]) values into \(outputs.count) outputs") }
@@ -78,14 +70,7 @@ extension TFLiteImporter {
             guard let indexTensor = graph.constant(indices) else { throw GraphError("gathers on indices computed at run time") }
             guard try option(1) == 0 else { throw GraphError("batch_dims is not supported") }
             let axis = try normalizedAxis(try option(0), rank: rank)
-            var picks = all
-            picks[axis] = try indexTensor.ints.map { value in
-                let i = value < 0 ? Int(value) + shape[axis] : Int(clamping: value)
-                guard i >= 0, i < shape[axis] else { throw GraphError("index \(value) is outside 0..<\(shape[axis])") }
-                return i
-            }
-            let outShape = Array(shape[..<axis]) + indexTensor.shape + Array(shape[(axis + 1)...])
-            results = [try .picking(picks, from: shape, shape: outShape, source: "gather")]
+            results = [try .gathering(indexTensor, axis: axis, from: shape)]
         case "MIRROR_PAD":
             let paddings = try ints(1, "the paddings")
             guard paddings.count == 2 * rank else { throw GraphError("paddings do not match rank \(rank)") }
@@ -126,10 +111,7 @@ extension TFLiteImporter {
             let name = try tensorName(out)
             let id: ValueID
             if let tensor = graph.constant(x) {
-                switch tensor.storage {
-                case .float(let values): id = graph.addConstant(name: name, Tensor(shape: copy.shape, floats: copy.apply(values)))
-                case .int64(let values): id = graph.addConstant(name: name, Tensor(shape: copy.shape, ints: copy.apply(values)))
-                }
+                id = graph.addConstant(name: name, copy.applied(to: tensor))
             } else {
                 id = try emit(.indexCopy(copy), [x], name: name)
             }
