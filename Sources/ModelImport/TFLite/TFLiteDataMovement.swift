@@ -7,7 +7,7 @@ import GraphIR
 extension TFLiteImporter {
     static let dataMovement: Set<String> = [
         "SLICE", "STRIDED_SLICE", "SPLIT", "SPLIT_V", "UNPACK", "GATHER", "MIRROR_PAD", "DEPTH_TO_SPACE",
-        "SPACE_TO_DEPTH", "RESIZE_NEAREST_NEIGHBOR", "EXPAND_DIMS",
+        "SPACE_TO_DEPTH", "RESIZE_NEAREST_NEIGHBOR", "EXPAND_DIMS", "BATCH_TO_SPACE_ND", "SPACE_TO_BATCH_ND",
     ]
 
     /// Imports `code` if it is a data-movement operator and binds all its outputs; false otherwise.
@@ -96,6 +96,48 @@ extension TFLiteImporter {
                 }
             }
             results = [try .picking(picks, from: shape, source: "resize_nearest")]
+        case "BATCH_TO_SPACE_ND":
+            // y[n, r, c', ch] with r + crop_top = h·bh + i and c' + crop_left = w·bw + j reads
+            // x[(i·bw + j)·N + n, h, w, ch]: one list of offsets per output axis.
+            let block = try ints(1, "the block shape"), crops = try ints(2, "the crops")
+            guard rank == 4, block.count == 2, crops.count == 4, block.allSatisfy({ $0 >= 1 }), crops.allSatisfy({ $0 >= 0 }),
+                  shape[0] % (block[0] * block[1]) == 0 else {
+                throw GraphError("needs a 4-D input, a block of two and crops of four (input \(shape), block \(block), crops \(crops))")
+            }
+            let n = shape[0] / (block[0] * block[1]), strides = rowMajorStrides(shape)
+            let height = shape[1] * block[0] - crops[0] - crops[1], width = shape[2] * block[1] - crops[2] - crops[3]
+            guard height >= 1, width >= 1 else { throw GraphError("the crops remove the whole image") }
+            let rows = (0..<height).map { r -> Int in
+                let y = r + crops[0]
+                return (y / block[0]) * strides[1] + (y % block[0]) * block[1] * n * strides[0]
+            }
+            let columns = (0..<width).map { c -> Int in
+                let x = c + crops[2]
+                return (x / block[1]) * strides[2] + (x % block[1]) * n * strides[0]
+            }
+            results = [IndexCopy(offsets: [(0..<n).map { $0 * strides[0] }, rows, columns, Array(0..<shape[3])],
+                                 shape: [n, height, width, shape[3]], source: "batch_to_space")]
+        case "SPACE_TO_BATCH_ND":
+            // Zero padding, then y[(i·bw + j)·N + n, h, w, ch] = padded[n, h·bh + i, w·bw + j, ch].
+            let block = try ints(1, "the block shape"), pads = try ints(2, "the paddings")
+            guard rank == 4, block.count == 2, pads.count == 4, block.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 }) else {
+                throw GraphError("needs a 4-D input, a block of two and paddings of four")
+            }
+            let padded = [shape[0], shape[1] + pads[0] + pads[1], shape[2] + pads[2] + pads[3], shape[3]]
+            guard padded[1] % block[0] == 0, padded[2] % block[1] == 0 else { throw GraphError("the block does not divide the padded image") }
+            var source = x
+            if pads.contains(where: { $0 > 0 }) {
+                source = try emit(.pad(Pad(before: [0, pads[0], pads[2], 0], after: [0, pads[1], pads[3], 0], value: 0)), [x],
+                                  name: try tensorName(outputs[0]) + ".padded")
+                graph[source].quantization = graph[x].quantization
+            }
+            let strides = rowMajorStrides(padded)
+            let view = [block[0], block[1], padded[0], padded[1] / block[0], padded[2] / block[1], padded[3]]
+            let steps = [strides[1], strides[2], strides[0], block[0] * strides[1], block[1] * strides[2], 1]
+            let copy = IndexCopy(offsets: zip(view, steps).map { count, step in (0..<count).map { $0 * step } },
+                                 shape: [padded[0] * block[0] * block[1], view[3], view[4], padded[3]], source: "space_to_batch")
+            try bind(outputs[0], try emit(.indexCopy(copy), [source], name: try tensorName(outputs[0])))
+            return true
         case "EXPAND_DIMS":
             guard let axisValue = try ints(1, "the axis").first else { throw GraphError("has no axis") }
             let axis = try normalizedAxis(axisValue, rank: rank + 1)
