@@ -82,11 +82,6 @@ public enum HostTarget {
         }
         return (inputs, outputs)
     }
-
-    /// Little-endian int8/int16 records of `per` values.
-    public static func decode(_ data: Data, width: Int, per: Int) throws -> [[Int32]] {
-        try RecordLayout.array(count: per, bytes: width).decode(data)
-    }
 }
 
 /// The host harness: float samples in, quantized inputs and raw outputs out, through the bundle's API.
@@ -170,6 +165,23 @@ public struct RecordLayout: Sendable {
 
     public static func array(count: Int, bytes: Int) -> RecordLayout {
         RecordLayout(fields: [Field(offset: 0, count: count, bytes: bytes)], size: count * bytes)
+    }
+
+    /// Records of `values` (each the concatenation of its fields' values), little-endian, padding zero.
+    public func encode(_ records: [[Int32]]) -> Data {
+        var data = Data(count: records.count * size)
+        for (r, values) in records.enumerated() {
+            var k = 0
+            for field in fields {
+                for i in 0..<field.count {
+                    let at = r * size + field.offset + i * field.bytes, v = UInt16(bitPattern: Int16(truncatingIfNeeded: values[k]))
+                    data[at] = UInt8(truncatingIfNeeded: v)
+                    if field.bytes == 2 { data[at + 1] = UInt8(truncatingIfNeeded: v >> 8) }
+                    k += 1
+                }
+            }
+        }
+        return data
     }
 
     /// Little-endian records, each the concatenation of its fields' values.

@@ -17,33 +17,24 @@ public enum BoardVerification {
 
     public static func verify(graph: Graph, lowered: Lowering.Result, data: SampleSet, board: Board,
                               options: VerificationOptions) throws -> VerificationReport {
-        guard lowered.program.inputs.count == 1, lowered.program.outputs.count == 1 else {
-            throw Command.Failure("a model with several inputs or outputs is verified on the host for now (--target host); its bundle builds for any board")
+        guard board.qemu != nil else {
+            guard lowered.program.inputs.count == 1, lowered.program.outputs.count == 1 else {
+                throw Command.Failure("a model with several inputs or outputs is verified on the host or a QEMU board for now; its bundle builds for any board")
+            }
+            return try buildForFlashing(graph: graph, lowered: lowered, data: data, board: board, options: options)
         }
-        guard board.qemu != nil else { return try buildForFlashing(graph: graph, lowered: lowered, data: data, board: board, options: options) }
         var session = try VerificationSession(graph: graph, lowered: lowered, data: data, target: board.name, options: options)
         defer { session.finish(options) }
-        let input = session.inputTensor, output = session.outputTensor
-        var bytes = Data()
-        for sample in session.inputs {
-            for v in sample {
-                if input.format.bits > 8 {
-                    withUnsafeBytes(of: Int16(v).littleEndian) { bytes.append(contentsOf: $0) }
-                } else {
-                    bytes.append(UInt8(bitPattern: Int8(v)))
-                }
-            }
-        }
-        try bytes.write(to: URL(fileURLWithPath: session.work).appendingPathComponent("inputs.bin"))
+        try session.inputLayout.encode(session.inputs).write(to: URL(fileURLWithPath: session.work).appendingPathComponent("inputs.bin"))
         let build = try Firmware.build(bundle: session.bundleDirectory, sources: session.sources, prefix: "model", board: board,
                                        samples: .semihosting, profile: true, printf: options.printfHarness,
-                                       work: session.work)
+                                       structs: session.bundle.interface.usesStructs, work: session.work)
         let run = try QEMURunner.run(elf: build.elf, board: board, directory: session.work, marker: build.marker, count: true)
         guard run.status == 0 else {
             throw Command.Failure("the firmware failed on \(board.name) (QEMU status \(run.status)): \(run.console.prefix(2000))")
         }
         let raw = try Data(contentsOf: URL(fileURLWithPath: session.work).appendingPathComponent("outputs.bin"))
-        let outputs = raw.isEmpty ? [] : try HostTarget.decode(raw, width: CType.storage(bits: output.format.bits).bytes, per: output.count)
+        let outputs = raw.isEmpty ? [] : try session.outputLayout.decode(raw)
         session.compare(outputs: outputs, on: board.name)
         session.report.flash_bytes = build.flashBytes
         session.report.ram_bytes = build.ramBytes
@@ -61,7 +52,7 @@ public enum BoardVerification {
         let session = try VerificationSession(graph: graph, lowered: lowered, data: shown, target: board.name, options: options)
         defer { session.finish(options) }
         let build = try Firmware.build(bundle: session.bundleDirectory, sources: session.sources, prefix: "model", board: board,
-                                       samples: .embedded(inputs: session.inputs, inputType: CType.storage(bits: session.inputTensor.format.bits).rawValue),
+                                       samples: .embedded(inputs: session.inputs, inputType: session.bundle.interface.inputs[0].type.rawValue),
                                        profile: false, work: session.work)
         let lines = session.expected.enumerated().map { "sample \($0.offset): " + $0.element.map(String.init).joined(separator: " ") }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: session.work).appendingPathComponent("expected.txt"))

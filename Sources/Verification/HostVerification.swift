@@ -14,13 +14,8 @@ public enum HostVerification {
         let build = try HostTarget.build(bundle: session.bundleDirectory, sources: session.sources, prefix: "model",
                                          compiler: options.compiler, sanitize: options.sanitize, structs: interface.usesStructs)
         // The harness quantizes the floats itself (model_quantize_input), so its inputs are compared too.
-        func layout(_ members: [ModelInterface.Member], size: Int) -> RecordLayout {
-            RecordLayout(fields: members.map { RecordLayout.Field(offset: $0.offset, count: $0.count, bytes: $0.type.bytes) },
-                         size: interface.usesStructs ? size : members[0].count * members[0].type.bytes)
-        }
         let c = try HostTarget.run(build, samples: data.values, count: data.count, sampleFloats: interface.inputs.reduce(0) { $0 + $1.count },
-                                   inputs: layout(interface.inputs, size: interface.inputBytes),
-                                   outputs: layout(interface.outputs, size: interface.outputBytes), workDirectory: session.work)
+                                   inputs: session.inputLayout, outputs: session.outputLayout, workDirectory: session.work)
         session.compare(outputs: c.outputs, targetInputs: c.inputs, on: "the host")
         session.report.host_code_bytes = build.codeBytes
         return session.report

@@ -55,8 +55,15 @@ struct VerificationSession {
             })
     }
 
-    var inputTensor: QTensor { program.tensors[program.inputs[0]] }
-    var outputTensor: QTensor { program.tensors[program.outputs[0]] }
+    /// How the harness stores one sample's inputs and outputs: plain arrays, or the structs of a
+    /// model with several.
+    var inputLayout: RecordLayout { Self.layout(bundle.interface.inputs, structBytes: bundle.interface.inputBytes, structs: bundle.interface.usesStructs) }
+    var outputLayout: RecordLayout { Self.layout(bundle.interface.outputs, structBytes: bundle.interface.outputBytes, structs: bundle.interface.usesStructs) }
+
+    private static func layout(_ members: [ModelInterface.Member], structBytes: Int, structs: Bool) -> RecordLayout {
+        RecordLayout(fields: members.map { RecordLayout.Field(offset: $0.offset, count: $0.count, bytes: $0.type.bytes) },
+                     size: structs ? structBytes : members[0].count * members[0].type.bytes)
+    }
 
     /// Compares what the target computed with the simulator, sample by sample, and records the
     /// result; `targetInputs` are the target's own quantized inputs when it quantizes them itself.

@@ -53,9 +53,7 @@ import Testing
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let dir = Corpus.path("tflite-op-tests/two_input_concat_conv")
-        let members = try (0..<2).map { k in ("x\(k).npy", [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/float32.input_\(k).npy")))) }
-        let npz = work.appendingPathComponent("inputs.npz")
-        try Data(Mutators.zip(members)).write(to: npz)
+        let npz = try Self.twoInputSamples(in: work)
         for form in ["float32", "int8"] {
             let keep = work.appendingPathComponent(form).path
             let result = try Quantc.run(["verify", dir + "/\(form).tflite", "--data", npz.path, "--target", "host", "--quiet", "--keep", keep],
@@ -72,11 +70,28 @@ import Testing
         }
     }
 
+    /// The two-input model's samples as one .npz with arrays x0 and x1.
+    static func twoInputSamples(in work: URL) throws -> URL {
+        let dir = Corpus.path("tflite-op-tests/two_input_concat_conv")
+        let members = try (0..<2).map { k in ("x\(k).npy", [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/float32.input_\(k).npy")))) }
+        let npz = work.appendingPathComponent("inputs.npz")
+        try Data(Mutators.zip(members)).write(to: npz)
+        return npz
+    }
+
     @Test func bitExactOnTheCortexM4F() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
         for (folder, form) in [("elu", "float32"), ("tanh", "int8"), ("resize_nearest_v1", "int8")] {
             let result = try Self.verify(folder, target: "mps2-an386", form: form)
             #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder) \(form): \(result.stdout)\(result.stderr)")
         }
+        // Two inputs in, structs through semihosting.
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-several-m4f-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let model = Corpus.path("tflite-op-tests/two_input_concat_conv/int8.tflite")
+        let result = try Quantc.run(["verify", model, "--data", try Self.twoInputSamples(in: work).path, "--target", "mps2-an386", "--quiet"],
+                                    timeout: 300)
+        #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "two inputs: \(result.stdout)\(result.stderr)")
     }
 }
