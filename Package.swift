@@ -85,7 +85,7 @@ let package = Package(
             name: "QuantizationTests",
             dependencies: [
                 "Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport",
-                "Verification",
+                "Verification", "Pipeline",
             ]
         ),
     ],

@@ -62,6 +62,14 @@ public enum Affine {
         return (Int32(fixed), shift)
     }
 
+    /// A multiplier whose product is rounded once: below 1, shift 0 and multiplier real · 2^31, so
+    /// the rounding doubling high multiply is the only rounding (a smaller real keeps fewer
+    /// significant bits: 21 at 0.001); from 1 up, TFLite's own (its left shift rounds nothing).
+    public static func quantizeMultiplierRoundedOnce(_ real: Double) -> (multiplier: Int32, shift: Int) {
+        guard real > 0, real < 1 else { return quantizeMultiplier(real) }
+        return (Int32(min((real * Double(Int64(1) << 31)).rounded(), Double(Int32.max))), 0)
+    }
+
     /// TFLite's quantization of a real value in a tensor: zero_point + round(f / scale) in float,
     /// halves away from zero (its activation bounds and input quantization).
     public static func quantize(_ f: Float, scale: Float, zeroPoint: Int32) -> Int64 {

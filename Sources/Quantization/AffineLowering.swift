@@ -13,7 +13,10 @@ public enum AffineLowering {
 
     public static func lower(_ graph: Graph, fullyConnected rounding: FullyConnectedRounding = .tflm) throws -> Lowering.Result {
         var builder = Builder(graph: graph)
-        builder.singleRoundingDense = rounding == .tflite
+        // An ONNX model quantized by onnxruntime is computed as onnxruntime does: each op in float,
+        // then one rounding to the next QuantizeLinear's integers.
+        builder.roundOnce = graph.info.format == "onnx"
+        builder.singleRoundingDense = rounding == .tflite || builder.roundOnce
         var problems = [String]()
         builder.program.inputs = try graph.inputs.map { try builder.tensor(for: $0) }
         for node in graph.nodes {
@@ -38,6 +41,9 @@ public enum AffineLowering {
         var tensorOf = [ValueID: Int]()
         var valueOf = [Int: ValueID]()
         var singleRoundingDense = false
+        /// Requantize convolutions with one rounding (onnxruntime's float arithmetic) rather than
+        /// TFLite's two (a rounded product, then a rounded shift).
+        var roundOnce = false
 
         init(graph: Graph) { self.graph = graph }
 
@@ -77,7 +83,7 @@ public enum AffineLowering {
             case .conv2d(let conv):
                 let input = try tensor(for: node.inputs[0])
                 let w = graph.constant(node.inputs[1])!
-                let layer = try weighted(node, graph, input: program.tensors[input], output: y, activation: conv.activation)
+                let layer = try weighted(node, graph, input: program.tensors[input], output: y, activation: conv.activation, roundOnce: roundOnce)
                 var q = QConv(input: input, output: out, kernelH: w.shape[1], kernelW: w.shape[2], strideH: conv.strideH,
                               strideW: conv.strideW, dilationH: conv.dilationH, dilationW: conv.dilationW,
                               padding: QPadding(conv.padding), groups: conv.groups, inChannelsPerGroup: w.shape[3],
@@ -224,7 +230,7 @@ public enum AffineLowering {
     /// Integer weights and bias as stored, the input zero point folded into the bias, and the
     /// per-channel multipliers TFLite derives (input scale · weight scale / output scale, in double).
     private static func weighted(_ node: Node, _ graph: Graph, input x: QTensor, output y: QTensor,
-                                 activation: Activation?) throws -> Layer {
+                                 activation: Activation?, roundOnce: Bool = false) throws -> Layer {
         let wid = node.inputs[1]
         guard let wq = graph[wid].quantization, wq.storage == "int8", let raw = wq.rawValues else {
             throw QuantizationError("\(node.name): --scheme int8 needs int8 weights")
@@ -251,7 +257,8 @@ public enum AffineLowering {
                 throw QuantizationError("\(node.name): the accumulator can overflow 32 bits")
             }
             let scale = Double(wq.scales.count == 1 ? wq.scales[0] : wq.scales[o])
-            let (m, s) = Affine.quantizeMultiplier(Double(x.affine!.scale) * scale / Double(y.affine!.scale))
+            let real = Double(x.affine!.scale) * scale / Double(y.affine!.scale)
+            let (m, s) = roundOnce ? Affine.quantizeMultiplierRoundedOnce(real) : Affine.quantizeMultiplier(real)
             multipliers.append(m)
             shifts.append(s)
         }

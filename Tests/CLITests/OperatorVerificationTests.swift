@@ -70,6 +70,18 @@ import Testing
         }
     }
 
+    /// A model quantized by onnxruntime (QDQ, depthwise and pointwise layers, one rounding per
+    /// requantization): bit-exact on the host per channel and on the Cortex-M4F per tensor.
+    @Test func onnxQuantizedModelBitExact() throws {
+        let dir = Corpus.path("onnx-qdq/ds_cnn")
+        guard FileManager.default.fileExists(atPath: dir + "/input.npy") else { print(Corpus.skipMessage); return }
+        for (variant, target) in [("qdq_int8_per_channel", "host"), ("qdq_int8_per_tensor", "mps2-an386")] {
+            let result = try Quantc.run(["verify", dir + "/\(variant).onnx", "--data", dir + "/input.npy", "--target", target, "--quiet"],
+                                        timeout: 300)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(variant) \(target): \(result.stdout)\(result.stderr)")
+        }
+    }
+
     /// The two-input model's samples as one .npz with arrays x0 and x1.
     static func twoInputSamples(in work: URL) throws -> URL {
         let dir = Corpus.path("tflite-op-tests/two_input_concat_conv")

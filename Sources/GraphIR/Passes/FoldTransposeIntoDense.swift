@@ -25,8 +25,11 @@ public struct FoldTransposeIntoDense: GraphPass {
             let viewShape = [weight.shape[0]] + Array(tShape.dropFirst())
             let order = [0] + (1..<perm.count).map { inverse[$0] }
             let reordered = transposeData(weight.floats, shape: viewShape, perm: order)
-            let newWeight = graph.addConstant(name: graph[dense.inputs[1]].name + ".reordered",
-                                              Tensor(shape: weight.shape, floats: reordered))
+            // An int8 model's stored weights move with their values (scales are per output row).
+            var q = graph[dense.inputs[1]].quantization
+            if let stored = q?.rawValues { q!.rawValues = transposeData(stored, shape: viewShape, perm: order) }
+            let newWeight = graph.addValue(name: graph[dense.inputs[1]].name + ".reordered", shape: weight.shape,
+                                           constant: Tensor(shape: weight.shape, floats: reordered), quantization: q)
             graph.nodes[rIndex].inputs = [x]
             graph.nodes[dIndex].inputs[1] = newWeight
             graph.nodes.remove(at: tIndex)

@@ -15,7 +15,8 @@ public struct LowerToDense: GraphPass {
                 let n = graph.shape(node.outputs[0])[1]
                 var weight = gemm.transB ? b.floats : transposeData(b.floats, shape: b.shape, perm: [1, 0])
                 if gemm.alpha != 1 { weight = weight.map { $0 * gemm.alpha } }
-                let w = graph.addConstant(name: graph[node.inputs[1]].name + ".dense", Tensor(shape: [n, k], floats: weight))
+                let w = graph.addValue(name: graph[node.inputs[1]].name + ".dense", shape: [n, k], constant: Tensor(shape: [n, k], floats: weight),
+                                       quantization: gemm.alpha == 1 ? Self.transposed(graph[node.inputs[1]].quantization, b.shape, if: !gemm.transB) : nil)
                 var inputs = [node.inputs[0], w]
                 var trailingAdd: ValueID?
                 if node.inputs.count == 3 {
@@ -24,8 +25,10 @@ public struct LowerToDense: GraphPass {
                     if let cData = graph.constantFloats(c), cShape.elementCount == n || cShape.elementCount == 1,
                        cShape.count <= 1 || cShape.dropLast().allSatisfy({ $0 == 1 }) {
                         let bias = cShape.elementCount == 1 ? [Float](repeating: cData[0], count: n) : cData
-                        inputs.append(graph.addConstant(name: graph[c].name + ".bias",
-                                                        Tensor(shape: [n], floats: bias.map { $0 * gemm.beta })))
+                        let stored = gemm.beta == 1 && cShape.elementCount == n ? graph[c].quantization : nil
+                        inputs.append(graph.addValue(name: graph[c].name + ".bias", shape: [n],
+                                                     constant: Tensor(shape: [n], floats: bias.map { $0 * gemm.beta }),
+                                                     quantization: stored.map { var q = $0; q.axis = 0; return q }))
                     } else {
                         trailingAdd = c
                     }
@@ -49,8 +52,9 @@ public struct LowerToDense: GraphPass {
             case .matMul:
                 guard let b = graph.constant(node.inputs[1]), b.isFloat, b.shape.count == 2 else { continue }
                 let weight = transposeData(b.floats, shape: b.shape, perm: [1, 0])
-                let w = graph.addConstant(name: graph[node.inputs[1]].name + ".dense",
-                                          Tensor(shape: [b.shape[1], b.shape[0]], floats: weight))
+                let w = graph.addValue(name: graph[node.inputs[1]].name + ".dense", shape: [b.shape[1], b.shape[0]],
+                                       constant: Tensor(shape: [b.shape[1], b.shape[0]], floats: weight),
+                                       quantization: Self.transposed(graph[node.inputs[1]].quantization, b.shape, if: true))
                 graph.nodes[index] = Node(name: node.name, op: .dense(Dense()), inputs: [node.inputs[0], w], outputs: node.outputs)
                 return true
             default:
@@ -58,5 +62,14 @@ public struct LowerToDense: GraphPass {
             }
         }
         return false
+    }
+
+    /// A matrix's stored quantization after transposing it (when `transpose`): its integers
+    /// transposed, and scales along one axis then along the other.
+    static func transposed(_ q: QuantizationInfo?, _ shape: [Int], if transpose: Bool) -> QuantizationInfo? {
+        guard var q, transpose else { return q }
+        q.rawValues = q.rawValues.map { transposeData($0, shape: shape, perm: [1, 0]) }
+        q.axis = 1 - q.axis
+        return q
     }
 }

@@ -38,7 +38,8 @@ public struct SinkTransposes: GraphPass {
         // Replaces transpose+consumer by consumer'(x) followed by the same transpose.
         func rebuild(op: Op, inputs: [ValueID]) throws {
             let shape = try ShapeInference.outputShape(of: op, inputs: inputs.map { graph.shape($0) })
-            let inner = graph.addValue(name: graph[out].name + ".nhwc", shape: shape)
+            // The same values in another layout: an int8 model's quantization carries over.
+            let inner = graph.addValue(name: graph[out].name + ".nhwc", shape: shape, quantization: graph[out].quantization)
             graph.nodes[cIndex] = Node(name: c.name, op: op, inputs: inputs, outputs: [inner])
             graph.nodes.insert(Node(name: t.name, op: .transpose(perm: perm), inputs: [inner], outputs: [out]), at: cIndex + 1)
             graph.nodes.remove(at: tIndex)

@@ -21,6 +21,9 @@ struct ONNXImporter {
     var graph: Graph
     /// ONNX value name -> graph value.
     var values: [String: ValueID] = [:]
+    /// The stored element type of each initializer and Constant output (a zero point's says
+    /// whether its quantization is int8 or uint8).
+    var elementTypes: [String: ONNXDataType] = [:]
     let opset: Int
     let options: ImportOptions
 
@@ -33,7 +36,7 @@ struct ONNXImporter {
         "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Where", "Max", "Min",
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",
-    ]).union(dataMovement)
+    ]).union(dataMovement).union(quantizedOps)
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         let model: Onnx_ModelProto
@@ -75,6 +78,7 @@ struct ONNXImporter {
         for initializer in proto.initializer {
             guard !initializer.name.isEmpty else { throw FormatError("an initializer has no name") }
             let tensor = try Tensor(onnx: initializer)
+            elementTypes[initializer.name] = ONNXDataType(rawValue: initializer.dataType)
             values[initializer.name] = graph.addConstant(name: initializer.name, tensor)
         }
         for input in proto.input where values[input.name] == nil {
@@ -179,14 +183,29 @@ struct ONNXImporter {
     mutating func transposed(_ id: ValueID, _ perm: [Int], name: String) throws -> ValueID {
         if let tensor = graph.constant(id) {
             let shape = permute(tensor.shape, perm)
+            // Stored integers move with their values, and the axis of their scales with it.
+            var q = graph[id].quantization
+            if let stored = q {
+                q!.rawValues = stored.rawValues.map { transposeData($0, shape: tensor.shape, perm: perm) }
+                q!.axis = perm.firstIndex(of: stored.axis) ?? 0
+            }
             switch tensor.storage {
             case .float(let data):
-                return graph.addConstant(name: name, Tensor(shape: shape, floats: transposeData(data, shape: tensor.shape, perm: perm)))
+                return graph.addValue(name: name, shape: shape, constant: Tensor(shape: shape, floats: transposeData(data, shape: tensor.shape, perm: perm)),
+                                      quantization: q)
             case .int64(let data):
                 return graph.addConstant(name: name, Tensor(shape: shape, ints: transposeData(data, shape: tensor.shape, perm: perm)))
             }
         }
-        return try emit(.transpose(perm: perm), [id], name: name, output: name)
+        let y = try emit(.transpose(perm: perm), [id], name: name, output: name)
+        graph[y].quantization = perTensorQuantization(of: id)
+        return y
+    }
+
+    /// A value's quantization when one scale covers it (a transpose or reshape keeps it).
+    func perTensorQuantization(of id: ValueID) -> QuantizationInfo? {
+        guard let q = graph[id].quantization, q.scales.count == 1 else { return nil }
+        return q
     }
 
     /// A reshape, folded right away when its input is a constant.
@@ -195,9 +214,14 @@ struct ONNXImporter {
             throw GraphError("cannot reshape \(graph.shape(id)) to \(shape)")
         }
         if let tensor = graph.constant(id) {
-            return graph.addConstant(name: name, tensor.reshaped(shape))
+            // Scales along an axis survive when the axes up to it keep their sizes.
+            var q = graph[id].quantization
+            if let axis = q?.axis, q!.scales.count > 1, axis >= shape.count || Array(tensor.shape[...axis]) != Array(shape[...axis]) { q = nil }
+            return graph.addValue(name: name, shape: shape, constant: tensor.reshaped(shape), quantization: q)
         }
-        return try emit(.reshape, [id], name: name, output: name, shape: shape)
+        let y = try emit(.reshape, [id], name: name, output: name, shape: shape)
+        graph[y].quantization = perTensorQuantization(of: id)
+        return y
     }
 
     /// Binds the node's first output name to a value.

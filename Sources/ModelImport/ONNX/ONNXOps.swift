@@ -12,6 +12,7 @@ extension ONNXImporter {
         }
         if try foldShapeArithmetic(node, attributes: attributes, name: name) { return }
         if try importDataMovement(node, attributes, name: name) { return }
+        if try importQuantizeDequantize(node, attributes, name: name) { return }
 
         switch node.opType {
         case "Identity", "Dropout":
@@ -21,6 +22,9 @@ extension ONNXImporter {
                 throw FormatError("node '\(name)' (Constant) has no value")
             }
             bind(node, graph.addConstant(name: outputName(node), tensor))
+            if let proto = node.attribute.first(where: { $0.name == "value" && $0.hasT }) {
+                elementTypes[outputName(node)] = ONNXDataType(rawValue: proto.t.dataType)
+            }
         case "Conv":
             bind(node, try importConv(node, attributes, name: name))
         case "MaxPool", "AveragePool":
