@@ -86,7 +86,8 @@ let package = Package(
             dependencies: [
                 "Quantization", "IntegerSimulator", "QuantizedIR", "FloatReference", "ModelImport", "GraphIR", "FixedPoint", "TestSupport",
                 "Verification", "Pipeline",
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ],
     cLanguageStandard: .c99

@@ -103,12 +103,14 @@ public final class Interpreter: Sendable {
             if case .conv(let p)? = weights { packed = p } else {
                 packed = PackedConvWeights(weight: args[1], shape: inShapes[1], groups: conv.groups)
             }
-            return conv2d(args[0], shape: inShapes[0], weights: packed, bias: args.count > 2 ? args[2] : nil,
+            let x = conv.hybrid?.rounded(args[0], groupSize: inShapes[0].dropFirst().reduce(1, *)) ?? args[0]
+            return conv2d(x, shape: inShapes[0], weights: packed, bias: args.count > 2 ? args[2] : nil,
                           conv: conv, outShape: outShape)
         case .dense(let dense):
             let packed: PackedDenseWeights
             if case .dense(let p)? = weights { packed = p } else { packed = PackedDenseWeights(weight: args[1], shape: inShapes[1]) }
-            var y = denseLayer(args[0], weights: packed, bias: args.count > 2 ? args[2] : nil)
+            let x = dense.hybrid?.rounded(args[0], groupSize: inShapes[1][1]) ?? args[0]
+            var y = denseLayer(x, weights: packed, bias: args.count > 2 ? args[2] : nil)
             if let act = dense.activation { apply(act, to: &y) }
             return y
         case .gemm(let gemm):

@@ -97,8 +97,9 @@ public struct Conv2D: Sendable, Equatable {
     public var padding: Padding2D
     public var groups: Int
     public var activation: Activation?
+    public var hybrid: HybridInput?
     public init(strideH: Int = 1, strideW: Int = 1, dilationH: Int = 1, dilationW: Int = 1,
-                padding: Padding2D = .zero, groups: Int = 1, activation: Activation? = nil) {
+                padding: Padding2D = .zero, groups: Int = 1, activation: Activation? = nil, hybrid: HybridInput? = nil) {
         self.strideH = strideH
         self.strideW = strideW
         self.dilationH = dilationH
@@ -106,12 +107,17 @@ public struct Conv2D: Sendable, Equatable {
         self.padding = padding
         self.groups = groups
         self.activation = activation
+        self.hybrid = hybrid
     }
 }
 
 public struct Dense: Sendable, Equatable {
     public var activation: Activation?
-    public init(activation: Activation? = nil) { self.activation = activation }
+    public var hybrid: HybridInput?
+    public init(activation: Activation? = nil, hybrid: HybridInput? = nil) {
+        self.activation = activation
+        self.hybrid = hybrid
+    }
 }
 
 public struct Gemm: Sendable, Equatable {

@@ -13,6 +13,8 @@ struct TFLiteImporter {
         var type: S.TensorType
         var buffer: Int
         var quantization: QuantizationInfo?
+        /// A sparse constant's layout: the importer densifies it.
+        var sparsity: TFLiteSparsity?
     }
 
     var graph: Graph
@@ -27,7 +29,7 @@ struct TFLiteImporter {
         "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D", "MEAN", "SUM", "REDUCE_MAX", "RESHAPE",
         "SQUEEZE", "SOFTMAX", "ADD", "MUL", "SUB", "DIV", "CONCATENATION", "PAD", "PADV2", "RELU", "RELU6",
         "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "PRELU", "QUANTIZE", "DEQUANTIZE", "TRANSPOSE",
-        "LOG_SOFTMAX", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL",
+        "LOG_SOFTMAX", "DENSIFY", "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL",
         "SELECT", "SELECT_V2", "MAXIMUM", "MINIMUM", "SQUARE", "SQUARED_DIFFERENCE",
         // shape arithmetic, evaluated at import time on constants
         "SHAPE", "PACK",
@@ -141,7 +143,7 @@ struct TFLiteImporter {
         _ = try checkedCount(shape)
         let rawType = try table.int8(S.Tensor.type)
         guard let type = S.TensorType(rawValue: rawType) else { throw FormatError("tensor #\(index) has unknown type \(rawType)") }
-        if try table.table(S.Tensor.sparsity) != nil { throw FormatError("tensor #\(index) is sparse; sparse tensors are not supported") }
+        let sparsity = try table.table(S.Tensor.sparsity).map { try TFLiteSparsity($0, shape: shape) }
         var quantization: QuantizationInfo?
         if let q = try table.table(S.Tensor.quantization), let scales = try q.vector(S.Quantization.scale, elementSize: 4)?.floats,
            !scales.isEmpty {
@@ -165,7 +167,7 @@ struct TFLiteImporter {
             quantization = QuantizationInfo(scales: scales, zeroPoints: zeroPoints, axis: axis, storage: "\(type)")
         }
         return TensorInfo(name: try table.string(S.Tensor.name) ?? "tensor\(index)", shape: shape, type: type,
-                          buffer: Int(try table.uint32(S.Tensor.buffer)), quantization: quantization)
+                          buffer: Int(try table.uint32(S.Tensor.buffer)), quantization: quantization, sparsity: sparsity)
     }
 
     /// The graph value of a tensor: created on first use for constants.
@@ -200,10 +202,18 @@ struct TFLiteImporter {
         case .int8, .uint8, .bool: size = 1
         default: throw FormatError("tensor '\(t.name)' has unsupported type \(t.type)")
         }
-        guard data.count == count * size else {
-            throw FormatError("tensor '\(t.name)' holds \(data.count) bytes but shape \(t.shape) of \(t.type) needs \(count * size)")
+        var bytes = Array(data.bytes)
+        if let sparsity = t.sparsity {
+            // The stored values go to their places; every other value is zero.
+            guard bytes.count % size == 0 else { throw FormatError("tensor '\(t.name)' holds \(bytes.count) bytes, not whole values") }
+            let places = try sparsity.denseIndices(shape: t.shape, stored: bytes.count / size)
+            var dense = [UInt8](repeating: 0, count: count * size)
+            for (k, place) in places.enumerated() { dense[(place * size)..<((place + 1) * size)] = bytes[(k * size)..<((k + 1) * size)] }
+            bytes = dense
         }
-        let bytes = Array(data.bytes)
+        guard bytes.count == count * size else {
+            throw FormatError("tensor '\(t.name)' holds \(bytes.count) bytes but shape \(t.shape) of \(t.type) needs \(count * size)")
+        }
         func load<T>(_: T.Type) -> [T] {
             bytes.withUnsafeBytes { raw in (0..<count).map { raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self) } }
         }

@@ -22,6 +22,11 @@ extension TFLiteImporter {
         }
         func int32(_ id: Int, _ fallback: Int32 = 0) throws -> Int { Int(try options?.int32(id, default: fallback) ?? fallback) }
         func activation(_ id: Int) throws -> Int8 { try options?.int8(id) ?? S.activationNone }
+        /// A float layer with int8 weights (a dynamic-range model), whose input TFLite quantizes at run time.
+        func hybrid(_ x: ValueID, _ w: ValueID, asymmetric: Bool) throws -> HybridInput? {
+            guard graph[x].quantization == nil, graph[w].quantization?.storage == "int8", try tensor(out).type == .float32 else { return nil }
+            return asymmetric ? .asymmetric : .symmetric
+        }
         /// Emits the op, then its fused activation as a separate node (FuseActivations merges it back).
         func finish(_ result: ValueID, activation code: Int8) throws -> ValueID {
             switch code {
@@ -54,8 +59,9 @@ extension TFLiteImporter {
             let pads = try samePadding(padding, input: [xShape[1], xShape[2]], kernel: [wShape[1], wShape[2]],
                                        strides: [strideH, strideW], dilations: [dilationH, dilationW])
             guard wShape[3] > 0, xShape[3] % wShape[3] == 0 else { throw GraphError("filter channels do not divide input channels") }
+            let perChannel = (graph[w].quantization?.scales.count ?? 1) > 1
             let conv = Conv2D(strideH: strideH, strideW: strideW, dilationH: dilationH, dilationW: dilationW,
-                              padding: pads, groups: xShape[3] / wShape[3])
+                              padding: pads, groups: xShape[3] / wShape[3], hybrid: try hybrid(x, w, asymmetric: perChannel))
             var args = [x, w]
             if let b = try optionalInput(2) { args.append(b) }
             let y = try emit(.conv2d(conv), args, name: outName)
@@ -73,7 +79,8 @@ extension TFLiteImporter {
             }
             var args = [x, w]
             if let b = try optionalInput(2) { args.append(b) }
-            result = try finish(try emit(.dense(Dense()), args, name: outName), activation: try activation(0))
+            let dense = Dense(hybrid: try hybrid(x, w, asymmetric: try options?.bool(3) ?? false))
+            result = try finish(try emit(.dense(dense), args, name: outName), activation: try activation(0))
         case "AVERAGE_POOL_2D", "MAX_POOL_2D":
             let x = try input(0)
             let xShape = graph.shape(x)
@@ -187,6 +194,9 @@ extension TFLiteImporter {
             result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "DENSIFY":
+            // Its sparse constant input was densified at import.
+            result = try input(0)
         case "QUANTIZE", "DEQUANTIZE":
             // The graph holds real values throughout: (re)quantization at the edges is the identity.
             // Inside an int8 model a QUANTIZE changes scale or zero point (before a concatenation

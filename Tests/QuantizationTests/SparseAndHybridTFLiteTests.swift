@@ -1,0 +1,63 @@
+import FloatReference
+import Foundation
+import GraphIR
+import IntegerSimulator
+import ModelImport
+import Quantization
+import Testing
+
+/// TFLite files the converter writes in forms of their own, made by
+/// `scripts/make-import-fixtures.py` with ai-edge-litert's reference kernels' outputs:
+/// sparse weights (stored CSR, and in 1x4 blocks), densified at import, in float and in int8; and a
+/// dynamic-range model whose int8-weight layers quantize their float inputs at run time, which the
+/// float reference reproduces (the unquantized model is 1 % away from TFLite on it).
+@Suite struct SparseAndHybridTFLiteTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+    @Test(arguments: ["sparse_float", "block_sparse_float", "hybrid_float"])
+    func floatReferenceMatchesTFLite(_ name: String) throws {
+        let graph = try ModelLoader.load(path: Self.fixtures + "/\(name).tflite")
+        let input = try DataReader.load(path: Self.fixtures + "/\(name).input.npy")
+        let expected = try DataReader.load(path: Self.fixtures + "/\(name).output.npy")
+        let interpreter = try Interpreter(graph: graph)
+        for s in 0..<input.count {
+            let got = try interpreter.run([Array(input.sample(s))])[0]
+            let want = Array(expected.sample(s))
+            let top = want.map(abs).max() ?? 1
+            #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 1e-5 * top }, "\(name) sample \(s): \(got) vs \(want)")
+        }
+    }
+
+    @Test func hybridLayersAreMarked() throws {
+        let graph = try ModelLoader.load(path: Self.fixtures + "/hybrid_float.tflite")
+        let hybrids = graph.nodes.compactMap { node -> HybridInput? in
+            switch node.op {
+            case .conv2d(let c): return c.hybrid
+            case .dense(let d): return d.hybrid
+            default: return nil
+            }
+        }
+        // Per-channel convolutions round asymmetrically, and the converter asks the fully-connected layers to.
+        #expect(hybrids == [.asymmetric, .asymmetric, .asymmetric, .asymmetric])
+    }
+
+    /// TFLite's symmetric rounding by hand: scale max|x| / 127, halves away from zero.
+    @Test func symmetricRoundingByHand() {
+        let got = HybridInput.symmetric.rounded([0.5, -1, 0.25, 0, -0.5, 1, 0], groupSize: 4)
+        let want: [Float] = [64.0 / 127, -1, 32.0 / 127, 0, -64.0 / 127, 1, 0]
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-6 }, "\(got)")
+    }
+
+    @Test(arguments: ["sparse_int8", "block_sparse_int8"])
+    func int8EqualsTFLite(_ name: String) throws {
+        let graph = try ModelLoader.load(path: Self.fixtures + "/\(name).tflite")
+        let program = try AffineLowering.lower(graph, fullyConnected: .tflite).program
+        let input = try DataReader.load(path: Self.fixtures + "/\(name).input.npy")
+        let expected = try DataReader.load(path: Self.fixtures + "/\(name).output.npy")
+        let simulator = Simulator(program: program)
+        for s in 0..<input.count {
+            let got = simulator.run([input.sample(s).map { Int32($0) }])[0]
+            #expect(got == expected.sample(s).map { Int32($0) }, "\(name) sample \(s)")
+        }
+    }
+}
