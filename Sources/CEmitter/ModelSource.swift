@@ -33,7 +33,26 @@ struct ModelSource {
         }
     }
 
-    var weightBytes: Int { constants.reduce(0) { $0 + $1.array.bytes } }
+    /// The arrays written to flash: one of each content, so layers with the same constants (the
+    /// steps of a recurrent layer, the same table twice) share them. `alias` names, for every
+    /// array, the one written.
+    var storedConstants: (stored: [(name: String, array: ConstantArray)], alias: [String: String]) {
+        struct Content: Hashable { let type: CType, values: [Int64] }
+        var first = [Content: String](), stored = [(name: String, array: ConstantArray)](), alias = [String: String]()
+        for (name, array) in constants {
+            let content = Content(type: array.type, values: array.values)
+            if let earlier = first[content] {
+                alias[name] = earlier
+            } else {
+                first[content] = name
+                alias[name] = name
+                stored.append((name, array))
+            }
+        }
+        return (stored, alias)
+    }
+
+    var weightBytes: Int { storedConstants.stored.reduce(0) { $0 + $1.array.bytes } }
     var paramsBytes: Int { layers.flatMap(\.calls).reduce(0) { $0 + 4 * $1.flatParams.count } }
 
     func symbol(_ layer: EmittedLayer, _ call: Int, _ role: String) -> String {
@@ -115,7 +134,8 @@ struct ModelSource {
         /* Constant data: \(weightsName). */
 
         """
-        for (name, array) in constants { text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n" }
+        let (stored, alias) = storedConstants
+        for (name, array) in stored { text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n" }
         if arena.arenaBytes > 0 {
             text += """
 
@@ -154,7 +174,7 @@ struct ModelSource {
                 let args = call.arguments.map { argument -> String in
                     switch argument {
                     case .tensor(let id, let offset): return pointer(id, offset: offset)
-                    case .constant(let array): return symbol(layer, k, array.role)
+                    case .constant(let array): return alias[symbol(layer, k, array.role)]!
                     case .scratch(_, let type): return "(\(type.rawValue) *)(void *)(arena + \(arena.scratchOffsets[layer.index]!))"
                     }
                 }
@@ -297,7 +317,7 @@ struct ModelSource {
     func weights() -> String {
         var text = "\(banner)\n#include <stdint.h>\n\n"
         text += "/* Fixed-point weights, accumulator-aligned biases, requantization shifts and tables, by layer. */\n"
-        for (name, array) in constants {
+        for (name, array) in storedConstants.stored {
             text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n"
             text += "const \(array.type.rawValue) \(name)[\(array.values.count)] = \(CText.initializer(array.values, hexWords: array.type == .u32));\n"
         }

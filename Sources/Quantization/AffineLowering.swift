@@ -17,22 +17,40 @@ public enum AffineLowering {
         // then one rounding to the next QuantizeLinear's integers.
         builder.roundOnce = graph.info.format == "onnx"
         builder.singleRoundingDense = rounding == .tflite || builder.roundOnce
-        var problems = [String]()
-        builder.program.inputs = try graph.inputs.map { try builder.tensor(for: $0) }
+        var problems = [String](), floatTensors = [String]()
+        for input in graph.inputs {
+            do {
+                builder.program.inputs.append(try builder.tensor(for: input))
+            } catch let error as FloatTensor {
+                floatTensors.append(error.name)
+            }
+        }
         for node in graph.nodes {
             do {
                 let op = try builder.lower(node)
                 builder.program.ops.append(QNode(name: node.name, op: op))
+            } catch let error as FloatTensor {
+                floatTensors.append(error.name)
             } catch let error as QuantizationError {
                 problems.append(error.message)
             }
         }
         var seen = Set<String>()
         problems = problems.filter { seen.insert($0).inserted }
+        if !floatTensors.isEmpty {
+            // One line for all of them: a float model, or float parts of an int8 one.
+            let names = floatTensors.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+            let more = floatTensors.count > 3 ? " and \(floatTensors.count - 3) more" : ""
+            problems.insert("\(names)\(more) \(floatTensors.count == 1 ? "is a float tensor" : "are float tensors"): --scheme int8 runs "
+                            + "models quantized to int8 (a float model takes --scheme fixed, shift, bitplane or codebook)", at: 0)
+        }
         guard problems.isEmpty else { throw QuantizationError(problems.joined(separator: "; ")) }
         builder.program.outputs = try graph.outputs.map { try builder.tensor(for: $0) }
         return Lowering.Result(program: builder.program, tensorValues: builder.valueOf, analysis: try QuantAnalysis(graph, strict: false))
     }
+
+    /// A tensor without int8 quantization (reported together, as one line).
+    private struct FloatTensor: Error { let name: String }
 
     /// The program as it grows: one int8 tensor per graph value.
     private struct Builder {
@@ -48,10 +66,7 @@ public enum AffineLowering {
         init(graph: Graph) { self.graph = graph }
 
         func affine(of id: ValueID) throws -> AffineQuantization {
-            guard let q = graph[id].quantization else {
-                throw QuantizationError("'\(graph[id].name)' is a float tensor: --scheme int8 runs models quantized to int8 "
-                                        + "(a float model takes --scheme fixed, shift, bitplane or codebook)")
-            }
+            guard let q = graph[id].quantization else { throw FloatTensor(name: graph[id].name) }
             guard q.storage == "int8", q.scales.count == 1, let zp = q.zeroPoints.first, (-128...127).contains(zp), q.scales[0] > 0 else {
                 throw QuantizationError("--scheme int8 needs int8 tensors with one scale and zero point; '\(graph[id].name)' has "
                                         + "\(q.storage) with \(q.scales.count) scales")

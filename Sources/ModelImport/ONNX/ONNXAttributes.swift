@@ -45,6 +45,10 @@ struct ONNXAttributes {
         return String(decoding: attribute.s, as: UTF8.self)
     }
 
+    func strings(_ name: String) -> [String]? {
+        byName[name].map { $0.strings.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
     func tensor(_ name: String) throws -> Tensor? {
         guard let attribute = byName[name], attribute.hasT else { return nil }
         return try Tensor(onnx: attribute.t)

@@ -36,7 +36,7 @@ struct ONNXImporter {
         "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Where", "Max", "Min",
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",
-    ]).union(dataMovement).union(quantizedOps)
+    ]).union(dataMovement).union(quantizedOps).union(recurrentOps)
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         let model: Onnx_ModelProto

@@ -194,6 +194,33 @@ extension TFLiteImporter {
             result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "UNIDIRECTIONAL_SEQUENCE_LSTM":
+            // Inputs: 0 x; 1-4 input weights and 5-8 recurrent weights (input, forget, cell, output
+            // gates); 9-11 peepholes; 12-15 biases; 16-17 projection; 18-19 the state variables
+            // (zero at the start of every inference); 20-23 layer normalization.
+            guard (20..<min(24, inputs.count)).allSatisfy({ inputs[$0] < 0 }) else { throw GraphError("layer-normalized LSTMs are not supported") }
+            func tensorOrNil(_ i: Int) throws -> Tensor? {
+                guard let id = try optionalInput(i) else { return nil }
+                guard let t = graph.constant(id) else { throw GraphError("input \(i) must be a constant") }
+                return t
+            }
+            let cellActivation: Activation
+            switch try activation(0) {
+            case S.activationTanh: cellActivation = .tanh
+            case S.activationRelu: cellActivation = .relu
+            case S.activationRelu6: cellActivation = .clip(min: 0, max: 6)
+            default: throw GraphError("cell activation \(try activation(0)) is not supported")
+            }
+            var layer = LSTMLayer(inputWeights: try (1...4).map(tensorOrNil), recurrentWeights: try (5...8).map(tensorOrNil),
+                                  biases: try (12...15).map(tensorOrNil), peepholes: try (9...11).map(tensorOrNil))
+            if let w = try tensorOrNil(16) { layer.projection = (w, try tensorOrNil(17)) }
+            layer.cellClip = try options?.float(1) ?? 0
+            layer.projectionClip = try options?.float(2) ?? 0
+            layer.cellActivation = cellActivation
+            let timeMajor = try options?.bool(3) ?? false
+            let steps = try graph.timeSteps(of: try input(0), timeMajor: timeMajor, name: outName)
+            let run = try graph.unrollLSTM(layer, steps: steps, name: outName)
+            result = try graph.stacking(run.outputs, timeMajor: timeMajor, name: outName)
         case "DENSIFY":
             // Its sparse constant input was densified at import.
             result = try input(0)
