@@ -9,18 +9,19 @@ import Testing
     /// Functions by lookup table; products (swish, a squeeze-and-excitation gate); per-channel
     /// constants (an unfused batch norm, a constant scale or offset) as a 1x1 depthwise layer; copies
     /// by index (slice, depth to space, nearest resize, mirror pad); comparison chains as one table;
-    /// means, sums and maxima over any axes as global pools; an LSTM as its steps.
+    /// means, sums and maxima over any axes as global pools; an LSTM as its steps; a transposed
+    /// convolution as a convolution over its spread input.
     static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
                             "batchnorm_unfused", "mul_bcast_const", "add_bcast_const", "slice", "depth_to_space",
                             "resize_nearest_half_pixel", "mirror_pad_reflect", "elu_where", "selu", "square",
-                            "mean_axis3_keep", "sum_axis3_nokeep", "reduce_max_axis3_keep", "lstm"]
+                            "mean_axis3_keep", "sum_axis3_nokeep", "reduce_max_axis3_keep", "lstm", "transpose_conv"]
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
     /// padding, transposes and copies by index of int8 tensors, TFLite's int8 MUL (swish), ADD and MUL
     /// by a constant stored in flash, and means and maxima over any axes.
     static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
                                 "space_to_depth", "gather_axis3", "add_bcast_const", "batchnorm_unfused",
-                                "mean_axis1_nokeep", "reduce_max_axis3_keep"]
+                                "mean_axis1_nokeep", "reduce_max_axis3_keep", "transpose_conv"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

@@ -28,6 +28,8 @@ extension ONNXImporter {
             }
         case "Conv":
             bind(node, try importConv(node, attributes, name: name))
+        case "ConvTranspose":
+            bind(node, try importConvTranspose(node, attributes, name: name))
         case "MaxPool", "AveragePool":
             bind(node, try importPool(node, attributes, name: name))
         case "GlobalAveragePool", "GlobalMaxPool":
@@ -243,7 +245,7 @@ extension ONNXImporter {
     }
 
     /// Views a 1-D (N,C,L) tensor as 2-D (N,C,1,L); 2-D input passes through.
-    private mutating func as2D(_ x: ValueID, name: String) throws -> ValueID {
+    mutating func as2D(_ x: ValueID, name: String) throws -> ValueID {
         let shape = graph.shape(x)
         switch shape.count {
         case 4: return x

@@ -194,6 +194,22 @@ extension TFLiteImporter {
             result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "TRANSPOSE_CONV":
+            // Inputs: the output shape, the weights (OHWI), the input, and the bias if any.
+            let size = try constant(0, "the output shape").ints.map(Int.init)
+            let w = try input(1), x = try input(2)
+            guard let weights = graph.constant(w), size.count == 4, graph.shape(x).count == 4 else {
+                throw GraphError("needs constant weights and a 4-D input and output shape")
+            }
+            let strides = [try int32(2, 1), try int32(1, 1)]
+            let outSize = [size[1], size[2]]
+            // The padding of the forward convolution from the output back to the input.
+            let pads = try samePadding(try options?.int8(0) ?? S.paddingSame, input: outSize, kernel: [weights.shape[1], weights.shape[2]],
+                                       strides: strides, dilations: [1, 1])
+            let y = try graph.transposedConvolution(x, weights: weights, quantization: graph[w].quantization, bias: try optionalInput(3),
+                                                    stride: strides, dilation: [1, 1], padBefore: [pads.top, pads.left],
+                                                    outSize: outSize, groups: 1, name: outName)
+            result = try finish(y, activation: try activation(3))
         case "UNIDIRECTIONAL_SEQUENCE_LSTM":
             // Inputs: 0 x; 1-4 input weights and 5-8 recurrent weights (input, forget, cell, output
             // gates); 9-11 peepholes; 12-15 biases; 16-17 projection; 18-19 the state variables
