@@ -128,9 +128,9 @@ extension ONNXImporter {
     }
 
     /// Resize and Upsample in nearest mode, every coordinate convention and rounding of opsets 7–21.
-    private func resizeNearest(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, shape: [Int]) throws -> IndexCopy {
-        let mode = attributes.string("mode", default: "nearest")
-        guard mode == "nearest" else { throw GraphError("\(node.opType) mode '\(mode)' is not supported (only nearest)") }
+    /// ONNX Resize and Upsample geometry: per axis, the input position of each output (its
+    /// coordinate transformation), and the axis's scale.
+    func resizePositions(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, shape: [Int]) throws -> (positions: [[Float]], scales: [Float]) {
         var scales: [Float]?, sizes: [Int]?
         if node.opType == "Upsample" && opset < 9 {
             scales = attributes.floats("scales")
@@ -158,26 +158,38 @@ extension ONNXImporter {
         let policy = attributes.string("keep_aspect_ratio_policy", default: "stretch")
         guard policy == "stretch" || sizes == nil else { throw GraphError("keep_aspect_ratio_policy '\(policy)' is not supported") }
         let transform = node.opType == "Upsample" || opset < 11 ? "asymmetric" : attributes.string("coordinate_transformation_mode", default: "half_pixel")
-        let rounding = node.opType == "Upsample" || opset < 11 ? "simple" : attributes.string("nearest_mode", default: "round_prefer_floor")
         if let s = scales, s.isEmpty { scales = nil }
         guard let count = sizes?.count ?? scales?.count, count == shape.count else { throw GraphError("needs one scale or size per axis") }
-        var picks = [[Int]]()
+        var positions = [[Float]](), axisScales = [Float]()
         for k in shape.indices {
             let n = shape[k]
             let scale: Float = sizes.map { Float($0[k]) / Float(n) } ?? scales![k]
             let out = sizes?[k] ?? Int((Float(n) * scale).rounded(.down))
             guard scale > 0, scale.isFinite, (1...65536).contains(out) else { throw GraphError("scale \(scale) on an axis of \(n)") }
-            picks.append(try (0..<out).map { i -> Int in
+            axisScales.append(scale)
+            positions.append(try (0..<out).map { i -> Float in
                 let x = Float(i)
-                let position: Float
                 switch transform {
-                case "half_pixel": position = (x + 0.5) / scale - 0.5
-                case "pytorch_half_pixel": position = out > 1 ? (x + 0.5) / scale - 0.5 : 0
-                case "align_corners": position = out > 1 ? x * Float(n - 1) / Float(out - 1) : 0
-                case "asymmetric": position = x / scale
-                case "tf_half_pixel_for_nn": position = (x + 0.5) / scale
+                case "half_pixel": return (x + 0.5) / scale - 0.5
+                case "pytorch_half_pixel": return out > 1 ? (x + 0.5) / scale - 0.5 : 0
+                // The resized length before rounding: what ONNX divides by when scales are given.
+                case "align_corners": return Float(n) * scale > 1 ? x * Float(n - 1) / (Float(n) * scale - 1) : 0
+                case "asymmetric": return x / scale
+                case "tf_half_pixel_for_nn": return (x + 0.5) / scale
                 default: throw GraphError("coordinate transformation '\(transform)' is not supported")
                 }
+            })
+        }
+        return (positions, axisScales)
+    }
+
+    private func resizeNearest(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, shape: [Int]) throws -> IndexCopy {
+        let mode = attributes.string("mode", default: "nearest")
+        guard mode == "nearest" else { throw GraphError("\(node.opType) mode '\(mode)' is not supported (only nearest and linear)") }
+        let rounding = node.opType == "Upsample" || opset < 11 ? "simple" : attributes.string("nearest_mode", default: "round_prefer_floor")
+        let (positions, scales) = try resizePositions(node, attributes, shape: shape)
+        let picks = try shape.indices.map { k in
+            try positions[k].map { position -> Int in
                 let rounded: Float
                 let tie = position - position.rounded(.down) == 0.5
                 switch rounding {
@@ -186,12 +198,29 @@ extension ONNXImporter {
                 case "floor": rounded = position.rounded(.down)
                 case "ceil": rounded = position.rounded(.up)
                 // Upsample and Resize before opset 11: truncation, or ceiling when shrinking.
-                case "simple": rounded = scale < 1 ? position.rounded(.up) : position.rounded(.towardZero)
+                case "simple": rounded = scales[k] < 1 ? position.rounded(.up) : position.rounded(.towardZero)
                 default: throw GraphError("nearest mode '\(rounding)' is not supported")
                 }
-                return Swift.min(Swift.max(Int(rounded), 0), n - 1)
-            })
+                return Swift.min(Swift.max(Int(rounded), 0), shape[k] - 1)
+            }
         }
         return try .picking(picks, from: shape, source: "resize_nearest")
+    }
+
+    /// Resize and Upsample in linear (bilinear) mode: a linear map along each resized axis.
+    mutating func importLinearResize(_ node: Onnx_NodeProto, _ attributes: ONNXAttributes, name: String) throws -> Bool {
+        guard ["Resize", "Upsample"].contains(node.opType), ["linear", "bilinear"].contains(attributes.string("mode", default: "nearest")) else {
+            return false
+        }
+        guard try attributes.int("antialias", default: 0) == 0 else { throw GraphError("antialiased resizing is not supported") }
+        let x = try input(node, 0)
+        let shape = graph.shape(x)
+        let (positions, _) = try resizePositions(node, attributes, shape: shape)
+        var y = x
+        for (axis, wanted) in positions.enumerated() where wanted != (0..<shape[axis]).map(Float.init) {
+            y = try graph.linearMap(y, axis: axis, matrix: Graph.onnxLinearMatrix(input: shape[axis], positions: wanted), name: outputName(node))
+        }
+        bind(node, y == x ? try reshaped(x, shape, name: outputName(node)) : y)
+        return true
     }
 }

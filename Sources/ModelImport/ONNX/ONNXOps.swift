@@ -11,6 +11,7 @@ extension ONNXImporter {
             }
         }
         if try foldShapeArithmetic(node, attributes: attributes, name: name) { return }
+        if try importLinearResize(node, attributes, name: name) { return }
         if try importDataMovement(node, attributes, name: name) { return }
         if try importQuantizeDequantize(node, attributes, name: name) { return }
         if try importRecurrent(node, attributes, name: name) { return }

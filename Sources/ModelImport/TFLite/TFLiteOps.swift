@@ -194,6 +194,20 @@ extension TFLiteImporter {
             result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "RESIZE_BILINEAR":
+            let x = try input(0)
+            let size = try constant(1, "the size").ints.map { Int(clamping: $0) }
+            let xShape = graph.shape(x)
+            guard xShape.count == 4, size.count == 2, size.allSatisfy({ (1...4096).contains($0) }) else {
+                throw GraphError("needs a 4-D input and an output size of two numbers in 1…4096")
+            }
+            let alignCorners = try options?.bool(2) ?? false, halfPixel = try options?.bool(3) ?? false
+            var y = x
+            for (k, axis) in [1, 2].enumerated() where size[k] != xShape[axis] || alignCorners || halfPixel {
+                let matrix = Graph.tfliteBilinearMatrix(input: xShape[axis], output: size[k], alignCorners: alignCorners, halfPixel: halfPixel)
+                y = try graph.linearMap(y, axis: axis, matrix: matrix, name: outName)
+            }
+            result = y == x ? try reshaped(x, xShape, name: outName) : y
         case "TRANSPOSE_CONV":
             // Inputs: the output shape, the weights (OHWI), the input, and the bias if any.
             let size = try constant(0, "the output shape").ints.map(Int.init)
