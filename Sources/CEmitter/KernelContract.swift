@@ -40,8 +40,12 @@ public enum KernelContract {
                 guard t.values.count == expected else { throw fail("table of \(t.values.count) entries for \(inBits)-bit inputs (\(expected))") }
                 guard t.values.allSatisfy({ within(Int64($0), bitsOf: t.output) }) else { throw fail("table entry beyond \(bits(t.output)) bits") }
             case .affineAdd(let a):
-                for (name, m, s) in [("a", a.aMultiplier, a.aShift), ("b", a.bMultiplier, a.bShift), ("output", a.outputMultiplier, a.outputShift)] {
+                for (name, m, s) in [("a", a.aMultiplier, a.aShift), ("output", a.outputMultiplier, a.outputShift)] {
                     guard m >= 0, affineShifts.contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…30") }
+                }
+                // A subtraction negates b's multiplier (TFLite's SUB).
+                guard a.bMultiplier > Int32.min, affineShifts.contains(a.bShift) else {
+                    throw fail("b rescaling (\(a.bMultiplier), \(a.bShift)) outside multiplier > −2^31, shift −31…30")
                 }
                 guard addLeftShifts.contains(a.leftShift) else { throw fail("left shift \(a.leftShift) outside 0…20") }
                 for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }

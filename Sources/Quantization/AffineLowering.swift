@@ -192,14 +192,19 @@ public enum AffineLowering {
                 return .affineMul(QAffineMul(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint,
                                              outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
-            case .binary(let binary) where binary.op == .add:
+            case .binary(let binary) where binary.op == .add || binary.op == .sub:
                 var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                if program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
+                let subtract = binary.op == .sub
+                if !subtract, program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
                 guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 ADD broadcasting other than per channel or a scalar is not supported")
+                    throw QuantizationError("\(node.name): int8 \(subtract ? "SUB" : "ADD") broadcasting other than per channel or a scalar "
+                                            + "(and a tensor minus a constant) is not supported")
                 }
-                return .affineAdd(try add(a, b, out, program.tensors, activation: binary.activation))
+                var sum = try add(a, b, out, program.tensors, activation: binary.activation)
+                // TFLite's SUB is its ADD with the second input's multiplier negated.
+                if subtract { sum.bMultiplier = -sum.bMultiplier }
+                return .affineAdd(sum)
             case .softmax(let softmax):
                 guard !softmax.log else { throw QuantizationError("\(node.name): log_softmax has no int8 kernel") }
                 let input = try tensor(for: node.inputs[0])

@@ -84,13 +84,28 @@ import Testing
         }
     }
 
-    /// The two-input model's samples as one .npz with arrays x0 and x1.
-    static func twoInputSamples(in work: URL) throws -> URL {
-        let dir = Corpus.path("tflite-op-tests/two_input_concat_conv")
+    /// A two-input model's samples as one .npz with arrays x0 and x1.
+    static func twoInputSamples(in work: URL, folder: String = "two_input_concat_conv") throws -> URL {
+        let dir = Corpus.path("tflite-op-tests/\(folder)")
         let members = try (0..<2).map { k in ("x\(k).npy", [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/float32.input_\(k).npy")))) }
         let npz = work.appendingPathComponent("inputs.npz")
         try Data(Mutators.zip(members)).write(to: npz)
         return npz
+    }
+
+    /// TFLite's int8 SUB, its ADD with the second multiplier negated, through the portable, DSP
+    /// and Helium kernels.
+    @Test func int8SubtractionOnEveryKernel() throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/sub/int8.tflite")) else { print(Corpus.skipMessage); return }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-sub-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let samples = try Self.twoInputSamples(in: work, folder: "sub")
+        for target in ["host", "mps2-an386", "mps3-an547"] {
+            let result = try Quantc.run(["verify", Corpus.path("tflite-op-tests/sub/int8.tflite"), "--data", samples.path, "--target", target,
+                                         "--quiet"], timeout: 300)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "sub on \(target): \(result.stdout)\(result.stderr)")
+        }
     }
 
     @Test func bitExactOnTheCortexM4F() throws {

@@ -307,7 +307,8 @@ typedef struct {
  * from b[i mod b_count] (b repeats along a: b_count divides count),
  * y[i] = clamp(out_offset + mbqm(mbqm(u, a_mult, a_shift) + mbqm(v, b_mult, b_shift), out_mult, out_shift)).
  * The _dsp and _mve variants take b_count == count only.
- * Ranges: multipliers >= 0, shifts in [-31, 30], left_shift in [0, 20], a_offset and b_offset in
+ * Ranges: multipliers >= 0 but b_mult, negative for a subtraction (TFLite's SUB), shifts in
+ * [-31, 30], left_shift in [0, 20], a_offset and b_offset in
  * [-127, 128] (negated int8 zero points), out_offset int8.
  * Works in place (y == a or y == b).
  */
