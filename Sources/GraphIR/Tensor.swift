@@ -33,10 +33,14 @@ public struct Tensor: Sendable, Equatable {
         }
     }
 
-    /// The values as integers (floats are truncated toward zero).
+    /// The values as integers (floats are truncated toward zero, saturated, NaN as 0).
     public var ints: [Int64] {
         switch storage {
-        case .float(let values): return values.map { Int64($0) }
+        case .float(let values):
+            return values.map { v in
+                guard v.isFinite else { return v.isNaN ? 0 : (v > 0 ? .max : .min) }
+                return v >= 9.2e18 ? .max : (v <= -9.2e18 ? .min : Int64(v))
+            }
         case .int64(let values): return values
         }
     }

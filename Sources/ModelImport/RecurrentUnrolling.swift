@@ -39,8 +39,8 @@ extension Graph {
         guard let forget = layer.inputWeights[1], let cellW = layer.inputWeights[2], let outW = layer.inputWeights[3] else {
             throw GraphError("LSTM: the forget, cell and output gates need input weights")
         }
-        let cells = forget.shape[0]
-        let inputs = forget.shape.count == 2 ? forget.shape[1] : 0
+        guard forget.shape.count == 2, forget.shape.allSatisfy({ $0 >= 1 }) else { throw GraphError("LSTM: forget gate weights \(forget.shape)") }
+        let cells = forget.shape[0], inputs = forget.shape[1]
         let outputs = layer.projection?.weights.shape[0] ?? cells
         let coupled = layer.inputWeights[0] == nil
         for w in [forget, cellW, outW] + layer.recurrentWeights.compactMap({ $0 }) + (coupled ? [] : [layer.inputWeights[0]!]) {
@@ -136,6 +136,8 @@ extension Graph {
     /// Runs a GRU (ONNX's: gates update z, reset r and candidate n) over `steps`; returns each
     /// step's output. `linearBeforeReset`: the reset gate scales R·h + its bias rather than h.
     mutating func unrollGRU(_ layer: GRULayer, steps: [ValueID], name: String) throws -> [ValueID] {
+        guard layer.inputWeights.count == 3, layer.recurrentWeights.count == 3, layer.inputWeights[0].shape.count == 2,
+              layer.inputWeights[0].shape.allSatisfy({ $0 >= 1 }) else { throw GraphError("GRU: needs three gates of 2-D weights") }
         let hidden = layer.inputWeights[0].shape[0], inputs = layer.inputWeights[0].shape[1]
         for w in layer.inputWeights + layer.recurrentWeights {
             guard w.shape.count == 2, w.shape[0] == hidden, w.isFloat else { throw GraphError("GRU: gate weights must be [\(hidden), n]") }
@@ -201,6 +203,8 @@ extension Graph {
         let s = shape(x)
         guard s.count == 3 else { throw GraphError("a recurrent layer needs a 3-D input, not \(s)") }
         let steps = timeMajor ? s[0] : s[1]
+        // Every step is a dozen nodes: a sequence longer than this is no microcontroller model.
+        guard steps <= 1024 else { throw GraphError("a recurrent layer over \(steps) steps (at most 1,024 are unrolled)") }
         return try (0..<steps).map { t in
             var picks = s.map { Array(0..<$0) }
             picks[timeMajor ? 0 : 1] = [t]

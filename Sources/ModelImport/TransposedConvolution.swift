@@ -23,8 +23,11 @@ extension Graph {
         }
         let (n, h, w, c) = (s[0], s[1], s[2], s[3])
         let kernel = [weights.shape[1], weights.shape[2]]
+        guard outSize.allSatisfy({ $0 <= 1 << 16 }), dilation.allSatisfy({ $0 <= 1 << 16 }), kernel.allSatisfy({ $0 <= 1 << 16 }) else {
+            throw GraphError("transposed convolution: output \(outSize), kernel \(kernel) or dilation \(dilation) is too large")
+        }
         let spread = (0..<2).map { outSize[$0] + (kernel[$0] - 1) * dilation[$0] }
-        guard spread[0] * spread[1] <= 1 << 24 else { throw GraphError("transposed convolution: output \(outSize) is too large") }
+        guard spread[0] * spread[1] * c <= 1 << 24 else { throw GraphError("transposed convolution: output \(outSize) is too large") }
 
         let pad = Pad(before: [0, 0, 0, 0], after: [0, 1, 1, 0])
         let padded = addNode(name: name + ".zeros", op: .pad(pad), inputs: [x], outputName: name + ".zeros", shape: [n, h + 1, w + 1, c])

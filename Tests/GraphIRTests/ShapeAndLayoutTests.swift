@@ -47,4 +47,11 @@ import Testing
         graph.outputs = [z]
         #expect(throws: GraphError.self) { try Verifier.verify(graph) }
     }
+
+    /// Float constants read as integers (shapes, axes, indices from a file) never trap: truncated,
+    /// saturated at the Int64 range, NaN as zero.
+    @Test func floatConstantsReadAsIntegersSaturate() {
+        let t = Tensor(shape: [6], floats: [2.9, -2.9, .nan, .infinity, -.infinity, 1e30])
+        #expect(t.ints == [2, -2, 0, .max, .min, .max])
+    }
 }

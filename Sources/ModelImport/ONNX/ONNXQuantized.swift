@@ -28,12 +28,15 @@ extension ONNXImporter {
             axis = try normalizedAxis(try attributes.int("axis", default: 1), rank: shape.count)
             guard shape[axis] == scales.count else { throw GraphError("\(scales.count) scales along axis \(axis) of shape \(shape)") }
         }
+        let range: ClosedRange<Int64> = storedType == .int8 ? -128...127 : (storedType == .uint8 ? 0...255 : Int64(Int32.min)...Int64(Int32.max))
+        guard zeroPoints.allSatisfy({ range.contains($0) }) else { throw GraphError("a zero point lies outside \(storedType.name)") }
         let info = QuantizationInfo(scales: scales, zeroPoints: zeroPoints, axis: axis, storage: storedType.name)
 
         if node.opType == "DequantizeLinear" {
             if let stored = graph.constant(x) {
                 guard !stored.isFloat else { throw GraphError("dequantizes float values") }
                 let raw = stored.ints
+                guard raw.allSatisfy({ range.contains($0) }) else { throw GraphError("stored values lie outside \(storedType.name)") }
                 var kept = info
                 kept.rawValues = raw
                 let stride = scales.count > 1 ? Array(shape[(axis + 1)...]).elementCount : 1

@@ -22,6 +22,7 @@ extension ONNXImporter {
             throw GraphError("W \(w.shape) and R \(r.shape) do not fit \(directions) direction(s)")
         }
         let hidden = w.shape[1] / gates, inputs = w.shape[2]
+        guard hidden >= 1, inputs >= 1 else { throw GraphError("W \(w.shape) has no hidden units or no inputs") }
         guard r.shape[1] == gates * hidden, r.shape[2] == hidden, bias.map({ $0.shape == [directions, 2 * gates * hidden] }) ?? true else {
             throw GraphError("R \(r.shape) or B does not fit hidden size \(hidden)")
         }
