@@ -2,9 +2,10 @@
 """Makes the small TFLite files of Tests/QuantizationTests/Fixtures with the TFLite converter, and
 their reference outputs with ai-edge-litert's reference kernels (BUILTIN_REF, no delegate):
 sparse weights (random sparsity, stored CSR; 1x4 blocks) in float and int8, and a dynamic-range
-("hybrid") model whose int8-weight layers quantize their float inputs at run time.
+("hybrid") model whose int8-weight layers quantize their float inputs at run time; and an ONNX
+LSTM fed the sequence straight from the model input, with onnxruntime's outputs.
 
-Needs: pip install tensorflow-cpu ai-edge-litert numpy. Run from the repository root; the test
+Needs: pip install tensorflow-cpu ai-edge-litert onnx onnxruntime numpy. Run from the repository root; the test
 data is committed, so this runs only when the fixtures change."""
 import os
 import numpy as np
@@ -86,5 +87,40 @@ def main():
     save("hybrid_float", convert(model, images, [tf.lite.Optimize.DEFAULT]), images)
 
 
+def onnx_sequence_first_lstm():
+    """A PyTorch-style LSTM graph: the model input is the sequence [time, batch, features], fed
+    straight into LSTM (ONNX's default layout), the last hidden state through a Gemm. Reference
+    outputs from onnxruntime."""
+    import onnx
+    import onnxruntime
+    from onnx import helper, numpy_helper, TensorProto
+    rng = np.random.default_rng(3)
+    steps, features, hidden = 6, 3, 5
+    w = rng.standard_normal((1, 4 * hidden, features)).astype(np.float32) * 0.5
+    r = rng.standard_normal((1, 4 * hidden, hidden)).astype(np.float32) * 0.5
+    b = rng.standard_normal((1, 8 * hidden)).astype(np.float32) * 0.1
+    fc = rng.standard_normal((2, hidden)).astype(np.float32)
+    nodes = [
+        helper.make_node("LSTM", ["x", "W", "R", "B"], ["", "h"], hidden_size=hidden),
+        helper.make_node("Squeeze", ["h", "axes"], ["h2"]),
+        helper.make_node("Gemm", ["h2", "fc"], ["y"], transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "lstm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [steps, 1, features])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])],
+        [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R"), numpy_helper.from_array(b, "B"),
+         numpy_helper.from_array(fc, "fc"), numpy_helper.from_array(np.array([0], dtype=np.int64), "axes")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    path = os.path.join(OUT, "lstm_sequence_first.onnx")
+    onnx.save(model, path)
+    session = onnxruntime.InferenceSession(path)
+    xs = rng.standard_normal((4, steps, 1, features)).astype(np.float32)
+    ys = np.array([session.run(None, {"x": x})[0][0] for x in xs])
+    np.save(os.path.join(OUT, "lstm_sequence_first.input.npy"), xs)
+    np.save(os.path.join(OUT, "lstm_sequence_first.output.npy"), ys)
+
+
 if __name__ == "__main__":
     main()
+    onnx_sequence_first_lstm()

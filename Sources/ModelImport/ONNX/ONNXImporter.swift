@@ -85,7 +85,7 @@ struct ONNXImporter {
             if let frozen = options.frozenInputs[input.name] {
                 values[input.name] = graph.addConstant(name: input.name, frozen)
             } else {
-                try importInput(input)
+                try importInput(input, batchAxis: Self.batchAxis(of: input.name, in: proto))
             }
         }
         for node in proto.node {
@@ -111,7 +111,17 @@ struct ONNXImporter {
         for (i, id) in graph.outputs.enumerated() { graph[id].name = proto.output[i].name }
     }
 
-    private mutating func importInput(_ input: Onnx_ValueInfoProto) throws {
+    /// A sequence fed straight into a recurrent layer in ONNX's default layout is [time, batch,
+    /// features]: its batch axis is 1, which is the one compiled as a single sample.
+    static func batchAxis(of input: String, in proto: Onnx_GraphProto) -> Int {
+        let sequenceFirst = proto.node.contains { node in
+            ["LSTM", "GRU", "RNN"].contains(node.opType) && node.input.first == input
+                && !node.attribute.contains { $0.name == "layout" && $0.i == 1 }
+        }
+        return sequenceFirst ? 1 : 0
+    }
+
+    private mutating func importInput(_ input: Onnx_ValueInfoProto, batchAxis: Int) throws {
         guard input.hasType, case .tensorType(let type)? = input.type.value else {
             throw FormatError("graph input '\(input.name)' is not a tensor")
         }
@@ -125,8 +135,8 @@ struct ONNXImporter {
         for (axis, dim) in type.shape.dim.enumerated() {
             if case .dimValue(let value)? = dim.value, value > 0, value < 1 << 31 {
                 declared.append(Int(value))
-                shape.append(axis == 0 && options.singleSample ? 1 : Int(value))
-            } else if axis == 0 {
+                shape.append(axis == batchAxis && options.singleSample ? 1 : Int(value))
+            } else if axis == batchAxis {
                 declared.append(-1)
                 shape.append(1)
             } else {

@@ -6,17 +6,19 @@ import ModelImport
 import Quantization
 import Testing
 
-/// TFLite files the converter writes in forms of their own, made by
-/// `scripts/make-import-fixtures.py` with ai-edge-litert's reference kernels' outputs:
+/// Files in forms of their exporters' own, made by `scripts/make-import-fixtures.py` with their
+/// runtime's outputs (ai-edge-litert's reference kernels, onnxruntime): from the TFLite converter,
 /// sparse weights (stored CSR, and in 1x4 blocks), densified at import, in float and in int8; and a
 /// dynamic-range model whose int8-weight layers quantize their float inputs at run time, which the
-/// float reference reproduces (the unquantized model is 1 % away from TFLite on it).
-@Suite struct SparseAndHybridTFLiteTests {
+/// float reference reproduces (the unquantized model is 1 % away from TFLite on it); and an ONNX
+/// LSTM fed [time, batch, features] straight from the model input, whose batch axis is the second.
+@Suite struct ExporterFormTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
-    @Test(arguments: ["sparse_float", "block_sparse_float", "hybrid_float"])
-    func floatReferenceMatchesTFLite(_ name: String) throws {
-        let graph = try ModelLoader.load(path: Self.fixtures + "/\(name).tflite")
+    @Test(arguments: ["sparse_float.tflite", "block_sparse_float.tflite", "hybrid_float.tflite", "lstm_sequence_first.onnx"])
+    func floatReferenceMatchesTheRuntime(_ file: String) throws {
+        let name = String(file.split(separator: ".")[0])
+        let graph = try ModelLoader.load(path: Self.fixtures + "/\(file)")
         let input = try DataReader.load(path: Self.fixtures + "/\(name).input.npy")
         let expected = try DataReader.load(path: Self.fixtures + "/\(name).output.npy")
         let interpreter = try Interpreter(graph: graph)
