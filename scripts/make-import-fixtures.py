@@ -3,7 +3,8 @@
 their reference outputs with ai-edge-litert's reference kernels (BUILTIN_REF, no delegate):
 sparse weights (random sparsity, stored CSR; 1x4 blocks) in float and int8, and a dynamic-range
 ("hybrid") model whose int8-weight layers quantize their float inputs at run time; and an ONNX
-LSTM fed the sequence straight from the model input, with onnxruntime's outputs.
+LSTM fed the sequence straight from the model input, and the corpus's float ONNX models quantized
+by onnxruntime in its QOperator form, with onnxruntime's outputs.
 
 Needs: pip install tensorflow-cpu ai-edge-litert onnx onnxruntime numpy. Run from the repository root; the test
 data is committed, so this runs only when the fixtures change."""
@@ -121,6 +122,47 @@ def onnx_sequence_first_lstm():
     np.save(os.path.join(OUT, "lstm_sequence_first.output.npy"), ys)
 
 
+
+
+def onnx_qoperator_models():
+    """The corpus's float ONNX models (onnx-qdq/*/float.onnx) quantized by onnxruntime in its
+    QOperator form (QLinearConv, QGemm, QLinearAdd, QLinearGlobalAveragePool, int8, weights per
+    channel, 32 standard-normal calibration samples), with onnxruntime's outputs on the corpus's
+    input.npy (graph optimizations off). Needs ../shared/corpus."""
+    import onnx
+    import onnxruntime
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    import tempfile
+    for name in ["lenet_cnn", "ds_cnn", "residual_cnn_gap"]:
+        source = os.path.join("../shared/corpus/onnx-qdq", name)
+        dims = [d.dim_value for d in onnx.load(os.path.join(source, "float.onnx")).graph.input[0].type.tensor_type.shape.dim]
+        rng = np.random.RandomState(100)
+
+        class Calibration(CalibrationDataReader):
+            def __init__(self):
+                self.left = 32
+
+            def get_next(self):
+                if self.left == 0:
+                    return None
+                self.left -= 1
+                return {"input": rng.standard_normal(dims).astype(np.float32)}
+
+        with tempfile.TemporaryDirectory() as work:
+            prepared = os.path.join(work, "prepared.onnx")
+            quant_pre_process(os.path.join(source, "float.onnx"), prepared)
+            path = os.path.join(OUT, "qoperator_" + name + ".onnx")
+            quantize_static(prepared, path, Calibration(), quant_format=QuantFormat.QOperator,
+                            activation_type=QuantType.QInt8, weight_type=QuantType.QInt8, per_channel=True)
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+        session = onnxruntime.InferenceSession(path, options)
+        xs = np.load(os.path.join(source, "input.npy"))
+        np.save(os.path.join(OUT, "qoperator_" + name + ".output.npy"), np.array([session.run(None, {"input": x})[0] for x in xs]))
+
+
 if __name__ == "__main__":
     main()
     onnx_sequence_first_lstm()
+    onnx_qoperator_models()

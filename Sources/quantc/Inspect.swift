@@ -61,7 +61,8 @@ struct Inspect: ParsableCommand {
         func quantization(_ id: ValueID) -> String { Self.describe(graph[id].quantization).map { ", " + $0 } ?? "" }
         for id in graph.inputs { print("  input  \(graph[id].name) \(graph.shape(id))\(quantization(id))") }
         for id in graph.outputs { print("  output \(graph[id].name) \(graph.shape(id))\(quantization(id))") }
-        print(scheme == .int8 ? "  quantized to int8: --scheme int8 (the default here) computes it exactly as TFLite does"
+        let runtime = graph.info.format == "onnx" ? "onnxruntime" : "TFLite"
+        print(scheme == .int8 ? "  quantized to int8: --scheme int8 (the default here) computes it as \(runtime) does"
                               : "  float: --scheme fixed (the default), shift, bitplane or codebook quantize it")
         let quantized = layers.contains { $0.output_quantization != nil }
         var rows = [["layer", "op", "input", "output", "params", "MACs"] + (quantized ? ["output quantization"] : [])]

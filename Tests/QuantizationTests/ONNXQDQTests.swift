@@ -27,27 +27,48 @@ import Testing
     func int8MatchesOnnxruntime(_ folder: String) throws {
         let dir = Corpus.path("onnx-qdq/\(folder)")
         guard FileManager.default.fileExists(atPath: dir + "/input.npy") else { print(Corpus.skipMessage); return }
-        let input = try DataReader.load(path: dir + "/input.npy")
         for variant in Self.variants {
-            let graph = try ModelLoader.load(path: dir + "/\(variant).onnx")
-            #expect(Pipeline.defaultScheme(for: graph) == .int8, "\(folder) \(variant) is recognised as quantized")
-            let program = try AffineLowering.lower(graph).program
-            let expected = try DataReader.load(path: dir + "/\(variant).output_opt_disabled.npy")
-            let out = program.tensors[program.outputs[0]]
-            let simulator = Simulator(program: program)
-            var differ = 0, maxSteps: Int64 = 0
-            for s in 0..<input.count {
-                let got = simulator.run(simulator.quantizeInputs(Array(input.sample(s)), index: 0))[0]
-                let want = expected.sample(s).map { out.quantize(Double($0)) }
-                for (g, w) in zip(got, want) where Int64(g) != w {
-                    differ += 1
-                    maxSteps = max(maxSteps, abs(Int64(g) - w))
-                }
-            }
-            let total = expected.count * out.count
-            print("\(folder) \(variant): \(total - differ) of \(total) outputs equal onnxruntime's, the others one step away")
-            #expect(maxSteps <= 1, "\(folder) \(variant): \(maxSteps) steps")
+            let (differ, total) = try Self.compare(model: dir + "/\(variant).onnx", input: dir + "/input.npy",
+                                                   expected: dir + "/\(variant).output_opt_disabled.npy", label: "\(folder) \(variant)")
             #expect(Self.exact.contains(folder) ? differ == 0 : differ * 8 <= total, "\(folder) \(variant): \(differ) differ")
         }
+    }
+
+    /// The same models in onnxruntime's QOperator form (QLinearConv, QGemm, QLinearAdd,
+    /// QLinearGlobalAveragePool; MaxPool and Flatten on int8 values), made by
+    /// `scripts/make-import-fixtures.py` with onnxruntime's outputs.
+    @Test(arguments: ["lenet_cnn", "ds_cnn", "residual_cnn_gap"])
+    func qOperatorFormMatchesOnnxruntime(_ folder: String) throws {
+        let input = Corpus.path("onnx-qdq/\(folder)/input.npy")
+        guard FileManager.default.fileExists(atPath: input) else { print(Corpus.skipMessage); return }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+        let (differ, total) = try Self.compare(model: fixtures + "/qoperator_\(folder).onnx", input: input,
+                                               expected: fixtures + "/qoperator_\(folder).output.npy", label: "\(folder) QOperator")
+        #expect(Self.exact.contains(folder) ? differ == 0 : differ * 8 <= total, "\(folder) QOperator: \(differ) differ")
+    }
+
+    /// Runs `model` with --scheme int8 on `input`; every output within one step of `expected`
+    /// (compared as integers). Returns how many differ, of how many.
+    static func compare(model: String, input inputPath: String, expected expectedPath: String, label: String) throws -> (Int, Int) {
+        let input = try DataReader.load(path: inputPath)
+        let graph = try ModelLoader.load(path: model)
+        #expect(Pipeline.defaultScheme(for: graph) == .int8, "\(label) is recognised as quantized")
+        let program = try AffineLowering.lower(graph).program
+        let expected = try DataReader.load(path: expectedPath)
+        let out = program.tensors[program.outputs[0]]
+        let simulator = Simulator(program: program)
+        var differ = 0, maxSteps: Int64 = 0
+        for s in 0..<input.count {
+            let got = simulator.run(simulator.quantizeInputs(Array(input.sample(s)), index: 0))[0]
+            let want = expected.sample(s).map { out.quantize(Double($0)) }
+            for (g, w) in zip(got, want) where Int64(g) != w {
+                differ += 1
+                maxSteps = max(maxSteps, abs(Int64(g) - w))
+            }
+        }
+        let total = expected.count * out.count
+        print("\(label): \(total - differ) of \(total) outputs equal onnxruntime's, the others one step away")
+        #expect(maxSteps <= 1, "\(label): \(maxSteps) steps")
+        return (differ, total)
     }
 }

@@ -37,6 +37,7 @@ struct ONNXImporter {
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",
     ]).union(dataMovement).union(quantizedOps).union(recurrentOps)
+        .union(qOperators.keys).union(["QLinearConcat"])
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         let model: Onnx_ModelProto
@@ -65,7 +66,7 @@ struct ONNXImporter {
         // Unsupported ops are listed all at once, with the nodes that use them.
         var unsupported: [String: [String]] = [:]
         for (index, node) in proto.node.enumerated() {
-            let domainOK = node.domain.isEmpty || node.domain == "ai.onnx"
+            let domainOK = node.domain.isEmpty || node.domain == "ai.onnx" || (node.domain == "com.microsoft" && Self.microsoftOps.contains(node.opType))
             if !domainOK || !Self.supportedOps.contains(node.opType) {
                 let op = domainOK ? node.opType : "\(node.domain).\(node.opType)"
                 unsupported[op, default: []].append(node.name.isEmpty ? "#\(index)" : node.name)
@@ -91,6 +92,7 @@ struct ONNXImporter {
         for node in proto.node {
             do {
                 try importNode(node)
+                keepQuantization(node)
             } catch let error as GraphError {
                 throw FormatError("node '\(node.name.isEmpty ? node.opType : node.name)' (\(node.opType)): \(error.message)")
             }

@@ -14,6 +14,7 @@ extension ONNXImporter {
         if try importLinearResize(node, attributes, name: name) { return }
         if try importDataMovement(node, attributes, name: name) { return }
         if try importQuantizeDequantize(node, attributes, name: name) { return }
+        if try importQOperator(node, attributes, name: name) { return }
         if try importRecurrent(node, attributes, name: name) { return }
 
         switch node.opType {
