@@ -162,7 +162,50 @@ def onnx_qoperator_models():
         np.save(os.path.join(OUT, "qoperator_" + name + ".output.npy"), np.array([session.run(None, {"input": x})[0] for x in xs]))
 
 
+
+
+def onnx_dynamic_reference():
+    """The corpus's dynamically quantized MLP (onnx-qdq/mlp/dynamic_int8.onnx) computed by the
+    ONNX operator definitions in numpy: DynamicQuantizeLinear (uint8, halves to even), the integer
+    product, the scales. onnxruntime's stored outputs differ: on x86 without VNNI its uint8 x int8
+    product sums pairs of products saturated to int16; the same arithmetic with that saturation
+    reproduces them exactly, which this checks."""
+    import onnx
+    from onnx import numpy_helper
+    source = "../shared/corpus/onnx-qdq/mlp"
+    model = onnx.load(os.path.join(source, "dynamic_int8.onnx"))
+    init = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    xs = np.load(os.path.join(source, "input.npy")).astype(np.float32)
+
+    def run(x, saturate):
+        h = x.ravel()
+        for name, relu in [("f.0", True), ("f.2", True), ("f.4", False)]:
+            lo, hi = min(0.0, h.min()), max(0.0, h.max())
+            scale = np.float32((hi - lo) / 255)
+            zero = np.clip(np.rint(-lo / scale), 0, 255)
+            q = np.clip(np.rint(h / scale) + zero, 0, 255).astype(np.int64)
+            w = init[name + ".weight_Transposed_quantized"].astype(np.int64)
+            wz = int(init[name + ".weight_Transposed_zero_point"])
+            if saturate:
+                acc = np.zeros(w.shape[1], np.int64)
+                for k in range(0, len(q), 2):
+                    pair = q[k] * w[k] + (q[k + 1] * w[k + 1] if k + 1 < len(q) else 0)
+                    acc += np.clip(pair, -32768, 32767)
+                acc -= int(zero) * w.sum(0) + wz * q.sum() - int(zero) * wz * len(q)
+            else:
+                acc = (q - int(zero)) @ (w - wz)
+            h = acc.astype(np.float32) * np.float32(scale * init[name + ".weight_Transposed_scale"]) + init[name + ".bias"]
+            if relu:
+                h = np.maximum(h, 0)
+        return h
+
+    stored = np.load(os.path.join(source, "dynamic_int8.output_opt_disabled.npy")).reshape(len(xs), -1)
+    assert np.allclose(np.array([run(x, True) for x in xs]), stored, atol=1e-6), "onnxruntime's saturation not reproduced"
+    np.save(os.path.join(OUT, "dynamic_mlp.spec_output.npy"), np.array([run(x, False) for x in xs]))
+
+
 if __name__ == "__main__":
     main()
     onnx_sequence_first_lstm()
     onnx_qoperator_models()
+    onnx_dynamic_reference()

@@ -11,6 +11,9 @@ public enum HybridInput: Sendable, Equatable {
     /// Scale (max - min) / 255 over a range that holds 0, with a zero point (per-channel
     /// convolutions, and fully-connected layers whose options ask for it).
     case asymmetric
+    /// onnxruntime's DynamicQuantizeLinear: uint8 over a range that holds 0, scale (max - min) /
+    /// 255, zero point and values rounded half to even.
+    case unsignedDynamic
 
     /// The real values the runtime's integers stand for, each group of `groupSize` values rounded
     /// with a scale of its own.
@@ -35,6 +38,14 @@ public enum HybridInput: Sendable, Equatable {
             guard top > 0 else { for i in range { y[i] = 0 }; return }
             let scale = top / 127, inverse = 127 / top
             for i in range { y[i] = Swift.min(127, Swift.max(-127, (x[i] * inverse).rounded())) * scale }
+        case .unsignedDynamic:
+            guard lo != hi else { for i in range { y[i] = 0 }; return }
+            let scale = (hi - lo) / 255
+            let zero = Swift.min(Swift.max((-lo / scale).rounded(.toNearestOrEven), 0), 255)
+            for i in range {
+                let q = Swift.min(Swift.max((x[i] / scale).rounded(.toNearestOrEven) + zero, 0), 255)
+                y[i] = (q - zero) * scale
+            }
         case .asymmetric:
             guard lo != hi else { for i in range { y[i] = 0 }; return }
             // As TFLite nudges it: the zero point from whichever end loses less, in double.

@@ -65,7 +65,13 @@ extension ONNXImporter {
                 result = Tensor(shape: shape, floats: zip(x, y).map(op))
             }
         case "Cast":
-            throw GraphError("Cast is only supported on constant inputs (shape arithmetic)")
+            // To float, of a value the graph already holds as real numbers (a dynamically
+            // quantized product): nothing to do.
+            guard try attributes.int("to", default: 0) == Int(ONNXDataType.float.rawValue) else {
+                throw GraphError("Cast is only supported on constant inputs (shape arithmetic) and to float")
+            }
+            bind(node, try input(node, 0))
+            return true
         default:
             result = nil
         }

@@ -24,6 +24,8 @@ struct ONNXImporter {
     /// The stored element type of each initializer and Constant output (a zero point's says
     /// whether its quantization is int8 or uint8).
     var elementTypes: [String: ONNXDataType] = [:]
+    /// Outputs of DynamicQuantizeLinear: float values that the layer reading them rounds.
+    var dynamicallyQuantized: Set<String> = []
     let opset: Int
     let options: ImportOptions
 
@@ -37,7 +39,7 @@ struct ONNXImporter {
         // Shape arithmetic, evaluated at import time on constants only.
         "Shape", "Cast", "ConstantOfShape",
     ]).union(dataMovement).union(quantizedOps).union(recurrentOps)
-        .union(qOperators.keys).union(["QLinearConcat"])
+        .union(qOperators.keys).union(["QLinearConcat"]).union(dynamicQuantizationOps)
 
     static func load(data: Data, options: ImportOptions, path: String) throws -> Graph {
         let model: Onnx_ModelProto

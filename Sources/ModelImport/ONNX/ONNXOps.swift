@@ -6,7 +6,7 @@ extension ONNXImporter {
         let attributes = ONNXAttributes(node)
         let name = node.name.isEmpty ? outputName(node) : node.name
         if node.output.count > 1, node.output.dropFirst().contains(where: { !$0.isEmpty }) {
-            guard ["Dropout", "BatchNormalization", "Split", "LSTM", "GRU"].contains(node.opType) else {
+            guard ["Dropout", "BatchNormalization", "Split", "LSTM", "GRU", "DynamicQuantizeLinear"].contains(node.opType) else {
                 throw FormatError("node '\(name)' (\(node.opType)): only the first output is supported")
             }
         }
@@ -15,6 +15,7 @@ extension ONNXImporter {
         if try importDataMovement(node, attributes, name: name) { return }
         if try importQuantizeDequantize(node, attributes, name: name) { return }
         if try importQOperator(node, attributes, name: name) { return }
+        if try importDynamicQuantization(node, attributes, name: name) { return }
         if try importRecurrent(node, attributes, name: name) { return }
 
         switch node.opType {
