@@ -31,6 +31,11 @@ extension ONNXImporter {
             }
         case "Conv":
             bind(node, try importConv(node, attributes, name: name))
+        case "LpNormalization":
+            let x = try input(node, 0)
+            guard try attributes.int("p", default: 2) == 2 else { throw GraphError("only p = 2 is supported") }
+            let axis = try normalizedAxis(try attributes.int("axis", default: -1), rank: graph.shape(x).count)
+            bind(node, try graph.l2Normalized(x, axis: axis, name: outputName(node)))
         case "ConvTranspose":
             bind(node, try importConvTranspose(node, attributes, name: name))
         case "MaxPool", "AveragePool":

@@ -194,6 +194,10 @@ extension TFLiteImporter {
             result = try emit(.activation(.leakyRelu(alpha: try options?.float(0) ?? 0)), [try input(0)], name: outName)
         case "PRELU":
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
+        case "L2_NORMALIZATION":
+            let x = try input(0)
+            let y = try graph.l2Normalized(x, axis: graph.shape(x).count - 1, name: outName)
+            result = try finish(y, activation: try activation(0))
         case "RESIZE_BILINEAR":
             let x = try input(0)
             let size = try constant(1, "the size").ints.map { Int(clamping: $0) }
