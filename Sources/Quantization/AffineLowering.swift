@@ -126,6 +126,15 @@ public enum AffineLowering {
                 let input = try tensor(for: node.inputs[0])
                 try sameQuantization(node, program.tensors[input], y)
                 return .globalMaxPool(QUnary(input: input, output: out))
+            case .mean(let mean) where ReductionAsGlobalPool.isColumnSum(mean, graph.shape(node.inputs[0])):
+                // TFLite's int8 SUM: the sum less the zero points, rescaled by input scale / output
+                // scale with one rounding (measured: its two-rounding multiplier is one step off on
+                // 4 of the 256 outputs of the corpus's sum over H and W, the single rounding on none).
+                let input = try tensor(for: node.inputs[0])
+                let x = program.tensors[input].affine!
+                let (multiplier, shift) = Affine.quantizeMultiplierRoundedOnce(Double(x.scale) / Double(y.affine!.scale))
+                return .affineMean(QAffineMean(input: input, output: out, inputZeroPoint: x.zeroPoint,
+                                               outputZeroPoint: y.affine!.zeroPoint, multiplier: multiplier, shift: shift))
             case .globalAvgPool:
                 let input = try tensor(for: node.inputs[0])
                 let shape = program.tensors[input].shape

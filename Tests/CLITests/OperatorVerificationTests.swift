@@ -23,7 +23,7 @@ import Testing
     /// by a constant stored in flash, and means and maxima over any axes.
     static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
                                 "space_to_depth", "gather_axis3", "add_bcast_const", "batchnorm_unfused",
-                                "mean_axis1_nokeep", "reduce_max_axis3_keep", "transpose_conv"]
+                                "mean_axis1_nokeep", "reduce_max_axis3_keep", "transpose_conv", "sum_axes12_keep"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

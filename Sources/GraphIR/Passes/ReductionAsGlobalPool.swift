@@ -11,9 +11,11 @@ public struct ReductionAsGlobalPool: GraphPass {
             guard case .mean(let mean) = graph.nodes[index].op else { continue }
             let node = graph.nodes[index]
             let x = node.inputs[0], y = node.outputs[0]
-            // An int8 model's sum has an arithmetic of its own; its mean and maximum are pools.
-            if mean.reduction == .sum && graph[y].quantization != nil { continue }
             let shape = graph.shape(x)
+            // An int8 model's sum has an arithmetic of its own (its mean and maximum are pools): it
+            // stays a sum, over the columns of the same view.
+            let int8Sum = mean.reduction == .sum && graph[y].quantization != nil
+            if int8Sum && Self.isColumnSum(mean, shape) { continue }
             let kept = shape.indices.filter { !mean.axes.contains($0) }
             let r = mean.axes.map { shape[$0] }.reduce(1, *), o = kept.map { shape[$0] }.reduce(1, *)
             let perm = mean.axes + kept
@@ -35,9 +37,10 @@ public struct ReductionAsGlobalPool: GraphPass {
                 nodes.append(Node(name: node.name + ".columns", op: .indexCopy(copy), inputs: [x], outputs: [view]))
             }
             let pooled = value(".pool", [1, 1, 1, o], like: y)
-            nodes.append(Node(name: node.name + ".pool", op: mean.reduction == .max ? .globalMaxPool : .globalAvgPool, inputs: [view], outputs: [pooled]))
+            let pool: Op = int8Sum ? .mean(Mean(axes: [1, 2], keepDims: true, reduction: .sum)) : (mean.reduction == .max ? .globalMaxPool : .globalAvgPool)
+            nodes.append(Node(name: node.name + ".pool", op: pool, inputs: [view], outputs: [pooled]))
             var last = pooled
-            if mean.reduction == .sum {
+            if mean.reduction == .sum && !int8Sum {
                 let count = graph.addConstant(name: node.name + ".count", Tensor(shape: [], floats: [Float(r)]))
                 last = value(".sum", [1, 1, 1, o], like: y)
                 nodes.append(Node(name: node.name + ".sum", op: .binary(Binary(.mul)), inputs: [pooled, count], outputs: [last]))
@@ -47,5 +50,10 @@ public struct ReductionAsGlobalPool: GraphPass {
             return true
         }
         return false
+    }
+
+    /// A sum down the columns of a [1, R, 1, O] view: what an int8 sum becomes.
+    public static func isColumnSum(_ mean: Mean, _ shape: [Int]) -> Bool {
+        mean.reduction == .sum && mean.keepDims && mean.axes == [1, 2] && shape.count == 4 && shape[0] == 1 && shape[2] == 1
     }
 }
