@@ -4,6 +4,25 @@ import GraphIR
 /// Reads a model file (format by content: TFLite's "TFL3" identifier, else ONNX protobuf),
 /// verifies it, and lowers it with `PassPipeline.standard` unless `optimize` is false.
 public enum ModelLoader {
+    /// The operators the importers read, as the README lists them (a test keeps the two equal).
+    public static var operatorList: String {
+        func wrapped(_ title: String, _ names: Set<String>) -> String {
+            var lines = [String](), line = "\(title) (\(names.count)):"
+            for name in names.sorted() {
+                if line.count + name.count + 2 > 100 {
+                    lines.append(line)
+                    line = " "
+                }
+                line += " \(name),"
+            }
+            lines.append(String(line.dropLast()))
+            return lines.joined(separator: "\n")
+        }
+        let microsoft = ONNXImporter.microsoftOps
+        let onnx = Set(ONNXImporter.supportedOps.map { microsoft.contains($0) ? "com.microsoft." + $0 : $0 })
+        return wrapped("TFLite", TFLiteImporter.supported) + "\n" + wrapped("ONNX", onnx)
+    }
+
     public static func load(path: String, options: ImportOptions = ImportOptions(), optimize: Bool = true) throws -> Graph {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImportError(file: path, "cannot read the file (missing or not readable)")

@@ -11,12 +11,12 @@ import Testing
     /// by index (slice, depth to space, nearest resize, mirror pad); comparison chains as one table;
     /// means, sums and maxima over any axes as global pools; an LSTM as its steps; a transposed
     /// convolution as a convolution over its spread input; a bilinear resize as a dense layer per axis;
-    /// an L2 normalization as a sum of squares, a table and a product.
+    /// an L2 normalization as a sum of squares, a table and a product; PReLU as relu(x) − a·relu(−x).
     static let operators = ["exp", "log", "sqrt", "rsqrt", "elu", "abs", "neg", "hard_swish", "leaky_relu", "swish", "se_block",
                             "batchnorm_unfused", "mul_bcast_const", "add_bcast_const", "slice", "depth_to_space",
                             "resize_nearest_half_pixel", "mirror_pad_reflect", "elu_where", "selu", "square",
                             "mean_axis3_keep", "sum_axis3_nokeep", "reduce_max_axis3_keep", "lstm", "transpose_conv",
-                            "resize_bilinear_half_pixel", "l2_normalization"]
+                            "resize_bilinear_half_pixel", "l2_normalization", "prelu"]
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
     /// padding, transposes and copies by index of int8 tensors, TFLite's int8 MUL (swish), ADD and MUL

@@ -21,6 +21,7 @@ public struct PassPipeline: Sendable {
         FuseElementwiseFunction(),
         ReductionAsGlobalPool(),
         SinkTransposes(),
+        PReluAsParts(),
         FoldTransposeIntoDense(),
         FuseActivations(),
         FoldAffineIntoProducer(),
