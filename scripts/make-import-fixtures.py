@@ -4,7 +4,8 @@ their reference outputs with ai-edge-litert's reference kernels (BUILTIN_REF, no
 sparse weights (random sparsity, stored CSR; 1x4 blocks) in float and int8, and a dynamic-range
 ("hybrid") model whose int8-weight layers quantize their float inputs at run time; and an ONNX
 LSTM fed the sequence straight from the model input, and the corpus's float ONNX models quantized
-by onnxruntime in its QOperator form, with onnxruntime's outputs.
+by onnxruntime in its QOperator form, with onnxruntime's outputs; and an opset-6 model with the
+old broadcasting attributes.
 
 Needs: pip install tensorflow-cpu ai-edge-litert onnx onnxruntime numpy. Run from the repository root; the test
 data is committed, so this runs only when the fixtures change."""
@@ -204,8 +205,35 @@ def onnx_dynamic_reference():
     np.save(os.path.join(OUT, "dynamic_mlp.spec_output.npy"), np.array([run(x, False) for x in xs]))
 
 
+
+def onnx_legacy_broadcast():
+    """An opset-6 graph as PyTorch 0.3 exported them: Add and Mul whose B broadcasts from `axis` of
+    A (broadcast = 1), not from the end. onnxruntime reads no opset below 7, so the outputs are the
+    operator's definition in numpy."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    rng = np.random.default_rng(4)
+    bias = rng.standard_normal(3).astype(np.float32)
+    scale = rng.standard_normal((3, 2)).astype(np.float32)
+    nodes = [
+        helper.make_node("Add", ["x", "bias"], ["t"], broadcast=1, axis=1),
+        helper.make_node("Mul", ["t", "scale"], ["y"], broadcast=1, axis=1),
+    ]
+    graph = helper.make_graph(nodes, "legacy", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 2, 2])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 2, 2])],
+                              [numpy_helper.from_array(bias, "bias"), numpy_helper.from_array(scale, "scale")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 6)])
+    model.ir_version = 3
+    onnx.save(model, os.path.join(OUT, "legacy_broadcast.onnx"))
+    xs = rng.standard_normal((3, 1, 3, 2, 2)).astype(np.float32)
+    ys = np.array([(x + bias[None, :, None, None]) * scale[None, :, :, None] for x in xs])
+    np.save(os.path.join(OUT, "legacy_broadcast.input.npy"), xs)
+    np.save(os.path.join(OUT, "legacy_broadcast.output.npy"), ys)
+
+
 if __name__ == "__main__":
     main()
     onnx_sequence_first_lstm()
     onnx_qoperator_models()
     onnx_dynamic_reference()
+    onnx_legacy_broadcast()

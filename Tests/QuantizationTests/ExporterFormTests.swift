@@ -12,11 +12,13 @@ import Testing
 /// sparse weights (stored CSR, and in 1x4 blocks), densified at import, in float and in int8; and a
 /// dynamic-range model whose int8-weight layers quantize their float inputs at run time, which the
 /// float reference reproduces (the unquantized model is 1 % away from TFLite on it); and an ONNX
-/// LSTM fed [time, batch, features] straight from the model input, whose batch axis is the second.
+/// LSTM fed [time, batch, features] straight from the model input, whose batch axis is the second;
+/// and an opset-6 graph whose Add and Mul broadcast B from an axis of A (PyTorch 0.3's exports).
 @Suite struct ExporterFormTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
-    @Test(arguments: ["sparse_float.tflite", "block_sparse_float.tflite", "hybrid_float.tflite", "lstm_sequence_first.onnx"])
+    @Test(arguments: ["sparse_float.tflite", "block_sparse_float.tflite", "hybrid_float.tflite", "lstm_sequence_first.onnx",
+                       "legacy_broadcast.onnx"])
     func floatReferenceMatchesTheRuntime(_ file: String) throws {
         let name = String(file.split(separator: ".")[0])
         let graph = try ModelLoader.load(path: Self.fixtures + "/\(file)")

@@ -101,9 +101,18 @@ extension ONNXImporter {
             bind(node, try activation(node, functions[node.opType]!, name: name))
         case "Add", "Sub", "Mul", "Div":
             let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.opType]!
-            let a = try input(node, 0), b = try input(node, 1)
+            let a = try input(node, 0)
+            var b = try input(node, 1)
             try requireFloat(a, node)
             try requireFloat(b, node)
+            // Before opset 7 (PyTorch 0.3's exports): B broadcasts only with broadcast = 1, its axes
+            // lined up from `axis` of A rather than from the end.
+            if opset < 7, try attributes.int("broadcast", default: 0) != 0, attributes.has("axis") {
+                let (ra, bShape) = (graph.shape(a).count, graph.shape(b))
+                let axis = try normalizedAxis(try attributes.int("axis", default: 0), rank: ra)
+                guard axis + bShape.count <= ra else { throw GraphError("B \(bShape) does not fit A from axis \(axis)") }
+                b = try reshaped(b, bShape + [Int](repeating: 1, count: ra - axis - bShape.count), name: name + ".b")
+            }
             bind(node, try emit(.binary(Binary(op)), [a, b], name: name, output: outputName(node)))
         case "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal":
             let op: CompareOp = ["Greater": .greater, "GreaterOrEqual": .greaterEqual, "Less": .less, "LessOrEqual": .lessEqual,
