@@ -44,6 +44,17 @@ public struct QuantizationInfo: Sendable, Equatable {
     }
 }
 
+extension QuantizationInfo {
+    /// The quantization of a constant of `shape` transposed by `perm`: its stored integers
+    /// move with its values, and the axis of its scales with it.
+    public func transposed(from shape: [Int], perm: [Int]) -> QuantizationInfo {
+        var q = self
+        q.rawValues = rawValues.map { transposeData($0, shape: shape, perm: perm) }
+        q.axis = perm.firstIndex(of: axis) ?? 0
+        return q
+    }
+}
+
 public struct Node: Sendable, Equatable {
     public var name: String
     public var op: Op
@@ -103,6 +114,14 @@ public struct Graph: Sendable, Equatable {
     @discardableResult
     public mutating func addConstant(name: String, _ tensor: Tensor) -> ValueID {
         addValue(name: name, shape: tensor.shape, constant: tensor)
+    }
+
+    /// Appends a node whose output value (named `outputName`, or `name`) has the shape
+    /// `ShapeInference` gives (`declared`: a reshape's target).
+    @discardableResult
+    public mutating func addNode(name: String, op: Op, inputs: [ValueID], outputName: String? = nil, declared: [Int]? = nil) throws -> ValueID {
+        let shape = try ShapeInference.outputShape(of: op, inputs: inputs.map { self.shape($0) }, declared: declared)
+        return addNode(name: name, op: op, inputs: inputs, outputName: outputName ?? name, shape: shape)
     }
 
     /// Appends a node producing one new value of `shape`.

@@ -7,10 +7,7 @@ extension Graph {
     mutating func l2Normalized(_ x: ValueID, axis: Int, name: String) throws -> ValueID {
         let rank = shape(x).count
         guard axis >= 0, axis < rank else { throw GraphError("L2 normalization: axis \(axis) of a rank-\(rank) input") }
-        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID {
-            let out = try ShapeInference.outputShape(of: op, inputs: args.map { shape($0) })
-            return addNode(name: label, op: op, inputs: args, outputName: label, shape: out)
-        }
+        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID { try addNode(name: label, op: op, inputs: args) }
         let squares = try node(.binary(Binary(.mul)), [x, x], name + ".squares")
         let sum = try node(.mean(Mean(axes: [axis], keepDims: true, reduction: .sum)), [squares], name + ".sum")
         let floored = try node(.activation(.clip(min: 1e-12, max: .infinity)), [sum], name + ".floored")

@@ -16,8 +16,7 @@ extension Graph {
         var perm = Array(0..<s.count)
         perm.swapAt(axis, last)
         func node(_ op: Op, _ input: ValueID, _ label: String, shape declared: [Int]? = nil) throws -> ValueID {
-            let out = try declared ?? ShapeInference.outputShape(of: op, inputs: [shape(input)])
-            return addNode(name: label, op: op, inputs: [input], outputName: label, shape: out)
+            try addNode(name: label, op: op, inputs: [input], declared: declared)
         }
         let moved = axis == last ? x : try node(.transpose(perm: perm), x, "\(name).axis\(axis)")
         let movedShape = shape(moved)

@@ -76,10 +76,7 @@ extension Graph {
             (addConstant(name: "\(name).projection", p.weights), p.bias.map { addConstant(name: "\(name).projection.bias", $0) })
         }
 
-        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID {
-            let shape = try ShapeInference.outputShape(of: op, inputs: args.map { self.shape($0) })
-            return addNode(name: label, op: op, inputs: args, outputName: label, shape: shape)
-        }
+        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID { try addNode(name: label, op: op, inputs: args) }
         func mul(_ a: ValueID, _ b: ValueID, _ label: String) throws -> ValueID { try node(.binary(Binary(.mul)), [a, b], label) }
         func add(_ a: ValueID, _ b: ValueID, _ label: String) throws -> ValueID { try node(.binary(Binary(.add)), [a, b], label) }
 
@@ -159,10 +156,7 @@ extension Graph {
         let laterW = (0..<3).map { addConstant(name: "\(name).w\($0)", Self.joinedRows(layer.inputWeights[$0], layer.recurrentWeights[$0], width: hidden)) }
         let nRecurrent = addConstant(name: "\(name).rn", layer.recurrentWeights[2])
 
-        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID {
-            let shape = try ShapeInference.outputShape(of: op, inputs: args.map { self.shape($0) })
-            return addNode(name: label, op: op, inputs: args, outputName: label, shape: shape)
-        }
+        func node(_ op: Op, _ args: [ValueID], _ label: String) throws -> ValueID { try addNode(name: label, op: op, inputs: args) }
         func dense(_ x: ValueID, _ w: ValueID, _ b: ValueID?, _ label: String) throws -> ValueID {
             try node(.dense(Dense()), [x, w] + (b.map { [$0] } ?? []), label)
         }
@@ -221,8 +215,6 @@ extension Graph {
                     shape: timeMajor ? [1, s[0], s[1]] : [s[0], 1, s[1]])
         }
         guard parts.count > 1 else { return parts[0] }
-        let op = Op.concat(axis: timeMajor ? 0 : 1)
-        return addNode(name: name, op: op, inputs: parts, outputName: name,
-                       shape: try ShapeInference.outputShape(of: op, inputs: parts.map { shape($0) }))
+        return try addNode(name: name, op: .concat(axis: timeMajor ? 0 : 1), inputs: parts)
     }
 }

@@ -62,8 +62,8 @@ extension Graph {
                                       quantization: q)
         let conv = Conv2D(dilationH: dilation[0], dilationW: dilation[1], groups: groups)
         let args = [spreadValue, flippedWeights] + (bias.map { [$0] } ?? [])
-        let out = try ShapeInference.outputShape(of: .conv2d(conv), inputs: args.map { shape($0) })
-        guard out == [n, outSize[0], outSize[1], o] else { throw GraphError("transposed convolution: computed \(out), expected \(outSize)") }
-        return addNode(name: name, op: .conv2d(conv), inputs: args, outputName: name, shape: out)
+        let y = try addNode(name: name, op: .conv2d(conv), inputs: args)
+        guard shape(y) == [n, outSize[0], outSize[1], o] else { throw GraphError("transposed convolution: computed \(shape(y)), expected \(outSize)") }
+        return y
     }
 }

@@ -25,11 +25,10 @@ public struct FoldTransposeIntoDense: GraphPass {
             let viewShape = [weight.shape[0]] + Array(tShape.dropFirst())
             let order = [0] + (1..<perm.count).map { inverse[$0] }
             let reordered = transposeData(weight.floats, shape: viewShape, perm: order)
-            // An int8 model's stored weights move with their values (scales are per output row).
-            var q = graph[dense.inputs[1]].quantization
-            if let stored = q?.rawValues { q!.rawValues = transposeData(stored, shape: viewShape, perm: order) }
+            // An int8 model's stored weights move with their values (scales stay per output row).
             let newWeight = graph.addValue(name: graph[dense.inputs[1]].name + ".reordered", shape: weight.shape,
-                                           constant: Tensor(shape: weight.shape, floats: reordered), quantization: q)
+                                           constant: Tensor(shape: weight.shape, floats: reordered),
+                                           quantization: graph[dense.inputs[1]].quantization?.transposed(from: viewShape, perm: order))
             graph.nodes[rIndex].inputs = [x]
             graph.nodes[dIndex].inputs[1] = newWeight
             graph.nodes.remove(at: tIndex)

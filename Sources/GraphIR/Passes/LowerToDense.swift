@@ -16,7 +16,8 @@ public struct LowerToDense: GraphPass {
                 var weight = gemm.transB ? b.floats : transposeData(b.floats, shape: b.shape, perm: [1, 0])
                 if gemm.alpha != 1 { weight = weight.map { $0 * gemm.alpha } }
                 let w = graph.addValue(name: graph[node.inputs[1]].name + ".dense", shape: [n, k], constant: Tensor(shape: [n, k], floats: weight),
-                                       quantization: gemm.alpha == 1 ? Self.transposed(graph[node.inputs[1]].quantization, b.shape, if: !gemm.transB) : nil)
+                                       quantization: gemm.alpha != 1 ? nil
+                                           : gemm.transB ? graph[node.inputs[1]].quantization : graph[node.inputs[1]].quantization?.transposed(from: b.shape, perm: [1, 0]))
                 var inputs = [node.inputs[0], w]
                 var trailingAdd: ValueID?
                 if node.inputs.count == 3 {
@@ -54,7 +55,7 @@ public struct LowerToDense: GraphPass {
                 let weight = transposeData(b.floats, shape: b.shape, perm: [1, 0])
                 let w = graph.addValue(name: graph[node.inputs[1]].name + ".dense", shape: [b.shape[1], b.shape[0]],
                                        constant: Tensor(shape: [b.shape[1], b.shape[0]], floats: weight),
-                                       quantization: Self.transposed(graph[node.inputs[1]].quantization, b.shape, if: true))
+                                       quantization: graph[node.inputs[1]].quantization?.transposed(from: b.shape, perm: [1, 0]))
                 graph.nodes[index] = Node(name: node.name, op: .dense(Dense()), inputs: [node.inputs[0], w], outputs: node.outputs)
                 return true
             default:
@@ -62,14 +63,5 @@ public struct LowerToDense: GraphPass {
             }
         }
         return false
-    }
-
-    /// A matrix's stored quantization after transposing it (when `transpose`): its integers
-    /// transposed, and scales along one axis then along the other.
-    static func transposed(_ q: QuantizationInfo?, _ shape: [Int], if transpose: Bool) -> QuantizationInfo? {
-        guard var q, transpose else { return q }
-        q.rawValues = q.rawValues.map { transposeData($0, shape: shape, perm: [1, 0]) }
-        q.axis = 1 - q.axis
-        return q
     }
 }

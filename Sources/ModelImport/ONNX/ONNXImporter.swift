@@ -189,20 +189,14 @@ struct ONNXImporter {
 
     /// Adds an op node whose output shape is inferred.
     mutating func emit(_ op: Op, _ inputs: [ValueID], name: String, output: String, shape: [Int]? = nil) throws -> ValueID {
-        let inferred = try ShapeInference.outputShape(of: op, inputs: inputs.map { graph.shape($0) }, declared: shape)
-        return graph.addNode(name: name, op: op, inputs: inputs, outputName: output, shape: inferred)
+        try graph.addNode(name: name, op: op, inputs: inputs, outputName: output, declared: shape)
     }
 
     /// A transpose, folded right away when its input is a constant.
     mutating func transposed(_ id: ValueID, _ perm: [Int], name: String) throws -> ValueID {
         if let tensor = graph.constant(id) {
             let shape = permute(tensor.shape, perm)
-            // Stored integers move with their values, and the axis of their scales with it.
-            var q = graph[id].quantization
-            if let stored = q {
-                q!.rawValues = stored.rawValues.map { transposeData($0, shape: tensor.shape, perm: perm) }
-                q!.axis = perm.firstIndex(of: stored.axis) ?? 0
-            }
+            let q = graph[id].quantization?.transposed(from: tensor.shape, perm: perm)
             switch tensor.storage {
             case .float(let data):
                 return graph.addValue(name: name, shape: shape, constant: Tensor(shape: shape, floats: transposeData(data, shape: tensor.shape, perm: perm)),

@@ -58,18 +58,7 @@ extension ONNXImporter {
             guard xs.count == 1, !ws.isEmpty else { throw GraphError("needs one input scale and weight scales") }
             let scaleName = "\(name).bias.scale"
             values[scaleName] = graph.addConstant(name: scaleName, Tensor(shape: [ws.count], floats: ws.map { $0 * xs[0] }))
-            var dq = Onnx_NodeProto()
-            dq.opType = "DequantizeLinear"
-            dq.name = "\(name).bias"
-            dq.input = [node.input[b], scaleName]
-            dq.output = ["\(name).bias"]
-            var axis = Onnx_AttributeProto()
-            axis.name = "axis"
-            axis.type = .int
-            axis.i = 0
-            dq.attribute = [axis]
-            _ = try importQuantizeDequantize(dq, ONNXAttributes(dq), name: dq.name)
-            inputs.append(dq.output[0])
+            inputs.append(try dequantized([node.input[b], scaleName], axis: 0, label: "\(name).bias"))
         }
         var base = Onnx_NodeProto()
         base.opType = q.base
@@ -107,10 +96,15 @@ extension ONNXImporter {
         guard node.input.count > start + 1, !node.input[start].isEmpty, !node.input[start + 1].isEmpty else {
             throw GraphError("is missing a quantized input at \(start)")
         }
+        return try dequantized(Array(node.input[start..<min(start + 3, node.input.count)]), axis: axis, label: label)
+    }
+
+    /// A DequantizeLinear of `inputs` (value, scale, and zero point if any) along `axis`; its output name.
+    private mutating func dequantized(_ inputs: [String], axis: Int, label: String) throws -> String {
         var dq = Onnx_NodeProto()
         dq.opType = "DequantizeLinear"
         dq.name = label
-        dq.input = Array(node.input[start..<min(start + 3, node.input.count)])
+        dq.input = inputs
         dq.output = [label]
         var attribute = Onnx_AttributeProto()
         attribute.name = "axis"

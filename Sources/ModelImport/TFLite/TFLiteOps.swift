@@ -326,8 +326,7 @@ extension TFLiteImporter {
     }
 
     mutating func emit(_ op: Op, _ inputs: [ValueID], name: String) throws -> ValueID {
-        let shape = try ShapeInference.outputShape(of: op, inputs: inputs.map { graph.shape($0) })
-        return graph.addNode(name: name, op: op, inputs: inputs, outputName: name, shape: shape)
+        try graph.addNode(name: name, op: op, inputs: inputs)
     }
 
     mutating func reshaped(_ id: ValueID, _ shape: [Int], name: String) throws -> ValueID {
@@ -344,13 +343,8 @@ extension TFLiteImporter {
         guard let tensor = graph.constant(id) else { throw GraphError("the filter must be a constant") }
         let shape = permute(tensor.shape, perm)
         let data = Tensor(shape: shape, floats: transposeData(tensor.floats, shape: tensor.shape, perm: perm))
-        var quantization = graph[id].quantization
-        if var q = quantization {
-            q.axis = inversePermutation(perm)[q.axis]
-            q.rawValues = q.rawValues.map { transposeData($0, shape: tensor.shape, perm: perm) }
-            quantization = q
-        }
-        return graph.addValue(name: graph[id].name, shape: shape, constant: data, quantization: quantization)
+        return graph.addValue(name: graph[id].name, shape: shape, constant: data,
+                              quantization: graph[id].quantization?.transposed(from: tensor.shape, perm: perm))
     }
 
     mutating func transposedConstantOrNode(_ id: ValueID, _ perm: [Int], name: String) throws -> ValueID {
