@@ -34,7 +34,9 @@ let package = Package(
         // so quantc works wherever it is installed and the repository holds each file once.
         .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
         .plugin(name: "EmbedFilesPlugin", capability: .buildTool(), dependencies: ["EmbedFiles"], path: "Sources/EmbedFilesPlugin"),
-        .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint"], plugins: ["EmbedFilesPlugin"]),
+        // CEmitter reads qc_kernels.h itself: the params structs it fills and the scratch sizes and weight
+        // orders of the variants are the C declarations, so the emitted calls cannot drift from them.
+        .target(name: "CEmitter", dependencies: ["QuantizedIR", "FixedPoint", "CKernels"], plugins: ["EmbedFilesPlugin"]),
         .target(name: "Targets", plugins: ["EmbedFilesPlugin"]),
         .target(
             name: "Verification",
@@ -42,7 +44,8 @@ let package = Package(
         ),
         .target(name: "Reporting", dependencies: ["GraphIR", "QuantizedIR", "Quantization", "CEmitter", "Verification"]),
         .target(name: "Pipeline", dependencies: ["GraphIR", "Quantization", "QuantizedIR", "Targets", "Verification"]),
-        // The runtime kernels as a C target, so tests call the real C in-process (never a dependency of the tool).
+        // The runtime kernels as a C target: the tests call the real C in-process; the tool uses only its
+        // header (params structs and inline functions), and the linker drops the kernels it never calls.
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",

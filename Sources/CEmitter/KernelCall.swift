@@ -1,3 +1,4 @@
+import CKernels
 import FixedPoint
 import QuantizedIR
 
@@ -41,27 +42,147 @@ public enum KernelArgument: Sendable {
     case scratch(bytes: Int, type: CType)
 }
 
-/// One call of a runtime_c kernel: which instance, the fields of its params struct in declaration
-/// order, and its data arguments in C argument order (the last one is the output).
+/// A runtime_c kernel family with its params: the C struct itself, imported from qc_kernels.h, so the
+/// lowering must name every field the C declares (and no other), and a new family is a new case that
+/// every switch over kernels (the emitter's, the tests' C runner) has to handle.
+public enum Kernel: Sendable {
+    case conv(qc_conv_params)
+    case depthwiseConv(qc_conv_params)
+    case dense(qc_dense_params)
+    case convShift(qc_shift_conv_params)
+    case denseShift(qc_dense_params)
+    case convBitplane(qc_bitplane_conv_params)
+    case convCodebook(qc_codebook_conv_params)
+    case convAffine(qc_conv_affine_params)
+    case depthwiseConvAffine(qc_conv_affine_params)
+    case denseAffine(qc_dense_affine_params)
+    case maxPool(qc_pool_params)
+    case avgPool(qc_pool_params)
+    case avgPoolAffine(qc_pool_params)
+    case globalMaxPool(qc_global_pool_params)
+    case globalAvgPool(qc_global_pool_params)
+    case add(qc_add_params)
+    case addAffine(qc_add_affine_params)
+    case mul(qc_mul_params)
+    case mulAffine(qc_mul_affine_params)
+    case meanAffine(qc_mean_affine_params)
+    case rescale(qc_rescale_params)
+    case pad(qc_pad_params)
+    case transpose(qc_transpose_params)
+    case indexCopy(qc_index_copy_params)
+    case table(qc_table_params)
+    case softmax(qc_softmax_params)
+
+    public var family: KernelFamily {
+        switch self {
+        case .conv: return .conv
+        case .depthwiseConv: return .depthwiseConv
+        case .dense: return .dense
+        case .convShift: return .convShift
+        case .denseShift: return .denseShift
+        case .convBitplane: return .convBitplane
+        case .convCodebook: return .convCodebook
+        case .convAffine: return .convAffine
+        case .depthwiseConvAffine: return .depthwiseConvAffine
+        case .denseAffine: return .denseAffine
+        case .maxPool: return .maxPool
+        case .avgPool: return .avgPool
+        case .avgPoolAffine: return .avgPoolAffine
+        case .globalMaxPool: return .globalMaxPool
+        case .globalAvgPool: return .globalAvgPool
+        case .add: return .add
+        case .addAffine: return .addAffine
+        case .mul: return .mul
+        case .mulAffine: return .mulAffine
+        case .meanAffine: return .meanAffine
+        case .rescale: return .rescale
+        case .pad: return .pad
+        case .transpose: return .transpose
+        case .indexCopy: return .indexCopy
+        case .table: return .table
+        case .softmax: return .softmax
+        }
+    }
+
+    /// The params struct (for printing and for passing by pointer).
+    public var params: Any {
+        switch self {
+        case .conv(let p), .depthwiseConv(let p): return p
+        case .dense(let p), .denseShift(let p): return p
+        case .convShift(let p): return p
+        case .convBitplane(let p): return p
+        case .convCodebook(let p): return p
+        case .convAffine(let p), .depthwiseConvAffine(let p): return p
+        case .denseAffine(let p): return p
+        case .maxPool(let p), .avgPool(let p), .avgPoolAffine(let p): return p
+        case .globalMaxPool(let p), .globalAvgPool(let p): return p
+        case .add(let p): return p
+        case .addAffine(let p): return p
+        case .mul(let p): return p
+        case .mulAffine(let p): return p
+        case .meanAffine(let p): return p
+        case .rescale(let p): return p
+        case .pad(let p): return p
+        case .transpose(let p): return p
+        case .indexCopy(let p): return p
+        case .table(let p): return p
+        case .softmax(let p): return p
+        }
+    }
+}
+
+/// The kernel families by the name their C functions start with (qc_<name>_...).
+public enum KernelFamily: String, CaseIterable, Sendable {
+    case conv, depthwiseConv = "depthwise_conv", dense
+    case convShift = "conv_shift", denseShift = "dense_shift", convBitplane = "conv_bitplane", convCodebook = "conv_codebook"
+    case convAffine = "conv_affine", depthwiseConvAffine = "depthwise_conv_affine", denseAffine = "dense_affine"
+    case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
+    case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
+    case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", meanAffine = "mean_affine"
+    case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
+}
+
+/// A kernel instance specialised for a core, with the portable instance's outputs.
+public enum KernelVariant: String, Sendable {
+    /// The Armv7E-M DSP extension.
+    case dsp
+    /// Helium (MVE).
+    case mve
+}
+
+/// One call of a runtime_c kernel: which instance, its params, and its data arguments in C argument
+/// order (the last one is the output).
 ///
-/// Both the emitter (which prints it as C) and the kernel twin tests (which fill the real struct
-/// from `params` and call the real function) read this, so the tested calls are the emitted ones.
+/// Both the emitter (which prints it as C) and the kernel twin tests (which pass the same struct to
+/// the real function) read this, so the tested calls are the emitted ones.
 public struct KernelCall: Sendable {
-    public var family: String
-    public var paramsType: String
-    public var params: [(name: String, values: [Int32])]
+    public var kernel: Kernel
     /// Storage of each typed operand, in the order of the instance name.
     public var storage: [CType]
     /// nil for kernels without an accumulator.
     public var wideAccumulator: Bool?
     public var arguments: [KernelArgument]
-    /// An instance specialised for a core ("dsp"), with the same outputs; nil for the portable one.
-    public var variant: String? = nil
+    /// An instance specialised for a core, with the same outputs; nil for the portable one.
+    public var variant: KernelVariant? = nil
     /// The kernel may write its output over its input (the memory planner then may share them).
     public var worksInPlace = false
 
+    public var family: KernelFamily { kernel.family }
+
     public var function: String {
-        "qc_\(family)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "") + (variant.map { "_" + $0 } ?? "")
+        "qc_\(family.rawValue)_" + storage.map(\.suffix).joined() + (wideAccumulator == true ? "_acc64" : "")
+            + (variant.map { "_" + $0.rawValue } ?? "")
+    }
+
+    /// The C type of the params struct.
+    public var paramsType: String { String(describing: type(of: kernel.params)) }
+
+    /// The struct's fields in declaration order, arrays flattened (every field is int32_t).
+    public var params: [(name: String, values: [Int32])] {
+        Mirror(reflecting: kernel.params).children.map { field in
+            if let value = field.value as? Int32 { return (field.label ?? "", [value]) }
+            return (field.label ?? "", Mirror(reflecting: field.value).children.map { $0.value as! Int32 })
+        }
     }
 
     /// Bytes of scratch memory the call needs (0 for most kernels).

@@ -70,7 +70,7 @@ enum CProgramRunner {
 
     static func execute(_ call: KernelCall, _ tensors: [Buffer?]) throws {
         var constants = [Buffer]()
-        let pointers: [UnsafeMutableRawPointer] = call.arguments.map { argument in
+        let a: [UnsafeMutableRawPointer] = call.arguments.map { argument in
             switch argument {
             case .tensor(let id, let offset): return tensors[id]!.pointer(offset: offset)
             case .constant(let array):
@@ -84,154 +84,92 @@ enum CProgramRunner {
         }
         let bits = call.storage.map { Int32($0 == .s8 ? 8 : 16) }
         let wide: Int32 = call.wideAccumulator == true ? 1 : 0
-        let flat = call.flatParams
-        let status: Int32 = flat.withUnsafeBytes { params in
-            let p = params.baseAddress!
-            let a = pointers
-            switch (call.family, call.variant) {
-            case ("conv", "dsp"?):
-                guard call.function == "qc_conv_s8s8s8_dsp" else { return -1 }
-                qc_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                   a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int16.self),
-                                   a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("dense", "dsp"?):
-                guard call.function == "qc_dense_s8s8s8_dsp" else { return -1 }
-                qc_dense_s8s8s8_dsp(p.assumingMemoryBound(to: qc_dense_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                    a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int16.self),
-                                    a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("depthwise_conv", "dsp"?):
-                guard call.function == "qc_depthwise_conv_s8s8s8_dsp" else { return -1 }
-                qc_depthwise_conv_s8s8s8_dsp(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                             a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
-                                             a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("conv", "mve"?):
-                guard call.function == "qc_conv_s8s8s8_mve" else { return -1 }
-                qc_conv_s8s8s8_mve(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                   a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                   a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int8.self),
-                                   a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("dense", "mve"?):
-                guard call.function == "qc_dense_s8s8s8_mve" else { return -1 }
-                qc_dense_s8s8s8_mve(p.assumingMemoryBound(to: qc_dense_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                    a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                    a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
-                                    a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("depthwise_conv", "mve"?):
-                guard call.function == "qc_depthwise_conv_s8s8s8_mve" else { return -1 }
-                qc_depthwise_conv_s8s8s8_mve(p.assumingMemoryBound(to: qc_conv_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                             a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int32.self),
-                                             a[3].assumingMemoryBound(to: Int8.self), a[4].assumingMemoryBound(to: Int32.self),
-                                             a[5].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("add", "mve"?):
-                guard call.function == "qc_add_s8s8s8_mve" else { return -1 }
-                qc_add_s8s8s8_mve(p.assumingMemoryBound(to: qc_add_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                  a[1].assumingMemoryBound(to: Int8.self), a[2].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("avg_pool", "dsp"?):
-                guard call.function == "qc_avg_pool_s8_dsp" else { return -1 }
-                qc_avg_pool_s8_dsp(p.assumingMemoryBound(to: qc_pool_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                   a[1].assumingMemoryBound(to: Int8.self))
-                return 0
-            case ("avg_pool", "mve"?):
-                guard call.function == "qc_avg_pool_s8_mve" else { return -1 }
-                qc_avg_pool_s8_mve(p.assumingMemoryBound(to: qc_pool_params.self), a[0].assumingMemoryBound(to: Int8.self),
-                                   a[1].assumingMemoryBound(to: Int8.self))
-                return 0
-            case (_, _?): return -1
-            case ("conv", nil):
-                return qc_dispatch_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),
-                                        a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case ("depthwise_conv", nil):
-                return qc_dispatch_depthwise_conv(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_conv_params.self),
-                                                  a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case ("dense", nil):
-                return qc_dispatch_dense(bits[0], bits[1], bits[2], wide, p.assumingMemoryBound(to: qc_dense_params.self),
-                                         a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case ("conv_shift", nil):
-                return qc_dispatch_conv_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_shift_conv_params.self),
-                                              a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case ("dense_shift", nil):
-                return qc_dispatch_dense_shift(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_dense_params.self),
-                                               a[0], a[1], a[2], a[3].assumingMemoryBound(to: Int8.self), a[4])
-            case ("conv_bitplane", nil):
-                return qc_dispatch_conv_bitplane(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_bitplane_conv_params.self), a[0],
-                                                 a[1].assumingMemoryBound(to: UInt32.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
-                                                 a[4].assumingMemoryBound(to: Int8.self), a[5])
-            case ("conv_codebook", nil):
-                return qc_dispatch_conv_codebook(bits[0], bits[1], wide, p.assumingMemoryBound(to: qc_codebook_conv_params.self), a[0],
-                                                 a[1].assumingMemoryBound(to: UInt8.self), a[2].assumingMemoryBound(to: Int16.self), a[3],
-                                                 a[4].assumingMemoryBound(to: Int8.self), a[5])
-            case ("max_pool", nil): return qc_dispatch_max_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
-            case ("avg_pool", nil): return qc_dispatch_avg_pool(bits[0], p.assumingMemoryBound(to: qc_pool_params.self), a[0], a[1])
-            case ("global_max_pool", nil): return qc_dispatch_global_max_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
-            case ("global_avg_pool", nil): return qc_dispatch_global_avg_pool(bits[0], p.assumingMemoryBound(to: qc_global_pool_params.self), a[0], a[1])
-            case ("add", nil): return qc_dispatch_add(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_add_params.self), a[0], a[1], a[2])
-            case ("mul", nil): return qc_dispatch_mul(bits[0], bits[1], bits[2], p.assumingMemoryBound(to: qc_mul_params.self), a[0], a[1], a[2])
-            case ("rescale", nil): return qc_dispatch_rescale(bits[0], bits[1], p.assumingMemoryBound(to: qc_rescale_params.self), a[0], a[1])
-            case ("pad", nil): return qc_dispatch_pad(bits[0], p.assumingMemoryBound(to: qc_pad_params.self), a[0], a[1])
-            case ("transpose", nil): return qc_dispatch_transpose(bits[0], p.assumingMemoryBound(to: qc_transpose_params.self), a[0], a[1])
-            case ("index_copy", nil):
-                return qc_dispatch_index_copy(bits[0], p.assumingMemoryBound(to: qc_index_copy_params.self),
-                                              a[0].assumingMemoryBound(to: Int32.self), a[1], a[2])
-            case ("table", nil):
-                return qc_dispatch_table(bits[0], bits[1], p.assumingMemoryBound(to: qc_table_params.self),
-                                         a[0].assumingMemoryBound(to: Int16.self), a[1], a[2])
-            default: return -2
+        func s8(_ k: Int) -> UnsafeMutablePointer<Int8> { a[k].assumingMemoryBound(to: Int8.self) }
+        func s16(_ k: Int) -> UnsafeMutablePointer<Int16> { a[k].assumingMemoryBound(to: Int16.self) }
+        func s32(_ k: Int) -> UnsafeMutablePointer<Int32> { a[k].assumingMemoryBound(to: Int32.self) }
+        /// The only instance of an int8 family, or one of its variants.
+        func instance(_ expected: String, _ run: () -> Void) -> Int32 {
+            guard call.function == expected else { return -1 }
+            run()
+            return 0
+        }
+        let status: Int32
+        switch (call.kernel, call.variant) {
+        case (.conv(var p), nil):
+            status = qc_dispatch_conv(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.conv(var p), .dsp?):
+            status = instance("qc_conv_s8s8s8_dsp") { qc_conv_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s8(3), s16(4), s8(5)) }
+        case (.conv(var p), .mve?):
+            status = instance("qc_conv_s8s8s8_mve") { qc_conv_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s8(3), s8(4), s8(5)) }
+        case (.depthwiseConv(var p), nil):
+            status = qc_dispatch_depthwise_conv(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.depthwiseConv(var p), .dsp?):
+            status = instance("qc_depthwise_conv_s8s8s8_dsp") { qc_depthwise_conv_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s8(3), s32(4), s8(5)) }
+        case (.depthwiseConv(var p), .mve?):
+            status = instance("qc_depthwise_conv_s8s8s8_mve") { qc_depthwise_conv_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s8(3), s32(4), s8(5)) }
+        case (.dense(var p), nil):
+            status = qc_dispatch_dense(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.dense(var p), .dsp?):
+            status = instance("qc_dense_s8s8s8_dsp") { qc_dense_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s8(3), s16(4), s8(5)) }
+        case (.dense(var p), .mve?):
+            status = instance("qc_dense_s8s8s8_mve") { qc_dense_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s8(3), s32(4), s8(5)) }
+        case (.convShift(var p), nil):
+            status = qc_dispatch_conv_shift(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.denseShift(var p), nil):
+            status = qc_dispatch_dense_shift(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.convBitplane(var p), nil):
+            status = qc_dispatch_conv_bitplane(bits[0], bits[1], wide, &p, a[0], a[1].assumingMemoryBound(to: UInt32.self), s16(2), a[3], s8(4), a[5])
+        case (.convCodebook(var p), nil):
+            status = qc_dispatch_conv_codebook(bits[0], bits[1], wide, &p, a[0], a[1].assumingMemoryBound(to: UInt8.self), s16(2), a[3], s8(4), a[5])
+        case (.convAffine(var p), nil):
+            status = qc_dispatch_conv_affine(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s32(3), s8(4), a[5])
+        case (.convAffine(var p), .dsp?):
+            status = instance("qc_conv_affine_s8s8s8_dsp") { qc_conv_affine_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s16(5), s8(6)) }
+        case (.convAffine(var p), .mve?):
+            status = instance("qc_conv_affine_s8s8s8_mve") { qc_conv_affine_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s8(5), s8(6)) }
+        case (.depthwiseConvAffine(var p), nil):
+            status = qc_dispatch_depthwise_conv_affine(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s32(3), s8(4), a[5])
+        case (.depthwiseConvAffine(var p), .dsp?):
+            status = instance("qc_depthwise_conv_affine_s8s8s8_dsp") {
+                qc_depthwise_conv_affine_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s32(5), s8(6))
             }
+        case (.depthwiseConvAffine(var p), .mve?):
+            status = instance("qc_depthwise_conv_affine_s8s8s8_mve") {
+                qc_depthwise_conv_affine_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s32(5), s8(6))
+            }
+        case (.denseAffine(var p), nil):
+            status = qc_dispatch_dense_affine(bits[0], bits[1], bits[2], wide, &p, a[0], a[1], a[2], s32(3), s8(4), a[5])
+        case (.denseAffine(var p), .dsp?):
+            status = instance("qc_dense_affine_s8s8s8_dsp") { qc_dense_affine_s8s8s8_dsp(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s16(5), s8(6)) }
+        case (.denseAffine(var p), .mve?):
+            status = instance("qc_dense_affine_s8s8s8_mve") { qc_dense_affine_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s32(3), s8(4), s32(5), s8(6)) }
+        case (.maxPool(var p), nil): status = qc_dispatch_max_pool(bits[0], &p, a[0], a[1])
+        case (.avgPool(var p), nil): status = qc_dispatch_avg_pool(bits[0], &p, a[0], a[1])
+        case (.avgPool(var p), .dsp?): status = instance("qc_avg_pool_s8_dsp") { qc_avg_pool_s8_dsp(&p, s8(0), s8(1)) }
+        case (.avgPool(var p), .mve?): status = instance("qc_avg_pool_s8_mve") { qc_avg_pool_s8_mve(&p, s8(0), s8(1)) }
+        case (.avgPoolAffine(var p), nil): status = qc_dispatch_avg_pool_affine(bits[0], &p, a[0], a[1])
+        case (.avgPoolAffine(var p), .dsp?): status = instance("qc_avg_pool_affine_s8_dsp") { qc_avg_pool_affine_s8_dsp(&p, s8(0), s8(1)) }
+        case (.avgPoolAffine(var p), .mve?): status = instance("qc_avg_pool_affine_s8_mve") { qc_avg_pool_affine_s8_mve(&p, s8(0), s8(1)) }
+        case (.globalMaxPool(var p), nil): status = qc_dispatch_global_max_pool(bits[0], &p, a[0], a[1])
+        case (.globalAvgPool(var p), nil): status = qc_dispatch_global_avg_pool(bits[0], &p, a[0], a[1])
+        case (.add(var p), nil): status = qc_dispatch_add(bits[0], bits[1], bits[2], &p, a[0], a[1], a[2])
+        case (.add(var p), .mve?): status = instance("qc_add_s8s8s8_mve") { qc_add_s8s8s8_mve(&p, s8(0), s8(1), s8(2)) }
+        case (.addAffine(var p), nil): status = instance("qc_add_affine_s8") { qc_add_affine_s8(&p, s8(0), s8(1), s8(2)) }
+        case (.addAffine(var p), .dsp?): status = instance("qc_add_affine_s8_dsp") { qc_add_affine_s8_dsp(&p, s8(0), s8(1), s8(2)) }
+        case (.addAffine(var p), .mve?): status = instance("qc_add_affine_s8_mve") { qc_add_affine_s8_mve(&p, s8(0), s8(1), s8(2)) }
+        case (.mul(var p), nil): status = qc_dispatch_mul(bits[0], bits[1], bits[2], &p, a[0], a[1], a[2])
+        case (.mulAffine(var p), nil): status = instance("qc_mul_affine_s8") { qc_mul_affine_s8(&p, s8(0), s8(1), s8(2)) }
+        case (.meanAffine(var p), nil): status = instance("qc_mean_affine_s8") { qc_mean_affine_s8(&p, s8(0), s8(1)) }
+        case (.rescale(var p), nil): status = qc_dispatch_rescale(bits[0], bits[1], &p, a[0], a[1])
+        case (.pad(var p), nil): status = qc_dispatch_pad(bits[0], &p, a[0], a[1])
+        case (.transpose(var p), nil): status = qc_dispatch_transpose(bits[0], &p, a[0], a[1])
+        case (.indexCopy(var p), nil): status = qc_dispatch_index_copy(bits[0], &p, s32(0), a[1], a[2])
+        case (.table(var p), nil): status = qc_dispatch_table(bits[0], bits[1], &p, s16(0), a[1], a[2])
+        case (.softmax(var p), nil): status = instance("qc_softmax_s8") { qc_softmax_s8(&p, s8(0), s8(1)) }
+        // A variant the lowering made that this runner cannot call.
+        case (_, _?): status = -2
         }
         guard status == 0 else { throw Failure(description: "no C instance for \(call.function) (status \(status))") }
         _ = constants
-    }
-
-    /// The C struct's field names in declaration order (from Swift's import of it).
-    static func fieldNames(of family: String) -> [String] {
-        let value: Any
-        switch family {
-        case "conv", "depthwise_conv": value = qc_conv_params()
-        case "dense", "dense_shift": value = qc_dense_params()
-        case "conv_shift": value = qc_shift_conv_params()
-        case "conv_bitplane": value = qc_bitplane_conv_params()
-        case "conv_codebook": value = qc_codebook_conv_params()
-        case "max_pool", "avg_pool": value = qc_pool_params()
-        case "global_max_pool", "global_avg_pool": value = qc_global_pool_params()
-        case "add": value = qc_add_params()
-        case "mul": value = qc_mul_params()
-        case "rescale": value = qc_rescale_params()
-        case "pad": value = qc_pad_params()
-        case "transpose": value = qc_transpose_params()
-        case "index_copy": value = qc_index_copy_params()
-        case "table": value = qc_table_params()
-        default: return []
-        }
-        return Mirror(reflecting: value).children.compactMap(\.label)
-    }
-
-    static func structSize(of family: String) -> Int {
-        switch family {
-        case "conv", "depthwise_conv": return MemoryLayout<qc_conv_params>.size
-        case "dense", "dense_shift": return MemoryLayout<qc_dense_params>.size
-        case "conv_shift": return MemoryLayout<qc_shift_conv_params>.size
-        case "conv_bitplane": return MemoryLayout<qc_bitplane_conv_params>.size
-        case "conv_codebook": return MemoryLayout<qc_codebook_conv_params>.size
-        case "max_pool", "avg_pool": return MemoryLayout<qc_pool_params>.size
-        case "global_max_pool", "global_avg_pool": return MemoryLayout<qc_global_pool_params>.size
-        case "add": return MemoryLayout<qc_add_params>.size
-        case "mul": return MemoryLayout<qc_mul_params>.size
-        case "rescale": return MemoryLayout<qc_rescale_params>.size
-        case "pad": return MemoryLayout<qc_pad_params>.size
-        case "transpose": return MemoryLayout<qc_transpose_params>.size
-        case "index_copy": return MemoryLayout<qc_index_copy_params>.size
-        case "table": return MemoryLayout<qc_table_params>.size
-        default: return 0
-        }
     }
 }

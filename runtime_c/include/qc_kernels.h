@@ -436,6 +436,53 @@ void qc_add_affine_s8_mve(const qc_add_affine_params *p, const int8_t *a, const 
 void qc_avg_pool_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);
 void qc_avg_pool_affine_s8_mve(const qc_pool_params *p, const int8_t *x, int8_t *y);
 
+/*
+ * The scratch bytes of each variant above as functions of its params (the emitter's memory planner
+ * calls these, so the arena holds exactly what the kernels use), and where the variants that
+ * reorder weights expect weight t (a tap, or an input feature) of channel or row c.
+ */
+static inline int32_t qc_conv_dsp_scratch_bytes(const qc_conv_params *p) { return QC_CONV_DSP_SCRATCH_BYTES(p); }
+static inline int32_t qc_conv_affine_dsp_scratch_bytes(const qc_conv_affine_params *p) { return QC_CONV_AFFINE_DSP_SCRATCH_BYTES(p); }
+static inline int32_t qc_depthwise_conv_dsp_scratch_bytes(const qc_conv_params *p) { return QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p); }
+static inline int32_t qc_depthwise_conv_affine_dsp_scratch_bytes(const qc_conv_affine_params *p)
+{
+    return QC_DEPTHWISE_CONV_AFFINE_DSP_SCRATCH_BYTES(p);
+}
+static inline int32_t qc_dense_dsp_scratch_bytes(const qc_dense_params *p) { return QC_DENSE_DSP_SCRATCH_BYTES(p); }
+static inline int32_t qc_dense_affine_dsp_scratch_bytes(const qc_dense_affine_params *p) { return QC_DENSE_AFFINE_DSP_SCRATCH_BYTES(p); }
+static inline int32_t qc_conv_mve_scratch_bytes(const qc_conv_params *p) { return QC_CONV_MVE_SCRATCH_BYTES(p); }
+static inline int32_t qc_conv_affine_mve_scratch_bytes(const qc_conv_affine_params *p) { return QC_CONV_MVE_SCRATCH_BYTES(p); }
+static inline int32_t qc_depthwise_conv_mve_scratch_bytes(const qc_conv_params *p) { return QC_DEPTHWISE_CONV_MVE_SCRATCH_BYTES(p); }
+static inline int32_t qc_depthwise_conv_affine_mve_scratch_bytes(const qc_conv_affine_params *p)
+{
+    return QC_DEPTHWISE_CONV_AFFINE_MVE_SCRATCH_BYTES(p);
+}
+static inline int32_t qc_dense_mve_scratch_bytes(const qc_dense_params *p) { return QC_DENSE_MVE_SCRATCH_BYTES(p); }
+static inline int32_t qc_dense_affine_mve_scratch_bytes(const qc_dense_affine_params *p) { return QC_DENSE_MVE_SCRATCH_BYTES(p); }
+
+/* DSP depthwise: groups of four channels as [kernel_h * kernel_w][4], then the rest as [taps][channels % 4]. */
+static inline int32_t qc_depthwise_conv_dsp_weight_slot(int32_t channels, int32_t taps, int32_t c, int32_t t)
+{
+    const int32_t grouped = channels & ~3;
+    return c < grouped ? (c / 4) * 4 * taps + t * 4 + c % 4 : grouped * taps + t * (channels - grouped) + (c - grouped);
+}
+/* Helium depthwise: [taps][channels]. */
+static inline int32_t qc_depthwise_conv_mve_weight_slot(int32_t channels, int32_t taps, int32_t c, int32_t t)
+{
+    (void)taps;
+    return t * channels + c;
+}
+/* DSP dense over one row: blocks of four rows, each group of four taps holding the rows' four bytes
+ * in turn, then the block's last n % 4 taps as [4][n % 4]; rows beyond a multiple of four row-major. */
+static inline int32_t qc_dense_dsp_weight_slot(int32_t rows, int32_t n, int32_t c, int32_t t)
+{
+    const int32_t r = c % 4, full = 4 * (n / 4);
+    if (c >= 4 * (rows / 4)) {
+        return c * n + t;
+    }
+    return (c - r) * n + (t < full ? (t / 4) * 16 + r * 4 + t % 4 : 4 * full + r * (n - full) + (t - full));
+}
+
 #ifdef __cplusplus
 }
 #endif
