@@ -50,6 +50,8 @@ FAMILIES = {
                         "const qc_global_pool_params *p, const {T} *x, {T} *y", False),
     "add": ("qc_add_template.h", "add", ["A", "B", "Y"], "const qc_add_params *p, const {A} *a, const {B} *b, {Y} *y", False),
     "mul": ("qc_mul_template.h", "mul", ["A", "B", "Y"], "const qc_mul_params *p, const {A} *a, const {B} *b, {Y} *y", False),
+    "max_min": ("qc_max_min_template.h", "max_min", ["A", "B", "Y"],
+                "const qc_max_min_params *p, const {A} *a, const {B} *b, {Y} *y", False),
     "rescale": ("qc_rescale_template.h", "rescale", ["X", "Y"], "const qc_rescale_params *p, const {X} *x, {Y} *y", False),
     "pad": ("qc_pad_template.h", "pad", ["T"], "const qc_pad_params *p, const {T} *x, {T} *y", False),
     "transpose": ("qc_transpose_template.h", "transpose", ["T"], "const qc_transpose_params *p, const {T} *x, {T} *y", False),
@@ -124,7 +126,7 @@ def main():
         elif family == "conv_codebook":
             data = "const void *x, const uint8_t *indices, const int16_t *codebook, const void *bias, const int8_t *shift, void *y"
             call = "p, x, indices, codebook, bias, shift, y"
-        elif family in ("add", "mul"):
+        elif family in ("add", "mul", "max_min"):
             data = "const void *a, const void *b, void *y"
             call = "p, a, b, y"
         elif family == "index_copy":

@@ -75,9 +75,12 @@ public struct ArenaPlan: Sendable {
             case .table(let t): candidates = [t.input]
             case .add(let a): candidates = [a.a, a.b]
             case .mul(let m): candidates = [m.a, m.b]
+            case .maxMin(let m): candidates = [m.a, m.b]
             case .affineMul(let m): candidates = [m.a, m.b]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
-            default: continue
+            case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,
+                 .affineAdd, .affineMean, .softmax:
+                continue
             }
             let out = node.op.output
             for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) && tensors[x].constant == nil {

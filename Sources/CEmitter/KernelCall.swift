@@ -65,6 +65,7 @@ public enum Kernel: Sendable {
     case addAffine(qc_add_affine_params)
     case mul(qc_mul_params)
     case mulAffine(qc_mul_affine_params)
+    case maxMin(qc_max_min_params)
     case meanAffine(qc_mean_affine_params)
     case rescale(qc_rescale_params)
     case pad(qc_pad_params)
@@ -94,6 +95,7 @@ public enum Kernel: Sendable {
         case .addAffine: return .addAffine
         case .mul: return .mul
         case .mulAffine: return .mulAffine
+        case .maxMin: return .maxMin
         case .meanAffine: return .meanAffine
         case .rescale: return .rescale
         case .pad: return .pad
@@ -120,6 +122,7 @@ public enum Kernel: Sendable {
         case .addAffine(let p): return p
         case .mul(let p): return p
         case .mulAffine(let p): return p
+        case .maxMin(let p): return p
         case .meanAffine(let p): return p
         case .rescale(let p): return p
         case .pad(let p): return p
@@ -138,7 +141,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case convAffine = "conv_affine", depthwiseConvAffine = "depthwise_conv_affine", denseAffine = "dense_affine"
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
-    case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", meanAffine = "mean_affine"
+    case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
 }
 

@@ -63,7 +63,13 @@ public enum KernelContract {
                 guard s.multiplier > 0, (0...30).contains(s.leftShift), s.diffMin <= 0 else {
                     throw fail("softmax scaling (\(s.multiplier), \(s.leftShift), \(s.diffMin)) outside multiplier > 0, left shift 0…30")
                 }
-            default:
+            case .maxMin(let m):
+                // The kernel aligns the operands by left shifts of at most 31 (qc_kernels.h).
+                let frac = max(program.tensors[m.a].format.frac, program.tensors[m.b].format.frac)
+                for x in [m.a, m.b] where frac - program.tensors[x].format.frac > 31 {
+                    throw fail("operand formats \(program.tensors[m.a].format) and \(program.tensors[m.b].format) differ by more than 31 fractional bits")
+                }
+            case .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .add, .mul, .concat, .reshape, .transpose, .clamp:
                 break
             }
         }

@@ -66,6 +66,15 @@ public enum KernelLowering {
                                        out_shift: i32(fa.frac + fb.frac - fy.frac), act_min: lo, act_max: hi)
             return [call(.mul(params), [storage(m.a), storage(m.b), storage(m.output)],
                          [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
+        case .maxMin(let m):
+            let fa = t[m.a].format, fb = t[m.b].format, fy = t[m.output].format
+            let frac = max(fa.frac, fb.frac)
+            let (lo, hi) = outputRange(bits: fy.bits, clampMin: m.clampMin, clampMax: m.clampMax)
+            let params = qc_max_min_params(count: i32(t[m.output].count), b_count: i32(t[m.b].count),
+                                           a_shift: i32(frac - fa.frac), b_shift: i32(frac - fb.frac), out_shift: i32(frac - fy.frac),
+                                           minimum: m.minimum ? 1 : 0, act_min: lo, act_max: hi)
+            return [call(.maxMin(params), [storage(m.a), storage(m.b), storage(m.output)],
+                         [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
         case .concat(let c):
             let out = t[c.output]
             let outer = out.shape[..<c.axis].reduce(1, *), outBlock = out.shape[c.axis...].reduce(1, *)

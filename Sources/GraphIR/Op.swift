@@ -33,6 +33,10 @@ public enum Op: Sendable, Equatable {
     case compare(CompareOp)
     /// inputs: condition, a, b, with numpy broadcasting: a where the condition is nonzero, else b.
     case select
+    /// inputs: a, b, with numpy broadcasting: the larger of the two, or the smaller when `minimum`.
+    /// The importers write max(a, b) as select(a > b, a, b), so that a bound by a constant fuses into
+    /// one function; between two computed tensors it becomes this (`SelectAsMaxMin`).
+    case maxMin(minimum: Bool)
     case concat(axis: Int)
     /// A view: the output shape is the output value's shape.
     case reshape
@@ -60,6 +64,7 @@ public enum Op: Sendable, Equatable {
         case .binary(let binary): return binary.op.rawValue
         case .compare(let op): return op.rawValue
         case .select: return "select"
+        case .maxMin(let minimum): return minimum ? "minimum" : "maximum"
         case .concat: return "concat"
         case .reshape: return "reshape"
         case .transpose: return "transpose"

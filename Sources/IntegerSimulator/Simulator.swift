@@ -103,6 +103,8 @@ public final class Simulator: Sendable {
             return add(a, t[a.a], tensors[a.a].format, t[a.b], tensors[a.b].format, tensors[a.output].format)
         case .mul(let m):
             return mul(m, t[m.a], tensors[m.a].format, t[m.b], tensors[m.b].format, tensors[m.output].format)
+        case .maxMin(let m):
+            return maxMin(m, t[m.a], tensors[m.a].format, t[m.b], tensors[m.b].format, tensors[m.output].format)
         case .concat(let c):
             return concat(c, t, tensors)
         case .pad(let p):

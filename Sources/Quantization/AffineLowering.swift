@@ -214,6 +214,19 @@ public enum AffineLowering {
                 // TFLite's SUB is its ADD with the second input's multiplier negated.
                 if subtract { sum.bMultiplier = -sum.bMultiplier }
                 return .affineAdd(sum)
+            case .maxMin(let minimum):
+                // TFLite's MAXIMUM and MINIMUM compare the stored integers: its converter gives both
+                // inputs the output's scale and zero point.
+                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count else {
+                    throw QuantizationError("\(node.name): int8 \(node.op.kind) broadcasting other than per channel or a scalar is not supported")
+                }
+                guard ta.affine == y.affine, tb.affine == y.affine else {
+                    throw QuantizationError("\(node.name): int8 \(node.op.kind) of inputs whose scale or zero point differs from the output's")
+                }
+                return .maxMin(QMaxMin(a: a, b: b, output: out, minimum: minimum, clampMin: -128, clampMax: 127))
             case .softmax(let softmax):
                 guard !softmax.log else { throw QuantizationError("\(node.name): log_softmax has no int8 kernel") }
                 let input = try tensor(for: node.inputs[0])

@@ -54,6 +54,9 @@ public struct QuantAnalysis: Sendable {
                     && (binary.activation == nil || binary.activation!.isClamp)
                 if !ok { unsupported.append("\(node.name) (\(binary.op.rawValue)\(node.inputs.contains { graph.isConstant($0) } ? " with a constant" : ""))") }
                 producers.append(out)
+            case .maxMin:
+                if node.inputs.contains(where: { graph.isConstant($0) }) { unsupported.append("\(node.name) (\(node.op.kind) with a constant)") }
+                producers.append(out)
             case .concat:
                 if node.inputs.contains(where: { graph.isConstant($0) }) { unsupported.append("\(node.name) (concat of a constant)") }
                 producers.append(out)

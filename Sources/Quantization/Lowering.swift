@@ -36,6 +36,21 @@ public enum Lowering {
             return t
         }
 
+        /// The two operands of an element-wise op, the one with more elements first (when the op
+        /// commutes); the other must have as many, or be a scalar or one value per channel.
+        func broadcastOperands(_ node: Node, commutes: Bool = true) throws -> (Int, Int) {
+            var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+            if program.tensors[a].count < program.tensors[b].count {
+                guard commutes else { throw QuantizationError("\(node.name): subtraction broadcasting its first operand") }
+                swap(&a, &b)
+            }
+            let (ca, cb) = (program.tensors[a].count, program.tensors[b].count)
+            guard ca == cb || cb == 1 || program.tensors[a].shape.last == cb else {
+                throw QuantizationError("\(node.name): only same-shape, per-channel or scalar broadcasting is supported")
+            }
+            return (a, b)
+        }
+
         /// What conv and dense share: input tensor, weight tensor, formats and the encoded weights.
         func weighted(_ node: Node, activation: Activation?) throws -> (Int, Tensor, LayerFormats, Encoded) {
             let input = try tensor(for: node.inputs[0])
@@ -86,22 +101,18 @@ public enum Lowering {
                 op = .pad(QPad(input: input, output: out, before: pad.before, after: pad.after,
                                value: outFormat.quantize(Double(pad.value))))
             case .binary(let binary):
-                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 let subtract = binary.op == .sub
-                if program.tensors[a].count < program.tensors[b].count {
-                    guard !subtract else { throw QuantizationError("\(node.name): subtraction broadcasting its first operand") }
-                    swap(&a, &b)
-                }
-                let (ca, cb) = (program.tensors[a].count, program.tensors[b].count)
-                guard ca == cb || cb == 1 || program.tensors[a].shape.last == cb else {
-                    throw QuantizationError("\(node.name): only same-shape, per-channel or scalar broadcasting is supported")
-                }
+                let (a, b) = try broadcastOperands(node, commutes: !subtract)
                 let (lo, hi) = clampRange(binary.activation, outFormat)
                 switch binary.op {
                 case .add, .sub: op = .add(QAdd(a: a, b: b, output: out, subtract: subtract, clampMin: lo, clampMax: hi))
                 case .mul: op = .mul(QMul(a: a, b: b, output: out, clampMin: lo, clampMax: hi))
                 case .div: throw QuantizationError("\(node.name): division has no integer kernel")
                 }
+            case .maxMin(let minimum):
+                let (a, b) = try broadcastOperands(node)
+                let (lo, hi) = clampRange(nil, outFormat)
+                op = .maxMin(QMaxMin(a: a, b: b, output: out, minimum: minimum, clampMin: lo, clampMax: hi))
             case .concat(let axis):
                 op = .concat(QConcat(inputs: try node.inputs.map { try tensor(for: $0) }, output: out, axis: axis))
             case .activation(let act):

@@ -115,6 +115,8 @@ public enum QOp: Codable, Sendable {
     case add(QAdd)
     /// Element-wise product of two tensors (a gate, a swish, a squeeze-and-excitation scale).
     case mul(QMul)
+    /// Element-wise maximum or minimum of two tensors (TFLite MAXIMUM/MINIMUM, ONNX Max/Min).
+    case maxMin(QMaxMin)
     case concat(QConcat)
     case pad(QPad)
     /// Copies the data unchanged into a tensor of another shape (a view in C).
@@ -146,6 +148,7 @@ public enum QOp: Codable, Sendable {
         case .globalMaxPool: return "global_maxpool"
         case .add: return "add"
         case .mul: return "mul"
+        case .maxMin(let m): return m.minimum ? "minimum" : "maximum"
         case .concat: return "concat"
         case .pad: return "pad"
         case .reshape: return "reshape"
@@ -178,6 +181,7 @@ public enum QOp: Codable, Sendable {
         case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return [u.input]
         case .add(let a): return [a.a, a.b]
         case .mul(let m): return [m.a, m.b]
+        case .maxMin(let m): return [m.a, m.b]
         case .concat(let c): return c.inputs
         case .pad(let p): return [p.input]
         case .transpose(let t): return [t.input]
@@ -199,6 +203,7 @@ public enum QOp: Codable, Sendable {
         case .globalAvgPool(let u), .globalMaxPool(let u), .reshape(let u): return u.output
         case .add(let a): return a.output
         case .mul(let m): return m.output
+        case .maxMin(let m): return m.output
         case .concat(let c): return c.output
         case .pad(let p): return p.output
         case .transpose(let t): return t.output
@@ -676,6 +681,23 @@ public struct QMul: Codable, Sendable {
         self.a = a
         self.b = b
         self.output = output
+        self.clampMin = clampMin
+        self.clampMax = clampMax
+    }
+}
+
+/// y = clamp(sat(requantize(max(a, b) in the finer of the two formats, to the output format))), or the
+/// minimum; `b` may broadcast as for `QAdd`. Rounding is monotone, so this is the larger real value
+/// rounded once.
+public struct QMaxMin: Codable, Sendable {
+    public var a: Int, b: Int, output: Int
+    public var minimum: Bool
+    public var clampMin: Int64, clampMax: Int64
+    public init(a: Int, b: Int, output: Int, minimum: Bool, clampMin: Int64, clampMax: Int64) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.minimum = minimum
         self.clampMin = clampMin
         self.clampMax = clampMax
     }

@@ -518,6 +518,43 @@ int qc_dispatch_mul(int a_bits, int b_bits, int y_bits, const qc_mul_params *p, 
     return -1;
 }
 
+int qc_dispatch_max_min(int a_bits, int b_bits, int y_bits, const qc_max_min_params *p, const void *a, const void *b, void *y)
+{
+    if (a_bits == 8 && b_bits == 8 && y_bits == 8) {
+        qc_max_min_s8s8s8(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 8 && b_bits == 8 && y_bits == 16) {
+        qc_max_min_s8s8s16(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 8 && b_bits == 16 && y_bits == 8) {
+        qc_max_min_s8s16s8(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 8 && b_bits == 16 && y_bits == 16) {
+        qc_max_min_s8s16s16(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 16 && b_bits == 8 && y_bits == 8) {
+        qc_max_min_s16s8s8(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 16 && b_bits == 8 && y_bits == 16) {
+        qc_max_min_s16s8s16(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 16 && b_bits == 16 && y_bits == 8) {
+        qc_max_min_s16s16s8(p, a, b, y);
+        return 0;
+    }
+    if (a_bits == 16 && b_bits == 16 && y_bits == 16) {
+        qc_max_min_s16s16s16(p, a, b, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_rescale(int x_bits, int y_bits, const qc_rescale_params *p, const void *x, void *y)
 {
     if (x_bits == 8 && y_bits == 8) {

@@ -109,6 +109,21 @@ import Testing
         }
     }
 
+    /// The maximum and the minimum of two computed tensors (the max_min kernel): in fixed point with
+    /// each operand in its own format, and in int8 as TFLite computes them, on the host.
+    @Test func maximumAndMinimumOfTwoTensors() throws {
+        guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/maximum/int8.tflite")) else { print(Corpus.skipMessage); return }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-max-min-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        for (folder, form) in [("maximum", "float32"), ("minimum", "int8")] {
+            let samples = try Self.twoInputSamples(in: work, folder: folder)
+            let result = try Quantc.run(["verify", Corpus.path("tflite-op-tests/\(folder)/\(form).tflite"), "--data", samples.path,
+                                         "--target", "host", "--quiet"], timeout: 300)
+            #expect(result.status == 0 && result.stdout.contains("bit-exact: yes"), "\(folder) \(form): \(result.stdout)\(result.stderr)")
+        }
+    }
+
     @Test func bitExactOnTheCortexM4F() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/elu/float32.tflite")) else { print(Corpus.skipMessage); return }
         for (folder, form) in [("elu", "float32"), ("tanh", "int8"), ("resize_nearest_v1", "int8")] {

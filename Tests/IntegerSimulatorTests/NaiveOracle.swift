@@ -168,6 +168,15 @@ enum NaiveOracle {
             return (0..<t[m.a].count).map { i in
                 finish(Int64(t[m.a][i]) * Int64(t[m.b][i % t[m.b].count]), fa.frac + fb.frac - fy.frac, bits: fy.bits, m.clampMin, m.clampMax)
             }
+        case .maxMin(let m):
+            // Each operand requantized to the output on its own, then the larger (or smaller): the
+            // documented result, since requantization is monotone.
+            let fa = tensors[m.a].format, fb = tensors[m.b].format, fy = tensors[m.output].format
+            return (0..<t[m.a].count).map { i in
+                let x = finish(Int64(t[m.a][i]), fa.frac - fy.frac, bits: fy.bits, m.clampMin, m.clampMax)
+                let y = finish(Int64(t[m.b][i % t[m.b].count]), fb.frac - fy.frac, bits: fy.bits, m.clampMin, m.clampMax)
+                return m.minimum ? min(x, y) : max(x, y)
+            }
         case .concat(let c):
             let out = tensors[c.output]
             let outer = out.shape[..<c.axis].reduce(1, *)

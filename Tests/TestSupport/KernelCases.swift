@@ -158,6 +158,14 @@ public enum KernelCases {
                                         (QFormat(bits: 16, frac: 3), QFormat(bits: 8, frac: 2), QFormat(bits: 8, frac: 0), 3)] {
             for relu in [false, true] { cases.append(mul(fa, fb, fy, broadcast: broadcast, relu: relu, rng: &rng)) }
         }
+        // Maximum and minimum: operands aligned by small shifts (32-bit path) and by 18 bits (64-bit
+        // path), right and left output shifts, broadcasts, and equal int8 formats (TFLite's case).
+        for (fa, fb, fy, broadcast) in [(QFormat(bits: 8, frac: 5), QFormat(bits: 12, frac: 9), QFormat(bits: 8, frac: 4), 0),
+                                        (QFormat(bits: 16, frac: 2), QFormat(bits: 16, frac: 20), QFormat(bits: 16, frac: 6), 3),
+                                        (QFormat(bits: 8, frac: 3), QFormat(bits: 16, frac: 3), QFormat(bits: 8, frac: 7), 1),
+                                        (QFormat(bits: 8, frac: 0), QFormat(bits: 8, frac: 0), QFormat(bits: 8, frac: 0), 0)] {
+            for minimum in [false, true] { cases.append(maxMin(fa, fb, fy, broadcast: broadcast, minimum: minimum, rng: &rng)) }
+        }
         cases.append(concat(rng: &rng))
         for bits in [6, 8, 10, 12, 16] { cases.append(tableAndClamp(bits: bits, rng: &rng)) }
         cases.append(pad(rng: &rng))
@@ -351,6 +359,22 @@ public enum KernelCases {
         xa[0] = Int32(fa.minInt)
         xb[0] = Int32(fb.minInt)
         return single("mul \(fa)*\(fb)->\(fy)\(broadcast == 0 ? "" : " broadcast \(broadcast)")\(relu ? " relu" : "")", &p, op,
+                      inputs: [a, b], output: y, values: [xa, xb])
+    }
+
+    /// The maximum or minimum of [1,4,4,3] and b of 48 values, 3 (per channel) or 1 (a scalar).
+    static func maxMin(_ fa: QFormat, _ fb: QFormat, _ fy: QFormat, broadcast: Int, minimum: Bool, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let count = broadcast == 0 ? 48 : broadcast
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: fa))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast == 0 ? [1, 4, 4, 3] : [count], format: fb))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: fy))
+        let op = QOp.maxMin(QMaxMin(a: a, b: b, output: y, minimum: minimum, clampMin: fy.minInt, clampMax: fy.maxInt))
+        var xa = (0..<48).map { _ in value(fa, &rng, false) }
+        var xb = (0..<count).map { _ in value(fb, &rng, false) }
+        (xa[0], xb[0]) = (Int32(fa.minInt), Int32(fb.minInt))
+        xa[1] = Int32(fa.maxInt)
+        return single("\(minimum ? "min" : "max") \(fa),\(fb)->\(fy)\(broadcast == 0 ? "" : " broadcast \(broadcast)")", &p, op,
                       inputs: [a, b], output: y, values: [xa, xb])
     }
 

@@ -113,6 +113,14 @@ void qc_mul_s16s8s8(const qc_mul_params *p, const int16_t *a, const int8_t *b, i
 void qc_mul_s16s8s16(const qc_mul_params *p, const int16_t *a, const int8_t *b, int16_t *y);
 void qc_mul_s16s16s8(const qc_mul_params *p, const int16_t *a, const int16_t *b, int8_t *y);
 void qc_mul_s16s16s16(const qc_mul_params *p, const int16_t *a, const int16_t *b, int16_t *y);
+void qc_max_min_s8s8s8(const qc_max_min_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+void qc_max_min_s8s8s16(const qc_max_min_params *p, const int8_t *a, const int8_t *b, int16_t *y);
+void qc_max_min_s8s16s8(const qc_max_min_params *p, const int8_t *a, const int16_t *b, int8_t *y);
+void qc_max_min_s8s16s16(const qc_max_min_params *p, const int8_t *a, const int16_t *b, int16_t *y);
+void qc_max_min_s16s8s8(const qc_max_min_params *p, const int16_t *a, const int8_t *b, int8_t *y);
+void qc_max_min_s16s8s16(const qc_max_min_params *p, const int16_t *a, const int8_t *b, int16_t *y);
+void qc_max_min_s16s16s8(const qc_max_min_params *p, const int16_t *a, const int16_t *b, int8_t *y);
+void qc_max_min_s16s16s16(const qc_max_min_params *p, const int16_t *a, const int16_t *b, int16_t *y);
 void qc_rescale_s8s8(const qc_rescale_params *p, const int8_t *x, int8_t *y);
 void qc_rescale_s8s16(const qc_rescale_params *p, const int8_t *x, int16_t *y);
 void qc_rescale_s16s8(const qc_rescale_params *p, const int16_t *x, int8_t *y);

@@ -119,6 +119,22 @@ typedef struct {
 } qc_mul_params;
 
 /*
+ * Element-wise maximum (or minimum when `minimum` is 1) of two tensors:
+ * y[i] = requantize(max((a[i] << a_shift), (b[i mod b_count] << b_shift)), out_shift), the operands
+ * aligned to the finer format F as for the addition (a_shift, b_shift in [0, 31]; out_shift =
+ * F - frac_y). Rounding is monotone, so this is the larger operand requantized. int8 models (TFLite's
+ * MAXIMUM and MINIMUM, whose inputs and output share one scale and zero point) use it with every
+ * shift 0. b broadcasts along the last axis when b_count < count. Works in place (y == a, or y == b
+ * when b_count == count).
+ */
+typedef struct {
+    int32_t count, b_count;
+    int32_t a_shift, b_shift, out_shift;
+    int32_t minimum;
+    int32_t act_min, act_max;
+} qc_max_min_params;
+
+/*
  * Rescale (format change with clamp; also one operand of a concatenation):
  * y[o * y_stride + i] = requantize(x[o * block + i], shift) for o < outer, i < block,
  * shift = frac_x - frac_y. Works in place when y == x, y_stride == block and storage matches.

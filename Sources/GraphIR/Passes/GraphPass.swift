@@ -19,6 +19,7 @@ public struct PassPipeline: Sendable {
         LowerToDense(),
         Simplify(),
         FuseElementwiseFunction(),
+        SelectAsMaxMin(),
         ReductionAsGlobalPool(),
         SinkTransposes(),
         PReluAsParts(),

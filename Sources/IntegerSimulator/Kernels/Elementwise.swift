@@ -14,6 +14,18 @@ func add(_ op: QAdd, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _
     }
 }
 
+/// The larger (or smaller) operand in the finer of the two formats, requantized to the output. A
+/// shorter `b` repeats.
+func maxMin(_ op: QMaxMin, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _ fy: QFormat) -> [Int32] {
+    let frac = max(fa.frac, fb.frac)
+    let sa = Int64(frac - fa.frac), sb = Int64(frac - fb.frac)
+    return a.indices.map { i in
+        let x = Int64(a[i]) << sa, y = Int64(b[i % b.count]) << sb
+        return requantize(op.minimum ? min(x, y) : max(x, y), shift: frac - fy.frac, bits: fy.bits,
+                          clampMin: op.clampMin, clampMax: op.clampMax)
+    }
+}
+
 /// The exact product, requantized from frac fa + fb to the output. A shorter `b` repeats.
 func mul(_ op: QMul, _ a: [Int32], _ fa: QFormat, _ b: [Int32], _ fb: QFormat, _ fy: QFormat) -> [Int32] {
     a.indices.map { i in

@@ -22,6 +22,7 @@ int qc_dispatch_global_max_pool(int t_bits, const qc_global_pool_params *p, cons
 int qc_dispatch_global_avg_pool(int t_bits, const qc_global_pool_params *p, const void *x, void *y);
 int qc_dispatch_add(int a_bits, int b_bits, int y_bits, const qc_add_params *p, const void *a, const void *b, void *y);
 int qc_dispatch_mul(int a_bits, int b_bits, int y_bits, const qc_mul_params *p, const void *a, const void *b, void *y);
+int qc_dispatch_max_min(int a_bits, int b_bits, int y_bits, const qc_max_min_params *p, const void *a, const void *b, void *y);
 int qc_dispatch_rescale(int x_bits, int y_bits, const qc_rescale_params *p, const void *x, void *y);
 int qc_dispatch_pad(int t_bits, const qc_pad_params *p, const void *x, void *y);
 int qc_dispatch_transpose(int t_bits, const qc_transpose_params *p, const void *x, void *y);
