@@ -8,7 +8,7 @@ import Testing
 /// saturating inputs, shapes, strides, paddings, storage widths, accumulators): identical values
 /// demanded, the first mismatch reported as NHWC coordinates.
 @Suite struct KernelTwinCTests {
-    static let cases = KernelCases.all(seed: 23)
+    static let cases = KernelCases.all(seed: 23) + KernelCases.int8()
 
     @Test(arguments: cases)
     func cKernelMatchesSimulator(_ c: KernelCase) throws {
@@ -73,14 +73,24 @@ import Testing
         #expect(depthwise.contains { $0["kernel_h"]! == 5 && $0["dilation_h"]! == 1 })
     }
 
-    /// Every family but the int8 ones (their arithmetic is TFLite's, checked against TFLite's own
-    /// outputs in the model-level tests) has cases here.
+    /// Every family, fixed point and int8, has cases here.
     @Test func everyKernelFamilyIsCovered() throws {
         var families = Set<KernelFamily>()
         for c in Self.cases {
             for node in c.program.ops { for call in try KernelLowering.calls(for: node.op, in: c.program) { families.insert(call.family) } }
         }
-        let int8: Set<KernelFamily> = [.convAffine, .depthwiseConvAffine, .denseAffine, .avgPoolAffine, .addAffine, .mulAffine, .meanAffine, .softmax]
-        #expect(families == Set(KernelFamily.allCases).subtracting(int8))
+        #expect(families == Set(KernelFamily.allCases))
+    }
+}
+
+extension KernelTwinCTests {
+    /// The int8 cases' parameters put outputs inside the range, not only at its ends, so a wrong
+    /// multiplier or offset changes them.
+    @Test func int8CasesSpreadTheirOutputs() {
+        for c in KernelCases.int8() where !c.name.hasSuffix("saturating") {
+            let outputs = Simulator(program: c.program).run(c.inputs)[0]
+            let inside = Set(outputs.filter { $0 > -128 && $0 < 127 })
+            #expect(inside.count >= min(5, outputs.count / 3), "\(c.name): \(inside.count) distinct values inside the range")
+        }
     }
 }

@@ -1,0 +1,136 @@
+import FixedPoint
+import QuantizedIR
+
+/// The int8-affine kernels' cases (TFLite's arithmetic: zero points, int32 multipliers with shifts,
+/// its ADD, MUL, MEAN, average pool and softmax), over the same shapes as the fixed-point table, for
+/// the C-against-simulator twin tests of the portable, DSP and Helium instances. Parameters stay
+/// within qc_kernels.h's ranges, as the lowering's are; random ones, and saturating inputs that reach
+/// both ends of the output range.
+extension KernelCases {
+    public static func int8(seed: UInt64 = 29) -> [KernelCase] {
+        var rng = SeededRandom(seed: seed)
+        var cases = [KernelCase]()
+        for saturating in [false, true] {
+            for c in (convs + dspConvs) where c.xBits == 8 && c.wBits == 8 && c.yBits == 8 {
+                cases.append(affineConv(c, rng: &rng, saturating: saturating))
+            }
+            for (k, o, rows) in [(40, 9, 1), (17, 5, 3), (64, 12, 1)] {
+                for singleRounding in [false, true] {
+                    cases.append(affineDense(k: k, o: o, rows: rows, singleRounding: singleRounding, rng: &rng, saturating: saturating))
+                }
+            }
+        }
+        for channels in [3, 19] { cases.append(affineAveragePool(channels: channels, rng: &rng)) }
+        for (subtract, broadcast) in [(false, false), (true, false), (false, true)] {
+            cases.append(affineAdd(subtract: subtract, broadcast: broadcast, rng: &rng))
+        }
+        for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
+        cases.append(affineMean(rng: &rng))
+        for scale in [Float(0.05), 0.2] { cases.append(affineSoftmax(inputScale: scale, rng: &rng)) }
+        return cases
+    }
+
+    static let int8Format = QFormat(bits: 8, frac: 0)
+
+    static func int8Values(_ count: Int, _ rng: inout SeededRandom, saturating: Bool = false) -> [Int32] {
+        (0..<count).map { _ in saturating ? (rng.next() % 2 == 0 ? 127 : -128) : Int32(rng.int(-128, 127)) }
+    }
+
+    /// A multiplier in [2^30, 2^31) (TFLite's normalised form).
+    static func multiplier(_ rng: inout SeededRandom) -> Int32 { Int32(rng.int(1 << 30, Int64(Int32.max))) }
+
+    static func affineConv(_ c: Conv, rng: inout SeededRandom, saturating: Bool) -> KernelCase {
+        var p = QProgram()
+        let oh = (c.h + c.pad.top + c.pad.bottom - (c.kh - 1) * c.dilation - 1) / c.stride + 1
+        let ow = (c.w + c.pad.left + c.pad.right - (c.kw - 1) * c.dilation - 1) / c.stride + 1
+        let input = p.addTensor(QTensor(name: "x", shape: [1, c.h, c.w, c.cin], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, oh, ow, c.cout], format: int8Format))
+        let cinPerGroup = c.cin / c.groups
+        let weights = int8Values(c.cout * c.kh * c.kw * cinPerGroup, &rng, saturating: saturating).map { max($0, -127) }
+        let outputZeroPoint = Int32(rng.int(-20, 20))
+        let channels = c.perChannel ? c.cout : 1
+        var conv = QConv(input: input, output: output, kernelH: c.kh, kernelW: c.kw, strideH: c.stride, strideW: c.stride,
+                         dilationH: c.dilation, dilationW: c.dilation, padding: c.pad,
+                         groups: c.groups, inChannelsPerGroup: cinPerGroup, outChannels: c.cout,
+                         weights: .fixed(FixedWeights(values: weights, bits: 8, fracs: [0])),
+                         bias: (0..<c.cout).map { _ in rng.int(-20_000, 20_000) }, biasBits: 32, accumulator: .int32,
+                         requantize: Requantization(shifts: (0..<channels).map { _ in Int(rng.int(-11, -7)) },
+                                                    clampMin: saturating ? Int64(outputZeroPoint) : -128, clampMax: 127,
+                                                    affine: AffineRequantization(multipliers: (0..<channels).map { _ in multiplier(&rng) },
+                                                                                 outputZeroPoint: outputZeroPoint)))
+        conv.padValue = Int32(rng.int(-128, 127))
+        let x = int8Values(c.h * c.w * c.cin, &rng, saturating: saturating)
+        return single("int8 " + c.label + (saturating ? " saturating" : ""), &p, .conv(conv), inputs: [input], output: output, values: [x])
+    }
+
+    static func affineDense(k: Int, o: Int, rows: Int, singleRounding: Bool, rng: inout SeededRandom, saturating: Bool) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [rows, k], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [rows, o], format: int8Format))
+        let dense = QDense(input: input, output: output, inFeatures: k, outFeatures: o,
+                           weights: .fixed(FixedWeights(values: int8Values(k * o, &rng, saturating: saturating).map { max($0, -127) }, bits: 8,
+                                                        fracs: [0])),
+                           bias: (0..<o).map { _ in rng.int(-20_000, 20_000) }, biasBits: 32, accumulator: .int32,
+                           requantize: Requantization(shifts: [Int(rng.int(-10, -7))], clampMin: -128, clampMax: 127,
+                                                      affine: AffineRequantization(multipliers: [multiplier(&rng)],
+                                                                                   outputZeroPoint: Int32(rng.int(-20, 20)),
+                                                                                   singleRounding: singleRounding)))
+        let name = "int8 dense k\(k) o\(o) rows \(rows)\(singleRounding ? " single rounding" : "")\(saturating ? " saturating" : "")"
+        return single(name, &p, .dense(dense), inputs: [input], output: output, values: [int8Values(rows * k, &rng, saturating: saturating)])
+    }
+
+    /// TFLite's int8 average pool: the sum divided with rounding by the taps inside the input.
+    static func affineAveragePool(channels c: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [1, 7, 6, c], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 4, 3, c], format: int8Format))
+        var pool = QPool(input: input, output: output, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, dilationH: 1, dilationW: 1,
+                         padding: QPadding(top: 1, left: 1, bottom: 1, right: 1), countIncludePad: false)
+        pool.exactDivision = true
+        return single("int8 avg pool 3x3 s2 c\(c)", &p, .avgPool(pool), inputs: [input], output: output, values: [int8Values(7 * 6 * c, &rng)])
+    }
+
+    static func affineAdd(subtract: Bool, broadcast: Bool, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast ? [3] : [1, 4, 4, 3], format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        let bMultiplier = multiplier(&rng)
+        let add = QAffineAdd(a: a, b: b, output: y, aOffset: Int32(rng.int(-127, 128)), bOffset: Int32(rng.int(-127, 128)),
+                             outputOffset: Int32(rng.int(-128, 127)), aMultiplier: multiplier(&rng), aShift: -1,
+                             bMultiplier: subtract ? -bMultiplier : bMultiplier, bShift: 0, outputMultiplier: multiplier(&rng),
+                             outputShift: -19, leftShift: 20, clampMin: -128, clampMax: 127)
+        return single("int8 \(subtract ? "sub" : "add")\(broadcast ? " broadcast" : "")", &p, .affineAdd(add), inputs: [a, b], output: y,
+                      values: [int8Values(48, &rng), int8Values(broadcast ? 3 : 48, &rng)])
+    }
+
+    static func affineMul(broadcast: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let count = broadcast == 0 ? 48 : broadcast
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast == 0 ? [1, 4, 4, 3] : [count], format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        let mul = QAffineMul(a: a, b: b, output: y, aOffset: Int32(rng.int(-127, 128)), bOffset: Int32(rng.int(-127, 128)),
+                             outputOffset: Int32(rng.int(-128, 127)), multiplier: multiplier(&rng), shift: -7, clampMin: -128, clampMax: 127)
+        return single("int8 mul\(broadcast == 0 ? "" : " broadcast \(broadcast)")", &p, .affineMul(mul), inputs: [a, b], output: y,
+                      values: [int8Values(48, &rng), int8Values(count, &rng)])
+    }
+
+    static func affineMean(rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [2, 4, 4, 5], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [2, 1, 1, 5], format: int8Format))
+        let mean = QAffineMean(input: input, output: output, inputZeroPoint: Int32(rng.int(-128, 127)), outputZeroPoint: Int32(rng.int(-128, 127)),
+                               multiplier: multiplier(&rng), shift: -4)
+        return single("int8 mean 4x4", &p, .affineMean(mean), inputs: [input], output: output, values: [int8Values(160, &rng)])
+    }
+
+    static func affineSoftmax(inputScale: Float, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [3, 10], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [3, 10], format: int8Format))
+        let s = Affine.softmaxParameters(beta: 1, inputScale: inputScale)!
+        let softmax = QSoftmax(input: input, output: output, multiplier: s.multiplier, leftShift: s.leftShift, diffMin: s.diffMin)
+        return single("int8 softmax scale \(inputScale)", &p, .softmax(softmax), inputs: [input], output: output, values: [int8Values(30, &rng)])
+    }
+}
