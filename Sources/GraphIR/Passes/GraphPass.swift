@@ -20,6 +20,7 @@ public struct PassPipeline: Sendable {
         Simplify(),
         FuseElementwiseFunction(),
         SelectAsMaxMin(),
+        DivisionAsReciprocalProduct(),
         ReductionAsGlobalPool(),
         SinkTransposes(),
         PReluAsParts(),
