@@ -66,6 +66,7 @@ public enum Kernel: Sendable {
     case mul(qc_mul_params)
     case mulAffine(qc_mul_affine_params)
     case maxMin(qc_max_min_params)
+    case preluAffine(qc_prelu_affine_params)
     case meanAffine(qc_mean_affine_params)
     case rescale(qc_rescale_params)
     case pad(qc_pad_params)
@@ -96,6 +97,7 @@ public enum Kernel: Sendable {
         case .mul: return .mul
         case .mulAffine: return .mulAffine
         case .maxMin: return .maxMin
+        case .preluAffine: return .preluAffine
         case .meanAffine: return .meanAffine
         case .rescale: return .rescale
         case .pad: return .pad
@@ -123,6 +125,7 @@ public enum Kernel: Sendable {
         case .mul(let p): return p
         case .mulAffine(let p): return p
         case .maxMin(let p): return p
+        case .preluAffine(let p): return p
         case .meanAffine(let p): return p
         case .rescale(let p): return p
         case .pad(let p): return p
@@ -142,6 +145,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
+    case preluAffine = "prelu_affine"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
 }
 

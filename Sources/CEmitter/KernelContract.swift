@@ -63,6 +63,14 @@ public enum KernelContract {
                 guard s.multiplier > 0, (0...30).contains(s.leftShift), s.diffMin <= 0 else {
                     throw fail("softmax scaling (\(s.multiplier), \(s.leftShift), \(s.diffMin)) outside multiplier > 0, left shift 0…30")
                 }
+            case .affinePRelu(let r):
+                for (name, m, s) in [("positive", r.positiveMultiplier, r.positiveShift), ("negative", r.negativeMultiplier, r.negativeShift)] {
+                    guard m >= 0, affineShifts.contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…30") }
+                }
+                for offset in [r.inputOffset, r.alphaOffset] where !(-127...128).contains(offset) { throw fail("offset \(offset) outside −127…128") }
+                guard int8Range.contains(Int64(r.outputOffset)), r.alpha.allSatisfy({ int8Range.contains(Int64($0)) }), !r.alpha.isEmpty else {
+                    throw fail("output offset or slopes are no int8")
+                }
             case .maxMin(let m):
                 // The kernel aligns the operands by left shifts of at most 31 (qc_kernels.h).
                 let frac = max(program.tensors[m.a].format.frac, program.tensors[m.b].format.frac)

@@ -134,6 +134,14 @@ public enum KernelLowering {
                                               out_mult: a.outputMultiplier, out_shift: i32(a.outputShift), left_shift: i32(a.leftShift),
                                               act_min: a.clampMin, act_max: a.clampMax, b_count: i32(t[a.b].count))
             return [call(.addAffine(params), [.s8], [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .affinePRelu(let r):
+            let params = qc_prelu_affine_params(count: i32(t[r.output].count), alpha_count: i32(r.alpha.count),
+                                                in_offset: r.inputOffset, alpha_offset: r.alphaOffset, out_offset: r.outputOffset,
+                                                pos_mult: r.positiveMultiplier, pos_shift: i32(r.positiveShift),
+                                                neg_mult: r.negativeMultiplier, neg_shift: i32(r.negativeShift))
+            return [call(.preluAffine(params), [.s8],
+                         [.constant(ConstantArray(role: "alpha", type: .s8, values: r.alpha.map { Int64($0) })),
+                          .tensor(r.input, offset: 0), .tensor(r.output, offset: 0)])]
         case .softmax(let s):
             let depth = t[s.input].shape.last ?? 1
             let params = qc_softmax_params(rows: i32(t[s.input].count / max(depth, 1)), depth: i32(depth),

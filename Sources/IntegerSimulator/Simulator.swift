@@ -126,6 +126,8 @@ public final class Simulator: Sendable {
             return affineMul(m, t[m.a], t[m.b])
         case .affineMean(let m):
             return affineMean(m, t[m.input], shape: tensors[m.input].shape)
+        case .affinePRelu(let r):
+            return affinePRelu(r, t[r.input])
         case .softmax(let s):
             return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }

@@ -214,6 +214,23 @@ public enum AffineLowering {
                 // TFLite's SUB is its ADD with the second input's multiplier negated.
                 if subtract { sum.bMultiplier = -sum.bMultiplier }
                 return .affineAdd(sum)
+            case .prelu:
+                // TFLite's PRELU: one rescaling for the inputs at or above the zero point, one for the
+                // product with the slope below it; the slope is a constant int8 tensor.
+                let input = try tensor(for: node.inputs[0]), alpha = try tensor(for: node.inputs[1])
+                let (tx, ta) = (program.tensors[input], program.tensors[alpha])
+                var alphaShape = ta.shape[...]
+                while alphaShape.first == 1 && alphaShape.count > 1 { alphaShape = alphaShape.dropFirst() }
+                guard let slopes = ta.constant, tx.shape.count >= alphaShape.count,
+                      Array(tx.shape.suffix(alphaShape.count)) == Array(alphaShape) || slopes.count == 1 else {
+                    throw QuantizationError("\(node.name): int8 PRELU needs a constant slope repeated along the last axes")
+                }
+                let (sx, sa, sy) = (Double(tx.affine!.scale), Double(ta.affine!.scale), Double(y.affine!.scale))
+                let positive = Affine.quantizeMultiplier(sx / sy), negative = Affine.quantizeMultiplier(sx * sa / sy)
+                return .affinePRelu(QAffinePRelu(input: input, output: out, alpha: slopes, inputOffset: -tx.affine!.zeroPoint,
+                                                 alphaOffset: -ta.affine!.zeroPoint, outputOffset: y.affine!.zeroPoint,
+                                                 positiveMultiplier: positive.multiplier, positiveShift: positive.shift,
+                                                 negativeMultiplier: negative.multiplier, negativeShift: negative.shift))
             case .maxMin(let minimum):
                 // TFLite's MAXIMUM and MINIMUM compare the stored integers: its converter gives both
                 // inputs the output's scale and zero point.

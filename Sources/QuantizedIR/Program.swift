@@ -135,6 +135,8 @@ public enum QOp: Codable, Sendable {
     case affineMul(QAffineMul)
     /// int8-affine mean over H and W with its own input and output scales (TFLite's integer MEAN).
     case affineMean(QAffineMean)
+    /// int8-affine PReLU with a constant slope (TFLite's PRELU).
+    case affinePRelu(QAffinePRelu)
     /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
     case softmax(QSoftmax)
 
@@ -159,6 +161,7 @@ public enum QOp: Codable, Sendable {
         case .affineAdd: return "add"
         case .affineMul: return "mul"
         case .affineMean: return "mean"
+        case .affinePRelu: return "prelu"
         case .softmax: return "softmax"
         }
     }
@@ -191,6 +194,7 @@ public enum QOp: Codable, Sendable {
         case .affineAdd(let a): return [a.a, a.b]
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
+        case .affinePRelu(let r): return [r.input]
         case .softmax(let s): return [s.input]
         }
     }
@@ -213,6 +217,7 @@ public enum QOp: Codable, Sendable {
         case .affineAdd(let a): return a.output
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
+        case .affinePRelu(let r): return r.output
         case .softmax(let s): return s.output
         }
     }
@@ -816,8 +821,6 @@ public struct QAffineAdd: Codable, Sendable {
     }
 }
 
-/// TFLite's reference int8 softmax over the last axis (`Affine.softmax`): output scale 1/256,
-/// zero point −128.
 /// TFLite's int8 MUL: y = clamp(outputOffset + mbqm((a + aOffset)·(b + bOffset), multiplier, shift)),
 /// `b` repeated when it has fewer elements (per channel or a scalar).
 public struct QAffineMul: Codable, Sendable {
@@ -857,6 +860,32 @@ public struct QAffineMean: Codable, Sendable {
     }
 }
 
+/// TFLite's int8 PRELU: v = x − input zero point; y = clamp(outputOffset + mbqm(v, positive…) for
+/// v ≥ 0, else mbqm(v · (alpha − alpha zero point), negative…)), `alpha` (int8, constant) repeated
+/// along the last axis.
+public struct QAffinePRelu: Codable, Sendable {
+    public var input: Int, output: Int
+    public var alpha: [Int32]
+    public var inputOffset: Int32, alphaOffset: Int32, outputOffset: Int32
+    public var positiveMultiplier: Int32, positiveShift: Int
+    public var negativeMultiplier: Int32, negativeShift: Int
+    public init(input: Int, output: Int, alpha: [Int32], inputOffset: Int32, alphaOffset: Int32, outputOffset: Int32,
+                positiveMultiplier: Int32, positiveShift: Int, negativeMultiplier: Int32, negativeShift: Int) {
+        self.input = input
+        self.output = output
+        self.alpha = alpha
+        self.inputOffset = inputOffset
+        self.alphaOffset = alphaOffset
+        self.outputOffset = outputOffset
+        self.positiveMultiplier = positiveMultiplier
+        self.positiveShift = positiveShift
+        self.negativeMultiplier = negativeMultiplier
+        self.negativeShift = negativeShift
+    }
+}
+
+/// TFLite's reference int8 softmax over the last axis (`Affine.softmax`): output scale 1/256,
+/// zero point −128.
 public struct QSoftmax: Codable, Sendable {
     public var input: Int, output: Int
     public var multiplier: Int32

@@ -26,6 +26,7 @@ extension KernelCases {
         }
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
+        for slopes in [4, 1] { cases.append(affinePRelu(slopes: slopes, rng: &rng)) }
         for scale in [Float(0.05), 0.2] { cases.append(affineSoftmax(inputScale: scale, rng: &rng)) }
         return cases
     }
@@ -123,6 +124,17 @@ extension KernelCases {
         let mean = QAffineMean(input: input, output: output, inputZeroPoint: Int32(rng.int(-128, 127)), outputZeroPoint: Int32(rng.int(-128, 127)),
                                multiplier: multiplier(&rng), shift: -4)
         return single("int8 mean 4x4", &p, .affineMean(mean), inputs: [input], output: output, values: [int8Values(160, &rng)])
+    }
+
+    /// PReLU with a slope per channel or one for all; slopes of both signs.
+    static func affinePRelu(slopes: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [1, 3, 5, 4], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [1, 3, 5, 4], format: int8Format))
+        let prelu = QAffinePRelu(input: input, output: output, alpha: int8Values(slopes, &rng), inputOffset: Int32(rng.int(-127, 128)),
+                                 alphaOffset: Int32(rng.int(-127, 128)), outputOffset: Int32(rng.int(-128, 127)),
+                                 positiveMultiplier: multiplier(&rng), positiveShift: -1, negativeMultiplier: multiplier(&rng), negativeShift: -8)
+        return single("int8 prelu \(slopes) slopes", &p, .affinePRelu(prelu), inputs: [input], output: output, values: [int8Values(60, &rng)])
     }
 
     static func affineSoftmax(inputScale: Float, rng: inout SeededRandom) -> KernelCase {

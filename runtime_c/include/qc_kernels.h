@@ -354,6 +354,21 @@ typedef struct {
 void qc_mul_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine PReLU (TFLite's PRELU): with v = x[i] + in_offset and a = alpha[i mod alpha_count] +
+ * alpha_offset (alpha broadcast along the last axis, or one value),
+ * y[i] = clamp(out_offset + (v >= 0 ? mbqm(v, pos_mult, pos_shift) : mbqm(v * a, neg_mult, neg_shift)),
+ * -128, 127), the multipliers' real values being input scale / output scale and input scale * alpha
+ * scale / output scale. Ranges: in_offset and alpha_offset in [-127, 128], multipliers >= 0, shifts
+ * in [-31, 30], out_offset int8. Works in place.
+ */
+typedef struct {
+    int32_t count, alpha_count;
+    int32_t in_offset, alpha_offset, out_offset;
+    int32_t pos_mult, pos_shift, neg_mult, neg_shift;
+} qc_prelu_affine_params;
+void qc_prelu_affine_s8(const qc_prelu_affine_params *p, const int8_t *alpha, const int8_t *x, int8_t *y);
+
+/*
  * int8-affine mean over H and W of [batch][positions][channels] (TFLite's integer MEAN with its
  * input and output scales): per batch and channel, s = sum (x + in_offset) over the positions and
  * y = clamp(out_offset + mbqm(s, multiplier, shift), -128, 127), the multiplier's real value being

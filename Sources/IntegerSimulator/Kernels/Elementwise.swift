@@ -118,6 +118,16 @@ func affineMul(_ op: QAffineMul, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     }
 }
 
+/// TFLite's int8 PRELU (`QAffinePRelu`); C twin `qc_prelu_affine_s8`.
+func affinePRelu(_ op: QAffinePRelu, _ x: [Int32]) -> [Int32] {
+    x.indices.map { i in
+        let v = x[i] + op.inputOffset
+        let scaled = v >= 0 ? Affine.multiplyByQuantizedMultiplier(v, op.positiveMultiplier, op.positiveShift)
+            : Affine.multiplyByQuantizedMultiplier(v * (op.alpha[i % op.alpha.count] + op.alphaOffset), op.negativeMultiplier, op.negativeShift)
+        return Int32(min(max(Int64(op.outputOffset) + Int64(scaled), -128), 127))
+    }
+}
+
 /// TFLite's int8 MEAN over H and W (`QAffineMean`) of [batch, H, W, C]; C twin `qc_mean_affine_s8`.
 func affineMean(_ op: QAffineMean, _ x: [Int32], shape: [Int]) -> [Int32] {
     let positions = shape[1] * shape[2], channels = shape[3]
