@@ -80,7 +80,7 @@ public struct ArenaPlan: Sendable {
             case .affinePRelu(let r): candidates = [r.input]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,
-                 .affineAdd, .affineMean, .softmax:
+                 .affineAdd, .affineMean, .resizeBilinear, .softmax:
                 continue
             }
             let out = node.op.output

@@ -67,6 +67,7 @@ public enum Kernel: Sendable {
     case mulAffine(qc_mul_affine_params)
     case maxMin(qc_max_min_params)
     case preluAffine(qc_prelu_affine_params)
+    case resizeBilinear(qc_resize_bilinear_params)
     case meanAffine(qc_mean_affine_params)
     case rescale(qc_rescale_params)
     case pad(qc_pad_params)
@@ -98,6 +99,7 @@ public enum Kernel: Sendable {
         case .mulAffine: return .mulAffine
         case .maxMin: return .maxMin
         case .preluAffine: return .preluAffine
+        case .resizeBilinear: return .resizeBilinear
         case .meanAffine: return .meanAffine
         case .rescale: return .rescale
         case .pad: return .pad
@@ -126,6 +128,7 @@ public enum Kernel: Sendable {
         case .mulAffine(let p): return p
         case .maxMin(let p): return p
         case .preluAffine(let p): return p
+        case .resizeBilinear(let p): return p
         case .meanAffine(let p): return p
         case .rescale(let p): return p
         case .pad(let p): return p
@@ -145,7 +148,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
-    case preluAffine = "prelu_affine"
+    case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
 }
 

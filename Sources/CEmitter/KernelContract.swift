@@ -71,6 +71,12 @@ public enum KernelContract {
                 guard int8Range.contains(Int64(r.outputOffset)), r.alpha.allSatisfy({ int8Range.contains(Int64($0)) }), !r.alpha.isEmpty else {
                     throw fail("output offset or slopes are no int8")
                 }
+            case .resizeBilinear(let r):
+                let (x, y) = (program.tensors[r.input].shape, program.tensors[r.output].shape)
+                guard x.count == 4, y.count == 4, (x[1...2] + y[1...2]).allSatisfy({ (1...4096).contains($0) }),
+                      [r.heightScale, r.widthScale].allSatisfy({ (1...(1 << 22)).contains($0) }), bits(r.input) == 8, bits(r.output) == 8 else {
+                    throw fail("resize of \(x) to \(y) by (\(r.heightScale), \(r.widthScale))/1024 outside sizes 1…4096, scales 1…2^22, int8")
+                }
             case .maxMin(let m):
                 // The kernel aligns the operands by left shifts of at most 31 (qc_kernels.h).
                 let frac = max(program.tensors[m.a].format.frac, program.tensors[m.b].format.frac)

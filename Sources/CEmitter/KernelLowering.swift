@@ -142,6 +142,12 @@ public enum KernelLowering {
             return [call(.preluAffine(params), [.s8],
                          [.constant(ConstantArray(role: "alpha", type: .s8, values: r.alpha.map { Int64($0) })),
                           .tensor(r.input, offset: 0), .tensor(r.output, offset: 0)])]
+        case .resizeBilinear(let r):
+            let x = t[r.input].shape, y = t[r.output].shape
+            let params = qc_resize_bilinear_params(batch: i32(x[0]), in_h: i32(x[1]), in_w: i32(x[2]), channels: i32(x[3]),
+                                                   out_h: i32(y[1]), out_w: i32(y[2]), height_scale: i32(r.heightScale),
+                                                   width_scale: i32(r.widthScale), half_pixel: r.halfPixel ? 1 : 0)
+            return [call(.resizeBilinear(params), [.s8], [.tensor(r.input, offset: 0), .tensor(r.output, offset: 0)])]
         case .softmax(let s):
             let depth = t[s.input].shape.last ?? 1
             let params = qc_softmax_params(rows: i32(t[s.input].count / max(depth, 1)), depth: i32(depth),

@@ -161,6 +161,8 @@ public final class Interpreter: Sendable {
             return padded(args[0], shape: inShapes[0], pad: pad, outShape: outShape)
         case .indexCopy(let copy):
             return copy.apply(args[0])
+        case .resizeBilinear(let resize):
+            return resizeBilinear(args[0], shape: inShapes[0], resize)
         }
     }
 }

@@ -42,6 +42,9 @@ public enum Op: Sendable, Equatable {
     case reshape
     case transpose(perm: [Int])
     case pad(Pad)
+    /// TFLite RESIZE_BILINEAR of an int8 model: [N, H, W, C] -> [N, height, width, C]. Float models
+    /// resize by a linear map per axis instead (dense layers every scheme runs).
+    case resizeBilinear(ResizeBilinear)
     /// Data movement by constant indices (slice, split, gather, reflection padding, nearest resize,
     /// depth/space rearrangement): one input, the output shape is the copy's.
     case indexCopy(IndexCopy)
@@ -70,6 +73,7 @@ public enum Op: Sendable, Equatable {
         case .transpose: return "transpose"
         case .pad: return "pad"
         case .indexCopy(let copy): return copy.source
+        case .resizeBilinear: return "resize_bilinear"
         }
     }
 

@@ -128,6 +128,8 @@ public final class Simulator: Sendable {
             return affineMean(m, t[m.input], shape: tensors[m.input].shape)
         case .affinePRelu(let r):
             return affinePRelu(r, t[r.input])
+        case .resizeBilinear(let r):
+            return resizeBilinear(r, t[r.input], inShape: tensors[r.input].shape, outShape: tensors[r.output].shape)
         case .softmax(let s):
             return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }

@@ -29,20 +29,9 @@ extension Graph {
         return axis == last ? back : try node(.transpose(perm: perm), back, "\(name).resized\(axis)")
     }
 
-    /// TFLite RESIZE_BILINEAR's weights along one axis, computed in float as its kernel does:
-    /// position (y + 0.5)·scale − 0.5 (half-pixel centres) or y·scale, lower neighbour clamped at 0,
-    /// upper at the last, weights 1 − d and d from the lower one.
+    /// TFLite RESIZE_BILINEAR's weights along one axis, computed in float as its kernel does.
     static func tfliteBilinearMatrix(input n: Int, output m: Int, alignCorners: Bool, halfPixel: Bool) -> [[Float]] {
-        let scale: Float = alignCorners && m > 1 ? Float(n - 1) / Float(m - 1) : Float(n) / Float(m)
-        return (0..<m).map { y in
-            let position = halfPixel ? (Float(y) + 0.5) * scale - 0.5 : Float(y) * scale
-            let lower = max(Int(position.rounded(.down)), 0), upper = min(Int(position.rounded(.up)), n - 1)
-            var row = [Float](repeating: 0, count: n)
-            let d = position - Float(lower)
-            row[min(lower, n - 1)] += 1 - d
-            row[max(upper, 0)] += d
-            return row
-        }
+        ResizeBilinear.matrix(input: n, output: m, alignCorners: alignCorners, halfPixel: halfPixel)
     }
 
     /// ONNX Resize's linear weights along one axis for the input position of each output, clamped

@@ -231,6 +231,15 @@ public enum AffineLowering {
                                                  alphaOffset: -ta.affine!.zeroPoint, outputOffset: y.affine!.zeroPoint,
                                                  positiveMultiplier: positive.multiplier, positiveShift: positive.shift,
                                                  negativeMultiplier: negative.multiplier, negativeShift: negative.shift))
+            case .resizeBilinear(let resize):
+                let input = try tensor(for: node.inputs[0])
+                try sameQuantization(node, program.tensors[input], y)
+                let shape = program.tensors[input].shape
+                return .resizeBilinear(QResizeBilinear(
+                    input: input, output: out,
+                    heightScale: ResizeBilinear.scale1024(input: shape[1], output: resize.height, alignCorners: resize.alignCorners),
+                    widthScale: ResizeBilinear.scale1024(input: shape[2], output: resize.width, alignCorners: resize.alignCorners),
+                    halfPixel: resize.halfPixel))
             case .maxMin(let minimum):
                 // TFLite's MAXIMUM and MINIMUM compare the stored integers: its converter gives both
                 // inputs the output's scale and zero point.

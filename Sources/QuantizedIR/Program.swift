@@ -137,6 +137,8 @@ public enum QOp: Codable, Sendable {
     case affineMean(QAffineMean)
     /// int8-affine PReLU with a constant slope (TFLite's PRELU).
     case affinePRelu(QAffinePRelu)
+    /// Bilinear resizing of int8 values as TFLite computes it (positions in 1/1024, one rounding).
+    case resizeBilinear(QResizeBilinear)
     /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
     case softmax(QSoftmax)
 
@@ -162,6 +164,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul: return "mul"
         case .affineMean: return "mean"
         case .affinePRelu: return "prelu"
+        case .resizeBilinear: return "resize_bilinear"
         case .softmax: return "softmax"
         }
     }
@@ -195,6 +198,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
         case .affinePRelu(let r): return [r.input]
+        case .resizeBilinear(let r): return [r.input]
         case .softmax(let s): return [s.input]
         }
     }
@@ -218,6 +222,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
         case .affinePRelu(let r): return r.output
+        case .resizeBilinear(let r): return r.output
         case .softmax(let s): return s.output
         }
     }
@@ -881,6 +886,24 @@ public struct QAffinePRelu: Codable, Sendable {
         self.positiveShift = positiveShift
         self.negativeMultiplier = negativeMultiplier
         self.negativeShift = negativeShift
+    }
+}
+
+/// TFLite's int8 RESIZE_BILINEAR of [N, H, W, C]: output position y reads input position
+/// p = y·heightScale (+ heightScale/2 − 512 with half-pixel centres) in 1/1024 steps, between rows
+/// max(p/1024, 0) and min(⌈p/1024⌉, H − 1) (C division), weighted by 1024 − d and d (d = p − 1024·row),
+/// likewise along W; the four products summed in 64 bits and divided by 2^20, rounding half away
+/// from zero. The input and output share one scale and zero point.
+public struct QResizeBilinear: Codable, Sendable {
+    public var input: Int, output: Int
+    public var heightScale: Int, widthScale: Int
+    public var halfPixel: Bool
+    public init(input: Int, output: Int, heightScale: Int, widthScale: Int, halfPixel: Bool) {
+        self.input = input
+        self.output = output
+        self.heightScale = heightScale
+        self.widthScale = widthScale
+        self.halfPixel = halfPixel
     }
 }
 

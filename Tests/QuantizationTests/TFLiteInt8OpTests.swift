@@ -23,7 +23,8 @@ import Testing
         "resize_nearest_half_pixel", "resize_nearest_v1", "expand_dims", "add_bcast_const", "mul_bcast_const", "batchnorm_unfused",
         "requant_concat", "requant_two_outputs", "mean_axis1_nokeep", "mean_axis3_keep", "reduce_max_axes12_nokeep", "reduce_max_axis3_keep",
         "add", "mul", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv", "space_to_batch_nd", "transpose_conv", "sub", "sqrt", "sum_axes12_keep", "sum_axis3_nokeep",
-        "maximum", "minimum", "prelu",
+        "maximum", "minimum", "prelu", "resize_bilinear_align_corners", "resize_bilinear_half_pixel",
+        "resize_bilinear_half_pixel_12x12", "resize_bilinear_v1",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {

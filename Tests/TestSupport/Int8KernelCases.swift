@@ -27,7 +27,12 @@ extension KernelCases {
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
         for slopes in [4, 1] { cases.append(affinePRelu(slopes: slopes, rng: &rng)) }
-        for scale in [Float(0.05), 0.2] { cases.append(affineSoftmax(inputScale: scale, rng: &rng)) }
+        // Up and down, both coordinate conventions and corner alignment; saturating inputs.
+        for (inH, inW, outH, outW, halfPixel, align) in [(4, 5, 8, 10, true, false), (4, 5, 7, 9, false, true), (6, 6, 4, 3, true, false),
+                                                         (3, 4, 9, 5, false, false)] {
+            cases.append(resizeBilinear(inH, inW, outH, outW, halfPixel: halfPixel, alignCorners: align, rng: &rng))
+        }
+        for scale in [Float(0.05), 0.02] { cases.append(affineSoftmax(inputScale: scale, rng: &rng)) }
         return cases
     }
 
@@ -135,6 +140,19 @@ extension KernelCases {
                                  alphaOffset: Int32(rng.int(-127, 128)), outputOffset: Int32(rng.int(-128, 127)),
                                  positiveMultiplier: multiplier(&rng), positiveShift: -1, negativeMultiplier: multiplier(&rng), negativeShift: -8)
         return single("int8 prelu \(slopes) slopes", &p, .affinePRelu(prelu), inputs: [input], output: output, values: [int8Values(60, &rng)])
+    }
+
+    static func resizeBilinear(_ inH: Int, _ inW: Int, _ outH: Int, _ outW: Int, halfPixel: Bool, alignCorners: Bool,
+                               rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [2, inH, inW, 3], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [2, outH, outW, 3], format: int8Format))
+        func scale(_ n: Int, _ m: Int) -> Int { alignCorners && m > 1 ? (1024 * (n - 1) + (m - 1) / 2) / (m - 1) : (1024 * n + m / 2) / m }
+        let resize = QResizeBilinear(input: input, output: output, heightScale: scale(inH, outH), widthScale: scale(inW, outW), halfPixel: halfPixel)
+        var x = int8Values(2 * inH * inW * 3, &rng)
+        (x[0], x[1], x[2]) = (-128, 127, -128)
+        return single("int8 resize bilinear \(inH)x\(inW)->\(outH)x\(outW)\(halfPixel ? " half-pixel" : "")\(alignCorners ? " corners" : "")", &p,
+                      .resizeBilinear(resize), inputs: [input], output: output, values: [x])
     }
 
     static func affineSoftmax(inputScale: Float, rng: inout SeededRandom) -> KernelCase {

@@ -369,6 +369,23 @@ typedef struct {
 void qc_prelu_affine_s8(const qc_prelu_affine_params *p, const int8_t *alpha, const int8_t *x, int8_t *y);
 
 /*
+ * Bilinear resize of int8 values, TFLite's RESIZE_BILINEAR ([batch][in_h][in_w][channels] to
+ * [batch][out_h][out_w][channels], one scale and zero point): output row y reads input position
+ * p = y * height_scale (+ height_scale / 2 - 512 when half_pixel) in 1/1024 steps, between rows
+ * y0 = max(p / 1024, 0) and y1 = min((p + 1023) / 1024, in_h - 1) (C division), with d = p - 1024 * y0;
+ * columns likewise with width_scale. y = (sum of the four neighbours times (1024 - dy or dy) *
+ * (1024 - dx or dx), in 64 bits, + 2^19 with its sign) / 2^20. Ranges: sizes in [1, 4096], scales
+ * in [1, 2^22].
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t height_scale, width_scale;
+    int32_t half_pixel;
+} qc_resize_bilinear_params;
+void qc_resize_bilinear_s8(const qc_resize_bilinear_params *p, const int8_t *x, int8_t *y);
+
+/*
  * int8-affine mean over H and W of [batch][positions][channels] (TFLite's integer MEAN with its
  * input and output scales): per batch and channel, s = sum (x + in_offset) over the positions and
  * y = clamp(out_offset + mbqm(s, multiplier, shift), -128, 127), the multiplier's real value being

@@ -206,6 +206,12 @@ extension TFLiteImporter {
                 throw GraphError("needs a 4-D input and an output size of two numbers in 1…4096")
             }
             let alignCorners = try options?.bool(2) ?? false, halfPixel = try options?.bool(3) ?? false
+            if graph[x].quantization?.storage == "int8" {
+                // TFLite interpolates int8 values in 2-D with one rounding: kept whole.
+                result = try emit(.resizeBilinear(ResizeBilinear(height: size[0], width: size[1], alignCorners: alignCorners,
+                                                                 halfPixel: halfPixel)), [x], name: outName)
+                break
+            }
             var y = x
             for (k, axis) in [1, 2].enumerated() where size[k] != xShape[axis] || alignCorners || halfPixel {
                 let matrix = Graph.tfliteBilinearMatrix(input: xShape[axis], output: size[k], alignCorners: alignCorners, halfPixel: halfPixel)
