@@ -67,6 +67,7 @@ public enum Kernel: Sendable {
     case mulAffine(qc_mul_affine_params)
     case maxMin(qc_max_min_params)
     case preluAffine(qc_prelu_affine_params)
+    case squaredDifferenceAffine(qc_add_affine_params)
     case resizeBilinear(qc_resize_bilinear_params)
     case meanAffine(qc_mean_affine_params)
     case rescale(qc_rescale_params)
@@ -99,6 +100,7 @@ public enum Kernel: Sendable {
         case .mulAffine: return .mulAffine
         case .maxMin: return .maxMin
         case .preluAffine: return .preluAffine
+        case .squaredDifferenceAffine: return .squaredDifferenceAffine
         case .resizeBilinear: return .resizeBilinear
         case .meanAffine: return .meanAffine
         case .rescale: return .rescale
@@ -123,7 +125,7 @@ public enum Kernel: Sendable {
         case .maxPool(let p), .avgPool(let p), .avgPoolAffine(let p): return p
         case .globalMaxPool(let p), .globalAvgPool(let p): return p
         case .add(let p): return p
-        case .addAffine(let p): return p
+        case .addAffine(let p), .squaredDifferenceAffine(let p): return p
         case .mul(let p): return p
         case .mulAffine(let p): return p
         case .maxMin(let p): return p
@@ -148,7 +150,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
-    case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear"
+    case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear", squaredDifferenceAffine = "squared_difference_affine"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
 }
 

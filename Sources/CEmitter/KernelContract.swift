@@ -63,6 +63,16 @@ public enum KernelContract {
                 guard s.multiplier > 0, (0...30).contains(s.leftShift), s.diffMin <= 0 else {
                     throw fail("softmax scaling (\(s.multiplier), \(s.leftShift), \(s.diffMin)) outside multiplier > 0, left shift 0…30")
                 }
+            case .affineSquaredDifference(let a):
+                // The squared difference stays within int32 when both input rescalings are at most 1/2.
+                for (name, m, s) in [("a", a.aMultiplier, a.aShift), ("b", a.bMultiplier, a.bShift)] {
+                    guard m >= 0, (-31...(-1)).contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…−1") }
+                }
+                guard a.outputMultiplier >= 0, affineShifts.contains(a.outputShift), a.leftShift == 7 else {
+                    throw fail("output rescaling (\(a.outputMultiplier), \(a.outputShift)) or left shift \(a.leftShift) outside TFLite's")
+                }
+                for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
+                guard int8Range.contains(Int64(a.outputOffset)) else { throw fail("output offset \(a.outputOffset) is no int8") }
             case .affinePRelu(let r):
                 for (name, m, s) in [("positive", r.positiveMultiplier, r.positiveShift), ("negative", r.negativeMultiplier, r.negativeShift)] {
                     guard m >= 0, affineShifts.contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…30") }

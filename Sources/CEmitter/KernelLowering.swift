@@ -129,11 +129,10 @@ public enum KernelLowering {
                                               multiplier: m.multiplier, shift: i32(m.shift), act_min: m.clampMin, act_max: m.clampMax)
             return [call(.mulAffine(params), [.s8], [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
         case .affineAdd(let a):
-            let params = qc_add_affine_params(count: i32(t[a.output].count), a_offset: a.aOffset, b_offset: a.bOffset, out_offset: a.outputOffset,
-                                              a_mult: a.aMultiplier, a_shift: i32(a.aShift), b_mult: a.bMultiplier, b_shift: i32(a.bShift),
-                                              out_mult: a.outputMultiplier, out_shift: i32(a.outputShift), left_shift: i32(a.leftShift),
-                                              act_min: a.clampMin, act_max: a.clampMax, b_count: i32(t[a.b].count))
-            return [call(.addAffine(params), [.s8], [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+            return [call(.addAffine(addAffineParams(a, t)), [.s8], [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .affineSquaredDifference(let a):
+            return [call(.squaredDifferenceAffine(addAffineParams(a, t)), [.s8],
+                         [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
         case .affinePRelu(let r):
             let params = qc_prelu_affine_params(count: i32(t[r.output].count), alpha_count: i32(r.alpha.count),
                                                 in_offset: r.inputOffset, alpha_offset: r.alphaOffset, out_offset: r.outputOffset,
@@ -154,6 +153,13 @@ public enum KernelLowering {
                                            multiplier: s.multiplier, left_shift: i32(s.leftShift), diff_min: s.diffMin)
             return [call(.softmax(params), [.s8], [.tensor(s.input, offset: 0), .tensor(s.output, offset: 0)])]
         }
+    }
+
+    private static func addAffineParams(_ a: QAffineAdd, _ t: [QTensor]) -> qc_add_affine_params {
+        qc_add_affine_params(count: i32(t[a.output].count), a_offset: a.aOffset, b_offset: a.bOffset, out_offset: a.outputOffset,
+                             a_mult: a.aMultiplier, a_shift: i32(a.aShift), b_mult: a.bMultiplier, b_shift: i32(a.bShift),
+                             out_mult: a.outputMultiplier, out_shift: i32(a.outputShift), left_shift: i32(a.leftShift),
+                             act_min: a.clampMin, act_max: a.clampMax, b_count: i32(t[a.b].count))
     }
 
     /// The output range of a requantization: saturation to `bits` followed by the clamp

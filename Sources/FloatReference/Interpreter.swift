@@ -147,6 +147,9 @@ public final class Interpreter: Sendable {
             let c = broadcastData(args[0], shape: inShapes[0], to: outShape)
             let a = broadcastData(args[1], shape: inShapes[1], to: outShape), b = broadcastData(args[2], shape: inShapes[2], to: outShape)
             return c.indices.map { c[$0] != 0 ? a[$0] : b[$0] }
+        case .squaredDifference:
+            let a = broadcastData(args[0], shape: inShapes[0], to: outShape), b = broadcastData(args[1], shape: inShapes[1], to: outShape)
+            return zip(a, b).map { ($0 - $1) * ($0 - $1) }
         case .maxMin(let minimum):
             // As the importers' select(a > b, a, b) and select(a < b, a, b): equal to the bit.
             let a = broadcastData(args[0], shape: inShapes[0], to: outShape), b = broadcastData(args[1], shape: inShapes[1], to: outShape)

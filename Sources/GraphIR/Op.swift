@@ -42,6 +42,9 @@ public enum Op: Sendable, Equatable {
     case reshape
     case transpose(perm: [Int])
     case pad(Pad)
+    /// inputs: a, b, with numpy broadcasting: (a − b)², TFLite SQUARED_DIFFERENCE of an int8 model
+    /// (TFLite computes it in integers on its own); float models write it as a subtraction and a product.
+    case squaredDifference
     /// TFLite RESIZE_BILINEAR of an int8 model: [N, H, W, C] -> [N, height, width, C]. Float models
     /// resize by a linear map per axis instead (dense layers every scheme runs).
     case resizeBilinear(ResizeBilinear)
@@ -74,6 +77,7 @@ public enum Op: Sendable, Equatable {
         case .pad: return "pad"
         case .indexCopy(let copy): return copy.source
         case .resizeBilinear: return "resize_bilinear"
+        case .squaredDifference: return "squared_difference"
         }
     }
 

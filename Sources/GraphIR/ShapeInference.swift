@@ -102,7 +102,7 @@ public enum ShapeInference {
             try need(1...1)
             guard softmax.axis >= 0, softmax.axis < Swift.max(inputs[0].count, 1) else { throw fail("axis out of range") }
             return inputs[0]
-        case .binary, .compare, .maxMin:
+        case .binary, .compare, .maxMin, .squaredDifference:
             try need(2...2)
             guard let out = broadcastShapes(inputs[0], inputs[1]) else { throw fail("shapes do not broadcast") }
             return out

@@ -126,6 +126,8 @@ public final class Simulator: Sendable {
             return affineMul(m, t[m.a], t[m.b])
         case .affineMean(let m):
             return affineMean(m, t[m.input], shape: tensors[m.input].shape)
+        case .affineSquaredDifference(let a):
+            return affineSquaredDifference(a, t[a.a], t[a.b])
         case .affinePRelu(let r):
             return affinePRelu(r, t[r.input])
         case .resizeBilinear(let r):

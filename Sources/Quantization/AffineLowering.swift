@@ -231,6 +231,14 @@ public enum AffineLowering {
                                                  alphaOffset: -ta.affine!.zeroPoint, outputOffset: y.affine!.zeroPoint,
                                                  positiveMultiplier: positive.multiplier, positiveShift: positive.shift,
                                                  negativeMultiplier: negative.multiplier, negativeShift: negative.shift))
+            case .squaredDifference:
+                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
+                    throw QuantizationError("\(node.name): int8 SQUARED_DIFFERENCE broadcasting other than per channel or a scalar is not supported")
+                }
+                return .affineSquaredDifference(try squaredDifference(a, b, out, program.tensors))
             case .resizeBilinear(let resize):
                 let input = try tensor(for: node.inputs[0])
                 try sameQuantization(node, program.tensors[input], y)
@@ -341,6 +349,25 @@ public enum AffineLowering {
     }
 
     /// TFLite's int8 ADD parameters: both inputs to twice the larger input scale, 20 bits of headroom.
+    /// TFLite's SQUARED_DIFFERENCE: the inputs rescaled as its ADD does but shifted left by 7, the
+    /// output multiplier (2·max scale)² / (2^14 · output scale).
+    private static func squaredDifference(_ a: Int, _ b: Int, _ out: Int, _ tensors: [QTensor]) throws -> QAffineAdd {
+        let sa = tensors[a].affine!, sb = tensors[b].affine!, sy = tensors[out].affine!
+        let leftShift = 7
+        let twiceMax = Double(2 * max(sa.scale, sb.scale))
+        let ma = Affine.quantizeMultiplier(Double(sa.scale) / twiceMax)
+        let mb = Affine.quantizeMultiplier(Double(sb.scale) / twiceMax)
+        let outputReal = twiceMax * twiceMax / Double(Float(1 << (2 * leftShift)) * sy.scale)
+        guard outputReal < 1 else {
+            throw QuantizationError("tensor '\(tensors[out].name)': int8 SQUARED_DIFFERENCE output scale \(sy.scale) is too small for inputs "
+                                    + "of scale \(max(sa.scale, sb.scale)) (TFLite rejects it too)")
+        }
+        let my = Affine.quantizeMultiplier(outputReal)
+        return QAffineAdd(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint, outputOffset: sy.zeroPoint,
+                          aMultiplier: ma.multiplier, aShift: ma.shift, bMultiplier: mb.multiplier, bShift: mb.shift,
+                          outputMultiplier: my.multiplier, outputShift: my.shift, leftShift: leftShift, clampMin: -128, clampMax: 127)
+    }
+
     private static func add(_ a: Int, _ b: Int, _ out: Int, _ tensors: [QTensor], activation: Activation?) throws -> QAffineAdd {
         let sa = tensors[a].affine!, sb = tensors[b].affine!, sy = tensors[out].affine!
         let leftShift = 20

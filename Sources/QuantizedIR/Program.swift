@@ -135,6 +135,9 @@ public enum QOp: Codable, Sendable {
     case affineMul(QAffineMul)
     /// int8-affine mean over H and W with its own input and output scales (TFLite's integer MEAN).
     case affineMean(QAffineMean)
+    /// TFLite's int8 SQUARED_DIFFERENCE: its ADD's input rescaling (left shift 7), then the squared
+    /// difference rescaled to the output (the clamp fields unused).
+    case affineSquaredDifference(QAffineAdd)
     /// int8-affine PReLU with a constant slope (TFLite's PRELU).
     case affinePRelu(QAffinePRelu)
     /// Bilinear resizing of int8 values as TFLite computes it (positions in 1/1024, one rounding).
@@ -164,6 +167,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul: return "mul"
         case .affineMean: return "mean"
         case .affinePRelu: return "prelu"
+        case .affineSquaredDifference: return "squared_difference"
         case .resizeBilinear: return "resize_bilinear"
         case .softmax: return "softmax"
         }
@@ -198,6 +202,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
         case .affinePRelu(let r): return [r.input]
+        case .affineSquaredDifference(let a): return [a.a, a.b]
         case .resizeBilinear(let r): return [r.input]
         case .softmax(let s): return [s.input]
         }
@@ -222,6 +227,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
         case .affinePRelu(let r): return r.output
+        case .affineSquaredDifference(let a): return a.output
         case .resizeBilinear(let r): return r.output
         case .softmax(let s): return s.output
         }

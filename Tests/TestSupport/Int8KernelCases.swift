@@ -26,6 +26,7 @@ extension KernelCases {
         }
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
+        for broadcast in [false, true] { cases.append(affineSquaredDifference(broadcast: broadcast, rng: &rng)) }
         for slopes in [4, 1] { cases.append(affinePRelu(slopes: slopes, rng: &rng)) }
         // Up and down, both coordinate conventions and corner alignment; saturating inputs.
         for (inH, inW, outH, outW, halfPixel, align) in [(4, 5, 8, 10, true, false), (4, 5, 7, 9, false, true), (6, 6, 4, 3, true, false),
@@ -107,6 +108,20 @@ extension KernelCases {
                              bMultiplier: subtract ? -bMultiplier : bMultiplier, bShift: 0, outputMultiplier: multiplier(&rng),
                              outputShift: -19, leftShift: 20, clampMin: -128, clampMax: 127)
         return single("int8 \(subtract ? "sub" : "add")\(broadcast ? " broadcast" : "")", &p, .affineAdd(add), inputs: [a, b], output: y,
+                      values: [int8Values(48, &rng), int8Values(broadcast ? 3 : 48, &rng)])
+    }
+
+    /// TFLite's SQUARED_DIFFERENCE: inputs rescaled by at most 1/2 after a left shift of 7.
+    static func affineSquaredDifference(broadcast: Bool, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast ? [3] : [1, 4, 4, 3], format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        let op = QAffineAdd(a: a, b: b, output: y, aOffset: Int32(rng.int(-127, 128)), bOffset: Int32(rng.int(-127, 128)),
+                            outputOffset: Int32(rng.int(-128, 127)), aMultiplier: multiplier(&rng), aShift: -1,
+                            bMultiplier: multiplier(&rng), bShift: -2, outputMultiplier: multiplier(&rng), outputShift: -21,
+                            leftShift: 7, clampMin: -128, clampMax: 127)
+        return single("int8 squared difference\(broadcast ? " broadcast" : "")", &p, .affineSquaredDifference(op), inputs: [a, b], output: y,
                       values: [int8Values(48, &rng), int8Values(broadcast ? 3 : 48, &rng)])
     }
 

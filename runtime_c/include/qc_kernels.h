@@ -339,6 +339,15 @@ typedef struct {
 void qc_add_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine squared difference (TFLite's SQUARED_DIFFERENCE), with the addition's params: u and v
+ * rescaled as there (left_shift 7, input multipliers at most 1/2), then
+ * y[i] = clamp(out_offset + mbqm((u' - v')^2, out_mult, out_shift), -128, 127) with
+ * u' = mbqm(u, a_mult, a_shift), v' = mbqm(v, b_mult, b_shift); act_min and act_max are not read.
+ * The square stays within 2^31 (|u' - v'| < 2^15). Works in place.
+ */
+void qc_squared_difference_affine_s8(const qc_add_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
  * int8-affine multiplication (TFLite's MUL): with j = i mod b_count (b broadcast along the last
  * axis, or a scalar), y[i] = clamp(out_offset + mbqm((a[i] + a_offset) * (b[j] + b_offset),
  * multiplier, shift), act_min, act_max). The product of two offset int8 values lies within 2^16;

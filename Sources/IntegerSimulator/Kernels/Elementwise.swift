@@ -118,6 +118,16 @@ func affineMul(_ op: QAffineMul, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     }
 }
 
+/// TFLite's int8 SQUARED_DIFFERENCE (`QOp.affineSquaredDifference`); C twin `qc_squared_difference_affine_s8`.
+func affineSquaredDifference(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
+    a.indices.map { i in
+        let u = Affine.multiplyByQuantizedMultiplier((a[i] + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
+        let v = Affine.multiplyByQuantizedMultiplier((b[i % b.count] + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift)
+        let scaled = Affine.multiplyByQuantizedMultiplier((u - v) * (u - v), op.outputMultiplier, op.outputShift)
+        return Int32(min(max(Int64(op.outputOffset) + Int64(scaled), -128), 127))
+    }
+}
+
 /// TFLite's int8 PRELU (`QAffinePRelu`); C twin `qc_prelu_affine_s8`.
 func affinePRelu(_ op: QAffinePRelu, _ x: [Int32]) -> [Int32] {
     x.indices.map { i in

@@ -165,6 +165,10 @@ extension TFLiteImporter {
             let x = try input(0)
             result = try emit(.binary(Binary(.mul)), [x, x], name: outName)
         case "SQUARED_DIFFERENCE":
+            if graph[try input(0)].quantization?.storage == "int8" {
+                result = try emit(.squaredDifference, [try input(0), try input(1)], name: outName)
+                break
+            }
             let difference = try emit(.binary(Binary(.sub)), [try input(0), try input(1)], name: outName + ".difference")
             result = try emit(.binary(Binary(.mul)), [difference, difference], name: outName)
         case "CONCATENATION":
