@@ -66,7 +66,7 @@ public enum KernelContract {
             case .affineSquaredDifference(let a):
                 // The squared difference stays within int32 when both input rescalings are at most 1/2.
                 for (name, m, s) in [("a", a.aMultiplier, a.aShift), ("b", a.bMultiplier, a.bShift)] {
-                    guard m >= 0, (-31...(-1)).contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…−1") }
+                    guard m >= 0, (-31...0).contains(s), s < 0 || m <= 1 << 30 else { throw fail("\(name) rescaling (\(m), \(s)) beyond 1/2") }
                 }
                 guard a.outputMultiplier >= 0, affineShifts.contains(a.outputShift), a.leftShift == 7 else {
                     throw fail("output rescaling (\(a.outputMultiplier), \(a.outputShift)) or left shift \(a.leftShift) outside TFLite's")
