@@ -67,6 +67,7 @@ public enum Kernel: Sendable {
     case mulAffine(qc_mul_affine_params)
     case maxMin(qc_max_min_params)
     case preluAffine(qc_prelu_affine_params)
+    case l2NormalizationAffine(qc_l2_normalization_affine_params)
     case squaredDifferenceAffine(qc_add_affine_params)
     case resizeBilinear(qc_resize_bilinear_params)
     case meanAffine(qc_mean_affine_params)
@@ -100,6 +101,7 @@ public enum Kernel: Sendable {
         case .mulAffine: return .mulAffine
         case .maxMin: return .maxMin
         case .preluAffine: return .preluAffine
+        case .l2NormalizationAffine: return .l2NormalizationAffine
         case .squaredDifferenceAffine: return .squaredDifferenceAffine
         case .resizeBilinear: return .resizeBilinear
         case .meanAffine: return .meanAffine
@@ -130,6 +132,7 @@ public enum Kernel: Sendable {
         case .mulAffine(let p): return p
         case .maxMin(let p): return p
         case .preluAffine(let p): return p
+        case .l2NormalizationAffine(let p): return p
         case .resizeBilinear(let p): return p
         case .meanAffine(let p): return p
         case .rescale(let p): return p
@@ -151,6 +154,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
     case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear", squaredDifferenceAffine = "squared_difference_affine"
+    case l2NormalizationAffine = "l2_normalization_affine"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
 }
 

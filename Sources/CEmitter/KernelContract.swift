@@ -73,6 +73,11 @@ public enum KernelContract {
                 }
                 for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
                 guard int8Range.contains(Int64(a.outputOffset)) else { throw fail("output offset \(a.outputOffset) is no int8") }
+            case .affineL2Normalization(let l):
+                let depth = program.tensors[l.input].shape.last ?? 0
+                guard (1...(1 << 15)).contains(depth), (-128...127).contains(l.inputZeroPoint) else {
+                    throw fail("L2 normalization over \(depth) values (1…32768) or zero point \(l.inputZeroPoint)")
+                }
             case .affinePRelu(let r):
                 for (name, m, s) in [("positive", r.positiveMultiplier, r.positiveShift), ("negative", r.negativeMultiplier, r.negativeShift)] {
                     guard m >= 0, affineShifts.contains(s) else { throw fail("\(name) rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…30") }

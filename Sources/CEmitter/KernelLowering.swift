@@ -133,6 +133,11 @@ public enum KernelLowering {
         case .affineSquaredDifference(let a):
             return [call(.squaredDifferenceAffine(addAffineParams(a, t)), [.s8],
                          [.tensor(a.a, offset: 0), .tensor(a.b, offset: 0), .tensor(a.output, offset: 0)])]
+        case .affineL2Normalization(let l):
+            let depth = t[l.input].shape.last ?? 1
+            let params = qc_l2_normalization_affine_params(rows: i32(t[l.input].count / max(depth, 1)), depth: i32(depth),
+                                                           in_offset: -l.inputZeroPoint)
+            return [call(.l2NormalizationAffine(params), [.s8], [.tensor(l.input, offset: 0), .tensor(l.output, offset: 0)])]
         case .affinePRelu(let r):
             let params = qc_prelu_affine_params(count: i32(t[r.output].count), alpha_count: i32(r.alpha.count),
                                                 in_offset: r.inputOffset, alpha_offset: r.alphaOffset, out_offset: r.outputOffset,

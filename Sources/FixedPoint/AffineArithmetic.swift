@@ -106,6 +106,35 @@ public enum Affine {
         return x << Int32(exponent)
     }
 
+    /// 1/√input as a multiplier and a (TFLite, positive = left) shift: TFLite's
+    /// `GetInvSqrtQuantizedMultiplierExp` with a reversed shift, five Newton–Raphson steps in Q3.28
+    /// on the input normalised by pairs of bits. Inputs 0 and 1 give (2^31 − 1, 0). C twin:
+    /// `qc_inv_sqrt` (qc_l2_normalization_affine_s8.c).
+    public static func inverseSqrt(_ value: Int32) -> (multiplier: Int32, shift: Int) {
+        guard value > 1 else { return (Int32.max, 0) }
+        var input = value, shift = 11
+        while input >= 1 << 29 {
+            input /= 4
+            shift += 1
+        }
+        let pairs = (UInt32(input).leadingZeroBitCount - 1) / 2 - 1
+        shift -= pairs
+        input <<= Int32(2 * pairs)
+        let halfInput = roundingDivideByPOT(input >> 1, 1)
+        let halfThree: Int32 = (1 << 28) + (1 << 27)
+        var x: Int32 = 1 << 28
+        for _ in 0..<5 {
+            let cube = saturatingMultiplyByPOT(doublingHighMultiply(doublingHighMultiply(x, x), x), 6)
+            x = saturatingMultiplyByPOT(doublingHighMultiply(halfThree, x) &- doublingHighMultiply(halfInput, cube), 3)
+        }
+        var multiplier = doublingHighMultiply(x, 1_518_500_250)  // √2/2 in Q0.31
+        if shift < 0 {
+            multiplier <<= Int32(-shift)
+            shift = 0
+        }
+        return (multiplier, -shift)
+    }
+
     /// exp(a) for a in [−1/4, 0), a and the result with 0 integer bits (Q0.31). C twin: `qc_exp_quarter`.
     static func expOnQuarterInterval(_ a: Int32) -> Int32 {
         let constantTerm: Int32 = 1895147668 // exp(−1/8)·2^31

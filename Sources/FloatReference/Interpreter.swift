@@ -147,6 +147,14 @@ public final class Interpreter: Sendable {
             let c = broadcastData(args[0], shape: inShapes[0], to: outShape)
             let a = broadcastData(args[1], shape: inShapes[1], to: outShape), b = broadcastData(args[2], shape: inShapes[2], to: outShape)
             return c.indices.map { c[$0] != 0 ? a[$0] : b[$0] }
+        case .l2Normalization:
+            // As the float models' form: the squares summed, floored at 1e-12, a reciprocal square root.
+            let depth = inShapes[0].last!
+            return stride(from: 0, to: args[0].count, by: max(depth, 1)).flatMap { start -> [Float] in
+                let row = args[0][start..<(start + depth)]
+                let inverse = 1 / max(row.reduce(0) { $0 + $1 * $1 }, 1e-12).squareRoot()
+                return row.map { $0 * inverse }
+            }
         case .squaredDifference:
             let a = broadcastData(args[0], shape: inShapes[0], to: outShape), b = broadcastData(args[1], shape: inShapes[1], to: outShape)
             return zip(a, b).map { ($0 - $1) * ($0 - $1) }

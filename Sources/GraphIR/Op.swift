@@ -45,6 +45,9 @@ public enum Op: Sendable, Equatable {
     /// inputs: a, b, with numpy broadcasting: (a − b)², TFLite SQUARED_DIFFERENCE of an int8 model
     /// (TFLite computes it in integers on its own); float models write it as a subtraction and a product.
     case squaredDifference
+    /// TFLite L2_NORMALIZATION of an int8 model, over the last axis (TFLite computes it in integers
+    /// on its own); float models write it as a sum of squares, a reciprocal square root and a product.
+    case l2Normalization
     /// TFLite RESIZE_BILINEAR of an int8 model: [N, H, W, C] -> [N, height, width, C]. Float models
     /// resize by a linear map per axis instead (dense layers every scheme runs).
     case resizeBilinear(ResizeBilinear)
@@ -78,6 +81,7 @@ public enum Op: Sendable, Equatable {
         case .indexCopy(let copy): return copy.source
         case .resizeBilinear: return "resize_bilinear"
         case .squaredDifference: return "squared_difference"
+        case .l2Normalization: return "l2_normalization"
         }
     }
 

@@ -142,6 +142,10 @@ public enum ShapeInference {
             guard pad.before.count == x.count, pad.after.count == x.count,
                   (pad.before + pad.after).allSatisfy({ $0 >= 0 }) else { throw fail("pads do not match rank") }
             return x.indices.map { x[$0] + pad.before[$0] + pad.after[$0] }
+        case .l2Normalization:
+            try need(1...1)
+            guard !inputs[0].isEmpty else { throw fail("needs an axis to normalize over") }
+            return inputs[0]
         case .resizeBilinear(let resize):
             try need(1...1)
             guard inputs[0].count == 4, resize.height > 0, resize.width > 0 else { throw fail("needs a 4-D input and a positive size") }

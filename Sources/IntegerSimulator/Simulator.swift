@@ -128,6 +128,8 @@ public final class Simulator: Sendable {
             return affineMean(m, t[m.input], shape: tensors[m.input].shape)
         case .affineSquaredDifference(let a):
             return affineSquaredDifference(a, t[a.a], t[a.b])
+        case .affineL2Normalization(let l):
+            return affineL2Normalization(l, t[l.input], depth: tensors[l.input].shape.last!)
         case .affinePRelu(let r):
             return affinePRelu(r, t[r.input])
         case .resizeBilinear(let r):

@@ -239,6 +239,13 @@ public enum AffineLowering {
                     throw QuantizationError("\(node.name): int8 SQUARED_DIFFERENCE broadcasting other than per channel or a scalar is not supported")
                 }
                 return .affineSquaredDifference(try squaredDifference(a, b, out, program.tensors))
+            case .l2Normalization:
+                let input = try tensor(for: node.inputs[0])
+                guard y.affine == AffineQuantization(scale: 1.0 / 128, zeroPoint: 0) else {
+                    throw QuantizationError("\(node.name): int8 L2_NORMALIZATION must output scale 1/128, zero point 0 (as TFLite requires)")
+                }
+                return .affineL2Normalization(QAffineL2Normalization(input: input, output: out,
+                                                                     inputZeroPoint: program.tensors[input].affine!.zeroPoint))
             case .resizeBilinear(let resize):
                 let input = try tensor(for: node.inputs[0])
                 try sameQuantization(node, program.tensors[input], y)

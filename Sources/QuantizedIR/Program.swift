@@ -138,6 +138,8 @@ public enum QOp: Codable, Sendable {
     /// TFLite's int8 SQUARED_DIFFERENCE: its ADD's input rescaling (left shift 7), then the squared
     /// difference rescaled to the output (the clamp fields unused).
     case affineSquaredDifference(QAffineAdd)
+    /// TFLite's int8 L2_NORMALIZATION over the last axis: output scale 1/128, zero point 0.
+    case affineL2Normalization(QAffineL2Normalization)
     /// int8-affine PReLU with a constant slope (TFLite's PRELU).
     case affinePRelu(QAffinePRelu)
     /// Bilinear resizing of int8 values as TFLite computes it (positions in 1/1024, one rounding).
@@ -167,6 +169,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul: return "mul"
         case .affineMean: return "mean"
         case .affinePRelu: return "prelu"
+        case .affineL2Normalization: return "l2_normalization"
         case .affineSquaredDifference: return "squared_difference"
         case .resizeBilinear: return "resize_bilinear"
         case .softmax: return "softmax"
@@ -202,6 +205,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
         case .affinePRelu(let r): return [r.input]
+        case .affineL2Normalization(let l): return [l.input]
         case .affineSquaredDifference(let a): return [a.a, a.b]
         case .resizeBilinear(let r): return [r.input]
         case .softmax(let s): return [s.input]
@@ -227,6 +231,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
         case .affinePRelu(let r): return r.output
+        case .affineL2Normalization(let l): return l.output
         case .affineSquaredDifference(let a): return a.output
         case .resizeBilinear(let r): return r.output
         case .softmax(let s): return s.output
@@ -868,6 +873,18 @@ public struct QAffineMean: Codable, Sendable {
         self.outputZeroPoint = outputZeroPoint
         self.multiplier = multiplier
         self.shift = shift
+    }
+}
+
+/// TFLite's int8 L2_NORMALIZATION of rows along the last axis: with v = x − inputZeroPoint and s the
+/// row's Σ v², (m, e) = `Affine.inverseSqrt(s)` and y = clamp(mbqm(v, m, e + 7), −128, 127).
+public struct QAffineL2Normalization: Codable, Sendable {
+    public var input: Int, output: Int
+    public var inputZeroPoint: Int32
+    public init(input: Int, output: Int, inputZeroPoint: Int32) {
+        self.input = input
+        self.output = output
+        self.inputZeroPoint = inputZeroPoint
     }
 }
 

@@ -27,6 +27,7 @@ extension KernelCases {
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
         for broadcast in [false, true] { cases.append(affineSquaredDifference(broadcast: broadcast, rng: &rng)) }
+        for depth in [1, 7, 64] { cases.append(affineL2Normalization(depth: depth, rng: &rng)) }
         for slopes in [4, 1] { cases.append(affinePRelu(slopes: slopes, rng: &rng)) }
         // Up and down, both coordinate conventions and corner alignment; saturating inputs.
         for (inH, inW, outH, outW, halfPixel, align) in [(4, 5, 8, 10, true, false), (4, 5, 7, 9, false, true), (6, 6, 4, 3, true, false),
@@ -123,6 +124,22 @@ extension KernelCases {
                             leftShift: 7, clampMin: -128, clampMax: 127)
         return single("int8 squared difference\(broadcast ? " broadcast" : "")", &p, .affineSquaredDifference(op), inputs: [a, b], output: y,
                       values: [int8Values(48, &rng), int8Values(broadcast ? 3 : 48, &rng)])
+    }
+
+    /// Rows of 1, 7 and 64 values; one row all at the zero point (a zero norm), one at the extremes.
+    static func affineL2Normalization(depth: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [5, depth], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [5, depth], format: int8Format))
+        let zeroPoint = Int32(rng.int(-20, 20))
+        var x = int8Values(5 * depth, &rng)
+        for i in 0..<depth {
+            x[i] = zeroPoint
+            x[depth + i] = i % 2 == 0 ? 127 : -128
+        }
+        return single("int8 l2 normalization depth \(depth)", &p, .affineL2Normalization(QAffineL2Normalization(input: input, output: output,
+                                                                                                            inputZeroPoint: zeroPoint)),
+                      inputs: [input], output: output, values: [x])
     }
 
     static func affineMul(broadcast: Int, rng: inout SeededRandom) -> KernelCase {

@@ -363,6 +363,19 @@ typedef struct {
 void qc_mul_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine L2 normalization over the last axis (TFLite's L2_NORMALIZATION; output scale 1/128,
+ * zero point 0): per row of depth values, v = x + in_offset, s = sum v^2, (m, e) = 1/sqrt(s) as
+ * TFLite's GetInvSqrtQuantizedMultiplierExp computes it (five Newton-Raphson steps in Q3.28; s <= 1
+ * gives (2^31 - 1, 0)), y = clamp(mbqm(v, m, e + 7), -128, 127). Ranges: depth in [1, 2^15] (s fits
+ * int32), in_offset in [-127, 128].
+ */
+typedef struct {
+    int32_t rows, depth;
+    int32_t in_offset;
+} qc_l2_normalization_affine_params;
+void qc_l2_normalization_affine_s8(const qc_l2_normalization_affine_params *p, const int8_t *x, int8_t *y);
+
+/*
  * int8-affine PReLU (TFLite's PRELU): with v = x[i] + in_offset and a = alpha[i mod alpha_count] +
  * alpha_offset (alpha broadcast along the last axis, or one value),
  * y[i] = clamp(out_offset + (v >= 0 ? mbqm(v, pos_mult, pos_shift) : mbqm(v * a, neg_mult, neg_shift)),

@@ -128,6 +128,15 @@ func affineSquaredDifference(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [I
     }
 }
 
+/// TFLite's int8 L2_NORMALIZATION (`QAffineL2Normalization`); C twin `qc_l2_normalization_affine_s8`.
+func affineL2Normalization(_ op: QAffineL2Normalization, _ x: [Int32], depth: Int) -> [Int32] {
+    stride(from: 0, to: x.count, by: max(depth, 1)).flatMap { start -> [Int32] in
+        let row = x[start..<(start + depth)].map { $0 - op.inputZeroPoint }
+        let (multiplier, shift) = Affine.inverseSqrt(row.reduce(0) { $0 &+ $1 &* $1 })
+        return row.map { min(max(Affine.multiplyByQuantizedMultiplier($0, multiplier, shift + 7), -128), 127) }
+    }
+}
+
 /// TFLite's int8 PRELU (`QAffinePRelu`); C twin `qc_prelu_affine_s8`.
 func affinePRelu(_ op: QAffinePRelu, _ x: [Int32]) -> [Int32] {
     x.indices.map { i in

@@ -200,6 +200,10 @@ extension TFLiteImporter {
             result = try emit(.prelu, [try input(0), try input(1)], name: outName)
         case "L2_NORMALIZATION":
             let x = try input(0)
+            if graph[x].quantization?.storage == "int8" {
+                result = try finish(try emit(.l2Normalization, [x], name: outName), activation: try activation(0))
+                break
+            }
             let y = try graph.l2Normalized(x, axis: graph.shape(x).count - 1, name: outName)
             result = try finish(y, activation: try activation(0))
         case "RESIZE_BILINEAR":
