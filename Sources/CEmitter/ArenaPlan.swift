@@ -81,7 +81,8 @@ public struct ArenaPlan: Sendable {
             case .affineSquaredDifference(let a): candidates = [a.a, a.b]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,
-                 .affineAdd, .affineMean, .affineL2Normalization, .resizeBilinear, .softmax:
+                 .affineAdd, .affineMean, .affineL2Normalization, .resizeBilinear, .softmax,
+                 .logSoftmax:
                 continue
             }
             let out = node.op.output

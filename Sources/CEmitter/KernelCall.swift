@@ -77,6 +77,7 @@ public enum Kernel: Sendable {
     case indexCopy(qc_index_copy_params)
     case table(qc_table_params)
     case softmax(qc_softmax_params)
+    case logSoftmax(qc_log_softmax_params)
 
     public var family: KernelFamily {
         switch self {
@@ -111,6 +112,7 @@ public enum Kernel: Sendable {
         case .indexCopy: return .indexCopy
         case .table: return .table
         case .softmax: return .softmax
+        case .logSoftmax: return .logSoftmax
         }
     }
 
@@ -141,6 +143,7 @@ public enum Kernel: Sendable {
         case .indexCopy(let p): return p
         case .table(let p): return p
         case .softmax(let p): return p
+        case .logSoftmax(let p): return p
         }
     }
 }
@@ -155,7 +158,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
     case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear", squaredDifferenceAffine = "squared_difference_affine"
     case l2NormalizationAffine = "l2_normalization_affine"
-    case rescale, pad, transpose, indexCopy = "index_copy", table, softmax
+    case rescale, pad, transpose, indexCopy = "index_copy", table, softmax, logSoftmax = "log_softmax"
 }
 
 /// A kernel instance specialised for a core, with the portable instance's outputs.

@@ -59,6 +59,11 @@ public enum KernelContract {
                 guard shape.count == 4, (1...(1 << 23)).contains(shape[1] * shape[2]) else { throw fail("mean over \(shape) (1…2^23 positions)") }
                 guard m.multiplier >= 0, affineShifts.contains(m.shift) else { throw fail("rescaling (\(m.multiplier), \(m.shift)) outside multiplier ≥ 0, shift −31…30") }
                 guard int8Range.contains(Int64(m.inputZeroPoint)), int8Range.contains(Int64(m.outputZeroPoint)) else { throw fail("zero points are no int8") }
+            case .logSoftmax(let s):
+                guard s.multiplier >= 0, (1...30).contains(s.leftShift), s.reverseMultiplier >= 0, (-31...0).contains(s.reverseShift),
+                      s.diffMin <= 0 else {
+                    throw fail("log-softmax scaling (\(s.multiplier), \(s.leftShift), \(s.reverseMultiplier), \(s.reverseShift)) outside its ranges")
+                }
             case .softmax(let s):
                 guard s.multiplier > 0, (0...30).contains(s.leftShift), s.diffMin <= 0 else {
                     throw fail("softmax scaling (\(s.multiplier), \(s.leftShift), \(s.diffMin)) outside multiplier > 0, left shift 0…30")

@@ -152,6 +152,12 @@ public enum KernelLowering {
                                                    out_h: i32(y[1]), out_w: i32(y[2]), height_scale: i32(r.heightScale),
                                                    width_scale: i32(r.widthScale), half_pixel: r.halfPixel ? 1 : 0)
             return [call(.resizeBilinear(params), [.s8], [.tensor(r.input, offset: 0), .tensor(r.output, offset: 0)])]
+        case .logSoftmax(let s):
+            let depth = t[s.input].shape.last ?? 1
+            let params = qc_log_softmax_params(rows: i32(t[s.input].count / max(depth, 1)), depth: i32(depth), multiplier: s.multiplier,
+                                               left_shift: i32(s.leftShift), reverse_multiplier: s.reverseMultiplier,
+                                               reverse_shift: i32(s.reverseShift), diff_min: s.diffMin)
+            return [call(.logSoftmax(params), [.s8], [.tensor(s.input, offset: 0), .tensor(s.output, offset: 0)])]
         case .softmax(let s):
             let depth = t[s.input].shape.last ?? 1
             let params = qc_softmax_params(rows: i32(t[s.input].count / max(depth, 1)), depth: i32(depth),

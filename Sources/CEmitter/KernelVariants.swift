@@ -54,7 +54,7 @@ enum KernelVariants {
         case .avgPool, .avgPoolAffine:
             return variant(call, .dsp, scratch: 0, .s8)
         case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine,
-             .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax:
+             .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
     }
@@ -81,7 +81,7 @@ enum KernelVariants {
         case .add, .avgPool, .avgPoolAffine:
             return variant(call, .mve, scratch: 0, .s8)
         case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine,
-             .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax:
+             .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
     }

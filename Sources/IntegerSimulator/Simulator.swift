@@ -134,6 +134,12 @@ public final class Simulator: Sendable {
             return affinePRelu(r, t[r.input])
         case .resizeBilinear(let r):
             return resizeBilinear(r, t[r.input], inShape: tensors[r.input].shape, outShape: tensors[r.output].shape)
+        case .logSoftmax(let s):
+            let depth = max(tensors[s.input].shape.last ?? 1, 1)
+            return stride(from: 0, to: t[s.input].count, by: depth).flatMap { start in
+                Affine.logSoftmax(Array(t[s.input][start..<(start + depth)]), multiplier: s.multiplier, leftShift: s.leftShift,
+                                  reverseMultiplier: s.reverseMultiplier, reverseShift: s.reverseShift, diffMin: s.diffMin)
+            }
         case .softmax(let s):
             return softmax(s, t[s.input], depth: tensors[s.input].shape.last ?? 1)
         }

@@ -269,8 +269,17 @@ public enum AffineLowering {
                 }
                 return .maxMin(QMaxMin(a: a, b: b, output: out, minimum: minimum, clampMin: -128, clampMax: 127))
             case .softmax(let softmax):
-                guard !softmax.log else { throw QuantizationError("\(node.name): log_softmax has no int8 kernel") }
                 let input = try tensor(for: node.inputs[0])
+                if softmax.log {
+                    guard softmax.axis == y.shape.count - 1, y.affine == AffineQuantization(scale: 1.0 / 16, zeroPoint: 127) else {
+                        throw QuantizationError("\(node.name): int8 log_softmax must run over the last axis into scale 1/16, zero point 127")
+                    }
+                    guard let p = Affine.logSoftmaxParameters(inputScale: program.tensors[input].affine!.scale) else {
+                        throw QuantizationError("\(node.name): int8 log_softmax input scale \(program.tensors[input].affine!.scale) is outside TFLite's arithmetic")
+                    }
+                    return .logSoftmax(QLogSoftmax(input: input, output: out, multiplier: p.multiplier, leftShift: p.leftShift,
+                                                   reverseMultiplier: p.reverseMultiplier, reverseShift: p.reverseShift, diffMin: p.diffMin))
+                }
                 guard softmax.axis == y.shape.count - 1, y.affine == AffineQuantization(scale: 1.0 / 256, zeroPoint: -128) else {
                     throw QuantizationError("\(node.name): int8 softmax must run over the last axis into scale 1/256, zero point −128")
                 }

@@ -146,6 +146,8 @@ public enum QOp: Codable, Sendable {
     case resizeBilinear(QResizeBilinear)
     /// int8-affine softmax over the last axis (TFLite's reference integer softmax).
     case softmax(QSoftmax)
+    /// int8-affine log-softmax over the last axis (TFLite's reference integer LOG_SOFTMAX).
+    case logSoftmax(QLogSoftmax)
 
     public var kind: String {
         switch self {
@@ -173,6 +175,7 @@ public enum QOp: Codable, Sendable {
         case .affineSquaredDifference: return "squared_difference"
         case .resizeBilinear: return "resize_bilinear"
         case .softmax: return "softmax"
+        case .logSoftmax: return "log_softmax"
         }
     }
 
@@ -209,6 +212,7 @@ public enum QOp: Codable, Sendable {
         case .affineSquaredDifference(let a): return [a.a, a.b]
         case .resizeBilinear(let r): return [r.input]
         case .softmax(let s): return [s.input]
+        case .logSoftmax(let s): return [s.input]
         }
     }
 
@@ -235,6 +239,7 @@ public enum QOp: Codable, Sendable {
         case .affineSquaredDifference(let a): return a.output
         case .resizeBilinear(let r): return r.output
         case .softmax(let s): return s.output
+        case .logSoftmax(let s): return s.output
         }
     }
 }
@@ -942,6 +947,24 @@ public struct QSoftmax: Codable, Sendable {
         self.output = output
         self.multiplier = multiplier
         self.leftShift = leftShift
+        self.diffMin = diffMin
+    }
+}
+
+/// TFLite's reference int8 log-softmax over the last axis (`Affine.logSoftmax`): output scale 1/16,
+/// zero point 127.
+public struct QLogSoftmax: Codable, Sendable {
+    public var input: Int, output: Int
+    public var multiplier: Int32, leftShift: Int
+    public var reverseMultiplier: Int32, reverseShift: Int
+    public var diffMin: Int32
+    public init(input: Int, output: Int, multiplier: Int32, leftShift: Int, reverseMultiplier: Int32, reverseShift: Int, diffMin: Int32) {
+        self.input = input
+        self.output = output
+        self.multiplier = multiplier
+        self.leftShift = leftShift
+        self.reverseMultiplier = reverseMultiplier
+        self.reverseShift = reverseShift
         self.diffMin = diffMin
     }
 }

@@ -20,12 +20,12 @@ import Testing
 
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
     /// padding, transposes and copies by index of int8 tensors, TFLite's int8 MUL (swish), ADD and MUL
-    /// by a constant stored in flash, means and maxima over any axes, PRELU, the bilinear resize and
-    /// the L2 normalization.
+    /// by a constant stored in flash, means and maxima over any axes, PRELU, the bilinear resize, the L2
+    /// normalization and the log-softmax.
     static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
                                 "space_to_depth", "gather_axis3", "add_bcast_const", "batchnorm_unfused",
                                 "mean_axis1_nokeep", "reduce_max_axis3_keep", "transpose_conv", "sum_axes12_keep", "prelu",
-                                "resize_bilinear_half_pixel", "l2_normalization"]
+                                "resize_bilinear_half_pixel", "l2_normalization", "log_softmax"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")

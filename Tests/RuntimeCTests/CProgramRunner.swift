@@ -172,6 +172,7 @@ enum CProgramRunner {
         case (.transpose(var p), nil): status = qc_dispatch_transpose(bits[0], &p, a[0], a[1])
         case (.indexCopy(var p), nil): status = qc_dispatch_index_copy(bits[0], &p, s32(0), a[1], a[2])
         case (.table(var p), nil): status = qc_dispatch_table(bits[0], bits[1], &p, s16(0), a[1], a[2])
+        case (.logSoftmax(var p), nil): status = instance("qc_log_softmax_s8") { qc_log_softmax_s8(&p, s8(0), s8(1)) }
         case (.softmax(var p), nil): status = instance("qc_softmax_s8") { qc_softmax_s8(&p, s8(0), s8(1)) }
         // A variant the lowering made that this runner cannot call.
         case (_, _?): status = -2

@@ -35,6 +35,7 @@ extension KernelCases {
             cases.append(resizeBilinear(inH, inW, outH, outW, halfPixel: halfPixel, alignCorners: align, rng: &rng))
         }
         for scale in [Float(0.05), 0.02] { cases.append(affineSoftmax(inputScale: scale, rng: &rng)) }
+        for scale in [Float(0.1), 0.02, 0.005] { cases.append(affineLogSoftmax(inputScale: scale, rng: &rng)) }
         return cases
     }
 
@@ -185,6 +186,18 @@ extension KernelCases {
         (x[0], x[1], x[2]) = (-128, 127, -128)
         return single("int8 resize bilinear \(inH)x\(inW)->\(outH)x\(outW)\(halfPixel ? " half-pixel" : "")\(alignCorners ? " corners" : "")", &p,
                       .resizeBilinear(resize), inputs: [input], output: output, values: [x])
+    }
+
+    static func affineLogSoftmax(inputScale: Float, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let input = p.addTensor(QTensor(name: "x", shape: [4, 12], format: int8Format))
+        let output = p.addTensor(QTensor(name: "y", shape: [4, 12], format: int8Format))
+        let s = Affine.logSoftmaxParameters(inputScale: inputScale)!
+        let op = QLogSoftmax(input: input, output: output, multiplier: s.multiplier, leftShift: s.leftShift,
+                             reverseMultiplier: s.reverseMultiplier, reverseShift: s.reverseShift, diffMin: s.diffMin)
+        var x = int8Values(48, &rng)
+        for i in 12..<24 { x[i] = 5 }  // a row of equal values
+        return single("int8 log softmax scale \(inputScale)", &p, .logSoftmax(op), inputs: [input], output: output, values: [x])
     }
 
     static func affineSoftmax(inputScale: Float, rng: inout SeededRandom) -> KernelCase {

@@ -432,6 +432,22 @@ typedef struct {
 } qc_softmax_params;
 void qc_softmax_s8(const qc_softmax_params *p, const int8_t *x, int8_t *y);
 
+/*
+ * int8-affine log-softmax over the last axis (TFLite's reference integer LOG_SOFTMAX): per row, the
+ * exponentials of the differences from the maximum (those >= diff_min) scaled to Q5.26 by
+ * multiplier and left_shift and summed in Q12.19 as for the softmax; L = ln(sum) in Q5.26;
+ * differences above max(diff_min - 1, mbqm(L - 2^31, reverse_multiplier, reverse_shift)) give
+ * clamp(rdbpot(scaled - L, 22) + 127), the others -128. Output scale 1/16, zero point 127.
+ * Ranges: left_shift in [1, 30], reverse_shift in [-31, 0], multipliers >= 0, diff_min <= 0.
+ */
+typedef struct {
+    int32_t rows, depth;
+    int32_t multiplier, left_shift;
+    int32_t reverse_multiplier, reverse_shift;
+    int32_t diff_min;
+} qc_log_softmax_params;
+void qc_log_softmax_s8(const qc_log_softmax_params *p, const int8_t *x, int8_t *y);
+
 #include "qc_kernel_instances.h"
 
 /*
