@@ -78,6 +78,7 @@ public struct ArenaPlan: Sendable {
             case .maxMin(let m): candidates = [m.a, m.b]
             case .affineMul(let m): candidates = [m.a, m.b]
             case .affinePRelu(let r): candidates = [r.input]
+            case .affineDiv(let m): candidates = [m.a, m.b]
             case .affineSquaredDifference(let a): candidates = [a.a, a.b]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,

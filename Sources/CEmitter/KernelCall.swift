@@ -67,6 +67,7 @@ public enum Kernel: Sendable {
     case mulAffine(qc_mul_affine_params)
     case maxMin(qc_max_min_params)
     case preluAffine(qc_prelu_affine_params)
+    case divAffine(qc_mul_affine_params)
     case l2NormalizationAffine(qc_l2_normalization_affine_params)
     case squaredDifferenceAffine(qc_add_affine_params)
     case resizeBilinear(qc_resize_bilinear_params)
@@ -102,6 +103,7 @@ public enum Kernel: Sendable {
         case .mulAffine: return .mulAffine
         case .maxMin: return .maxMin
         case .preluAffine: return .preluAffine
+        case .divAffine: return .divAffine
         case .l2NormalizationAffine: return .l2NormalizationAffine
         case .squaredDifferenceAffine: return .squaredDifferenceAffine
         case .resizeBilinear: return .resizeBilinear
@@ -131,7 +133,7 @@ public enum Kernel: Sendable {
         case .add(let p): return p
         case .addAffine(let p), .squaredDifferenceAffine(let p): return p
         case .mul(let p): return p
-        case .mulAffine(let p): return p
+        case .mulAffine(let p), .divAffine(let p): return p
         case .maxMin(let p): return p
         case .preluAffine(let p): return p
         case .l2NormalizationAffine(let p): return p
@@ -157,7 +159,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
     case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear", squaredDifferenceAffine = "squared_difference_affine"
-    case l2NormalizationAffine = "l2_normalization_affine"
+    case l2NormalizationAffine = "l2_normalization_affine", divAffine = "div_affine"
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax, logSoftmax = "log_softmax"
 }
 

@@ -50,6 +50,11 @@ public enum KernelContract {
                 guard addLeftShifts.contains(a.leftShift) else { throw fail("left shift \(a.leftShift) outside 0…20") }
                 for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
                 guard int8Range.contains(Int64(a.outputOffset)) else { throw fail("output offset \(a.outputOffset) is no int8") }
+            case .affineDiv(let m):
+                // The quotient's rounding exponent stays within 0…63 for shifts −24…23.
+                guard m.multiplier >= 0, (-24...23).contains(m.shift) else { throw fail("rescaling (\(m.multiplier), \(m.shift)) outside multiplier ≥ 0, shift −24…23") }
+                for offset in [m.aOffset, m.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
+                guard int8Range.contains(Int64(m.outputOffset)) else { throw fail("output offset \(m.outputOffset) is no int8") }
             case .affineMul(let m):
                 guard m.multiplier >= 0, affineShifts.contains(m.shift) else { throw fail("rescaling (\(m.multiplier), \(m.shift)) outside multiplier ≥ 0, shift −31…30") }
                 for offset in [m.aOffset, m.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }

@@ -138,6 +138,11 @@ public enum KernelLowering {
             let params = qc_l2_normalization_affine_params(rows: i32(t[l.input].count / max(depth, 1)), depth: i32(depth),
                                                            in_offset: -l.inputZeroPoint)
             return [call(.l2NormalizationAffine(params), [.s8], [.tensor(l.input, offset: 0), .tensor(l.output, offset: 0)])]
+        case .affineDiv(let m):
+            let params = qc_mul_affine_params(count: i32(t[m.output].count), b_count: i32(t[m.b].count),
+                                              a_offset: m.aOffset, b_offset: m.bOffset, out_offset: m.outputOffset,
+                                              multiplier: m.multiplier, shift: i32(m.shift), act_min: m.clampMin, act_max: m.clampMax)
+            return [call(.divAffine(params), [.s8], [.tensor(m.a, offset: 0), .tensor(m.b, offset: 0), .tensor(m.output, offset: 0)])]
         case .affinePRelu(let r):
             let params = qc_prelu_affine_params(count: i32(t[r.output].count), alpha_count: i32(r.alpha.count),
                                                 in_offset: r.inputOffset, alpha_offset: r.alphaOffset, out_offset: r.outputOffset,

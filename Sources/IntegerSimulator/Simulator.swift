@@ -130,6 +130,12 @@ public final class Simulator: Sendable {
             return affineSquaredDifference(a, t[a.a], t[a.b])
         case .affineL2Normalization(let l):
             return affineL2Normalization(l, t[l.input], depth: tensors[l.input].shape.last!)
+        case .affineDiv(let m):
+            let (a, b) = (t[m.a], t[m.b])
+            return a.indices.map { i in
+                Affine.divide(a[i], by: b[i % b.count], aOffset: m.aOffset, bOffset: m.bOffset, outputOffset: m.outputOffset,
+                              multiplier: m.multiplier, shift: m.shift, clampMin: m.clampMin, clampMax: m.clampMax)
+            }
         case .affinePRelu(let r):
             return affinePRelu(r, t[r.input])
         case .resizeBilinear(let r):

@@ -201,6 +201,18 @@ public enum AffineLowering {
                 return .affineMul(QAffineMul(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint,
                                              outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
+            case .binary(let binary) where binary.op == .div:
+                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
+                    throw QuantizationError("\(node.name): int8 DIV broadcasting other than per channel or a scalar divisor is not supported")
+                }
+                let (sa, sb) = (ta.affine!, tb.affine!)
+                let (multiplier, shift) = Affine.quantizeMultiplier(Double(sa.scale) / (Double(sb.scale) * Double(y.affine!.scale)))
+                let (lo, hi) = try activationRange(binary.activation, y, layer: node.name)
+                return .affineDiv(QAffineMul(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint,
+                                             outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
+                                             clampMin: Int32(lo), clampMax: Int32(hi)))
             case .binary(let binary) where binary.op == .add || binary.op == .sub:
                 var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 let subtract = binary.op == .sub

@@ -140,6 +140,9 @@ public enum QOp: Codable, Sendable {
     case affineSquaredDifference(QAffineAdd)
     /// TFLite's int8 L2_NORMALIZATION over the last axis: output scale 1/128, zero point 0.
     case affineL2Normalization(QAffineL2Normalization)
+    /// TFLite's int8 DIV (`Affine.divide`), with the fields of its MUL: the multiplier and shift are
+    /// a's scale / (b's scale · the output's).
+    case affineDiv(QAffineMul)
     /// int8-affine PReLU with a constant slope (TFLite's PRELU).
     case affinePRelu(QAffinePRelu)
     /// Bilinear resizing of int8 values as TFLite computes it (positions in 1/1024, one rounding).
@@ -171,6 +174,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul: return "mul"
         case .affineMean: return "mean"
         case .affinePRelu: return "prelu"
+        case .affineDiv: return "div"
         case .affineL2Normalization: return "l2_normalization"
         case .affineSquaredDifference: return "squared_difference"
         case .resizeBilinear: return "resize_bilinear"
@@ -208,6 +212,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
         case .affinePRelu(let r): return [r.input]
+        case .affineDiv(let m): return [m.a, m.b]
         case .affineL2Normalization(let l): return [l.input]
         case .affineSquaredDifference(let a): return [a.a, a.b]
         case .resizeBilinear(let r): return [r.input]
@@ -235,6 +240,7 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
         case .affinePRelu(let r): return r.output
+        case .affineDiv(let m): return m.output
         case .affineL2Normalization(let l): return l.output
         case .affineSquaredDifference(let a): return a.output
         case .resizeBilinear(let r): return r.output

@@ -113,13 +113,14 @@ import Testing
 
     /// The maximum and the minimum of two computed tensors (the max_min kernel): in fixed point with
     /// each operand in its own format, and in int8 as TFLite computes them; a division by a tensor in
-    /// fixed point (a reciprocal table and a product); TFLite's int8 squared difference; on the host.
+    /// fixed point (a reciprocal table and a product); TFLite's int8 squared difference and division; on the host.
     @Test func twoTensorsOnTheHost() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/maximum/int8.tflite")) else { print(Corpus.skipMessage); return }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-max-min-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        for (folder, form) in [("maximum", "float32"), ("minimum", "int8"), ("div", "float32"), ("squared_difference", "int8")] {
+        for (folder, form) in [("maximum", "float32"), ("minimum", "int8"), ("div", "float32"), ("squared_difference", "int8"),
+                               ("div", "int8")] {
             let samples = try Self.twoInputSamples(in: work, folder: folder)
             let result = try Quantc.run(["verify", Corpus.path("tflite-op-tests/\(folder)/\(form).tflite"), "--data", samples.path,
                                          "--target", "host", "--quiet"], timeout: 300)

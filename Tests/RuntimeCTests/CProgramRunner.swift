@@ -166,6 +166,7 @@ enum CProgramRunner {
             status = instance("qc_squared_difference_affine_s8") { qc_squared_difference_affine_s8(&p, s8(0), s8(1), s8(2)) }
         case (.l2NormalizationAffine(var p), nil):
             status = instance("qc_l2_normalization_affine_s8") { qc_l2_normalization_affine_s8(&p, s8(0), s8(1)) }
+        case (.divAffine(var p), nil): status = instance("qc_div_affine_s8") { qc_div_affine_s8(&p, s8(0), s8(1), s8(2)) }
         case (.meanAffine(var p), nil): status = instance("qc_mean_affine_s8") { qc_mean_affine_s8(&p, s8(0), s8(1)) }
         case (.rescale(var p), nil): status = qc_dispatch_rescale(bits[0], bits[1], &p, a[0], a[1])
         case (.pad(var p), nil): status = qc_dispatch_pad(bits[0], &p, a[0], a[1])

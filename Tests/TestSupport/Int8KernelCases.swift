@@ -25,6 +25,7 @@ extension KernelCases {
             cases.append(affineAdd(subtract: subtract, broadcast: broadcast, rng: &rng))
         }
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
+        for broadcast in [0, 3] { cases.append(affineDiv(broadcast: broadcast, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
         for broadcast in [false, true] { cases.append(affineSquaredDifference(broadcast: broadcast, rng: &rng)) }
         for depth in [1, 7, 64] { cases.append(affineL2Normalization(depth: depth, rng: &rng)) }
@@ -141,6 +142,23 @@ extension KernelCases {
         return single("int8 l2 normalization depth \(depth)", &p, .affineL2Normalization(QAffineL2Normalization(input: input, output: output,
                                                                                                             inputZeroPoint: zeroPoint)),
                       inputs: [input], output: output, values: [x])
+    }
+
+    /// Quotients of both signs, a zero dividend and a zero divisor among them.
+    static func affineDiv(broadcast: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let count = broadcast == 0 ? 48 : broadcast
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast == 0 ? [1, 4, 4, 3] : [count], format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        let (aOffset, bOffset) = (Int32(rng.int(-20, 20)), Int32(rng.int(-20, 20)))
+        let div = QAffineMul(a: a, b: b, output: y, aOffset: aOffset, bOffset: bOffset, outputOffset: Int32(rng.int(-20, 20)),
+                             multiplier: multiplier(&rng), shift: 4, clampMin: -128, clampMax: 127)
+        var xa = int8Values(48, &rng), xb = int8Values(count, &rng)
+        xa[0] = -aOffset
+        xb[count - 1] = -bOffset
+        return single("int8 div\(broadcast == 0 ? "" : " broadcast \(broadcast)")", &p, .affineDiv(div), inputs: [a, b], output: y,
+                      values: [xa, xb])
     }
 
     static func affineMul(broadcast: Int, rng: inout SeededRandom) -> KernelCase {

@@ -363,6 +363,18 @@ typedef struct {
 void qc_mul_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 
 /*
+ * int8-affine division (TFLite's DIV), with the multiplication's params (multiplier and shift: a's
+ * scale / (b's scale * the output's)): with u = a[i] + a_offset and d = b[j] + b_offset, signs moved
+ * so that d > 0, h the redundant sign bits of u, (r, k) = 1/d as 1/(1 + x) in Q0.31 and its bits
+ * over one (TFLite's GetReciprocal), y = clamp(out_offset + rdbpot(srdhm(srdhm(u << h, r),
+ * multiplier), h + k - shift)); where that exponent e passes 31 (for u in [-2, 2]), which C++
+ * leaves undefined in TFLite, the rounded value is (product >> (e mod 32)) + (product >= 0), as
+ * ai-edge-litert computes it on x86-64 (TFLM on Cortex-M fills with the sign instead). d = 0 (undefined in TFLite) gives act_max for u > 0, act_min for u < 0, the offset for
+ * u = 0. Ranges: shift in [-24, 23], as the multiplication's otherwise. Works in place.
+ */
+void qc_div_affine_s8(const qc_mul_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
  * int8-affine L2 normalization over the last axis (TFLite's L2_NORMALIZATION; output scale 1/128,
  * zero point 0): per row of depth values, v = x + in_offset, s = sum v^2, (m, e) = 1/sqrt(s) as
  * TFLite's GetInvSqrtQuantizedMultiplierExp computes it (five Newton-Raphson steps in Q3.28; s <= 1

@@ -1,7 +1,6 @@
 /*
- * gemmlowp's fixed-point exp and reciprocal as TFLite's reference integer softmax and log-softmax
- * use them (shared by qc_softmax_s8.c and qc_log_softmax_s8.c). Twins: Affine.expOnNegativeValues,
- * Affine.oneOverOnePlus. Qm.n below: m integer bits, n = 31 - m fractional bits, in an int32_t.
+ * gemmlowp's fixed-point exp and reciprocal as TFLite's reference integer kernels use them (softmax,
+ * log-softmax, division, L2 normalization). Twins: Affine.expOnNegativeValues, Affine.oneOverOnePlus. Qm.n below: m integer bits, n = 31 - m fractional bits, in an int32_t.
  */
 #ifndef QC_FIXEDPOINT_EXP_H
 #define QC_FIXEDPOINT_EXP_H
@@ -12,7 +11,7 @@
 #define QC_SUM_BITS 12 /* integer bits of the sum of exponentials (Q12.19) */
 
 /* x * 2^e, saturating, for 1 <= e <= 30. */
-static int32_t qc_saturating_shift_left(int32_t x, int e)
+static inline int32_t qc_saturating_shift_left(int32_t x, int e)
 {
     const int32_t threshold = (int32_t)(((int32_t)1 << (31 - e)) - 1);
     if (x > threshold) {
@@ -24,19 +23,29 @@ static int32_t qc_saturating_shift_left(int32_t x, int e)
     return (int32_t)((uint32_t)x << e);
 }
 
+/* Leading zero bits of v (32 for 0). */
+static inline int qc_leading_zeros(uint32_t v)
+{
+    int n = 0;
+    while (n < 32 && !(v & (0x80000000u >> n))) {
+        ++n;
+    }
+    return n;
+}
+
 /* Wrapping 32-bit addition, as gemmlowp's raw int32 sums (they never wrap on these inputs). */
-static int32_t qc_add_wrap(int32_t a, int32_t b)
+static inline int32_t qc_add_wrap(int32_t a, int32_t b)
 {
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-static int32_t qc_sub_wrap(int32_t a, int32_t b)
+static inline int32_t qc_sub_wrap(int32_t a, int32_t b)
 {
     return (int32_t)((uint32_t)a - (uint32_t)b);
 }
 
 /* exp(a) for a in [-1/4, 0), Q0.31 in and out: a Taylor polynomial around -1/8. */
-static int32_t qc_exp_quarter(int32_t a)
+static inline int32_t qc_exp_quarter(int32_t a)
 {
     const int32_t constant_term = 1895147668; /* exp(-1/8) * 2^31 */
     const int32_t one_third = 715827883;      /* 2^31 / 3 */
@@ -51,7 +60,7 @@ static int32_t qc_exp_quarter(int32_t a)
 
 /* exp(a) for a <= 0 in Q5.26, result in Q0.31: the fraction modulo 1/4 by the polynomial, then
  * one factor exp(-2^k) per set bit k of the rest. */
-static int32_t qc_exp_negative(int32_t a)
+static inline int32_t qc_exp_negative(int32_t a)
 {
     static const int32_t factors[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
     const int fractional = 31 - QC_DIFF_BITS;
@@ -69,7 +78,7 @@ static int32_t qc_exp_negative(int32_t a)
 }
 
 /* 1 / (1 + x) for x in [0, 1), Q0.31 in and out: three Newton-Raphson steps in Q2.29. */
-static int32_t qc_one_over_one_plus(int32_t a)
+static inline int32_t qc_one_over_one_plus(int32_t a)
 {
     const int64_t sum = (int64_t)a + INT32_MAX;
     const int32_t half_denominator = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);

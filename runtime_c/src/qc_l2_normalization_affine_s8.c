@@ -1,20 +1,7 @@
 /* int8-affine L2 normalization, TFLite's L2_NORMALIZATION; contract in qc_kernels.h.
  * Twin: affineL2Normalization (IntegerSimulator), Affine.inverseSqrt. */
-#include "qc_affine.h"
+#include "qc_fixedpoint_exp.h"
 #include "qc_kernels.h"
-
-/* x * 2^e, saturating, for 1 <= e <= 30. */
-static int32_t qc_l2_saturating_shift_left(int32_t x, int e)
-{
-    const int32_t threshold = (int32_t)(((int32_t)1 << (31 - e)) - 1);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << e);
-}
 
 /* 1/sqrt(value) as a multiplier and a shift (positive = left). The value is normalised by pairs of
  * bits into [2^27, 2^29), x = 1 in Q3.28 is refined five times by x = 1.5x - (value/2) x^3, and the
@@ -22,8 +9,7 @@ static int32_t qc_l2_saturating_shift_left(int32_t x, int e)
 static void qc_inv_sqrt(int32_t value, int32_t *multiplier, int32_t *shift)
 {
     const int32_t half_three = ((int32_t)1 << 28) + ((int32_t)1 << 27);
-    int32_t input = value, s = 11, pairs = 0, half_input, x = (int32_t)1 << 28, k;
-    uint32_t top;
+    int32_t input = value, s = 11, pairs, half_input, x = (int32_t)1 << 28, k;
     if (value <= 1) {
         *multiplier = INT32_MAX;
         *shift = 0;
@@ -34,17 +20,14 @@ static void qc_inv_sqrt(int32_t value, int32_t *multiplier, int32_t *shift)
         ++s;
     }
     /* Leading zeros of input, less one, halved, less one: the pairs of bits to shift left. */
-    for (top = (uint32_t)input; top < 0x80000000u; top <<= 1) {
-        ++pairs;
-    }
-    pairs = (pairs - 1) / 2 - 1;
+    pairs = (qc_leading_zeros((uint32_t)input) - 1) / 2 - 1;
     s -= pairs;
     input = (int32_t)((uint32_t)input << (2 * pairs));
     half_input = qc_rdbpot(input >> 1, 1);
     for (k = 0; k < 5; ++k) {
-        const int32_t cube = qc_l2_saturating_shift_left(qc_srdhm(qc_srdhm(x, x), x), 6);
+        const int32_t cube = qc_saturating_shift_left(qc_srdhm(qc_srdhm(x, x), x), 6);
         const int32_t step = (int32_t)((uint32_t)qc_srdhm(half_three, x) - (uint32_t)qc_srdhm(half_input, cube));
-        x = qc_l2_saturating_shift_left(step, 3);
+        x = qc_saturating_shift_left(step, 3);
     }
     x = qc_srdhm(x, 1518500250); /* sqrt(2)/2 in Q0.31 */
     if (s < 0) {

@@ -26,15 +26,6 @@ static int32_t qc_saturating_add_s32(int64_t sum)
     return sum > INT32_MAX ? INT32_MAX : (sum < INT32_MIN ? INT32_MIN : (int32_t)sum);
 }
 
-static int qc_leading_zeros(uint32_t v)
-{
-    int n = 0;
-    while (n < 32 && !(v & (0x80000000u >> n))) {
-        ++n;
-    }
-    return n;
-}
-
 /* ln x for x >= 1 in Q12.19, result in Q5.26: x = 2^z * r with r near 1, ln r by a rational
  * approximation around the fourth root of 1/2, accumulated with 6 integer bits. */
 static int32_t qc_log_at_least_one(int32_t x)
