@@ -79,11 +79,12 @@ public struct ArenaPlan: Sendable {
             case .affineMul(let m): candidates = [m.a, m.b]
             case .affinePRelu(let r): candidates = [r.input]
             case .affineDiv(let m): candidates = [m.a, m.b]
+            case .select(let s): candidates = [s.a, s.b]
             case .affineSquaredDifference(let a): candidates = [a.a, a.b]
             case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
             case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,
                  .affineAdd, .affineMean, .affineL2Normalization, .resizeBilinear, .softmax,
-                 .logSoftmax:
+                 .logSoftmax, .affineCompare:
                 continue
             }
             let out = node.op.output

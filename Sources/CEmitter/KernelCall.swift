@@ -68,6 +68,8 @@ public enum Kernel: Sendable {
     case maxMin(qc_max_min_params)
     case preluAffine(qc_prelu_affine_params)
     case divAffine(qc_mul_affine_params)
+    case compareAffine(qc_compare_affine_params)
+    case select(qc_select_params)
     case l2NormalizationAffine(qc_l2_normalization_affine_params)
     case squaredDifferenceAffine(qc_add_affine_params)
     case resizeBilinear(qc_resize_bilinear_params)
@@ -104,6 +106,8 @@ public enum Kernel: Sendable {
         case .maxMin: return .maxMin
         case .preluAffine: return .preluAffine
         case .divAffine: return .divAffine
+        case .compareAffine: return .compareAffine
+        case .select: return .select
         case .l2NormalizationAffine: return .l2NormalizationAffine
         case .squaredDifferenceAffine: return .squaredDifferenceAffine
         case .resizeBilinear: return .resizeBilinear
@@ -136,6 +140,8 @@ public enum Kernel: Sendable {
         case .mulAffine(let p), .divAffine(let p): return p
         case .maxMin(let p): return p
         case .preluAffine(let p): return p
+        case .compareAffine(let p): return p
+        case .select(let p): return p
         case .l2NormalizationAffine(let p): return p
         case .resizeBilinear(let p): return p
         case .meanAffine(let p): return p
@@ -160,6 +166,7 @@ public enum KernelFamily: String, CaseIterable, Sendable {
     case add, addAffine = "add_affine", mul, mulAffine = "mul_affine", maxMin = "max_min", meanAffine = "mean_affine"
     case preluAffine = "prelu_affine", resizeBilinear = "resize_bilinear", squaredDifferenceAffine = "squared_difference_affine"
     case l2NormalizationAffine = "l2_normalization_affine", divAffine = "div_affine"
+    case compareAffine = "compare_affine", select
     case rescale, pad, transpose, indexCopy = "index_copy", table, softmax, logSoftmax = "log_softmax"
 }
 

@@ -50,6 +50,16 @@ public enum KernelContract {
                 guard addLeftShifts.contains(a.leftShift) else { throw fail("left shift \(a.leftShift) outside 0…20") }
                 for offset in [a.aOffset, a.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
                 guard int8Range.contains(Int64(a.outputOffset)) else { throw fail("output offset \(a.outputOffset) is no int8") }
+            case .affineCompare(let c):
+                for (m, s) in [(c.aMultiplier, c.aShift), (c.bMultiplier, c.bShift)] where m < 0 || !(-31...0).contains(s) {
+                    throw fail("rescaling (\(m), \(s)) outside multiplier ≥ 0, shift −31…0")
+                }
+                for offset in [c.aOffset, c.bOffset] where !(-127...128).contains(offset) { throw fail("input offset \(offset) outside −127…128") }
+            case .select(let s):
+                let n = program.tensors[s.output].count
+                for x in [s.condition, s.a, s.b] where bits(x) != 8 || n % max(program.tensors[x].count, 1) != 0 {
+                    throw fail("a selection over \(n) values reads \(program.tensors[x].count) of \(bits(x)) bits")
+                }
             case .affineDiv(let m):
                 // The quotient's rounding exponent stays within 0…63 for shifts −24…23.
                 guard m.multiplier >= 0, (-24...23).contains(m.shift) else { throw fail("rescaling (\(m.multiplier), \(m.shift)) outside multiplier ≥ 0, shift −24…23") }

@@ -138,6 +138,24 @@ public enum KernelLowering {
             let params = qc_l2_normalization_affine_params(rows: i32(t[l.input].count / max(depth, 1)), depth: i32(depth),
                                                            in_offset: -l.inputZeroPoint)
             return [call(.l2NormalizationAffine(params), [.s8], [.tensor(l.input, offset: 0), .tensor(l.output, offset: 0)])]
+        case .affineCompare(let c):
+            let comparison: Int32
+            switch c.comparison {
+            case .greater: comparison = 0
+            case .greaterEqual: comparison = 1
+            case .less: comparison = 2
+            case .lessEqual: comparison = 3
+            case .equal: comparison = 4
+            }
+            let params = qc_compare_affine_params(count: i32(t[c.output].count), b_count: i32(t[c.b].count), comparison: comparison,
+                                                  a_offset: c.aOffset, b_offset: c.bOffset, a_mult: c.aMultiplier, a_shift: i32(c.aShift),
+                                                  b_mult: c.bMultiplier, b_shift: i32(c.bShift))
+            return [call(.compareAffine(params), [.s8], [.tensor(c.a, offset: 0), .tensor(c.b, offset: 0), .tensor(c.output, offset: 0)])]
+        case .select(let s):
+            let params = qc_select_params(count: i32(t[s.output].count), condition_count: i32(t[s.condition].count), a_count: i32(t[s.a].count),
+                                          b_count: i32(t[s.b].count))
+            return [call(.select(params), [.s8], [.tensor(s.condition, offset: 0), .tensor(s.a, offset: 0), .tensor(s.b, offset: 0),
+                                                  .tensor(s.output, offset: 0)])]
         case .affineDiv(let m):
             let params = qc_mul_affine_params(count: i32(t[m.output].count), b_count: i32(t[m.b].count),
                                               a_offset: m.aOffset, b_offset: m.bOffset, out_offset: m.outputOffset,

@@ -53,7 +53,7 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
             return variant(call, .dsp, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
@@ -80,7 +80,7 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .mve, scratch: 0, .s8) : nil
         case .add, .avgPool, .avgPoolAffine:
             return variant(call, .mve, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }

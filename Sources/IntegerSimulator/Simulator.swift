@@ -136,6 +136,17 @@ public final class Simulator: Sendable {
                 Affine.divide(a[i], by: b[i % b.count], aOffset: m.aOffset, bOffset: m.bOffset, outputOffset: m.outputOffset,
                               multiplier: m.multiplier, shift: m.shift, clampMin: m.clampMin, clampMax: m.clampMax)
             }
+        case .affineCompare(let c):
+            let (a, b) = (t[c.a], t[c.b])
+            func scaled(_ v: Int32, _ offset: Int32, _ multiplier: Int32, _ shift: Int) -> Int32 {
+                Affine.multiplyByQuantizedMultiplier((v + offset) << 8, multiplier, shift)
+            }
+            return a.indices.map { i in
+                c.holds(scaled(a[i], c.aOffset, c.aMultiplier, c.aShift), scaled(b[i % b.count], c.bOffset, c.bMultiplier, c.bShift)) ? 1 : 0
+            }
+        case .select(let s):
+            let (condition, a, b) = (t[s.condition], t[s.a], t[s.b])
+            return (0..<tensors[s.output].count).map { i in condition[i % condition.count] != 0 ? a[i % a.count] : b[i % b.count] }
         case .affinePRelu(let r):
             return affinePRelu(r, t[r.input])
         case .resizeBilinear(let r):

@@ -66,6 +66,10 @@ public enum AffineLowering {
         init(graph: Graph) { self.graph = graph }
 
         func affine(of id: ValueID) throws -> AffineQuantization {
+            // A comparison's output is a boolean: its 0 and 1 stored as they are.
+            if graph[id].quantization == nil, let producer = graph.producerIndex(of: id), case .compare = graph.nodes[producer].op {
+                return AffineQuantization(scale: 1, zeroPoint: 0)
+            }
             guard let q = graph[id].quantization else { throw FloatTensor(name: graph[id].name) }
             guard q.storage == "int8", q.scales.count == 1, let zp = q.zeroPoints.first, (-128...127).contains(zp), q.scales[0] > 0 else {
                 throw QuantizationError("--scheme int8 needs int8 tensors with one scale and zero point; '\(graph[id].name)' has "
@@ -201,6 +205,38 @@ public enum AffineLowering {
                 return .affineMul(QAffineMul(a: a, b: b, output: out, aOffset: -sa.zeroPoint, bOffset: -sb.zeroPoint,
                                              outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
+            case .compare(let comparison):
+                // TFLite's comparison with scaling: each side rescaled by its own scale after a left shift of 8.
+                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                let (ta, tb) = (program.tensors[a], program.tensors[b])
+                guard ta.count == y.count, tb.count == ta.count || tb.count == 1 || ta.shape.last == tb.count, ta.constant == nil else {
+                    throw QuantizationError("\(node.name): int8 comparison broadcasting other than per channel or a scalar is not supported")
+                }
+                let (ma, mb) = (Affine.quantizeMultiplier(Double(ta.affine!.scale)), Affine.quantizeMultiplier(Double(tb.affine!.scale)))
+                guard ma.shift <= 0, mb.shift <= 0 else {
+                    throw QuantizationError("\(node.name): int8 comparison of scales of 1 or more (TFLite rescales by scales below one)")
+                }
+                let kind: QAffineCompare.Comparison
+                switch comparison {
+                case .greater: kind = .greater
+                case .greaterEqual: kind = .greaterEqual
+                case .less: kind = .less
+                case .lessEqual: kind = .lessEqual
+                case .equal: kind = .equal
+                }
+                return .affineCompare(QAffineCompare(a: a, b: b, output: out, comparison: kind, aOffset: -ta.affine!.zeroPoint,
+                                                     bOffset: -tb.affine!.zeroPoint, aMultiplier: ma.multiplier, aShift: ma.shift,
+                                                     bMultiplier: mb.multiplier, bShift: mb.shift))
+            case .select:
+                // TFLite copies the chosen int8 values as they are stored.
+                let condition = try tensor(for: node.inputs[0]), a = try tensor(for: node.inputs[1]), b = try tensor(for: node.inputs[2])
+                for x in [condition, a, b] {
+                    let n = program.tensors[x].count
+                    guard n == y.count || n == 1 || (program.tensors[x].shape.last == n && y.shape.last == n) else {
+                        throw QuantizationError("\(node.name): int8 selection broadcasting other than per channel or a scalar is not supported")
+                    }
+                }
+                return .select(QSelect(condition: condition, a: a, b: b, output: out))
             case .binary(let binary) where binary.op == .div:
                 let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 let (ta, tb) = (program.tensors[a], program.tensors[b])

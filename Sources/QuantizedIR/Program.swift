@@ -143,6 +143,11 @@ public enum QOp: Codable, Sendable {
     /// TFLite's int8 DIV (`Affine.divide`), with the fields of its MUL: the multiplier and shift are
     /// a's scale / (b's scale · the output's).
     case affineDiv(QAffineMul)
+    /// TFLite's int8 comparisons (GREATER, LESS, EQUAL, ...): 1 where it holds, else 0.
+    case affineCompare(QAffineCompare)
+    /// TFLite's SELECT/SELECT_V2 of int8 values: a where the condition is nonzero, else b, copied as
+    /// they are stored.
+    case select(QSelect)
     /// int8-affine PReLU with a constant slope (TFLite's PRELU).
     case affinePRelu(QAffinePRelu)
     /// Bilinear resizing of int8 values as TFLite computes it (positions in 1/1024, one rounding).
@@ -174,6 +179,8 @@ public enum QOp: Codable, Sendable {
         case .affineMul: return "mul"
         case .affineMean: return "mean"
         case .affinePRelu: return "prelu"
+        case .affineCompare(let c): return c.comparison.rawValue
+        case .select: return "select"
         case .affineDiv: return "div"
         case .affineL2Normalization: return "l2_normalization"
         case .affineSquaredDifference: return "squared_difference"
@@ -212,6 +219,8 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return [m.a, m.b]
         case .affineMean(let m): return [m.input]
         case .affinePRelu(let r): return [r.input]
+        case .affineCompare(let c): return [c.a, c.b]
+        case .select(let s): return [s.condition, s.a, s.b]
         case .affineDiv(let m): return [m.a, m.b]
         case .affineL2Normalization(let l): return [l.input]
         case .affineSquaredDifference(let a): return [a.a, a.b]
@@ -240,6 +249,8 @@ public enum QOp: Codable, Sendable {
         case .affineMul(let m): return m.output
         case .affineMean(let m): return m.output
         case .affinePRelu(let r): return r.output
+        case .affineCompare(let c): return c.output
+        case .select(let s): return s.output
         case .affineDiv(let m): return m.output
         case .affineL2Normalization(let l): return l.output
         case .affineSquaredDifference(let a): return a.output
@@ -896,6 +907,54 @@ public struct QAffineL2Normalization: Codable, Sendable {
         self.input = input
         self.output = output
         self.inputZeroPoint = inputZeroPoint
+    }
+}
+
+/// TFLite's int8 comparison: each input offset by −zero point, shifted left by 8 and scaled by its
+/// own scale as mbqm(·, multiplier, shift), then compared; the output is 0 or 1. `b` may repeat
+/// (per channel or a scalar).
+public struct QAffineCompare: Codable, Sendable {
+    public enum Comparison: String, Codable, Sendable, CaseIterable { case greater, greaterEqual = "greater_equal", less, lessEqual = "less_equal", equal }
+    public var a: Int, b: Int, output: Int
+    public var comparison: Comparison
+    public var aOffset: Int32, bOffset: Int32
+    public var aMultiplier: Int32, aShift: Int
+    public var bMultiplier: Int32, bShift: Int
+    public init(a: Int, b: Int, output: Int, comparison: Comparison, aOffset: Int32, bOffset: Int32, aMultiplier: Int32, aShift: Int,
+                bMultiplier: Int32, bShift: Int) {
+        self.a = a
+        self.b = b
+        self.output = output
+        self.comparison = comparison
+        self.aOffset = aOffset
+        self.bOffset = bOffset
+        self.aMultiplier = aMultiplier
+        self.aShift = aShift
+        self.bMultiplier = bMultiplier
+        self.bShift = bShift
+    }
+
+    /// Whether the comparison holds between the two scaled values.
+    public func holds(_ x: Int32, _ y: Int32) -> Bool {
+        switch comparison {
+        case .greater: return x > y
+        case .greaterEqual: return x >= y
+        case .less: return x < y
+        case .lessEqual: return x <= y
+        case .equal: return x == y
+        }
+    }
+}
+
+/// y[i] = condition[i] != 0 ? a[i] : b[i], each input repeated when it has fewer elements (per
+/// channel or a scalar), the stored values copied.
+public struct QSelect: Codable, Sendable {
+    public var condition: Int, a: Int, b: Int, output: Int
+    public init(condition: Int, a: Int, b: Int, output: Int) {
+        self.condition = condition
+        self.a = a
+        self.b = b
+        self.output = output
     }
 }
 

@@ -21,11 +21,11 @@ import Testing
     /// int8 models (run as int8 by default) whose element-wise ops become 256-entry tables,
     /// padding, transposes and copies by index of int8 tensors, TFLite's int8 MUL (swish), ADD and MUL
     /// by a constant stored in flash, means and maxima over any axes, PRELU, the bilinear resize, the L2
-    /// normalization and the log-softmax.
+    /// normalization, the log-softmax, and a comparison choosing between int8 branches (SELU).
     static let int8Operators = ["logistic", "tanh", "elu", "exp", "relu6", "pad", "transpose_0312", "swish", "hard_swish", "mean_axes12_keep",
                                 "space_to_depth", "gather_axis3", "add_bcast_const", "batchnorm_unfused",
                                 "mean_axis1_nokeep", "reduce_max_axis3_keep", "transpose_conv", "sum_axes12_keep", "prelu",
-                                "resize_bilinear_half_pixel", "l2_normalization", "log_softmax"]
+                                "resize_bilinear_half_pixel", "l2_normalization", "log_softmax", "selu"]
 
     static func verify(_ folder: String, target: String, form: String = "float32") throws -> CommandResult {
         let dir = Corpus.path("tflite-op-tests/\(folder)")
@@ -113,14 +113,14 @@ import Testing
 
     /// The maximum and the minimum of two computed tensors (the max_min kernel): in fixed point with
     /// each operand in its own format, and in int8 as TFLite computes them; a division by a tensor in
-    /// fixed point (a reciprocal table and a product); TFLite's int8 squared difference and division; on the host.
+    /// fixed point (a reciprocal table and a product); TFLite's int8 squared difference, division, comparison and selection; on the host.
     @Test func twoTensorsOnTheHost() throws {
         guard FileManager.default.fileExists(atPath: Corpus.path("tflite-op-tests/maximum/int8.tflite")) else { print(Corpus.skipMessage); return }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-max-min-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         for (folder, form) in [("maximum", "float32"), ("minimum", "int8"), ("div", "float32"), ("squared_difference", "int8"),
-                               ("div", "int8")] {
+                               ("div", "int8"), ("select_v2_bcast", "int8")] {
             let samples = try Self.twoInputSamples(in: work, folder: folder)
             let result = try Quantc.run(["verify", Corpus.path("tflite-op-tests/\(folder)/\(form).tflite"), "--data", samples.path,
                                          "--target", "host", "--quiet"], timeout: 300)

@@ -193,7 +193,7 @@ enum NaiveOracle {
         case .clamp(let c):
             let fin = tensors[c.input].format, fout = tensors[c.output].format
             return t[c.input].map { finish(Int64($0), fin.frac - fout.frac, bits: fout.bits, c.clampMin, c.clampMax) }
-        case .affineAdd, .affineMul, .affineMean, .affinePRelu, .affineDiv, .affineSquaredDifference, .affineL2Normalization, .resizeBilinear, .softmax, .logSoftmax:
+        case .affineAdd, .affineMul, .affineMean, .affinePRelu, .affineDiv, .affineCompare, .select, .affineSquaredDifference, .affineL2Normalization, .resizeBilinear, .softmax, .logSoftmax:
             // int8-affine ops are judged against TFLite's own outputs (Int8SchemeTests, TFLiteInt8OpTests), not here.
             preconditionFailure("the naive oracle has no int8-affine ops")
         case .table(let table):

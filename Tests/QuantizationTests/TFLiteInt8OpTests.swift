@@ -24,7 +24,7 @@ import Testing
         "requant_concat", "requant_two_outputs", "mean_axis1_nokeep", "mean_axis3_keep", "reduce_max_axes12_nokeep", "reduce_max_axis3_keep",
         "add", "mul", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv", "space_to_batch_nd", "transpose_conv", "sub", "sqrt", "sum_axes12_keep", "sum_axis3_nokeep",
         "maximum", "minimum", "prelu", "resize_bilinear_align_corners", "resize_bilinear_half_pixel",
-        "resize_bilinear_half_pixel_12x12", "resize_bilinear_v1", "squared_difference", "l2_normalization", "log_softmax", "div",
+        "resize_bilinear_half_pixel_12x12", "resize_bilinear_v1", "squared_difference", "l2_normalization", "log_softmax", "div", "select_v2_bcast", "elu_where", "selu",
     ]
 
     @Test func int8ModelsEqualTheReferenceRuntime() throws {

@@ -167,6 +167,8 @@ enum CProgramRunner {
         case (.l2NormalizationAffine(var p), nil):
             status = instance("qc_l2_normalization_affine_s8") { qc_l2_normalization_affine_s8(&p, s8(0), s8(1)) }
         case (.divAffine(var p), nil): status = instance("qc_div_affine_s8") { qc_div_affine_s8(&p, s8(0), s8(1), s8(2)) }
+        case (.compareAffine(var p), nil): status = instance("qc_compare_affine_s8") { qc_compare_affine_s8(&p, s8(0), s8(1), s8(2)) }
+        case (.select(var p), nil): status = instance("qc_select_s8") { qc_select_s8(&p, s8(0), s8(1), s8(2), s8(3)) }
         case (.meanAffine(var p), nil): status = instance("qc_mean_affine_s8") { qc_mean_affine_s8(&p, s8(0), s8(1)) }
         case (.rescale(var p), nil): status = qc_dispatch_rescale(bits[0], bits[1], &p, a[0], a[1])
         case (.pad(var p), nil): status = qc_dispatch_pad(bits[0], &p, a[0], a[1])

@@ -26,6 +26,10 @@ extension KernelCases {
         }
         for broadcast in [0, 3, 1] { cases.append(affineMul(broadcast: broadcast, rng: &rng)) }
         for broadcast in [0, 3] { cases.append(affineDiv(broadcast: broadcast, rng: &rng)) }
+        for (k, comparison) in QAffineCompare.Comparison.allCases.enumerated() {
+            cases.append(affineCompare(comparison, broadcast: [0, 1, 3][k % 3], rng: &rng))
+        }
+        for counts in [(48, 48, 48), (48, 3, 1), (3, 48, 48)] { cases.append(select(counts, rng: &rng)) }
         cases.append(affineMean(rng: &rng))
         for broadcast in [false, true] { cases.append(affineSquaredDifference(broadcast: broadcast, rng: &rng)) }
         for depth in [1, 7, 64] { cases.append(affineL2Normalization(depth: depth, rng: &rng)) }
@@ -159,6 +163,39 @@ extension KernelCases {
         xb[count - 1] = -bOffset
         return single("int8 div\(broadcast == 0 ? "" : " broadcast \(broadcast)")", &p, .affineDiv(div), inputs: [a, b], output: y,
                       values: [xa, xb])
+    }
+
+    /// Two scales close enough that the rescaled values tie at times.
+    static func affineCompare(_ comparison: QAffineCompare.Comparison, broadcast: Int, rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        let count = broadcast == 0 ? 48 : broadcast
+        let a = p.addTensor(QTensor(name: "a", shape: [1, 4, 4, 3], format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: broadcast == 0 ? [1, 4, 4, 3] : [count], format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        let multiplier = multiplier(&rng)
+        let op = QAffineCompare(a: a, b: b, output: y, comparison: comparison, aOffset: Int32(rng.int(-10, 10)), bOffset: Int32(rng.int(-10, 10)),
+                                aMultiplier: multiplier, aShift: -6, bMultiplier: multiplier, bShift: -6)
+        var xa = int8Values(48, &rng).map { $0 / 8 }
+        let xb = int8Values(count, &rng).map { $0 / 8 }
+        // Equal to the b value each meets, one step above, one below: both answers for every comparison.
+        for (k, step) in [Int32(0), 1, -1].enumerated() {
+            let i = k * (count == 48 ? 1 : count)
+            xa[i] = xb[i % count] + op.bOffset - op.aOffset + step
+        }
+        return single("int8 \(comparison.rawValue)\(broadcast == 0 ? "" : " broadcast \(broadcast)")", &p, .affineCompare(op), inputs: [a, b],
+                      output: y, values: [xa, xb])
+    }
+
+    /// A selection whose condition, a and b each have all 48 values, one per channel or one.
+    static func select(_ counts: (Int, Int, Int), rng: inout SeededRandom) -> KernelCase {
+        var p = QProgram()
+        func shape(_ n: Int) -> [Int] { n == 48 ? [1, 4, 4, 3] : [n] }
+        let c = p.addTensor(QTensor(name: "condition", shape: shape(counts.0), format: int8Format))
+        let a = p.addTensor(QTensor(name: "a", shape: shape(counts.1), format: int8Format))
+        let b = p.addTensor(QTensor(name: "b", shape: shape(counts.2), format: int8Format))
+        let y = p.addTensor(QTensor(name: "y", shape: [1, 4, 4, 3], format: int8Format))
+        return single("select \(counts.0) \(counts.1) \(counts.2)", &p, .select(QSelect(condition: c, a: a, b: b, output: y)), inputs: [c, a, b],
+                      output: y, values: [int8Values(counts.0, &rng).map { $0 > 0 ? 1 : 0 }, int8Values(counts.1, &rng), int8Values(counts.2, &rng)])
     }
 
     static func affineMul(broadcast: Int, rng: inout SeededRandom) -> KernelCase {

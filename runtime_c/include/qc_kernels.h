@@ -388,6 +388,29 @@ typedef struct {
 void qc_l2_normalization_affine_s8(const qc_l2_normalization_affine_params *p, const int8_t *x, int8_t *y);
 
 /*
+ * int8-affine comparison (TFLite's GREATER, GREATER_EQUAL, LESS, LESS_EQUAL, EQUAL): with
+ * u = mbqm((a[i] + a_offset) << 8, a_mult, a_shift) and v likewise from b[i mod b_count],
+ * y[i] = 1 where u op v holds, else 0; op: 0 >, 1 >=, 2 <, 3 <=, 4 ==. Ranges: offsets in
+ * [-127, 128], multipliers >= 0, shifts in [-31, 0].
+ */
+typedef struct {
+    int32_t count, b_count;
+    int32_t comparison;
+    int32_t a_offset, b_offset;
+    int32_t a_mult, a_shift, b_mult, b_shift;
+} qc_compare_affine_params;
+void qc_compare_affine_s8(const qc_compare_affine_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
+ * Selection of stored values (TFLite's SELECT, SELECT_V2): y[i] = condition[i mod condition_count]
+ * ? a[i mod a_count] : b[i mod b_count]. Works in place over a or b of count elements.
+ */
+typedef struct {
+    int32_t count, condition_count, a_count, b_count;
+} qc_select_params;
+void qc_select_s8(const qc_select_params *p, const int8_t *condition, const int8_t *a, const int8_t *b, int8_t *y);
+
+/*
  * int8-affine PReLU (TFLite's PRELU): with v = x[i] + in_offset and a = alpha[i mod alpha_count] +
  * alpha_offset (alpha broadcast along the last axis, or one value),
  * y[i] = clamp(out_offset + (v >= 0 ? mbqm(v, pos_mult, pos_shift) : mbqm(v * a, neg_mult, neg_shift)),
