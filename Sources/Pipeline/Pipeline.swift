@@ -49,7 +49,7 @@ public enum Pipeline {
         }
         if request.scheme == .int8 {
             // Every number comes from the model file: nothing to calibrate.
-            var plan = QuantizationPlan(model: graph.info.path, scheme: AffineLowering.scheme, step: request.step, perChannel: true)
+            var plan = QuantizationPlan(model: graph.info.path, scheme: .int8, step: request.step, perChannel: true)
             plan.fullyConnectedRounding = request.fullyConnectedRounding
             return plan
         }

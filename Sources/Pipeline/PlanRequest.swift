@@ -2,11 +2,6 @@ import Foundation
 import QuantizedIR
 import Quantization
 
-/// A quantization scheme, as plans and the command line name it.
-public enum Scheme: String, CaseIterable, Sendable {
-    case fixed, shift, bitplane, codebook, int8
-}
-
 /// `--weight-bits`: a number of bits for every layer, or the bit-allocation search.
 public enum WeightBits: Equatable, Sendable {
     case uniform(Int)

@@ -8,9 +8,6 @@ import QuantizedIR
 /// tensors' float scales, zero points, and TFLite's own add, average pool and softmax arithmetic.
 /// Nothing is chosen here; every number comes from the file.
 public enum AffineLowering {
-    /// The plan's scheme name: such a plan holds no formats.
-    public static let scheme = "int8"
-
     public static func lower(_ graph: Graph, fullyConnected rounding: FullyConnectedRounding = .tflm) throws -> Lowering.Result {
         var builder = Builder(graph: graph)
         // An ONNX model quantized by onnxruntime is computed as onnxruntime does: each op in float,

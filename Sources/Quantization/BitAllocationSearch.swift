@@ -136,7 +136,7 @@ public struct BitAllocationSearch {
     }
 
     public func run() throws -> QuantizationPlan {
-        var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: options.step, perChannel: options.perChannel)
+        var plan = QuantizationPlan(model: graph.info.path, scheme: .fixed, step: options.step, perChannel: options.perChannel)
         // `safetyFactor` < 1 keeps the bound within a fraction of the budget, for unseen data known
         // to be harder than the search samples.
         let budget = options.maxDrop * options.safetyFactor

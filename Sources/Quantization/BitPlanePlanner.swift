@@ -35,7 +35,7 @@ extension FixedPointPlanner {
     public static func bitPlanePlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, options: BitPlaneOptions,
                                     actBits: Int, biasBits: Int, step: StepMethod) throws -> QuantizationPlan {
         try checkOverrides(options.overrides, graph, analysis: analysis, option: "--planes-for")
-        var plan = QuantizationPlan(model: graph.info.path, scheme: "bitplane", step: step, perChannel: true)
+        var plan = QuantizationPlan(model: graph.info.path, scheme: .bitplane, step: step, perChannel: true)
         let outputLayer = analysis.weightedLayers.last
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]

@@ -44,7 +44,7 @@ extension FixedPointPlanner {
             throw QuantizationError("\(options.clusters) clusters of \(options.centroidBits)-bit centroids (2…256 clusters, 2…16 bits)")
         }
         try checkOverrides(options.overrides, graph, analysis: analysis, option: "--clusters-for")
-        var plan = QuantizationPlan(model: graph.info.path, scheme: "codebook", step: step, perChannel: false)
+        var plan = QuantizationPlan(model: graph.info.path, scheme: .codebook, step: step, perChannel: false)
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]
             let w = graph.constant(node.inputs[1])!

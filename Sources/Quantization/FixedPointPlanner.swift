@@ -20,7 +20,7 @@ public struct SampleSet: Sendable {
 public enum FixedPointPlanner {
     public static func uniformPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, weightBits: Int,
                                    actBits: Int, biasBits: Int, perChannel: Bool, step: StepMethod) throws -> QuantizationPlan {
-        var plan = QuantizationPlan(model: graph.info.path, scheme: "fixed", step: step, perChannel: perChannel)
+        var plan = QuantizationPlan(model: graph.info.path, scheme: .fixed, step: step, perChannel: perChannel)
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]
             plan.layers[node.name] = LayerFormats(weightBits: weightBits,
@@ -37,7 +37,7 @@ public enum FixedPointPlanner {
     public static func shiftPlan(_ graph: Graph, analysis: QuantAnalysis, calibration: SampleSet, digits: Int,
                                  exponents: Int = SignedDigit.maxExponents, rounding: DigitRounding = .nearest, actBits: Int, biasBits: Int,
                                  perChannel: Bool, step: StepMethod) throws -> QuantizationPlan {
-        var plan = QuantizationPlan(model: graph.info.path, scheme: "shift", step: step, perChannel: perChannel)
+        var plan = QuantizationPlan(model: graph.info.path, scheme: .shift, step: step, perChannel: perChannel)
         for index in analysis.weightedLayers {
             let node = graph.nodes[index]
             var layer = LayerFormats(weightBits: 8, weightFracs: [], biasBits: biasBits, biasFrac: 0, digits: digits,

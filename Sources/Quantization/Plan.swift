@@ -3,11 +3,27 @@ import Foundation
 import GraphIR
 import QuantizedIR
 
+/// How weights are stored and multiplied: fixed point, signed digits (shift), bit planes, codebooks,
+/// or an int8 model computed as TFLite does.
+public enum Scheme: String, Codable, CaseIterable, Sendable {
+    case fixed, shift, bitplane, codebook, int8
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let scheme = Scheme(rawValue: name) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(name)' is not one of "
+                                                   + Scheme.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        self = scheme
+    }
+}
+
 /// Every format choice of a quantization run, keyed by graph names, so `export` and `verify`
 /// can rebuild the same integer program without calibrating or searching again (`--plan`).
 public struct QuantizationPlan: Codable, Sendable {
     public var model: String
-    public var scheme: String
+    public var scheme: Scheme
     public var step: StepMethod
     public var perChannel: Bool
     /// Formats of activation tensors (graph inputs and every op that produces a new format), by key.
@@ -19,7 +35,7 @@ public struct QuantizationPlan: Codable, Sendable {
     /// `--scheme int8`: whose fully-connected rounding to reproduce (nil: TFLM's).
     public var fullyConnectedRounding: FullyConnectedRounding?
 
-    public init(model: String, scheme: String, step: StepMethod, perChannel: Bool,
+    public init(model: String, scheme: Scheme, step: StepMethod, perChannel: Bool,
                 activations: [String: QFormat] = [:], layers: [String: LayerFormats] = [:]) {
         self.model = model
         self.scheme = scheme
@@ -49,7 +65,8 @@ public struct QuantizationPlan: Codable, Sendable {
         do {
             plan = try JSONDecoder().decode(QuantizationPlan.self, from: data)
         } catch let DecodingError.dataCorrupted(context) {
-            throw QuantizationError("\(path): not a quantization plan (\(Self.describe(context)))")
+            let detail = context.codingPath.isEmpty ? Self.describe(context) : "\(Self.describe(context)): \(context.debugDescription)"
+            throw QuantizationError("\(path): not a quantization plan (\(detail))")
         } catch let DecodingError.keyNotFound(key, context) {
             throw QuantizationError("\(path): not a quantization plan (\(Self.describe(context, key: key)) is missing)")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

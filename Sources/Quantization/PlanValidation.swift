@@ -29,17 +29,14 @@ public enum PlanValidation {
     public static let planes = 1...4
     public static let alphaBits = 2...16
     public static let clusters = 2...CodebookWeights.maxClusters
-    public static let schemes = ["fixed", "shift", "bitplane", "codebook", AffineLowering.scheme]
 
     static func range(_ r: ClosedRange<Int>) -> String { "\(r.lowerBound)…\(r.upperBound)" }
 
     /// Throws the first problem, prefixed with `file`.
     public static func validate(_ plan: QuantizationPlan, for graph: Graph, file: String) throws {
         func fail(_ message: String) -> QuantizationError { QuantizationError("\(file): \(message)") }
-        guard schemes.contains(plan.scheme) else {
-            throw fail("scheme '\(plan.scheme)' is not one of \(schemes.joined(separator: ", "))")
-        }
-        if plan.scheme == AffineLowering.scheme { return }
+        // The scheme itself is checked as the plan is decoded (`Scheme`).
+        if plan.scheme == .int8 { return }
         for (key, format) in plan.activations.sorted(by: { $0.key < $1.key }) {
             guard activationBits.contains(format.bits) else { throw fail("activations.\(key).bits \(format.bits) is outside \(range(activationBits))") }
             guard fracs.contains(format.frac) else { throw fail("activations.\(key).frac \(format.frac) is outside \(range(fracs))") }
@@ -70,13 +67,13 @@ public enum PlanValidation {
         }
     }
 
-    static func validate(_ layer: LayerFormats, channels: Int, scheme: String, field: String,
+    static func validate(_ layer: LayerFormats, channels: Int, scheme: Scheme, field: String,
                          fail: (String) -> QuantizationError) throws {
-        let encodings = [layer.digits != nil ? "shift" : nil, layer.planes != nil ? "bitplane" : nil, layer.clusters != nil ? "codebook" : nil]
+        let encodings = [layer.digits != nil ? Scheme.shift : nil, layer.planes != nil ? .bitplane : nil, layer.clusters != nil ? .codebook : nil]
             .compactMap { $0 }
-        guard encodings.count <= 1 else { throw fail("\(field) has fields of several encodings (\(encodings.joined(separator: ", ")))") }
+        guard encodings.count <= 1 else { throw fail("\(field) has fields of several encodings (\(encodings.map(\.rawValue).joined(separator: ", ")))") }
         if let encoding = encodings.first, encoding != scheme {
-            throw fail("\(field) is a \(encoding) layer in a \(scheme) plan")
+            throw fail("\(field) is a \(encoding.rawValue) layer in a \(scheme.rawValue) plan")
         }
         guard weightBits.contains(layer.weightBits) else { throw fail("\(field).weightBits \(layer.weightBits) is outside \(range(weightBits))") }
         guard layer.weightFracs.count == 1 || layer.weightFracs.count == channels else {

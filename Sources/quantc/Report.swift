@@ -72,7 +72,7 @@ struct ReportCommand: ParsableCommand {
             let features = kernelOptions.features(for: board)
             var measured: VerificationReport?
             if let destination {
-                var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme, generator: "quantc \(Quantc.version)",
+                var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme.rawValue, generator: "quantc \(Quantc.version)",
                                                        sanitize: sanitize, features: features)
                 verification.metrics = metrics
                 measured = try Pipeline.verify(graph: graph, lowered: lowered, data: evaluation, target: destination, options: verification,
@@ -83,7 +83,7 @@ struct ReportCommand: ParsableCommand {
                                                evaluation: evaluation, calibration: calibration, quantization: metrics,
                                                measured: measured, features: features))
             // The histogram shows the first fixed-point run's format (the step-size rule's result).
-            if histogram == nil && (plan.scheme == "fixed" || i == choices.count - 1), let calibration {
+            if histogram == nil && (plan.scheme == .fixed || i == choices.count - 1), let calibration {
                 progress.say("fitting the activation histogram")
                 histogram = try ActivationHistogram.make(run: choice.label, graph: graph, lowered: lowered, calibration: calibration,
                                                          layer: histogramLayer)

@@ -20,7 +20,7 @@ enum ReportAssembly {
             let floatAccuracy = try accuracy(graph, on: calibration)
             trajectory = steps.map { ReportSearchStep($0, floatAccuracy: floatAccuracy) }
         }
-        return ReportRun(label: label, scheme: plan.scheme, quantization: metrics, bundle: bundle, opNames: lowered.program.ops.map(\.name),
+        return ReportRun(label: label, scheme: plan.scheme.rawValue, quantization: metrics, bundle: bundle, opNames: lowered.program.ops.map(\.name),
                          measured: measured, trajectory: trajectory)
     }
 
