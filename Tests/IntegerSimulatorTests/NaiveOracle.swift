@@ -38,6 +38,36 @@ enum NaiveOracle {
         return min(max(v, out.minInt), out.maxInt)
     }
 
+    /// TFLite's MultiplyByQuantizedMultiplier from its definition: x · 2^max(s, 0) · m / 2^31 rounded
+    /// half up, then divided by 2^max(−s, 0) rounded half away from zero.
+    static func mbqm(_ x: Int64, _ m: Int32, _ s: Int) -> Int64 {
+        let product = (x << Int64(max(s, 0))) * Int64(m)
+        let high = floorDivide(product + (1 << 30), 1 << 31)
+        let right = Int64(max(-s, 0)), half = right == 0 ? 0 : Int64(1) << (right - 1)
+        return high >= 0 ? (high + half) >> right : -((-high + half) >> right)
+    }
+
+    /// x · m · 2^(s − 31) rounded once, half up (ai-edge-litert's fully-connected rounding).
+    static func mbqmOnce(_ x: Int64, _ m: Int32, _ s: Int) -> Int64 {
+        let total = Int64(31 - s)
+        return floorDivide(x * Int64(m) + (Int64(1) << (total - 1)), Int64(1) << total)
+    }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    static func affineOutput(_ scaled: Int64, _ offset: Int32, _ lo: Int64, _ hi: Int64) -> Int32 {
+        Int32(min(max(scaled + Int64(offset), lo), hi))
+    }
+
+    /// A conv or dense accumulator to its output: a rounding shift (fixed point) or TFLite's rescaling.
+    static func requantized(_ acc: Int64, channel: Int, _ r: Requantization, bits: Int) -> Int32 {
+        guard let affine = r.affine else { return finish(acc, r.shift(for: channel), bits: bits, r.clampMin, r.clampMax) }
+        let m = affine.multiplier(for: channel), s = r.shift(for: channel)
+        let scaled = affine.singleRounding ? mbqmOnce(acc, m, s) : mbqm(acc, m, s)
+        let (lo, hi) = (max(r.clampMin, -128), min(r.clampMax, 127))
+        return affineOutput(scaled, affine.outputZeroPoint, lo, hi)
+    }
+
     static func run(_ program: QProgram, _ inputs: [[Int32]]) -> [[Int32]] {
         var t = [[Int32]](repeating: [], count: program.tensors.count)
         for (id, values) in zip(program.inputs, inputs) { t[id] = values }
@@ -87,12 +117,13 @@ enum NaiveOracle {
                 for ky in 0..<c.kernelH { for kx in 0..<c.kernelW { for i in 0..<c.inChannelsPerGroup {
                     let iy = y * c.strideH + ky * c.dilationH - c.padding.top
                     let ix = x * c.strideW + kx * c.dilationW - c.padding.left
-                    guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { continue }
-                    let xv = Int64(t[c.input][((n * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
                     let wv = weights[((oc * c.kernelH + ky) * c.kernelW + kx) * c.inChannelsPerGroup + i]
+                    // Taps outside the input read the pad value (an int8 input's zero point, else 0).
+                    guard iy >= 0, iy < s[1], ix >= 0, ix < s[2] else { acc += Int64(c.padValue) * wv; continue }
+                    let xv = Int64(t[c.input][((n * s[1] + iy) * s[2] + ix) * s[3] + g * c.inChannelsPerGroup + i])
                     acc += xv * wv
                 } } }
-                out.append(finish(acc, c.requantize.shift(for: oc), bits: tensors[c.output].format.bits, c.requantize.clampMin, c.requantize.clampMax))
+                out.append(requantized(acc, channel: oc, c.requantize, bits: tensors[c.output].format.bits))
             } } } }
             return out
         case .dense(let d):
@@ -118,7 +149,7 @@ enum NaiveOracle {
             for m in 0..<rows { for o in 0..<d.outFeatures {
                 var acc = d.bias[o]
                 for k in 0..<d.inFeatures { acc += Int64(t[d.input][m * d.inFeatures + k]) * weights[o * d.inFeatures + k] }
-                out.append(finish(acc, d.requantize.shift(for: o), bits: tensors[d.output].format.bits, d.requantize.clampMin, d.requantize.clampMax))
+                out.append(requantized(acc, channel: o, d.requantize, bits: tensors[d.output].format.bits))
             } }
             return out
         case .maxPool(let p), .avgPool(let p):
@@ -138,8 +169,11 @@ enum NaiveOracle {
                     best = max(best, v)
                     sum += v
                 } }
+                let n = p.countIncludePad ? padded : inside
+                // TFLite's int8 average: the sum divided by the count, halves away from zero.
+                let exact = Int32(n == 0 ? 0 : (sum >= 0 ? (sum + Int64(n / 2)) / Int64(n) : -((-sum + Int64(n / 2)) / Int64(n))))
                 out.append(Int32(isMax ? (inside > 0 ? best : 0)
-                                      : average(sum, p.countIncludePad ? padded : inside, from: tensors[p.input].format, to: tensors[p.output].format)))
+                                      : p.exactDivision ? Int64(exact) : average(sum, n, from: tensors[p.input].format, to: tensors[p.output].format)))
             } } } }
             return out
         case .globalAvgPool(let u), .globalMaxPool(let u):
@@ -193,9 +227,69 @@ enum NaiveOracle {
         case .clamp(let c):
             let fin = tensors[c.input].format, fout = tensors[c.output].format
             return t[c.input].map { finish(Int64($0), fin.frac - fout.frac, bits: fout.bits, c.clampMin, c.clampMax) }
-        case .affineAdd, .affineMul, .affineMean, .affinePRelu, .affineDiv, .affineCompare, .select, .affineSquaredDifference, .affineL2Normalization, .resizeBilinear, .softmax, .logSoftmax:
-            // int8-affine ops are judged against TFLite's own outputs (Int8SchemeTests, TFLiteInt8OpTests), not here.
-            preconditionFailure("the naive oracle has no int8-affine ops")
+        case .affineAdd(let a):
+            return (0..<t[a.a].count).map { i in
+                let u = mbqm(Int64(t[a.a][i] + a.aOffset) << Int64(a.leftShift), a.aMultiplier, a.aShift)
+                let v = mbqm(Int64(t[a.b][i % t[a.b].count] + a.bOffset) << Int64(a.leftShift), a.bMultiplier, a.bShift)
+                return affineOutput(mbqm(u + v, a.outputMultiplier, a.outputShift), a.outputOffset, Int64(a.clampMin), Int64(a.clampMax))
+            }
+        case .affineSquaredDifference(let a):
+            return (0..<t[a.a].count).map { i in
+                let u = mbqm(Int64(t[a.a][i] + a.aOffset) << Int64(a.leftShift), a.aMultiplier, a.aShift)
+                let v = mbqm(Int64(t[a.b][i % t[a.b].count] + a.bOffset) << Int64(a.leftShift), a.bMultiplier, a.bShift)
+                return affineOutput(mbqm((u - v) * (u - v), a.outputMultiplier, a.outputShift), a.outputOffset, -128, 127)
+            }
+        case .affineMul(let m):
+            return (0..<t[m.a].count).map { i in
+                let product = Int64(t[m.a][i] + m.aOffset) * Int64(t[m.b][i % t[m.b].count] + m.bOffset)
+                return affineOutput(mbqm(product, m.multiplier, m.shift), m.outputOffset, Int64(m.clampMin), Int64(m.clampMax))
+            }
+        case .affineMean(let m):
+            let s = tensors[m.input].shape
+            var out = [Int32]()
+            for n in 0..<s[0] { for ch in 0..<s[3] {
+                var sum: Int64 = 0
+                for p in 0..<(s[1] * s[2]) { sum += Int64(t[m.input][(n * s[1] * s[2] + p) * s[3] + ch] - m.inputZeroPoint) }
+                out.append(affineOutput(mbqm(sum, m.multiplier, m.shift), m.outputZeroPoint, -128, 127))
+            } }
+            return out
+        case .affinePRelu(let r):
+            return t[r.input].indices.map { i in
+                let v = Int64(t[r.input][i] + r.inputOffset)
+                let scaled = v >= 0 ? mbqm(v, r.positiveMultiplier, r.positiveShift)
+                    : mbqm(v * Int64(r.alpha[i % r.alpha.count] + r.alphaOffset), r.negativeMultiplier, r.negativeShift)
+                return affineOutput(scaled, r.outputOffset, -128, 127)
+            }
+        case .affineCompare(let c):
+            return (0..<t[c.a].count).map { i in
+                let u = mbqm(Int64(t[c.a][i] + c.aOffset) * 256, c.aMultiplier, c.aShift)
+                let v = mbqm(Int64(t[c.b][i % t[c.b].count] + c.bOffset) * 256, c.bMultiplier, c.bShift)
+                return c.holds(Int32(u), Int32(v)) ? 1 : 0
+            }
+        case .select(let s):
+            return (0..<tensors[s.output].count).map { i in
+                t[s.condition][i % t[s.condition].count] != 0 ? t[s.a][i % t[s.a].count] : t[s.b][i % t[s.b].count]
+            }
+        case .resizeBilinear(let r):
+            // Each output is the bilinear blend of its four neighbours with weights in 1/1024 steps,
+            // rounded once, halves away from zero.
+            let s = tensors[r.input].shape, o = tensors[r.output].shape
+            func neighbours(_ index: Int, _ scale: Int, _ size: Int) -> (Int, Int, Int64) {
+                let p = r.halfPixel ? index * scale + scale / 2 - 512 : index * scale
+                let lower = max(Int((Double(p) / 1024).rounded(.towardZero)), 0)
+                return (lower, min(Int((Double(p + 1023) / 1024).rounded(.towardZero)), size - 1), Int64(p - 1024 * lower))
+            }
+            return (0..<tensors[r.output].count).map { i in
+                let co = unflatten(i, o)
+                let (y0, y1, dy) = neighbours(co[1], r.heightScale, s[1]), (x0, x1, dx) = neighbours(co[2], r.widthScale, s[2])
+                func at(_ y: Int, _ x: Int) -> Int64 { Int64(t[r.input][flatten([co[0], y, x, co[3]], s)]) }
+                let sum = at(y0, x0) * (1024 - dy) * (1024 - dx) + at(y1, x0) * dy * (1024 - dx) + at(y0, x1) * (1024 - dy) * dx + at(y1, x1) * dy * dx
+                return Int32(sum >= 0 ? (sum + (1 << 19)) / (1 << 20) : -((-sum + (1 << 19)) / (1 << 20)))
+            }
+        case .affineDiv, .affineL2Normalization, .softmax, .logSoftmax:
+            // gemmlowp's fixed-point reciprocal, square root, exp and log approximations: judged against
+            // TFLite's own outputs (TFLiteInt8OpTests), not re-derived here.
+            preconditionFailure("the naive oracle has no fixed-point approximations")
         case .table(let table):
             let f = tensors[table.input].format
             return t[table.input].map { q in
