@@ -1,4 +1,5 @@
 import ArgumentParser
+import CEmitter
 import Foundation
 import GraphIR
 import Quantization
@@ -59,8 +60,11 @@ struct Quantize: ParsableCommand {
         printTable(rows)
         for layer in report.layers { if let note = layer.note { print("\(shortName(layer.name)): \(note)") } }
         print("samples \(report.samples): float \(percent(report.float_accuracy)), quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
-        print(String(format: "weights %d bytes (%.3f× 8-bit), multiplies %d of %d MACs (%.2f %%), multiply cost %.3f× 8-bit",
+        print(String(format: "weights %d bytes at their bit widths (%.3f× 8-bit), multiplies %d of %d MACs (%.2f %%), multiply cost %.3f× 8-bit",
                      report.weight_bytes, report.weight_bytes_ratio_8bit, report.multiplies_static, report.macs,
                      report.macs > 0 ? 100 * Double(report.multiplies_static) / Double(report.macs) : 0, report.multiply_cost_ratio_8bit))
+        // What `export` writes: fixed-point weights of under 8 bits still take a byte each there.
+        let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: "quantc \(Quantc.version)", modelName: model))
+        print("the bundle's constants: \(bundle.weightBytes) bytes (weights, biases, shifts, tables; weights of under 8 bits stored a byte each)")
     }
 }
