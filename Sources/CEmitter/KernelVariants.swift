@@ -10,6 +10,10 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
     public static let dsp = CoreFeatures(rawValue: 1)
     /// Helium, the M-profile vector extension (MVE): Cortex-M55, M85.
     public static let mve = CoreFeatures(rawValue: 2)
+    /// Not of the core but of the bundle: dense layers (and 1x1 convolutions) whose fixed-point
+    /// weights have 2 to 4 bits store them packed and decode them in the inner loop
+    /// (qc_dense_packed), for at least half the flash at some instructions per weight.
+    public static let packedWeights = CoreFeatures(rawValue: 4)
 
     /// Parses board.json's "features" names; unknown names are ignored (a newer board file).
     public init(names: [String]) {
@@ -25,6 +29,7 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
 /// scratch-size and weight-slot functions are called here, so the arena holds what the kernels use.
 enum KernelVariants {
     static func specialize(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
+        if features.contains(.packedWeights), let packed = packedVariant(call) { return packed }
         guard call.storage.allSatisfy({ $0 == .s8 }), call.wideAccumulator != true else { return call }
         if features.contains(.mve), let variant = mve(call) { return variant }
         if features.contains(.dsp), let variant = dsp(call) { return variant }
@@ -53,7 +58,7 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
             return variant(call, .dsp, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
@@ -80,10 +85,34 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .mve, scratch: 0, .s8) : nil
         case .add, .avgPool, .avgPoolAffine:
             return variant(call, .mve, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
+    }
+
+    /// A fixed-point dense call whose weights have 2…4 bits, as the packed dense kernel: the weights
+    /// as one stream of `bits`-bit fields, least significant first, and a padding byte.
+    private static func packedVariant(_ call: KernelCall) -> KernelCall? {
+        guard case .dense(let p) = call.kernel, case .constant(let w) = call.arguments[1], w.type == .s8,
+              let bits = packedBits(w.values), Int(p.out_features) * Int(p.in_features) * bits < Int(UInt32.max) else { return nil }
+        var packed = [Int64](repeating: 0, count: (w.values.count * bits + 7) / 8 + 1)
+        for (j, v) in w.values.enumerated() {
+            let field = Int(v) & ((1 << bits) - 1)
+            for b in 0..<bits where field >> b & 1 == 1 { packed[(j * bits + b) / 8] |= 1 << Int64((j * bits + b) % 8) }
+        }
+        var result = call
+        result.kernel = .densePacked(qc_dense_packed_params(rows: p.rows, in_features: p.in_features, out_features: p.out_features,
+                                                            weight_bits: Int32(bits), shift_count: p.shift_count, act_min: p.act_min,
+                                                            act_max: p.act_max))
+        result.storage = [call.storage[0], call.storage[2]]
+        result.arguments[1] = .constant(ConstantArray(role: "weights", type: .u8, values: packed))
+        return result
+    }
+
+    /// The fewest bits (2…4) that hold every weight, or nil when one needs more.
+    private static func packedBits(_ values: [Int64]) -> Int? {
+        (2...4).first { bits in values.allSatisfy { -(1 << (bits - 1)) <= $0 && $0 < 1 << (bits - 1) } }
     }
 
     private static func variant(_ call: KernelCall, _ variant: KernelVariant, scratch: Int32, _ type: CType) -> KernelCall {

@@ -15,15 +15,23 @@ struct KernelOptions: ParsableArguments {
         case mve
     }
 
+    enum WeightStorage: String, ExpressibleByArgument, CaseIterable {
+        case bytes, packed
+    }
+
     @Option(help: "Kernel variants: auto (the board's: Helium on Cortex-M55, DSP on M4/M7/M33), portable, dsp or mve.")
     var kernels: Choice = .auto
 
+    @Option(help: "Fixed-point weights of 2-4 bits in dense layers and 1x1 convolutions: a byte each (bytes, the fastest kernels) or packed at their bits and decoded in the inner loop (packed: a half to a quarter of their flash).")
+    var weightStorage: WeightStorage = .bytes
+
     func features(for board: Board?) -> CoreFeatures {
+        let packed: CoreFeatures = weightStorage == .packed ? .packedWeights : []
         switch kernels {
-        case .auto: return CoreFeatures(names: board?.features ?? [])
-        case .portable: return []
-        case .dsp: return .dsp
-        case .mve: return .mve
+        case .auto: return CoreFeatures(names: board?.features ?? []).union(packed)
+        case .portable: return packed
+        case .dsp: return CoreFeatures.dsp.union(packed)
+        case .mve: return CoreFeatures.mve.union(packed)
         }
     }
 }

@@ -63,8 +63,13 @@ struct Quantize: ParsableCommand {
         print(String(format: "weights %d bytes at their bit widths (%.3f× 8-bit), multiplies %d of %d MACs (%.2f %%), multiply cost %.3f× 8-bit",
                      report.weight_bytes, report.weight_bytes_ratio_8bit, report.multiplies_static, report.macs,
                      report.macs > 0 ? 100 * Double(report.multiplies_static) / Double(report.macs) : 0, report.multiply_cost_ratio_8bit))
-        // What `export` writes: fixed-point weights of under 8 bits still take a byte each there.
-        let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: "quantc \(Quantc.version)", modelName: model))
-        print("the bundle's constants: \(bundle.weightBytes) bytes (weights, biases, shifts, tables; weights of under 8 bits stored a byte each)")
+        // What `export` writes, with weights a byte each and (where that differs) packed.
+        func constants(_ features: CoreFeatures) throws -> Int {
+            try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: "quantc \(Quantc.version)", modelName: model,
+                                                                           features: features)).weightBytes
+        }
+        let bytes = try constants([]), packed = try constants(.packedWeights)
+        print("the bundle's constants: \(bytes) bytes (weights, biases, shifts, tables)"
+              + (packed < bytes ? "; \(packed) with --weight-storage packed" : ""))
     }
 }

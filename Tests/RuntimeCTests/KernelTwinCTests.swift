@@ -41,6 +41,41 @@ import Testing
         }
     }
 
+    /// The cases whose dense weights fit 2 to 4 bits, with them stored packed.
+    static let packedCases = cases.filter { c in
+        c.program.ops.contains { node in
+            (try? KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights))?.contains { $0.family == .densePacked } ?? false
+        }
+    }
+
+    @Test(arguments: packedCases)
+    func packedWeightsMatchSimulator(_ c: KernelCase) throws {
+        let want = Simulator(program: c.program).run(c.inputs)
+        let got = try CProgramRunner.run(c.program, c.inputs, features: .packedWeights)
+        for (k, output) in c.program.outputs.enumerated() {
+            if let mismatch = KernelCases.firstMismatch(got[k], want[k], shape: c.program.tensors[output].shape) {
+                Issue.record("\(c.name) (packed), output \(c.program.tensors[output].name): \(mismatch)")
+            }
+        }
+    }
+
+    /// Packed weights of each width, over one row and several, both accumulators.
+    @Test func packedCasesCoverEveryWidth() throws {
+        var widths = Set<Int32>(), wide = Set<Bool>(), rows = Set<Bool>()
+        for c in Self.packedCases {
+            for node in c.program.ops {
+                for call in try KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights) {
+                    if case .densePacked(let p) = call.kernel {
+                        widths.insert(p.weight_bits)
+                        wide.insert(call.wideAccumulator == true)
+                        rows.insert(p.rows > 1)
+                    }
+                }
+            }
+        }
+        #expect(widths == [2, 3, 4] && wide == [false, true] && rows == [false, true], "\(widths) \(wide) \(rows)")
+    }
+
     /// The DSP cases reach every path of the variants: all three kernels (dense over one row and over an
     /// odd number of rows; depthwise with and without a channel remainder, and past sixteen channels), odd channel and position counts, tap counts that are not a multiple of 4, padding, stride and dilation.
     @Test func dspCasesCoverTheVariantPaths() throws {
@@ -77,7 +112,11 @@ import Testing
     @Test func everyKernelFamilyIsCovered() throws {
         var families = Set<KernelFamily>()
         for c in Self.cases {
-            for node in c.program.ops { for call in try KernelLowering.calls(for: node.op, in: c.program) { families.insert(call.family) } }
+            for node in c.program.ops {
+                for features in [CoreFeatures(), .packedWeights] {
+                    for call in try KernelLowering.calls(for: node.op, in: c.program, features: features) { families.insert(call.family) }
+                }
+            }
         }
         #expect(families == Set(KernelFamily.allCases))
     }

@@ -53,6 +53,7 @@ public enum KernelCases {
         Conv(h: 4, w: 6, cin: 7, cout: 9, k: 1, x: 8, w: 16, y: 8, perChannel: false),                 // 1x1 (dense over pixels)
         Conv(h: 9, w: 3, cin: 1, cout: 2, k: 5, pad: 2, x: 16, w: 16, y: 16),                          // 64-bit accumulator
         Conv(h: 5, w: 7, cin: 2, cout: 3, k: 1, kw: 5, pad: 0, x: 8, w: 8, y: 8),                      // 1xN kernel
+        Conv(h: 3, w: 4, cin: 6, cout: 5, k: 1, w: 3),                                                // 1x1 over 12 pixels, 3-bit weights
     ]
 
     /// More 8-bit shapes for the DSP and Helium variants' paths: whole groups of four taps with
@@ -77,7 +78,9 @@ public enum KernelCases {
         for saturating in [false, true] {
             let tag = saturating ? " saturating" : ""
             for c in convs { cases.append(conv(c, rng: &rng, saturating: saturating, tag: tag)) }
-            for (k, o, x, w, y) in [(17, 5, 8, 8, 8), (300, 7, 4, 2, 6), (1000, 3, 16, 16, 16), (64, 10, 8, 12, 16), (33, 4, 12, 8, 8), (50, 3, 4, 2, 16)] {
+            // Also 3- and 4-bit weights (packed storage), one wide enough for a 64-bit accumulator.
+            for (k, o, x, w, y) in [(17, 5, 8, 8, 8), (300, 7, 4, 2, 6), (1000, 3, 16, 16, 16), (64, 10, 8, 12, 16), (33, 4, 12, 8, 8), (50, 3, 4, 2, 16),
+                                    (37, 6, 8, 3, 8), (3000, 4, 16, 4, 16)] {
                 cases.append(dense(k: k, o: o, xBits: x, wBits: w, yBits: y, rng: &rng, saturating: saturating, tag: tag))
             }
         }

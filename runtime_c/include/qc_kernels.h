@@ -62,6 +62,19 @@ typedef struct {
 } qc_dense_params;
 
 /*
+ * Dense with packed weights (qc_dense_packed_*): the same sum, the [out_features][in_features]
+ * weights stored as one stream of weight_bits-bit two's-complement fields (2 <= weight_bits <= 7),
+ * weight j at bits j * weight_bits ... (j + 1) * weight_bits - 1 counted from bit 0 of byte 0
+ * (least significant first), followed by one padding byte; decoded in the inner loop.
+ */
+typedef struct {
+    int32_t rows, in_features, out_features;
+    int32_t weight_bits;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_dense_packed_params;
+
+/*
  * Max and average pooling over NHWC windows; the output has the input's storage.
  * Max: the largest value among the window's taps inside the input (0 when none is inside); the
  * output has the input's format (out_shift = 0).

@@ -1,0 +1,26 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--weight-storage packed`: the example's dense layer (640 weights) quantized to 4 bits is stored
+/// packed and still bit-exact; its weights take 640 · 4 / 8 + 1 (padding) = 321 bytes instead of 640.
+@Suite struct PackedWeightsTests {
+    static let arguments = ["verify", Corpus.repositoryRoot.appendingPathComponent("examples/digits_cnn.onnx").path,
+                            "--data", Corpus.repositoryRoot.appendingPathComponent("examples/digits_test.npz").path,
+                            "--scale", "0.0625", "--weight-bits", "4", "--limit", "50", "--target", "host", "--quiet"]
+
+    func constants(_ storage: String) throws -> (bitExact: Bool, bytes: Int) {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-packed-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: report) }
+        let result = try Quantc.run(Self.arguments + ["--weight-storage", storage, "--json", report.path], timeout: 300)
+        #expect(result.status == 0, "\(storage): \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        return (json["bit_exact"] as? Bool ?? false, try #require(json["weight_bytes"] as? Int))
+    }
+
+    @Test func packedDenseWeightsAreBitExactAndSmaller() throws {
+        let bytes = try constants("bytes"), packed = try constants("packed")
+        #expect(bytes.bitExact && packed.bitExact)
+        #expect(bytes.bytes - packed.bytes == 640 - 321, "bytes \(bytes.bytes), packed \(packed.bytes)")
+    }
+}
