@@ -212,7 +212,8 @@ public struct KernelCall: Sendable {
     public var params: [(name: String, values: [Int32])] {
         Mirror(reflecting: kernel.params).children.map { field in
             if let value = field.value as? Int32 { return (field.label ?? "", [value]) }
-            return (field.label ?? "", Mirror(reflecting: field.value).children.map { $0.value as! Int32 })
+            // A C array field imports as a tuple; qc_kernels.h declares every field int32_t.
+            return (field.label ?? "", Mirror(reflecting: field.value).children.compactMap { $0.value as? Int32 })
         }
     }
 
