@@ -30,6 +30,8 @@ FAMILIES = {
     "dense": ("qc_dense_template.h", "dense", ["X", "W", "Y"], MAC, True),
     "conv_shift": ("qc_conv_shift_template.h", "shift_conv", ["X", "Y"],
                    "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
+    "conv_packed": ("qc_conv_packed_template.h", "conv_packed", ["X", "Y"],
+                    "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
     "dense_packed": ("qc_dense_packed_template.h", "dense_packed", ["X", "Y"],
                      "const qc_{kind}_params *p, const {X} *x, const uint8_t *w, const {ACC} *bias, const int8_t *shift, {Y} *y", True),
     "dense_shift": ("qc_dense_shift_template.h", "dense", ["X", "Y"],
@@ -119,7 +121,7 @@ def main():
         if family in ("conv_affine", "depthwise_conv_affine", "dense_affine"):
             data = "const void *x, const void *w, const void *bias, const int32_t *multiplier, const int8_t *shift, void *y"
             call = "p, x, w, bias, multiplier, shift, y"
-        elif family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift", "dense_packed"):
+        elif family in ("conv", "depthwise_conv", "dense", "conv_shift", "dense_shift", "dense_packed", "conv_packed"):
             data = "const void *x, const void *w, const void *bias, const int8_t *shift, void *y"
             call = "p, x, w, bias, shift, y"
         elif family == "conv_bitplane":

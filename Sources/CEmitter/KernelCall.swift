@@ -52,6 +52,7 @@ public enum Kernel: Sendable {
     case convShift(qc_shift_conv_params)
     case denseShift(qc_dense_params)
     case densePacked(qc_dense_packed_params)
+    case convPacked(qc_conv_packed_params)
     case convBitplane(qc_bitplane_conv_params)
     case convCodebook(qc_codebook_conv_params)
     case convAffine(qc_conv_affine_params)
@@ -91,6 +92,7 @@ public enum Kernel: Sendable {
         case .convShift: return .convShift
         case .denseShift: return .denseShift
         case .densePacked: return .densePacked
+        case .convPacked: return .convPacked
         case .convBitplane: return .convBitplane
         case .convCodebook: return .convCodebook
         case .convAffine: return .convAffine
@@ -131,6 +133,7 @@ public enum Kernel: Sendable {
         case .dense(let p), .denseShift(let p): return p
         case .convShift(let p): return p
         case .densePacked(let p): return p
+        case .convPacked(let p): return p
         case .convBitplane(let p): return p
         case .convCodebook(let p): return p
         case .convAffine(let p), .depthwiseConvAffine(let p): return p
@@ -162,7 +165,7 @@ public enum Kernel: Sendable {
 /// The kernel families by the name their C functions start with (qc_<name>_...).
 public enum KernelFamily: String, CaseIterable, Sendable {
     case conv, depthwiseConv = "depthwise_conv", dense
-    case convShift = "conv_shift", denseShift = "dense_shift", densePacked = "dense_packed", convBitplane = "conv_bitplane", convCodebook = "conv_codebook"
+    case convShift = "conv_shift", denseShift = "dense_shift", densePacked = "dense_packed", convPacked = "conv_packed", convBitplane = "conv_bitplane", convCodebook = "conv_codebook"
     case convAffine = "conv_affine", depthwiseConvAffine = "depthwise_conv_affine", denseAffine = "dense_affine"
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"

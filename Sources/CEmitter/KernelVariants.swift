@@ -10,9 +10,9 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
     public static let dsp = CoreFeatures(rawValue: 1)
     /// Helium, the M-profile vector extension (MVE): Cortex-M55, M85.
     public static let mve = CoreFeatures(rawValue: 2)
-    /// Not of the core but of the bundle: dense layers (and 1x1 convolutions) whose fixed-point
-    /// weights have 2 to 4 bits store them packed and decode them in the inner loop
-    /// (qc_dense_packed), for at least half the flash at some instructions per weight.
+    /// Not of the core but of the bundle: convolutions and dense layers whose fixed-point weights
+    /// have 2 to 4 bits store them packed and decode them in the inner loop (qc_conv_packed,
+    /// qc_dense_packed), for at least half the flash at some instructions per weight.
     public static let packedWeights = CoreFeatures(rawValue: 4)
 
     /// Parses board.json's "features" names; unknown names are ignored (a newer board file).
@@ -58,7 +58,7 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
             return variant(call, .dsp, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
@@ -85,26 +85,39 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .mve, scratch: 0, .s8) : nil
         case .add, .avgPool, .avgPoolAffine:
             return variant(call, .mve, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
     }
 
-    /// A fixed-point dense call whose weights have 2…4 bits, as the packed dense kernel: the weights
-    /// as one stream of `bits`-bit fields, least significant first, and a padding byte.
+    /// A fixed-point convolution or dense call whose weights have 2…4 bits, as the packed kernel: the
+    /// weights as one stream of `bits`-bit fields, least significant first, and a padding byte.
     private static func packedVariant(_ call: KernelCall) -> KernelCall? {
-        guard case .dense(let p) = call.kernel, case .constant(let w) = call.arguments[1], w.type == .s8,
-              let bits = packedBits(w.values), Int(p.out_features) * Int(p.in_features) * bits < Int(UInt32.max) else { return nil }
+        guard case .constant(let w) = call.arguments.dropFirst().first ?? .scratch(bytes: 0, type: .s8), w.type == .s8,
+              let bits = packedBits(w.values), w.values.count * bits < Int(UInt32.max) else { return nil }
+        let kernel: Kernel
+        switch call.kernel {
+        case .dense(let p):
+            kernel = .densePacked(qc_dense_packed_params(rows: p.rows, in_features: p.in_features, out_features: p.out_features,
+                                                         weight_bits: Int32(bits), shift_count: p.shift_count, act_min: p.act_min,
+                                                         act_max: p.act_max))
+        case .conv(let p), .depthwiseConv(let p):
+            kernel = .convPacked(qc_conv_packed_params(
+                batch: p.batch, in_h: p.in_h, in_w: p.in_w, in_c: p.in_c, out_h: p.out_h, out_w: p.out_w, out_c: p.out_c,
+                kernel_h: p.kernel_h, kernel_w: p.kernel_w, stride_h: p.stride_h, stride_w: p.stride_w,
+                dilation_h: p.dilation_h, dilation_w: p.dilation_w, pad_top: p.pad_top, pad_left: p.pad_left, groups: p.groups,
+                weight_bits: Int32(bits), shift_count: p.shift_count, act_min: p.act_min, act_max: p.act_max))
+        default:
+            return nil
+        }
         var packed = [Int64](repeating: 0, count: (w.values.count * bits + 7) / 8 + 1)
         for (j, v) in w.values.enumerated() {
             let field = Int(v) & ((1 << bits) - 1)
             for b in 0..<bits where field >> b & 1 == 1 { packed[(j * bits + b) / 8] |= 1 << Int64((j * bits + b) % 8) }
         }
         var result = call
-        result.kernel = .densePacked(qc_dense_packed_params(rows: p.rows, in_features: p.in_features, out_features: p.out_features,
-                                                            weight_bits: Int32(bits), shift_count: p.shift_count, act_min: p.act_min,
-                                                            act_max: p.act_max))
+        result.kernel = kernel
         result.storage = [call.storage[0], call.storage[2]]
         result.arguments[1] = .constant(ConstantArray(role: "weights", type: .u8, values: packed))
         return result

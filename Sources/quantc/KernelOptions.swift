@@ -22,7 +22,7 @@ struct KernelOptions: ParsableArguments {
     @Option(help: "Kernel variants: auto (the board's: Helium on Cortex-M55, DSP on M4/M7/M33), portable, dsp or mve.")
     var kernels: Choice = .auto
 
-    @Option(help: "Fixed-point weights of 2-4 bits in dense layers and 1x1 convolutions: a byte each (bytes, the fastest kernels) or packed at their bits and decoded in the inner loop (packed: a half to a quarter of their flash).")
+    @Option(help: "Fixed-point weights of 2-4 bits in convolutions and dense layers: a byte each (bytes, the fastest kernels) or packed at their bits and decoded in the inner loop (packed: a half to a quarter of their flash, several times the instructions).")
     var weightStorage: WeightStorage = .bytes
 
     func features(for board: Board?) -> CoreFeatures {

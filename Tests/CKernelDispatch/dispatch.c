@@ -245,6 +245,43 @@ int qc_dispatch_conv_shift(int x_bits, int y_bits, int acc64, const qc_shift_con
     return -1;
 }
 
+int qc_dispatch_conv_packed(int x_bits, int y_bits, int acc64, const qc_conv_packed_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y)
+{
+    if (x_bits == 8 && y_bits == 8 && acc64 == 0) {
+        qc_conv_packed_s8s8(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 8 && acc64 == 1) {
+        qc_conv_packed_s8s8_acc64(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 0) {
+        qc_conv_packed_s8s16(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 8 && y_bits == 16 && acc64 == 1) {
+        qc_conv_packed_s8s16_acc64(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 0) {
+        qc_conv_packed_s16s8(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 8 && acc64 == 1) {
+        qc_conv_packed_s16s8_acc64(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 0) {
+        qc_conv_packed_s16s16(p, x, w, bias, shift, y);
+        return 0;
+    }
+    if (x_bits == 16 && y_bits == 16 && acc64 == 1) {
+        qc_conv_packed_s16s16_acc64(p, x, w, bias, shift, y);
+        return 0;
+    }
+    return -1;
+}
+
 int qc_dispatch_dense_packed(int x_bits, int y_bits, int acc64, const qc_dense_packed_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y)
 {
     if (x_bits == 8 && y_bits == 8 && acc64 == 0) {

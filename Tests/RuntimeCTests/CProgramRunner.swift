@@ -115,6 +115,8 @@ enum CProgramRunner {
             status = instance("qc_dense_s8s8s8_mve") { qc_dense_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s8(3), s32(4), s8(5)) }
         case (.convShift(var p), nil):
             status = qc_dispatch_conv_shift(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.convPacked(var p), nil):
+            status = qc_dispatch_conv_packed(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
         case (.densePacked(var p), nil):
             status = qc_dispatch_dense_packed(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
         case (.denseShift(var p), nil):

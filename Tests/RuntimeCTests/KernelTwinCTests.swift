@@ -1,4 +1,5 @@
 import CEmitter
+import CKernels
 import IntegerSimulator
 import QuantizedIR
 import TestSupport
@@ -44,7 +45,9 @@ import Testing
     /// The cases whose dense weights fit 2 to 4 bits, with them stored packed.
     static let packedCases = cases.filter { c in
         c.program.ops.contains { node in
-            (try? KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights))?.contains { $0.family == .densePacked } ?? false
+            (try? KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights))?.contains {
+                $0.family == .densePacked || $0.family == .convPacked
+            } ?? false
         }
     }
 
@@ -59,9 +62,11 @@ import Testing
         }
     }
 
-    /// Packed weights of each width, over one row and several, both accumulators.
+    /// Packed weights of each width, over one row and several, both accumulators; convolutions with
+    /// groups, depthwise, dilation and padding.
     @Test func packedCasesCoverEveryWidth() throws {
-        var widths = Set<Int32>(), wide = Set<Bool>(), rows = Set<Bool>()
+        var widths = Set<Int32>(), wide = Set<Bool>(), rows = Set<Bool>(), convWidths = Set<Int32>(), convWide = Set<Bool>()
+        var convShapes = [qc_conv_packed_params]()
         for c in Self.packedCases {
             for node in c.program.ops {
                 for call in try KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights) {
@@ -70,10 +75,18 @@ import Testing
                         wide.insert(call.wideAccumulator == true)
                         rows.insert(p.rows > 1)
                     }
+                    if case .convPacked(let p) = call.kernel {
+                        convWidths.insert(p.weight_bits)
+                        convWide.insert(call.wideAccumulator == true)
+                        convShapes.append(p)
+                    }
                 }
             }
         }
         #expect(widths == [2, 3, 4] && wide == [false, true] && rows == [false, true], "\(widths) \(wide) \(rows)")
+        #expect(convWidths == [2, 3, 4] && convWide == [false, true], "\(convWidths) \(convWide)")
+        #expect(convShapes.contains { $0.groups > 1 && $0.groups == $0.out_c } && convShapes.contains { $0.groups > 1 && $0.groups < $0.out_c })
+        #expect(convShapes.contains { $0.dilation_h > 1 && $0.pad_top > 0 })
     }
 
     /// The DSP cases reach every path of the variants: all three kernels (dense over one row and over an

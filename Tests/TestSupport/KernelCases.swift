@@ -54,6 +54,9 @@ public enum KernelCases {
         Conv(h: 9, w: 3, cin: 1, cout: 2, k: 5, pad: 2, x: 16, w: 16, y: 16),                          // 64-bit accumulator
         Conv(h: 5, w: 7, cin: 2, cout: 3, k: 1, kw: 5, pad: 0, x: 8, w: 8, y: 8),                      // 1xN kernel
         Conv(h: 3, w: 4, cin: 6, cout: 5, k: 1, w: 3),                                                // 1x1 over 12 pixels, 3-bit weights
+        Conv(h: 6, w: 6, cin: 3, cout: 4, k: 3, dilation: 2, pad: 2, w: 4),                          // 4-bit weights, dilated
+        Conv(h: 5, w: 5, cin: 6, cout: 6, k: 3, pad: 1, groups: 6, w: 4),                            // depthwise, 4-bit weights
+        Conv(h: 4, w: 4, cin: 600, cout: 2, k: 3, pad: 1, x: 16, w: 4, y: 16),                       // saturating: a 64-bit accumulator
     ]
 
     /// More 8-bit shapes for the DSP and Helium variants' paths: whole groups of four taps with

@@ -61,6 +61,14 @@ void qc_conv_shift_s16s8(const qc_shift_conv_params *p, const int16_t *x, const 
 void qc_conv_shift_s16s8_acc64(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
 void qc_conv_shift_s16s16(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
 void qc_conv_shift_s16s16_acc64(const qc_shift_conv_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_packed_s8s8(const qc_conv_packed_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_packed_s8s8_acc64(const qc_conv_packed_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_packed_s8s16(const qc_conv_packed_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_packed_s8s16_acc64(const qc_conv_packed_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_packed_s16s8(const qc_conv_packed_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_packed_s16s8_acc64(const qc_conv_packed_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
+void qc_conv_packed_s16s16(const qc_conv_packed_params *p, const int16_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);
+void qc_conv_packed_s16s16_acc64(const qc_conv_packed_params *p, const int16_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int16_t *y);
 void qc_dense_packed_s8s8(const qc_dense_packed_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int8_t *y);
 void qc_dense_packed_s8s8_acc64(const qc_dense_packed_params *p, const int8_t *x, const uint8_t *w, const int64_t *bias, const int8_t *shift, int8_t *y);
 void qc_dense_packed_s8s16(const qc_dense_packed_params *p, const int8_t *x, const uint8_t *w, const int32_t *bias, const int8_t *shift, int16_t *y);

@@ -75,6 +75,24 @@ typedef struct {
 } qc_dense_packed_params;
 
 /*
+ * Convolution with packed weights (qc_conv_packed_*): the general and grouped convolution above
+ * (depthwise too, as groups == channels), its OHWI weights stored as the packed dense layer's are.
+ * Taps in the padding are skipped.
+ */
+typedef struct {
+    int32_t batch, in_h, in_w, in_c;
+    int32_t out_h, out_w, out_c;
+    int32_t kernel_h, kernel_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t groups;
+    int32_t weight_bits;
+    int32_t shift_count;
+    int32_t act_min, act_max;
+} qc_conv_packed_params;
+
+/*
  * Max and average pooling over NHWC windows; the output has the input's storage.
  * Max: the largest value among the window's taps inside the input (0 when none is inside); the
  * output has the input's format (out_shift = 0).

@@ -9,6 +9,7 @@ int qc_dispatch_conv(int x_bits, int w_bits, int y_bits, int acc64, const qc_con
 int qc_dispatch_depthwise_conv(int x_bits, int w_bits, int y_bits, int acc64, const qc_conv_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_dense(int x_bits, int w_bits, int y_bits, int acc64, const qc_dense_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_conv_shift(int x_bits, int y_bits, int acc64, const qc_shift_conv_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
+int qc_dispatch_conv_packed(int x_bits, int y_bits, int acc64, const qc_conv_packed_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_dense_packed(int x_bits, int y_bits, int acc64, const qc_dense_packed_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_dense_shift(int x_bits, int y_bits, int acc64, const qc_dense_params *p, const void *x, const void *w, const void *bias, const int8_t *shift, void *y);
 int qc_dispatch_conv_bitplane(int x_bits, int y_bits, int acc64, const qc_bitplane_conv_params *p, const void *x, const uint32_t *planes, const int16_t *alpha, const void *bias, const int8_t *shift, void *y);
