@@ -94,7 +94,8 @@ enum KernelVariants {
     /// A fixed-point convolution or dense call whose weights have 2…4 bits, as the packed kernel: the
     /// weights as one stream of `bits`-bit fields, least significant first, and a padding byte.
     private static func packedVariant(_ call: KernelCall) -> KernelCall? {
-        guard case .constant(let w) = call.arguments.dropFirst().first ?? .scratch(bytes: 0, type: .s8), w.type == .s8,
+        // A MAC call's second argument is its weights.
+        guard call.arguments.count > 1, case .constant(let w) = call.arguments[1], w.type == .s8,
               let bits = packedBits(w.values), w.values.count * bits < Int(UInt32.max) else { return nil }
         let kernel: Kernel
         switch call.kernel {
