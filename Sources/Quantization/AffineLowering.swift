@@ -92,6 +92,21 @@ public enum AffineLowering {
             return t
         }
 
+        /// The two operands of an int8 element-wise op: the first as large as the output and computed
+        /// (swapped into place when the op commutes), the second as large, one value per channel or
+        /// one value.
+        mutating func operands(_ node: Node, _ name: String, commutes: Bool) throws -> (Int, Int) {
+            var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+            if commutes, program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
+            let (ta, tb) = (program.tensors[a], program.tensors[b])
+            guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count,
+                  ta.count == graph.shape(node.outputs[0]).reduce(1, *), ta.constant == nil else {
+                throw QuantizationError("\(node.name): int8 \(name) of a constant by a tensor, or broadcasting other than per channel "
+                                        + "or a scalar, is not supported")
+            }
+            return (a, b)
+        }
+
         mutating func lower(_ node: Node) throws -> QOp {
             let out = try tensor(for: node.outputs[0])
             let y = program.tensors[out]
@@ -190,12 +205,8 @@ public enum AffineLowering {
                 }
                 return .table(QTable(input: input, output: out, function: act.name, values: values))
             case .binary(let binary) where binary.op == .mul:
-                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                if program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
+                let (a, b) = try operands(node, "MUL", commutes: true)
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 MUL broadcasting other than per channel or a scalar is not supported")
-                }
                 let (sa, sb) = (ta.affine!, tb.affine!)
                 let (multiplier, shift) = Affine.quantizeMultiplier(Double(sa.scale) * Double(sb.scale) / Double(y.affine!.scale))
                 let (lo, hi) = try activationRange(binary.activation, y, layer: node.name)
@@ -204,11 +215,8 @@ public enum AffineLowering {
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
             case .compare(let comparison):
                 // TFLite's comparison with scaling: each side rescaled by its own scale after a left shift of 8.
-                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                let (a, b) = try operands(node, "comparison", commutes: false)
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == y.count, tb.count == ta.count || tb.count == 1 || ta.shape.last == tb.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 comparison broadcasting other than per channel or a scalar is not supported")
-                }
                 let (ma, mb) = (Affine.quantizeMultiplier(Double(ta.affine!.scale)), Affine.quantizeMultiplier(Double(tb.affine!.scale)))
                 guard ma.shift <= 0, mb.shift <= 0 else {
                     throw QuantizationError("\(node.name): int8 comparison of scales of 1 or more (TFLite rescales by scales below one)")
@@ -235,11 +243,8 @@ public enum AffineLowering {
                 }
                 return .select(QSelect(condition: condition, a: a, b: b, output: out))
             case .binary(let binary) where binary.op == .div:
-                let a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
+                let (a, b) = try operands(node, "DIV", commutes: false)
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 DIV broadcasting other than per channel or a scalar divisor is not supported")
-                }
                 let (sa, sb) = (ta.affine!, tb.affine!)
                 let (multiplier, shift) = Affine.quantizeMultiplier(Double(sa.scale) / (Double(sb.scale) * Double(y.affine!.scale)))
                 let (lo, hi) = try activationRange(binary.activation, y, layer: node.name)
@@ -247,14 +252,8 @@ public enum AffineLowering {
                                              outputOffset: y.affine!.zeroPoint, multiplier: multiplier, shift: shift,
                                              clampMin: Int32(lo), clampMax: Int32(hi)))
             case .binary(let binary) where binary.op == .add || binary.op == .sub:
-                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
                 let subtract = binary.op == .sub
-                if !subtract, program.tensors[a].count < program.tensors[b].count || program.tensors[a].constant != nil { swap(&a, &b) }
-                let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 \(subtract ? "SUB" : "ADD") broadcasting other than per channel or a scalar "
-                                            + "(and a tensor minus a constant) is not supported")
-                }
+                let (a, b) = try operands(node, subtract ? "SUB" : "ADD", commutes: !subtract)
                 var sum = try add(a, b, out, program.tensors, activation: binary.activation)
                 // TFLite's SUB is its ADD with the second input's multiplier negated.
                 if subtract { sum.bMultiplier = -sum.bMultiplier }
@@ -277,12 +276,7 @@ public enum AffineLowering {
                                                  positiveMultiplier: positive.multiplier, positiveShift: positive.shift,
                                                  negativeMultiplier: negative.multiplier, negativeShift: negative.shift))
             case .squaredDifference:
-                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
-                let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count, ta.constant == nil else {
-                    throw QuantizationError("\(node.name): int8 SQUARED_DIFFERENCE broadcasting other than per channel or a scalar is not supported")
-                }
+                let (a, b) = try operands(node, "SQUARED_DIFFERENCE", commutes: true)
                 return .affineSquaredDifference(try squaredDifference(a, b, out, program.tensors))
             case .l2Normalization:
                 let input = try tensor(for: node.inputs[0])
@@ -303,12 +297,8 @@ public enum AffineLowering {
             case .maxMin(let minimum):
                 // TFLite's MAXIMUM and MINIMUM compare the stored integers: its converter gives both
                 // inputs the output's scale and zero point.
-                var a = try tensor(for: node.inputs[0]), b = try tensor(for: node.inputs[1])
-                if program.tensors[a].count < program.tensors[b].count { swap(&a, &b) }
+                let (a, b) = try operands(node, node.op.kind, commutes: true)
                 let (ta, tb) = (program.tensors[a], program.tensors[b])
-                guard ta.count == tb.count || tb.count == 1 || ta.shape.last == tb.count, ta.count == y.count else {
-                    throw QuantizationError("\(node.name): int8 \(node.op.kind) broadcasting other than per channel or a scalar is not supported")
-                }
                 guard ta.affine == y.affine, tb.affine == y.affine else {
                     throw QuantizationError("\(node.name): int8 \(node.op.kind) of inputs whose scale or zero point differs from the output's")
                 }

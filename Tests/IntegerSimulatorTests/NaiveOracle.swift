@@ -276,8 +276,9 @@ enum NaiveOracle {
             let s = tensors[r.input].shape, o = tensors[r.output].shape
             func neighbours(_ index: Int, _ scale: Int, _ size: Int) -> (Int, Int, Int64) {
                 let p = r.halfPixel ? index * scale + scale / 2 - 512 : index * scale
-                let lower = max(Int((Double(p) / 1024).rounded(.towardZero)), 0)
-                return (lower, min(Int((Double(p + 1023) / 1024).rounded(.towardZero)), size - 1), Int64(p - 1024 * lower))
+                // Swift's integer division truncates toward zero, as C's does.
+                let lower = max(p / 1024, 0)
+                return (lower, min((p + 1023) / 1024, size - 1), Int64(p - 1024 * lower))
             }
             return (0..<tensors[r.output].count).map { i in
                 let co = unflatten(i, o)

@@ -1,4 +1,5 @@
 import FixedPoint
+import GraphIR
 import QuantizedIR
 
 /// The int8-affine kernels' cases (TFLite's arithmetic: zero points, int32 multipliers with shifts,
@@ -235,7 +236,7 @@ extension KernelCases {
         var p = QProgram()
         let input = p.addTensor(QTensor(name: "x", shape: [2, inH, inW, 3], format: int8Format))
         let output = p.addTensor(QTensor(name: "y", shape: [2, outH, outW, 3], format: int8Format))
-        func scale(_ n: Int, _ m: Int) -> Int { alignCorners && m > 1 ? (1024 * (n - 1) + (m - 1) / 2) / (m - 1) : (1024 * n + m / 2) / m }
+        func scale(_ n: Int, _ m: Int) -> Int { ResizeBilinear.scale1024(input: n, output: m, alignCorners: alignCorners) }
         let resize = QResizeBilinear(input: input, output: output, heightScale: scale(inH, outH), widthScale: scale(inW, outW), halfPixel: halfPixel)
         var x = int8Values(2 * inH * inW * 3, &rng)
         (x[0], x[1], x[2]) = (-128, 127, -128)

@@ -121,8 +121,7 @@ func affineMul(_ op: QAffineMul, _ a: [Int32], _ b: [Int32]) -> [Int32] {
 /// TFLite's int8 SQUARED_DIFFERENCE (`QOp.affineSquaredDifference`); C twin `qc_squared_difference_affine_s8`.
 func affineSquaredDifference(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     a.indices.map { i in
-        let u = Affine.multiplyByQuantizedMultiplier((a[i] + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
-        let v = Affine.multiplyByQuantizedMultiplier((b[i % b.count] + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift)
+        let (u, v) = commonScale(op, a[i], b[i % b.count])
         let scaled = Affine.multiplyByQuantizedMultiplier((u - v) * (u - v), op.outputMultiplier, op.outputShift)
         return Int32(min(max(Int64(op.outputOffset) + Int64(scaled), -128), 127))
     }
@@ -166,12 +165,17 @@ func affineMean(_ op: QAffineMean, _ x: [Int32], shape: [Int]) -> [Int32] {
 func affineAdd(_ op: QAffineAdd, _ a: [Int32], _ b: [Int32]) -> [Int32] {
     // b repeats along a (a scalar, or one value per channel of the last axis).
     a.indices.map { i in
-        let x = a[i], y = b[i % b.count]
-        let sa = Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift)
-        let sb = Affine.multiplyByQuantizedMultiplier((y + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift)
+        let (sa, sb) = commonScale(op, a[i], b[i % b.count])
         let sum = Affine.multiplyByQuantizedMultiplier(sa &+ sb, op.outputMultiplier, op.outputShift) + op.outputOffset
         return min(max(sum, op.clampMin), op.clampMax)
     }
+}
+
+/// The two inputs of TFLite's ADD (and SQUARED_DIFFERENCE) at their common scale: offset, shifted
+/// left, rescaled by their own multipliers.
+private func commonScale(_ op: QAffineAdd, _ x: Int32, _ y: Int32) -> (Int32, Int32) {
+    (Affine.multiplyByQuantizedMultiplier((x + op.aOffset) << Int32(op.leftShift), op.aMultiplier, op.aShift),
+     Affine.multiplyByQuantizedMultiplier((y + op.bOffset) << Int32(op.leftShift), op.bMultiplier, op.bShift))
 }
 
 /// TFLite's int8 softmax over rows of the last axis.
