@@ -43,15 +43,16 @@ let package = Package(
             dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "CEmitter", "Targets"]
         ),
         .target(name: "Reporting", dependencies: ["GraphIR", "QuantizedIR", "Quantization", "CEmitter", "Verification"]),
-        .target(name: "Pipeline", dependencies: ["GraphIR", "Quantization", "QuantizedIR", "Targets", "Verification"]),
+        .target(name: "Pipeline", dependencies: ["GraphIR", "ModelImport", "Quantization", "QuantizedIR", "CEmitter", "Targets", "Verification",
+                                                "Reporting"]),
         // The runtime kernels as a C target: the tests call the real C in-process; the tool uses only its
         // header (params structs and inline functions), and the linker drops the kernels it never calls.
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),
         .executableTarget(
             name: "quantc",
             dependencies: [
-                "GraphIR", "ModelImport", "FloatReference", "QuantizedIR", "IntegerSimulator", "Quantization", "FixedPoint",
-                "CEmitter", "Targets", "Verification", "Reporting", "Pipeline",
+                // Argument parsing and printing over the pipeline library: the stages it calls are Pipeline's.
+                "GraphIR", "FloatReference", "Verification", "Reporting", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -38,8 +38,9 @@ public enum KernelArgument: Sendable {
     /// An activation tensor; `offset` elements into it (a concatenation writes each part at its offset).
     case tensor(Int, offset: Int)
     case constant(ConstantArray)
-    /// Working memory for the duration of the call (4-byte aligned, of element type `type`), placed in the arena.
-    case scratch(bytes: Int, type: CType)
+    /// Working memory (of element type `type`) in the op's scratch region of the arena, `offset`
+    /// bytes in (aligned): what one call of the op writes there, a later call of the same op may read.
+    case scratch(bytes: Int, type: CType, offset: Int = 0)
 }
 
 /// A runtime_c kernel family with its params: the C struct itself, imported from qc_kernels.h, so the
@@ -53,6 +54,7 @@ public enum Kernel: Sendable {
     case denseShift(qc_dense_params)
     case densePacked(qc_dense_packed_params)
     case convPacked(qc_conv_packed_params)
+    case unpackWeights(qc_unpack_weights_params)
     case convBitplane(qc_bitplane_conv_params)
     case convCodebook(qc_codebook_conv_params)
     case convAffine(qc_conv_affine_params)
@@ -93,6 +95,7 @@ public enum Kernel: Sendable {
         case .denseShift: return .denseShift
         case .densePacked: return .densePacked
         case .convPacked: return .convPacked
+        case .unpackWeights: return .unpackWeights
         case .convBitplane: return .convBitplane
         case .convCodebook: return .convCodebook
         case .convAffine: return .convAffine
@@ -134,6 +137,7 @@ public enum Kernel: Sendable {
         case .convShift(let p): return p
         case .densePacked(let p): return p
         case .convPacked(let p): return p
+        case .unpackWeights(let p): return p
         case .convBitplane(let p): return p
         case .convCodebook(let p): return p
         case .convAffine(let p), .depthwiseConvAffine(let p): return p
@@ -165,7 +169,7 @@ public enum Kernel: Sendable {
 /// The kernel families by the name their C functions start with (qc_<name>_...).
 public enum KernelFamily: String, CaseIterable, Sendable {
     case conv, depthwiseConv = "depthwise_conv", dense
-    case convShift = "conv_shift", denseShift = "dense_shift", densePacked = "dense_packed", convPacked = "conv_packed", convBitplane = "conv_bitplane", convCodebook = "conv_codebook"
+    case convShift = "conv_shift", denseShift = "dense_shift", densePacked = "dense_packed", convPacked = "conv_packed", unpackWeights = "unpack_weights", convBitplane = "conv_bitplane", convCodebook = "conv_codebook"
     case convAffine = "conv_affine", depthwiseConvAffine = "depthwise_conv_affine", denseAffine = "dense_affine"
     case maxPool = "max_pool", avgPool = "avg_pool", avgPoolAffine = "avg_pool_affine"
     case globalMaxPool = "global_max_pool", globalAvgPool = "global_avg_pool"
@@ -220,11 +224,11 @@ public struct KernelCall: Sendable {
         }
     }
 
-    /// Bytes of scratch memory the call needs (0 for most kernels).
+    /// Bytes of the op's scratch region the call uses (0 for most kernels).
     public var scratchBytes: Int {
-        arguments.reduce(0) { total, argument in
-            if case .scratch(let bytes, _) = argument { return total + bytes }
-            return total
+        arguments.reduce(0) { end, argument in
+            if case .scratch(let bytes, _, let offset) = argument { return max(end, offset + bytes) }
+            return end
         }
     }
 

@@ -12,7 +12,7 @@ public struct EmitError: Error, CustomStringConvertible {
 public enum KernelLowering {
     /// The calls for a core with `features` (kernel variants where they apply).
     public static func calls(for op: QOp, in program: QProgram, features: CoreFeatures) throws -> [KernelCall] {
-        try calls(for: op, in: program).map { KernelVariants.specialize($0, for: features) }
+        try calls(for: op, in: program).flatMap { KernelVariants.specialize($0, for: features) }
     }
 
     /// The portable calls. A constant operand is passed as an array in flash.

@@ -11,9 +11,13 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
     /// Helium, the M-profile vector extension (MVE): Cortex-M55, M85.
     public static let mve = CoreFeatures(rawValue: 2)
     /// Not of the core but of the bundle: convolutions and dense layers whose fixed-point weights
-    /// have 2 to 4 bits store them packed and decode them in the inner loop (qc_conv_packed,
-    /// qc_dense_packed), for at least half the flash at some instructions per weight.
+    /// have 2 to 7 bits store them packed (flash: bits/8 of a byte each). Each such layer is
+    /// unpacked into its arena scratch just before it runs, and then runs the byte kernels (RAM:
+    /// the largest such layer's weights; a few instructions per weight, once per inference).
     public static let packedWeights = CoreFeatures(rawValue: 4)
+    /// With `packedWeights`: every packed layer decodes its weights in the inner loop instead
+    /// (qc_conv_packed, qc_dense_packed: no RAM for them, several instructions per MAC).
+    public static let decodeInline = CoreFeatures(rawValue: 8)
 
     /// Parses board.json's "features" names; unknown names are ignored (a newer board file).
     public init(names: [String]) {
@@ -28,8 +32,16 @@ public struct CoreFeatures: OptionSet, Sendable, Hashable {
 /// just before the output, or store its constants in another order. Both are qc_kernels.h's: its
 /// scratch-size and weight-slot functions are called here, so the arena holds what the kernels use.
 enum KernelVariants {
-    static func specialize(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
-        if features.contains(.packedWeights), let packed = packedVariant(call) { return packed }
+    /// The calls that compute `call` on a core with `features`: the call itself or a variant, and
+    /// with packed weights either the packed kernel or an unpacking call before the byte kernel.
+    static func specialize(_ call: KernelCall, for features: CoreFeatures) -> [KernelCall] {
+        guard features.contains(.packedWeights), let bits = packedBits(call) else { return [coreVariant(call, for: features)] }
+        if features.contains(.decodeInline) { return [packedVariant(call, bits: bits)!] }
+        return unpackedIntoScratch(coreVariant(call, for: features), bits: bits)
+    }
+
+    /// The variant of the call the core's features allow (DSP, Helium), or the call itself.
+    private static func coreVariant(_ call: KernelCall, for features: CoreFeatures) -> KernelCall {
         guard call.storage.allSatisfy({ $0 == .s8 }), call.wideAccumulator != true else { return call }
         if features.contains(.mve), let variant = mve(call) { return variant }
         if features.contains(.dsp), let variant = dsp(call) { return variant }
@@ -58,7 +70,7 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
             return variant(call, .dsp, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .add, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked, .unpackWeights,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
@@ -85,18 +97,59 @@ enum KernelVariants {
             return p.b_count == p.count ? variant(call, .mve, scratch: 0, .s8) : nil
         case .add, .avgPool, .avgPoolAffine:
             return variant(call, .mve, scratch: 0, .s8)
-        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked,
+        case .convShift, .denseShift, .convBitplane, .convCodebook, .maxPool, .globalMaxPool, .globalAvgPool, .mul, .mulAffine, .maxMin, .preluAffine, .resizeBilinear, .squaredDifferenceAffine, .l2NormalizationAffine, .divAffine, .compareAffine, .select, .densePacked, .convPacked, .unpackWeights,
              .meanAffine, .rescale, .pad, .transpose, .indexCopy, .table, .softmax, .logSoftmax:
             return nil
         }
     }
 
-    /// A fixed-point convolution or dense call whose weights have 2…4 bits, as the packed kernel: the
-    /// weights as one stream of `bits`-bit fields, least significant first, and a padding byte.
-    private static func packedVariant(_ call: KernelCall) -> KernelCall? {
-        // A MAC call's second argument is its weights.
-        guard call.arguments.count > 1, case .constant(let w) = call.arguments[1], w.type == .s8,
-              let bits = packedBits(w.values), w.values.count * bits < Int(UInt32.max) else { return nil }
+    /// A fixed-point convolution or dense call's weights (its second argument), when they are constant bytes.
+    private static func weights(of call: KernelCall) -> ConstantArray? {
+        switch call.kernel {
+        case .dense, .conv, .depthwiseConv:
+            guard call.arguments.count > 1, case .constant(let w) = call.arguments[1], w.type == .s8 else { return nil }
+            return w
+        default:
+            return nil
+        }
+    }
+
+    /// The fewest bits (2…7) that hold every weight of a packable call, or nil.
+    private static func packedBits(_ call: KernelCall) -> Int? {
+        guard let w = weights(of: call), w.values.count * 7 < Int(UInt32.max) else { return nil }
+        return (2...7).first { bits in w.values.allSatisfy { -(1 << (bits - 1)) <= $0 && $0 < 1 << (bits - 1) } }
+    }
+
+    /// Values as one stream of `bits`-bit fields, least significant first, and a padding byte.
+    private static func packed(_ values: [Int64], bits: Int) -> ConstantArray {
+        var packed = [Int64](repeating: 0, count: (values.count * bits + 7) / 8 + 1)
+        for (j, v) in values.enumerated() {
+            let field = Int(v) & ((1 << bits) - 1)
+            for b in 0..<bits where field >> b & 1 == 1 { packed[(j * bits + b) / 8] |= 1 << Int64((j * bits + b) % 8) }
+        }
+        return ConstantArray(role: "weights", type: .u8, values: packed)
+    }
+
+    /// The call (any variant) reading its weights from the start of the op's scratch region,
+    /// after a call that unpacks them there; the call's own scratch moves up past them.
+    private static func unpackedIntoScratch(_ call: KernelCall, bits: Int) -> [KernelCall] {
+        let w = weights(of: call)!
+        let base = MemoryPlanner.align(w.values.count, ArenaPlan.alignment)
+        var compute = call
+        compute.arguments = call.arguments.enumerated().map { k, argument in
+            if k == 1 { return .scratch(bytes: w.values.count, type: .s8, offset: 0) }
+            if case .scratch(let bytes, let type, let offset) = argument { return .scratch(bytes: bytes, type: type, offset: base + offset) }
+            return argument
+        }
+        let unpack = KernelCall(kernel: .unpackWeights(qc_unpack_weights_params(count: Int32(w.values.count), weight_bits: Int32(bits))),
+                                storage: [.s8], wideAccumulator: nil,
+                                arguments: [.constant(packed(w.values, bits: bits)), .scratch(bytes: w.values.count, type: .s8, offset: 0)])
+        return [unpack, compute]
+    }
+
+    /// A fixed-point convolution or dense call as the packed kernel, which decodes its weights in the inner loop.
+    private static func packedVariant(_ call: KernelCall, bits: Int) -> KernelCall? {
+        guard let w = weights(of: call) else { return nil }
         let kernel: Kernel
         switch call.kernel {
         case .dense(let p):
@@ -112,21 +165,11 @@ enum KernelVariants {
         default:
             return nil
         }
-        var packed = [Int64](repeating: 0, count: (w.values.count * bits + 7) / 8 + 1)
-        for (j, v) in w.values.enumerated() {
-            let field = Int(v) & ((1 << bits) - 1)
-            for b in 0..<bits where field >> b & 1 == 1 { packed[(j * bits + b) / 8] |= 1 << Int64((j * bits + b) % 8) }
-        }
         var result = call
         result.kernel = kernel
         result.storage = [call.storage[0], call.storage[2]]
-        result.arguments[1] = .constant(ConstantArray(role: "weights", type: .u8, values: packed))
+        result.arguments[1] = .constant(packed(w.values, bits: bits))
         return result
-    }
-
-    /// The fewest bits (2…4) that hold every weight, or nil when one needs more.
-    private static func packedBits(_ values: [Int64]) -> Int? {
-        (2...4).first { bits in values.allSatisfy { -(1 << (bits - 1)) <= $0 && $0 < 1 << (bits - 1) } }
     }
 
     private static func variant(_ call: KernelCall, _ variant: KernelVariant, scratch: Int32, _ type: CType) -> KernelCall {

@@ -175,7 +175,8 @@ struct ModelSource {
                     switch argument {
                     case .tensor(let id, let offset): return pointer(id, offset: offset)
                     case .constant(let array): return alias[symbol(layer, k, array.role)]!
-                    case .scratch(_, let type): return "(\(type.rawValue) *)(void *)(arena + \(arena.scratchOffsets[layer.index]!))"
+                    case .scratch(_, let type, let offset):
+                        return "(\(type.rawValue) *)(void *)(arena + \(arena.scratchOffsets[layer.index]! + offset))"
                     }
                 }
                 text += "    \(call.function)(&\(symbol(layer, k, "params")), \(args.joined(separator: ", ")));\n"

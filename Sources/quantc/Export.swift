@@ -1,8 +1,6 @@
 import ArgumentParser
-import CEmitter
 import Foundation
-import Quantization
-import Targets
+import Pipeline
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,26 +22,21 @@ struct Export: ParsableCommand {
 
     func run() throws {
         // Before any work: a refused directory should not cost a calibration first.
-        try BundleWriter.checkTarget(output, force: force)
-        let boardSpec = try board.map { name -> Board in
-            guard let board = Board.named(name) else {
-                throw UserError("--board \(name): unknown board (available: \(Board.all.map(\.name).joined(separator: ", ")))")
-            }
-            return board
-        }
-        let target = boardSpec.map { (name: $0.name, flags: $0.cflags) }
+        try Pipeline.checkBundleDirectory(output, force: force)
+        let boardSpec = try board.map(Pipeline.board(named:))
         let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
-        let lowered = try Lowering.lower(graph, plan: plan)
+        let lowered = try Pipeline.lower(graph, plan: plan)
         progress.done()
-        let name = URL(fileURLWithPath: model).lastPathComponent
-        let bundle = try BundleEmitter.emit(lowered.program, options: BundleOptions(
-            prefix: prefix, generator: "quantc \(Quantc.version)", modelName: name,
-            notes: ["Formats: scheme \(quantization.chosenScheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."],
-            target: target, features: kernelOptions.features(for: boardSpec)))
-        try BundleWriter.write(bundle, to: output, force: force)
+        var request = Pipeline.BundleRequest(generator: Quantc.generator, modelName: URL(fileURLWithPath: model).lastPathComponent)
+        request.prefix = prefix
+        request.notes = ["Formats: scheme \(quantization.chosenScheme.rawValue), step \(plan.step.rawValue)\(plan.perChannel ? ", per-channel weights" : "")."]
+        request.board = boardSpec
+        request.features = try kernelOptions.features(for: boardSpec, lowered)
+        let bundle = try Pipeline.bundle(lowered, request)
+        try Pipeline.write(bundle, to: output, force: force)
         let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count
         print("\(output): \(bundle.files.count) files (\(sources) C sources); arena \(bundle.arena.arenaBytes) bytes " +
               "(lower bound \(bundle.arena.lowerBound), naive \(bundle.arena.naiveBytes)), constants \(bundle.weightBytes) bytes")

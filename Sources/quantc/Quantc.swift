@@ -1,14 +1,12 @@
 import ArgumentParser
 import Foundation
 import GraphIR
-import ModelImport
 import Pipeline
-import Quantization
-import CEmitter
-import Targets
 
 struct Quantc: ParsableCommand {
     static let version = "0.1.0"
+    /// Named in every generated file and report.
+    static let generator = "quantc \(version)"
     static let configuration = CommandConfiguration(
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
@@ -62,20 +60,6 @@ struct UserError: Error {
         self.exitCode = exitCode
     }
 
-    /// Input errors from the library stages, which already name their file.
-    init?(wrapping error: Error) {
-        switch error {
-        case let e as ImportError: self.init(e.description)
-        case let e as GraphError: self.init(e.message)
-        case let e as QuantizationError: self.init(e.message)
-        case let e as EmitError: self.init(e.description)
-        case let e as Pipeline.RequestError: self.init(e.description)
-        // A generated bundle that does not build or run is a verification failure.
-        case let e as Command.Failure: self.init(e.description, exitCode: 1)
-        case let e as Firmware.DoesNotFit: self.init(e.description, exitCode: 1)
-        default: return nil
-        }
-    }
 }
 
 /// Options every command that reads samples shares (the same meaning in every command).
@@ -99,40 +83,17 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Loads the samples arranged for the graph's inputs.
-    func load(for graph: Graph) throws -> Dataset {
+    func load(for graph: Graph) throws -> SampleSet {
         guard let path = data else { throw UserError("--data is required") }
-        return try loadSamples(graph, path: path, labels: labels, scale: scale, offset: offset, limit: limit, skip: skip)
+        return try Pipeline.loadSamples(graph, path: path, labels: labels, scale: scale, offset: offset, limit: limit, skip: skip)
     }
-}
-
-/// Samples arranged for the graph's inputs: `limit` of them after the first `skip`. A model with
-/// several inputs reads one .npz with an array per input, named as in the model, as the bundle's
-/// member, or x0, x1, …; each sample is then every input's values, one after another.
-func loadSamples(_ graph: Graph, path: String, labels: String?, scale: Float, offset: Float, limit: Int?, skip: Int = 0) throws -> Dataset {
-    let rows = limit.map { $0 + skip }
-    let sets: [Dataset]
-    if graph.inputs.count == 1 {
-        sets = [try DataReader.load(path: path, labelsPath: labels, scale: scale, offset: offset, limit: rows)]
-    } else {
-        let names = graph.inputs.enumerated().map { k, id in [graph[id].name, ModelInterface.identifier(graph[id].name), "x\(k)"] }
-        sets = try DataReader.loadInputs(path: path, names: names, labelsPath: labels, scale: scale, offset: offset, limit: rows)
-    }
-    guard skip < sets[0].count else { throw UserError("\(path): --skip \(skip) leaves no samples (the file has \(sets[0].count))") }
-    let arranged = try zip(sets, graph.inputs).map { set, id in
-        try set.slice(skip..<set.count).arranged(for: graph.shape(id), inputName: graph[id].name)
-    }
-    guard arranged.count > 1 else { return arranged[0] }
-    var packed = arranged[0]
-    packed.sampleShape = [arranged.reduce(0) { $0 + $1.sampleSize }]
-    packed.values = (0..<packed.count).flatMap { i in arranged.flatMap { $0.sample(i) } }
-    return packed
 }
 
 /// Loads a model, turning library errors into user errors.
 func loadModel(_ path: String) throws -> Graph {
     InputFiles.model = path
     InputFiles.note(path)
-    return try ModelLoader.load(path: path)
+    return try Pipeline.loadModel(path)
 }
 
 /// Writes a Codable value as pretty JSON to stdout.

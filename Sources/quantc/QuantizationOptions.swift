@@ -1,11 +1,7 @@
 import ArgumentParser
-import FloatReference
 import Foundation
 import GraphIR
-import ModelImport
 import Pipeline
-import Quantization
-import QuantizedIR
 
 extension Scheme: ExpressibleByArgument {}
 
@@ -42,7 +38,7 @@ struct QuantizationOptions: ParsableArguments {
     @Option(help: "Bit-plane scheme: a group per output channel (filter) or per output and input channel (kernel2d).")
     var group: BitPlaneGrouping = .filter
     @Option(help: "Bit-plane scheme: bits of the integer plane scales (2…16).")
-    var alphaBits: Int = BitPlaneQuantizer.defaultAlphaBits
+    var alphaBits: Int = Pipeline.Limits.defaultAlphaBits
     @Option(help: ArgumentHelp("Bit-plane scheme: planes for one layer, LAYER=M (0 keeps it in fixed point); repeatable.",
                                valueName: "LAYER=M"))
     var planesFor: [String] = []
@@ -56,7 +52,7 @@ struct QuantizationOptions: ParsableArguments {
                                valueName: "LAYER=K"))
     var clustersFor: [String] = []
     @Option(help: "Codebook scheme: bits of the integer centroids (2…16).")
-    var centroidBits: Int = CodebookQuantizer.defaultCentroidBits
+    var centroidBits: Int = Pipeline.Limits.defaultCentroidBits
     @Option(help: ArgumentHelp("Codebook scheme: sum the inputs per centroid, then multiply once per centroid and output (alone: yes; auto: per layer, the cheaper form).",
                                valueName: "yes|no|auto"))
     var accumulate: AccumulateOption = .no
@@ -100,7 +96,7 @@ struct QuantizationOptions: ParsableArguments {
         guard (1...2).contains(digits) else { throw ValidationError("--digits must be 1 or 2") }
         guard (1...4).contains(planes) else { throw ValidationError("--planes must be 1…4") }
         guard (2...16).contains(alphaBits) else { throw ValidationError("--alpha-bits must be 2…16") }
-        guard (2...CodebookWeights.maxClusters).contains(clusters) else { throw ValidationError("--clusters must be 2…\(CodebookWeights.maxClusters)") }
+        guard (2...Pipeline.Limits.maxClusters).contains(clusters) else { throw ValidationError("--clusters must be 2…\(Pipeline.Limits.maxClusters)") }
         guard (2...16).contains(centroidBits) else { throw ValidationError("--centroid-bits must be 2…16") }
         guard multiplyCycles >= 1 else { throw ValidationError("--multiply-cycles must be at least 1") }
         _ = try planeOverrides()
@@ -114,7 +110,7 @@ struct QuantizationOptions: ParsableArguments {
 
     /// `--clusters-for` as layer name → clusters.
     func clusterOverrides() throws -> [String: Int] {
-        let overrides = try Self.overrides(clustersFor, option: "--clusters-for", letter: "K", valid: 0...CodebookWeights.maxClusters)
+        let overrides = try Self.overrides(clustersFor, option: "--clusters-for", letter: "K", valid: 0...Pipeline.Limits.maxClusters)
         if let bad = overrides.first(where: { $0.value == 1 }) { throw ValidationError("--clusters-for '\(bad.key)=1': K must be 0 or 2…256") }
         return overrides
     }
@@ -134,9 +130,8 @@ struct QuantizationOptions: ParsableArguments {
     /// The calibration set, arranged for the graph's inputs.
     func calibrationSet(_ graph: Graph, data: DataOptions) throws -> SampleSet {
         guard let path = calib ?? data.data else { throw UserError("--calib (or --data) is required to calibrate") }
-        let set = try loadSamples(graph, path: path, labels: calib == nil ? data.labels : calibLabels, scale: data.scale,
-                                  offset: data.offset, limit: calibCount)
-        return SampleSet(values: set.values, count: set.count, labels: set.labels)
+        return try Pipeline.loadSamples(graph, path: path, labels: calib == nil ? data.labels : calibLabels, scale: data.scale,
+                                        offset: data.offset, limit: calibCount)
     }
 
     /// The options with the scheme the model calls for when none was given (`Pipeline.defaultScheme`).
@@ -144,6 +139,18 @@ struct QuantizationOptions: ParsableArguments {
         var options = self
         options.scheme = scheme ?? Pipeline.defaultScheme(for: graph)
         return options
+    }
+
+    /// The run's name in a report: the scheme and its main parameter, or the plan file's (a
+    /// plan's options are in the plan, not on the command line).
+    func reportLabel(_ plan: QuantizationPlan) -> String {
+        guard let file = self.plan else { return SchemeChoice(options: self).label }
+        return "\(plan.scheme) (\(URL(fileURLWithPath: file).lastPathComponent))"
+    }
+
+    /// The calibration set a report shows (a plan file brings none).
+    func reportCalibration(_ graph: Graph, data: DataOptions) throws -> SampleSet? {
+        plan == nil ? try calibrationSet(graph, data: data) : nil
     }
 
     /// The scheme, once `resolved` (fixed before).

@@ -1,8 +1,7 @@
 import ArgumentParser
-import CEmitter
 import Foundation
 import GraphIR
-import Quantization
+import Pipeline
 
 struct Quantize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,20 +23,15 @@ struct Quantize: ParsableCommand {
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
-        let lowered = try Lowering.lower(graph, plan: plan)
-        let evaluation: SampleSet
-        if data.data != nil {
-            let set = try data.load(for: graph)
-            evaluation = SampleSet(values: set.values, count: set.count, labels: set.labels)
-        } else {
-            evaluation = try quantization.calibrationSet(graph, data: data)
-        }
+        let lowered = try Pipeline.lower(graph, plan: plan)
+        let evaluation = data.data != nil ? try data.load(for: graph) : try quantization.calibrationSet(graph, data: data)
         progress.say("evaluating on \(evaluation.count) samples")
-        let report = try Metrics.evaluate(graph: graph, lowered: lowered, data: evaluation)
+        let report = try Pipeline.evaluate(graph, lowered, on: evaluation)
         if let reportPath {
             progress.say("writing the report")
-            try ReportAssembly.writeSingle(to: reportPath, model: model, graph: graph, plan: plan, lowered: lowered, evaluation: evaluation,
-                                           options: quantization, data: data, quantization: report)
+            try ReportAssembly.writeSingle(to: reportPath, label: quantization.reportLabel(plan), model: model, generator: Quantc.generator,
+                                           graph: graph, plan: plan, lowered: lowered, evaluation: evaluation,
+                                           calibration: try quantization.reportCalibration(graph, data: data), quantization: report)
         }
         progress.done()
         if let output { try plan.write(to: output) }
@@ -64,12 +58,8 @@ struct Quantize: ParsableCommand {
                      report.weight_bytes, report.weight_bytes_ratio_8bit, report.multiplies_static, report.macs,
                      report.macs > 0 ? 100 * Double(report.multiplies_static) / Double(report.macs) : 0, report.multiply_cost_ratio_8bit))
         // What `export` writes, with weights a byte each and (where that differs) packed.
-        func constants(_ features: CoreFeatures) throws -> Int {
-            try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: "quantc \(Quantc.version)", modelName: model,
-                                                                           features: features)).weightBytes
-        }
-        let bytes = try constants([]), packed = try constants(.packedWeights)
-        print("the bundle's constants: \(bytes) bytes (weights, biases, shifts, tables)"
-              + (packed < bytes ? "; \(packed) with --weight-storage packed" : ""))
+        let constants = try Pipeline.constantBytes(lowered, generator: Quantc.generator, modelName: model)
+        print("the bundle's constants: \(constants.bytes) bytes (weights, biases, shifts, tables)"
+              + (constants.packed < constants.bytes ? "; \(constants.packed) with --weight-storage packed" : ""))
     }
 }

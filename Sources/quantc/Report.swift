@@ -2,10 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphIR
 import Pipeline
-import Quantization
-import QuantizedIR
 import Reporting
-import Targets
 import Verification
 
 /// `quantc report`: several quantizations of one model side by side in one HTML page.
@@ -53,9 +50,8 @@ struct ReportCommand: ParsableCommand {
         let progress = Progress(quiet: self.quantization.quiet)
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
-        let set = try data.load(for: graph)
-        let evaluation = SampleSet(values: set.values, count: set.count, labels: set.labels)
-        let calibration = quantization.plan == nil ? try quantization.calibrationSet(graph, data: data) : nil
+        let evaluation = try data.load(for: graph)
+        let calibration = try quantization.reportCalibration(graph, data: data)
         let choices = try compare.map(SchemeChoice.parseList) ?? [SchemeChoice(options: quantization)]
         let modelName = URL(fileURLWithPath: model).lastPathComponent
 
@@ -66,20 +62,20 @@ struct ReportCommand: ParsableCommand {
             progress.prefix = choices.count > 1 ? "[\(i + 1)/\(choices.count)] \(choice.label): " : ""
             let options = choice.applied(to: quantization)
             let plan = try options.makePlan(graph, data: data, progress: progress)
-            let lowered = try Lowering.lower(graph, plan: plan)
+            let lowered = try Pipeline.lower(graph, plan: plan)
             progress.say("evaluating on \(evaluation.count) samples")
-            let metrics = try Metrics.evaluate(graph: graph, lowered: lowered, data: evaluation)
-            let features = kernelOptions.features(for: board)
+            let metrics = try Pipeline.evaluate(graph, lowered, on: evaluation)
+            let features = try kernelOptions.features(for: board, lowered)
             var measured: VerificationReport?
             if let destination {
-                var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme.rawValue, generator: "quantc \(Quantc.version)",
+                var verification = VerificationOptions(modelName: modelName, scheme: plan.scheme.rawValue, generator: Quantc.generator,
                                                        sanitize: sanitize, features: features)
                 verification.metrics = metrics
                 measured = try Pipeline.verify(graph: graph, lowered: lowered, data: evaluation, target: destination, options: verification,
                                                progress: progress.pipeline)
                 if measured?.bit_exact == false { failures.append(choice.label) }
             }
-            runs.append(try ReportAssembly.run(label: choice.label, model: modelName, graph: graph, plan: plan, lowered: lowered,
+            runs.append(try ReportAssembly.run(label: choice.label, model: modelName, generator: Quantc.generator, graph: graph, plan: plan, lowered: lowered,
                                                evaluation: evaluation, calibration: calibration, quantization: metrics,
                                                measured: measured, features: features))
             // The histogram shows the first fixed-point run's format (the step-size rule's result).
@@ -91,7 +87,7 @@ struct ReportCommand: ParsableCommand {
         }
         progress.prefix = ""
         progress.done()
-        let report = Report(model: modelName, generator: "quantc \(Quantc.version)", target: target, samples: evaluation.count,
+        let report = Report(model: modelName, generator: Quantc.generator, target: target, samples: evaluation.count,
                             runs: runs, activation_histogram: histogram)
         try ReportAssembly.write(report, html: output, json: json)
         print("wrote \(output) (\(runs.count) scheme\(runs.count == 1 ? "" : "s"))")
@@ -144,11 +140,11 @@ struct SchemeChoice {
         case .fixed: valid = value == "auto" || number.map { (2...16).contains($0) } == true
         case .shift: valid = number.map { (1...2).contains($0) } == true
         case .bitplane: valid = number.map { (1...4).contains($0) } == true
-        case .codebook: valid = number.map { (2...CodebookWeights.maxClusters).contains($0) } == true
+        case .codebook: valid = number.map { (2...Pipeline.Limits.maxClusters).contains($0) } == true
         case .int8: valid = false
         }
         guard valid else {
-            let expected = ["fixed": "2…16 or auto", "shift": "1 or 2 digits", "bitplane": "1…4 planes", "codebook": "2…\(CodebookWeights.maxClusters) clusters",
+            let expected = ["fixed": "2…16 or auto", "shift": "1 or 2 digits", "bitplane": "1…4 planes", "codebook": "2…\(Pipeline.Limits.maxClusters) clusters",
                             "int8": "no value (write int8 alone)"]
             throw ValidationError("--compare '\(item)': \(scheme.rawValue) takes \(expected[scheme.rawValue]!)")
         }

@@ -2,8 +2,7 @@ import ArgumentParser
 import FloatReference
 import Foundation
 import GraphIR
-import ModelImport
-import Quantization
+import Pipeline
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Runs the float reference on samples; top-1 accuracy with labels.")
@@ -43,7 +42,7 @@ struct Run: ParsableCommand {
         let start = Date()
         let results = try interpreter.runMany(samples: dataset.values, count: dataset.count)
         let seconds = Date().timeIntervalSince(start)
-        let predictions = results.map(argmax)
+        let predictions = Pipeline.predictions(results)
         var accuracy: Double?
         if let labels = dataset.labels {
             let correct = zip(predictions, labels).filter { $0 == $1 }.count

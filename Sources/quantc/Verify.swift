@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Quantization
-import Targets
 import Verification
 
 struct Verify: ParsableCommand {
@@ -34,19 +32,20 @@ struct Verify: ParsableCommand {
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
-        let lowered = try Lowering.lower(graph, plan: plan)
-        let set = try data.load(for: graph)
-        let samples = SampleSet(values: set.values, count: set.count, labels: set.labels)
+        let lowered = try Pipeline.lower(graph, plan: plan)
+        let samples = try data.load(for: graph)
         var options = VerificationOptions(modelName: URL(fileURLWithPath: model).lastPathComponent, scheme: quantization.chosenScheme.rawValue,
-                                               generator: "quantc \(Quantc.version)", sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                                          features: kernelOptions.features(for: board))
+                                          generator: Quantc.generator, sanitize: sanitize, keepDirectory: keep.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                                          features: try kernelOptions.features(for: board, lowered))
         options.printfHarness = printfHarness
         let report = try Pipeline.verify(graph: graph, lowered: lowered, data: samples, target: destination, options: options,
                                          progress: progress.pipeline)
         if let reportPath {
             progress.say("writing the report")
-            try ReportAssembly.writeSingle(to: reportPath, model: model, graph: graph, plan: plan, lowered: lowered, evaluation: samples,
-                                           options: quantization, data: data, measured: report, features: options.features, target: target)
+            try ReportAssembly.writeSingle(to: reportPath, label: quantization.reportLabel(plan), model: model, generator: Quantc.generator,
+                                           graph: graph, plan: plan, lowered: lowered, evaluation: samples,
+                                           calibration: try quantization.reportCalibration(graph, data: data), measured: report,
+                                           features: options.features, target: target)
         }
         progress.done()
         if let json { try Data(report.json().utf8).write(to: URL(fileURLWithPath: json)) }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Quantization
+import Pipeline
 
 /// Parses and runs; maps every failure to the documented exit codes (2: bad input or usage, 1:
 /// verification failed) with a one-line message on stderr.
@@ -20,9 +20,9 @@ func runQuantc() -> Never {
             print(Quantc.fullMessage(for: error))
             exit(0)
         }
-        if let userError = UserError(wrapping: error) {
-            printErrorLine(userError.message, aboutPlan: error is QuantizationError)
-            exit(userError.exitCode)
+        if let failure = Pipeline.describe(error) {
+            printErrorLine(failure.message, aboutPlan: failure.aboutFormats)
+            exit(failure.verificationFailed ? 1 : 2)
         }
         FileHandle.standardError.write(Data((Quantc.fullMessage(for: error) + "\n").utf8))
         exit(code == .validationFailure ? 2 : code.rawValue)

@@ -22,31 +22,45 @@ import Testing
         }
         #expect(order.first == "CKernels" && order.last == "quantc", "the README's target table: \(order)")
         let rank = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
-        let sources = root.appendingPathComponent("Sources")
-        let targets = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { !$0.hasPrefix(".") }
+        let targets = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources").path).filter { !$0.hasPrefix(".") }
         var violations = [String]()
         for target in targets.sorted() where !Self.tools.contains(target) {
             guard let own = rank[target] else {
                 if target != "CZlib" { violations.append("\(target) is not in the README's table") }
                 continue
             }
-            let files = FileManager.default.enumerator(atPath: sources.appendingPathComponent(target).path)?
-                .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
-            for file in files {
-                let text = try String(contentsOf: sources.appendingPathComponent(target).appendingPathComponent(file), encoding: .utf8)
-                for line in text.split(separator: "\n") {
-                    let words = line.split(separator: " ")
-                    guard let at = words.firstIndex(of: "import"), at + 1 < words.count,
-                          words[..<at].allSatisfy({ ["@testable", "public", "internal", "private", "@preconcurrency"].contains($0) }) else { continue }
-                    let module = String(words[at + 1])
-                    if Self.external.contains(module) { continue }
-                    guard let other = rank[module], other < own else {
-                        violations.append("\(target)/\(file) imports \(module)")
-                        continue
-                    }
+            for (file, module) in try Self.imports(of: target) where !Self.external.contains(module) {
+                guard let other = rank[module], other < own else {
+                    violations.append("\(target)/\(file) imports \(module)")
+                    continue
                 }
             }
         }
         #expect(violations.isEmpty, "\(violations)")
+    }
+
+    /// The command line parses and prints; the stages' work is the pipeline library's, so a
+    /// new command cannot grow its own copy of it.
+    @Test func commandLineCallsStagesOnlyThroughThePipeline() throws {
+        let stages: Set<String> = ["ModelImport", "FixedPoint", "QuantizedIR", "IntegerSimulator", "Quantization", "CEmitter", "Targets"]
+        let direct = try Self.imports(of: "quantc").filter { stages.contains($0.module) }
+        #expect(direct.isEmpty, "\(direct.map { "\($0.file) imports \($0.module)" })")
+    }
+
+    /// Every module each Swift file of a target imports.
+    static func imports(of target: String) throws -> [(file: String, module: String)] {
+        let directory = Corpus.repositoryRoot.appendingPathComponent("Sources").appendingPathComponent(target)
+        let files = FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        var result = [(file: String, module: String)]()
+        for file in files.sorted() {
+            let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let words = line.split(separator: " ")
+                guard let at = words.firstIndex(of: "import"), at + 1 < words.count,
+                      words[..<at].allSatisfy({ ["@testable", "public", "internal", "private", "@preconcurrency"].contains($0) }) else { continue }
+                result.append((file, String(words[at + 1])))
+            }
+        }
+        return result
     }
 }

@@ -61,14 +61,23 @@ enum CProgramRunner {
             // Poison the output so an element a kernel forgets to write cannot match by luck.
             tensors[out] = Buffer(type: CType.storage(bits: program.tensors[out].format.bits),
                                   values: [Int64](repeating: 0x55, count: program.tensors[out].count))
-            for call in try KernelLowering.calls(for: node.op, in: program, features: features) {
-                try execute(call, tensors)
-            }
+            // One scratch region per op, as the arena has: a call may leave data there for the next.
+            let calls = try KernelLowering.calls(for: node.op, in: program, features: features)
+            let scratch = scratchRegion(bytes: calls.map(\.scratchBytes).max() ?? 0)
+            for call in calls { try execute(call, tensors, scratch: scratch) }
         }
         return program.outputs.map { tensors[$0]!.values }
     }
 
-    static func execute(_ call: KernelCall, _ tensors: [Buffer?]) throws {
+    /// Scratch memory, poisoned so a kernel that reads scratch nothing wrote cannot pass by luck.
+    static func scratchRegion(bytes: Int) -> Buffer {
+        Buffer(type: .u8, values: [Int64](repeating: 0xA5, count: bytes))
+    }
+
+    /// Runs one call; its scratch arguments point into `scratch` (the op's region), or into a
+    /// region of its own when none is given.
+    static func execute(_ call: KernelCall, _ tensors: [Buffer?], scratch: Buffer? = nil) throws {
+        let region = scratch ?? scratchRegion(bytes: call.scratchBytes)
         var constants = [Buffer]()
         let a: [UnsafeMutableRawPointer] = call.arguments.map { argument in
             switch argument {
@@ -76,10 +85,7 @@ enum CProgramRunner {
             case .constant(let array):
                 constants.append(Buffer(type: array.type, values: array.values))
                 return constants.last!.raw
-            case .scratch(let bytes, _):
-                // Poisoned, so a kernel that reads scratch it did not write cannot pass by luck.
-                constants.append(Buffer(type: .u8, values: [Int64](repeating: 0xA5, count: bytes)))
-                return constants.last!.raw
+            case .scratch(_, _, let offset): return region.raw + offset
             }
         }
         let bits = call.storage.map { Int32($0 == .s8 ? 8 : 16) }
@@ -115,6 +121,8 @@ enum CProgramRunner {
             status = instance("qc_dense_s8s8s8_mve") { qc_dense_s8s8s8_mve(&p, s8(0), s8(1), s32(2), s8(3), s32(4), s8(5)) }
         case (.convShift(var p), nil):
             status = qc_dispatch_conv_shift(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
+        case (.unpackWeights(var p), nil):
+            status = instance("qc_unpack_weights_s8") { qc_unpack_weights_s8(&p, a[0].assumingMemoryBound(to: UInt8.self), s8(1)) }
         case (.convPacked(var p), nil):
             status = qc_dispatch_conv_packed(bits[0], bits[1], wide, &p, a[0], a[1], a[2], s8(3), a[4])
         case (.densePacked(var p), nil):

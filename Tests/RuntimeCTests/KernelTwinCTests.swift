@@ -42,24 +42,52 @@ import Testing
         }
     }
 
-    /// The cases whose dense weights fit 2 to 4 bits, with them stored packed.
+    /// The cases whose weights fit 2 to 7 bits, with them stored packed.
     static let packedCases = cases.filter { c in
         c.program.ops.contains { node in
-            (try? KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights))?.contains {
+            (try? KernelLowering.calls(for: node.op, in: c.program, features: [.packedWeights, .decodeInline]))?.contains {
                 $0.family == .densePacked || $0.family == .convPacked
             } ?? false
         }
     }
 
+    /// Packed weights decoded in the inner loop, and unpacked into scratch before the byte kernels:
+    /// the portable ones and the DSP and Helium variants (whose reordered weights are packed too).
+    static let packedFeatures: [(name: String, features: CoreFeatures)] = [
+        ("decoded inline", [.packedWeights, .decodeInline]), ("unpacked", .packedWeights),
+        ("unpacked, dsp", [.packedWeights, .dsp]), ("unpacked, mve", [.packedWeights, .mve]),
+    ]
+
     @Test(arguments: packedCases)
     func packedWeightsMatchSimulator(_ c: KernelCase) throws {
         let want = Simulator(program: c.program).run(c.inputs)
-        let got = try CProgramRunner.run(c.program, c.inputs, features: .packedWeights)
-        for (k, output) in c.program.outputs.enumerated() {
-            if let mismatch = KernelCases.firstMismatch(got[k], want[k], shape: c.program.tensors[output].shape) {
-                Issue.record("\(c.name) (packed), output \(c.program.tensors[output].name): \(mismatch)")
+        for (name, features) in Self.packedFeatures {
+            let got = try CProgramRunner.run(c.program, c.inputs, features: features)
+            for (k, output) in c.program.outputs.enumerated() {
+                if let mismatch = KernelCases.firstMismatch(got[k], want[k], shape: c.program.tensors[output].shape) {
+                    Issue.record("\(c.name) (packed, \(name)), output \(c.program.tensors[output].name): \(mismatch)")
+                }
             }
         }
+    }
+
+    /// With packing, layers of each width unpack into the arena (before a DSP variant too), an odd
+    /// 4-bit count among them.
+    @Test func packedCasesUnpackEveryWidth() throws {
+        var unpacked = Set<Int32>(), oddFourBit = false, beforeVariant = false
+        for c in Self.packedCases {
+            for node in c.program.ops {
+                let calls = try KernelLowering.calls(for: node.op, in: c.program, features: [.packedWeights, .dsp])
+                for (k, call) in calls.enumerated() {
+                    if case .unpackWeights(let p) = call.kernel {
+                        unpacked.insert(p.weight_bits)
+                        oddFourBit = oddFourBit || (p.weight_bits == 4 && p.count % 2 == 1)
+                        beforeVariant = beforeVariant || calls[k + 1].variant == .dsp
+                    }
+                }
+            }
+        }
+        #expect(unpacked == Set(2...7) && oddFourBit && beforeVariant, "\(unpacked) \(oddFourBit) \(beforeVariant)")
     }
 
     /// Packed weights of each width, over one row and several, both accumulators; convolutions with
@@ -69,7 +97,7 @@ import Testing
         var convShapes = [qc_conv_packed_params]()
         for c in Self.packedCases {
             for node in c.program.ops {
-                for call in try KernelLowering.calls(for: node.op, in: c.program, features: .packedWeights) {
+                for call in try KernelLowering.calls(for: node.op, in: c.program, features: [.packedWeights, .decodeInline]) {
                     if case .densePacked(let p) = call.kernel {
                         widths.insert(p.weight_bits)
                         wide.insert(call.wideAccumulator == true)
@@ -83,8 +111,8 @@ import Testing
                 }
             }
         }
-        #expect(widths == [2, 3, 4] && wide == [false, true] && rows == [false, true], "\(widths) \(wide) \(rows)")
-        #expect(convWidths == [2, 3, 4] && convWide == [false, true], "\(convWidths) \(convWide)")
+        #expect(widths == Set(2...7) && wide == [false, true] && rows == [false, true], "\(widths) \(wide) \(rows)")
+        #expect(convWidths == Set(2...7) && convWide == [false, true], "\(convWidths) \(convWide)")
         #expect(convShapes.contains { $0.groups > 1 && $0.groups == $0.out_c } && convShapes.contains { $0.groups > 1 && $0.groups < $0.out_c })
         #expect(convShapes.contains { $0.dilation_h > 1 && $0.pad_top > 0 })
     }
@@ -126,7 +154,7 @@ import Testing
         var families = Set<KernelFamily>()
         for c in Self.cases {
             for node in c.program.ops {
-                for features in [CoreFeatures(), .packedWeights] {
+                for features in [CoreFeatures(), .packedWeights, [.packedWeights, .decodeInline]] {
                     for call in try KernelLowering.calls(for: node.op, in: c.program, features: features) { families.insert(call.family) }
                 }
             }

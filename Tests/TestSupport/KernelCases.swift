@@ -57,6 +57,9 @@ public enum KernelCases {
         Conv(h: 6, w: 6, cin: 3, cout: 4, k: 3, dilation: 2, pad: 2, w: 4),                          // 4-bit weights, dilated
         Conv(h: 5, w: 5, cin: 6, cout: 6, k: 3, pad: 1, groups: 6, w: 4),                            // depthwise, 4-bit weights
         Conv(h: 4, w: 4, cin: 600, cout: 2, k: 3, pad: 1, x: 16, w: 4, y: 16),                       // saturating: a 64-bit accumulator
+        Conv(h: 5, w: 5, cin: 4, cout: 6, k: 3, pad: 1, w: 5),                                       // 5-, 6- and 7-bit weights
+        Conv(h: 6, w: 5, cin: 5, cout: 5, k: 3, pad: 1, groups: 5, w: 6),
+        Conv(h: 5, w: 6, cin: 3, cout: 4, k: 3, stride: 2, pad: 1, w: 7),
     ]
 
     /// More 8-bit shapes for the DSP and Helium variants' paths: whole groups of four taps with
@@ -81,9 +84,10 @@ public enum KernelCases {
         for saturating in [false, true] {
             let tag = saturating ? " saturating" : ""
             for c in convs { cases.append(conv(c, rng: &rng, saturating: saturating, tag: tag)) }
-            // Also 3- and 4-bit weights (packed storage), one wide enough for a 64-bit accumulator.
+            // Also 2- to 7-bit weights (packed storage): one wide enough for a 64-bit accumulator, an
+            // odd count of 4-bit weights.
             for (k, o, x, w, y) in [(17, 5, 8, 8, 8), (300, 7, 4, 2, 6), (1000, 3, 16, 16, 16), (64, 10, 8, 12, 16), (33, 4, 12, 8, 8), (50, 3, 4, 2, 16),
-                                    (37, 6, 8, 3, 8), (3000, 4, 16, 4, 16)] {
+                                    (37, 6, 8, 3, 8), (3000, 4, 16, 4, 16), (37, 3, 8, 4, 8), (45, 6, 8, 5, 8), (70, 5, 8, 6, 8), (29, 4, 8, 7, 16)] {
                 cases.append(dense(k: k, o: o, xBits: x, wBits: w, yBits: y, rng: &rng, saturating: saturating, tag: tag))
             }
         }

@@ -93,6 +93,18 @@ typedef struct {
 } qc_conv_packed_params;
 
 /*
+ * Unpacking packed weights (qc_unpack_weights_s8): writes the `count` weight_bits-bit fields of a
+ * packed stream (the layout above, 2 <= weight_bits <= 7) as int8_t values, so that a layer whose
+ * weights are stored packed runs the byte kernels (and their DSP and Helium variants): the
+ * emitter unpacks the layer's weights into its arena scratch just before the layer's call.
+ */
+typedef struct {
+    int32_t count;
+    int32_t weight_bits;
+} qc_unpack_weights_params;
+void qc_unpack_weights_s8(const qc_unpack_weights_params *p, const uint8_t *packed, int8_t *weights);
+
+/*
  * Max and average pooling over NHWC windows; the output has the input's storage.
  * Max: the largest value among the window's taps inside the input (0 when none is inside); the
  * output has the input's format (out_shift = 0).
