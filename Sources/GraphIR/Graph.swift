@@ -92,6 +92,9 @@ public struct Graph: Sendable, Equatable {
     public var info: ModelInfo
     /// Input shapes exactly as the model declared them (symbolic dimensions as -1).
     public var declaredInputShapes: [[Int]] = []
+    /// Each input's element type as the model file declares it ("float32", "int8", "uint8",
+    /// "int16"): a quantized input keeps its declared type here when the graph takes it as int8.
+    public var declaredInputTypes: [String] = []
 
     public init(info: ModelInfo) { self.info = info }
 

@@ -1,5 +1,6 @@
 import CEmitter
 import GraphIR
+import ModelImport
 import Quantization
 import QuantizedIR
 import Targets
@@ -23,6 +24,9 @@ public typealias Board = Targets.Board
 extension Pipeline {
     /// An integer program and what the emitter and the verification need beside it.
     public typealias Lowered = Lowering.Result
+
+    /// The element types of raw sample files (`--data-type`).
+    public static let rawDataTypes = DataReader.rawTypes
 
     /// The ranges the command line checks its options against.
     public enum Limits {

@@ -59,7 +59,12 @@ struct Inspect: ParsableCommand {
         }
         print("\(model) (\(graph.info.format)\(graph.info.producer.isEmpty ? "" : ", " + graph.info.producer))")
         func quantization(_ id: ValueID) -> String { Self.describe(graph[id].quantization).map { ", " + $0 } ?? "" }
-        for id in graph.inputs { print("  input  \(graph[id].name) \(graph.shape(id))\(quantization(id))") }
+        for (k, id) in graph.inputs.enumerated() {
+            // A uint8 input runs as int8; its samples in the file's own type are still its integers.
+            let declared = k < graph.declaredInputTypes.count ? graph.declaredInputTypes[k] : nil
+            let note = declared.map { $0 != "float32" && $0 != graph[id].quantization?.storage ? " (\($0) in the file)" : "" } ?? ""
+            print("  input  \(graph[id].name) \(graph.shape(id))\(quantization(id))\(note)")
+        }
         for id in graph.outputs { print("  output \(graph[id].name) \(graph.shape(id))\(quantization(id))") }
         let runtime = graph.info.format == "onnx" ? "onnxruntime" : "TFLite"
         print(scheme == .int8 ? "  quantized to int8: --scheme int8 (the default here) computes it as \(runtime) does"

@@ -76,16 +76,23 @@ struct DataOptions: ParsableArguments {
     var limit: Int?
     @Option(help: "Skip the first N samples (e.g. those used for calibration).")
     var skip: Int = 0
+    @Option(help: ArgumentHelp("Raw .bin samples: their element type (int8, uint8, int16 or float32), little-endian, one model input after another.",
+                               valueName: "type"))
+    var dataType: String?
 
     func validate() throws {
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         if skip < 0 { throw ValidationError("--skip must not be negative") }
+        if let dataType, !Pipeline.rawDataTypes.contains(dataType) {
+            throw ValidationError("--data-type must be one of \(Pipeline.rawDataTypes.joined(separator: ", "))")
+        }
     }
 
     /// Loads the samples arranged for the graph's inputs.
     func load(for graph: Graph) throws -> SampleSet {
         guard let path = data else { throw UserError("--data is required") }
-        return try Pipeline.loadSamples(graph, path: path, labels: labels, scale: scale, offset: offset, limit: limit, skip: skip)
+        return try Pipeline.loadSamples(graph, path: path, labels: labels, scale: scale, offset: offset, limit: limit, skip: skip,
+                                        rawType: dataType)
     }
 }
 

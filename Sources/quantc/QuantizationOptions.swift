@@ -131,7 +131,7 @@ struct QuantizationOptions: ParsableArguments {
     func calibrationSet(_ graph: Graph, data: DataOptions) throws -> SampleSet {
         guard let path = calib ?? data.data else { throw UserError("--calib (or --data) is required to calibrate") }
         return try Pipeline.loadSamples(graph, path: path, labels: calib == nil ? data.labels : calibLabels, scale: data.scale,
-                                        offset: data.offset, limit: calibCount)
+                                        offset: data.offset, limit: calibCount, rawType: data.dataType)
     }
 
     /// The options with the scheme the model calls for when none was given (`Pipeline.defaultScheme`).

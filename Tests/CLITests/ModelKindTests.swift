@@ -21,6 +21,23 @@ import Testing
         #expect(readme.contains("scheme int8"), "\(readme)")
     }
 
+    /// MLPerf Tiny's own KWS sample (raw int8 features) on the int8 model, as TFLite's benchmark
+    /// feeds it: the reference's top-1 is class 5 (the corpus's expected output).
+    @Test func rawInt8SamplesRunAsStoredIntegers() throws {
+        guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
+        let dir = try HostileInputTests.scratch("raw-int8")
+        let labels = dir.appendingPathComponent("labels.npy")
+        try Data(Mutators.npy(descr: "<i8", shape: [1], data: [5, 0, 0, 0, 0, 0, 0, 0])).write(to: labels)
+        let arguments = ["verify", Corpus.path("mlperf-tiny/kws_ref_model.tflite"), "--data", Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"),
+                         "--labels", labels.path, "--target", "host", "--no-sanitize", "--quiet"]
+        let result = try Quantc.run(arguments + ["--data-type", "int8"])
+        #expect(result.status == 0 && result.stdout.contains("quantized 100.00 %") && result.stdout.contains("bit-exact: yes"),
+                "\(result.stdout)\(result.stderr)")
+        let untyped = try Quantc.run(arguments)
+        HostileInputTests.expectOneLine(untyped, naming: Corpus.path("mlperf-tiny/kws_input_int8_1x49x10x1.bin"), "a .bin without --data-type")
+        #expect(untyped.stderr.contains("--data-type"), "\(untyped.stderr)")
+    }
+
     @Test func int8OnAFloatModelSaysWhatTheFileIs() throws {
         let dir = try HostileInputTests.scratch("float-as-int8")
         let result = try Quantc.run(["export", HostileInputTests.model, "--scheme", "int8", "-o", dir.appendingPathComponent("b").path])

@@ -9,6 +9,9 @@ public struct Dataset: Sendable {
     public var sampleShape: [Int]
     public var values: [Float]
     public var labels: [Int]?
+    /// The element type the file stores ("uint8", "int8", "int16", "float32", ...): integers of
+    /// a quantized model input's own type are its stored integers, not real values.
+    public var storedType = "float32"
 
     public var sampleSize: Int { sampleShape.elementCount }
 
@@ -121,21 +124,30 @@ public enum DataReader {
         } else if let yFromFile {
             labels = try labelArray(yFromFile, path: path, expected: count)
         }
-        return Dataset(path: path, count: count, sampleShape: sampleShape, values: values, labels: labels.map { Array($0.prefix(count)) })
+        var set = Dataset(path: path, count: count, sampleShape: sampleShape, values: values, labels: labels.map { Array($0.prefix(count)) })
+        set.storedType = x.storedType
+        return set
     }
 
-    /// Reads raw little-endian values (a `.bin` sample file) of the given element type.
-    public static func loadRaw(path: String, elementType: String, sampleShape: [Int], scale: Float = 1, offset: Float = 0) throws -> Dataset {
+    /// The element types `loadRaw` reads.
+    public static let rawTypes = ["int8", "uint8", "int16", "float32"]
+
+    /// Reads raw little-endian values (a `.bin` sample file) of the given element type: the first
+    /// `limit` samples of `sampleShape` (all when nil), labels from `labelsPath` when given.
+    public static func loadRaw(path: String, elementType: String, sampleShape: [Int], labelsPath: String? = nil, scale: Float = 1,
+                               offset: Float = 0, limit: Int? = nil) throws -> Dataset {
         guard let type = ElementType(rawValue: elementType) else { throw ImportError(file: path, "unknown element type \(elementType)") }
+        guard scale.isFinite, offset.isFinite else { throw ImportError(file: path, "--scale and --offset must be finite numbers") }
         let data = try readFile(path)
         let size = sampleShape.elementCount
-        guard size > 0, data.count % (type.size * size) == 0, !data.isEmpty else {
-            throw ImportError(file: path, "\(data.count) bytes is not a whole number of \(elementType) samples of shape \(sampleShape)")
+        guard size > 0, data.count % (type.size * size) == 0 else {
+            throw ImportError(file: path, "\(data.count) bytes is not a whole number of \(elementType) samples of shape \(sampleShape) "
+                                          + "(\(type.size * size) bytes each)")
         }
-        let count = data.count / (type.size * size)
-        var values = data.withUnsafeBytes { type.decode($0, offset: 0, count: count * size, bigEndian: false) }
-        for i in values.indices { values[i] = values[i] * scale + offset }
-        return Dataset(path: path, count: count, sampleShape: sampleShape, values: values, labels: nil)
+        let count = min(data.count / (type.size * size), limit ?? Int.max)
+        let decoded = data.withUnsafeBytes { type.decode($0, offset: 0, count: count * size, bigEndian: false) }
+        let x = NumericArray(shape: [count] + sampleShape, values: decoded, storedType: elementType)
+        return try dataset(x, labels: nil, path: path, labelsPath: labelsPath, scale: scale, offset: offset)
     }
 
     static func readFile(_ path: String) throws -> Data {

@@ -148,6 +148,7 @@ struct ONNXImporter {
             }
         }
         graph.declaredInputShapes.append(declared)
+        graph.declaredInputTypes.append("float32")
         let id = graph.addValue(name: input.name, shape: shape)
         graph.inputs.append(id)
         values[input.name] = id

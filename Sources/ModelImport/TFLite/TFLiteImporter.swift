@@ -104,6 +104,7 @@ struct TFLiteImporter {
             }
             var shape = t.shape
             graph.declaredInputShapes.append(shape)
+            graph.declaredInputTypes.append("\(t.type)")
             if options.singleSample, !shape.isEmpty { shape[0] = 1 }
             let id = graph.addValue(name: t.name, shape: shape, quantization: t.quantization)
             graph.inputs.append(id)
