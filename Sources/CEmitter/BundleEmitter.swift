@@ -31,6 +31,8 @@ public struct BundleOptions: Sendable {
 public struct Bundle: Sendable {
     public var files: [(name: String, contents: String)]
     public var arena: ArenaPlan
+    /// Bytes of every constant array, and of the weight arrays among them.
+    public var constantBytes: Int
     public var weightBytes: Int
     public var paramsBytes: Int
     public var runtimeFiles: [String]
@@ -70,7 +72,7 @@ public enum BundleEmitter {
         let runtimeFiles = runtimeClosure(roots).sorted()
         let sources = [source.sourceName, source.weightsName] + runtimeFiles.filter { $0.hasSuffix(".c") }
         let report = BundleReport(program: program, arena: arena, layers: layers, options: options,
-                                  weightBytes: source.weightBytes, paramsBytes: source.paramsBytes)
+                                  constantBytes: source.constantBytes, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes)
         var files: [(String, String)] = [
             (source.headerName, source.header()),
             (source.sourceName, source.source()),
@@ -83,7 +85,7 @@ public enum BundleEmitter {
             ("README.md", source.readme()),
             ("report.json", try report.json()),
         ]
-        return Bundle(files: files, arena: arena, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
+        return Bundle(files: files, arena: arena, constantBytes: source.constantBytes, weightBytes: source.weightBytes, paramsBytes: source.paramsBytes,
                       runtimeFiles: runtimeFiles, report: report, profiledLayers: layers.filter { !$0.calls.isEmpty }.map(\.node),
                       interface: source.interface)
     }

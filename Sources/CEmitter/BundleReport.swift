@@ -27,13 +27,16 @@ public struct BundleReport: Codable, Sendable {
     public var arena_bytes: Int
     public var arena_lower_bound: Int
     public var arena_naive_bytes: Int
+    /// The weight arrays as stored, and every constant array (weights, biases, shifts, tables).
     public var weight_bytes: Int
+    public var constant_bytes: Int
     public var params_bytes: Int
     public var macs: Int
     public var in_place_ops: [String]
     public var layers: [Layer]
 
-    init(program: QProgram, arena: ArenaPlan, layers emitted: [EmittedLayer], options: BundleOptions, weightBytes: Int, paramsBytes: Int) {
+    init(program: QProgram, arena: ArenaPlan, layers emitted: [EmittedLayer], options: BundleOptions, constantBytes: Int, weightBytes: Int,
+         paramsBytes: Int) {
         func info(_ id: Int) -> TensorInfo {
             let t = program.tensors[id]
             let location: String
@@ -54,6 +57,7 @@ public struct BundleReport: Codable, Sendable {
         arena_lower_bound = arena.lowerBound
         arena_naive_bytes = arena.naiveBytes
         weight_bytes = weightBytes
+        constant_bytes = constantBytes
         params_bytes = paramsBytes
         macs = program.ops.reduce(0) { $0 + program.macs(of: $1.op) }
         in_place_ops = arena.inPlaceOps

@@ -32,6 +32,10 @@ public struct ConstantArray: Sendable {
     public var type: CType
     public var values: [Int64]
     public var bytes: Int { type.bytes * values.count }
+
+    /// The roles of arrays that hold a layer's weights (as bytes, packed fields, bit planes or
+    /// codebook indices); the others are biases, shifts, scales and tables.
+    public static let weightRoles: Set<String> = ["weights", "planes", "indices"]
 }
 
 public enum KernelArgument: Sendable {

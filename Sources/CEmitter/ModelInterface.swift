@@ -188,7 +188,7 @@ extension ModelSource {
         |---|---|
         \((rows(interface.inputs, "input") + rows(interface.outputs, "output")).joined(separator: "\n"))
         | arena (RAM) | \(arena.arenaBytes) bytes (lower bound \(arena.lowerBound), one buffer per tensor \(arena.naiveBytes)) |
-        | constants (flash) | \(weightBytes) bytes of weights, biases, shifts and tables, plus \(paramsBytes) bytes of kernel parameters |
+        | constants (flash) | \(constantBytes) bytes (\(weightBytes) of weights; biases, shifts and tables), plus \(paramsBytes) bytes of kernel parameters |
 
         ```c
         #include "\(headerName)"

@@ -52,7 +52,10 @@ struct ModelSource {
         return (stored, alias)
     }
 
-    var weightBytes: Int { storedConstants.stored.reduce(0) { $0 + $1.array.bytes } }
+    /// Bytes of every constant array: weights, biases, shifts, tables.
+    var constantBytes: Int { storedConstants.stored.reduce(0) { $0 + $1.array.bytes } }
+    /// Bytes of the weight arrays alone, as stored (bytes, packed fields, bit planes, codebook indices).
+    var weightBytes: Int { storedConstants.stored.filter { ConstantArray.weightRoles.contains($0.array.role) }.reduce(0) { $0 + $1.array.bytes } }
     var paramsBytes: Int { layers.flatMap(\.calls).reduce(0) { $0 + 4 * $1.flatParams.count } }
 
     func symbol(_ layer: EmittedLayer, _ call: Int, _ role: String) -> String {
@@ -91,8 +94,10 @@ struct ModelSource {
         #endif
 
         \(formats)
-        /* Bytes of the static activation arena inside \(sourceName) (RAM) and of the constant data (flash). */
+        /* Bytes of the static activation arena inside \(sourceName) (RAM), of the constant data (flash), and of
+           the weight arrays among it (as stored: bytes, packed fields, bit planes or codebook indices). */
         #define \(macro)_ARENA_BYTES \(arena.arenaBytes)
+        #define \(macro)_CONSTANT_BYTES \(constantBytes)
         #define \(macro)_WEIGHT_BYTES \(weightBytes)
 
         \(types)
@@ -338,7 +343,7 @@ struct ModelSource {
         | input | \(input.count) × `\(inType)`, shape \(input.shape) NHWC, Q(\(input.format.bits),\(input.format.frac)) |
         | output | \(output.count) × `\(outType)`, shape \(output.shape), Q(\(output.format.bits),\(output.format.frac)) |
         | arena (RAM) | \(arena.arenaBytes) bytes (lower bound \(arena.lowerBound), one buffer per tensor \(arena.naiveBytes)) |
-        | constants (flash) | \(weightBytes) bytes of weights, biases, shifts and tables, plus \(paramsBytes) bytes of kernel parameters |
+        | constants (flash) | \(constantBytes) bytes (\(weightBytes) of weights; biases, shifts and tables), plus \(paramsBytes) bytes of kernel parameters |
 
         ```c
         #include "\(headerName)"

@@ -54,7 +54,7 @@ extension Pipeline {
             func emit(_ features: CoreFeatures) throws -> CEmitter.Bundle {
                 try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: "", modelName: "", features: features))
             }
-            guard try emit(variants).weightBytes + codeAllowance > board.flash.size else { return variants }
+            guard try emit(variants).constantBytes + codeAllowance > board.flash.size else { return variants }
             let unpacking = variants.union(.packedWeights)
             return try emit(unpacking).arena.arenaBytes + stackAllowance <= board.ram.size
                 ? unpacking : variants.union([.packedWeights, .decodeInline])
@@ -116,7 +116,7 @@ extension Pipeline {
     public static func constantBytes(_ lowered: Lowered, generator: String, modelName: String) throws -> (bytes: Int, packed: Int) {
         func constants(_ features: CoreFeatures) throws -> Int {
             try BundleEmitter.emit(lowered.program, options: BundleOptions(generator: generator, modelName: modelName,
-                                                                           features: features)).weightBytes
+                                                                           features: features)).constantBytes
         }
         return (try constants([]), try constants(.packedWeights))
     }

@@ -53,7 +53,9 @@ public struct ReportRun: Encodable, Sendable {
     /// Weights and biases packed at their bit widths (`quantize --json`'s weight_bytes).
     public var weight_bytes: Int
     public var weight_bytes_ratio_8bit: Double
-    /// Constant data of the C bundle (weights as stored, biases, kernel parameters).
+    /// The C bundle's weight arrays as stored (a byte per weight unless packed), and all its
+    /// constant arrays (weights, biases, shifts, tables).
+    public var stored_weight_bytes: Int
     public var constant_bytes: Int
     public var arena_bytes: Int
     public var arena_lower_bound: Int
@@ -83,7 +85,8 @@ public struct ReportRun: Encodable, Sendable {
         agreement = q.agreement
         weight_bytes = q.weight_bytes
         weight_bytes_ratio_8bit = q.weight_bytes_ratio_8bit
-        constant_bytes = bundle.weightBytes
+        stored_weight_bytes = bundle.weightBytes
+        constant_bytes = bundle.constantBytes
         arena_bytes = bundle.arena.arenaBytes
         arena_lower_bound = bundle.arena.lowerBound
         macs = q.macs

@@ -56,7 +56,9 @@ public struct VerificationReport: Encodable, Sendable {
     public var multiplies_static: Int
     public var instructions_per_inference: Int?
     public var multiply_instructions_per_inference: Int?
+    /// The bundle's weight arrays as stored, and all its constant arrays (weights, biases, shifts, tables).
     public var weight_bytes: Int
+    public var constant_bytes: Int
     public var arena_bytes: Int
     public var arena_lower_bound: Int
     public var arena_naive_bytes: Int
@@ -91,6 +93,7 @@ public struct VerificationReport: Encodable, Sendable {
         try c.encode(instructions_per_inference, forKey: "instructions_per_inference")
         try c.encode(multiply_instructions_per_inference, forKey: "multiply_instructions_per_inference")
         try c.encode(weight_bytes, forKey: "weight_bytes")
+        try c.encode(constant_bytes, forKey: "constant_bytes")
         try c.encode(arena_bytes, forKey: "arena_bytes")
         try c.encode(arena_lower_bound, forKey: "arena_lower_bound")
         try c.encode(arena_naive_bytes, forKey: "arena_naive_bytes")

@@ -39,6 +39,6 @@ struct Export: ParsableCommand {
         try Pipeline.write(bundle, to: output, force: force)
         let sources = bundle.files.filter { $0.name.hasSuffix(".c") }.count
         print("\(output): \(bundle.files.count) files (\(sources) C sources); arena \(bundle.arena.arenaBytes) bytes " +
-              "(lower bound \(bundle.arena.lowerBound), naive \(bundle.arena.naiveBytes)), constants \(bundle.weightBytes) bytes")
+              "(lower bound \(bundle.arena.lowerBound), naive \(bundle.arena.naiveBytes)), constants \(bundle.constantBytes) bytes (weights \(bundle.weightBytes))")
     }
 }

@@ -73,7 +73,7 @@ struct Verify: ParsableCommand {
             }
             printTable(rows)
         }
-        var sizes = "arena \(report.arena_bytes) bytes (lower bound \(report.arena_lower_bound)), constants \(report.weight_bytes) bytes"
+        var sizes = "arena \(report.arena_bytes) bytes (lower bound \(report.arena_lower_bound)), constants \(report.constant_bytes) bytes (weights \(report.weight_bytes))"
         if let flash = report.flash_bytes, let ram = report.ram_bytes, let board {
             sizes += "; firmware flash \(flash) of \(board.flash.size) bytes, RAM \(ram) of \(board.ram.size) bytes"
         }

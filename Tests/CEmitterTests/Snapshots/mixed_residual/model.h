@@ -19,9 +19,11 @@ extern "C" {
 #define MODEL_OUTPUT_COUNT 3
 #define MODEL_OUTPUT_BITS 16
 #define MODEL_OUTPUT_FRAC 15
-/* Bytes of the static activation arena inside model.c (RAM) and of the constant data (flash). */
+/* Bytes of the static activation arena inside model.c (RAM), of the constant data (flash), and of
+   the weight arrays among it (as stored: bytes, packed fields, bit planes or codebook indices). */
 #define MODEL_ARENA_BYTES 216
-#define MODEL_WEIGHT_BYTES 576
+#define MODEL_CONSTANT_BYTES 576
+#define MODEL_WEIGHT_BYTES 36
 
 typedef int16_t model_input_t;
 typedef int16_t model_output_t;

@@ -19,9 +19,11 @@ extern "C" {
 #define MODEL_OUTPUT_COUNT 10
 #define MODEL_OUTPUT_BITS 8
 #define MODEL_OUTPUT_FRAC 3
-/* Bytes of the static activation arena inside model.c (RAM) and of the constant data (flash). */
+/* Bytes of the static activation arena inside model.c (RAM), of the constant data (flash), and of
+   the weight arrays among it (as stored: bytes, packed fields, bit planes or codebook indices). */
 #define MODEL_ARENA_BYTES 320
-#define MODEL_WEIGHT_BYTES 734
+#define MODEL_CONSTANT_BYTES 734
+#define MODEL_WEIGHT_BYTES 676
 
 typedef int8_t model_input_t;
 typedef int8_t model_output_t;
