@@ -111,7 +111,7 @@ extension ModelSource {
     /// The float helpers of the struct API: each tensor with its own format, the floats of all
     /// tensors one after another.
     func structHelpers() -> String {
-        var text = "\nvoid \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q)\n{\n    int32_t i;\n"
+        var text = roundingHelper + "\nvoid \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q)\n{\n    int32_t i;\n"
         var start = 0
         for m in interface.inputs {
             text += quantizeLoop(tensor: program.tensors[m.tensor], target: "q->\(m.name)", source: start == 0 ? "x" : "(x + \(start))",
@@ -121,52 +121,12 @@ extension ModelSource {
         text += "}\n\nvoid \(prefix)_dequantize_output(const \(prefix)_output_t *q, float *y)\n{\n    int32_t i;\n"
         start = 0
         for m in interface.outputs {
-            let t = program.tensors[m.tensor], name = macro(m, input: false)
-            let value = t.affine != nil ? "(float)((double)\(name)_SCALE * (double)(q->\(m.name)[i] - \(name)_ZERO_POINT))"
-                                        : "(float)((double)q->\(m.name)[i] * \(CText.powerOfTwo(-t.format.frac)))"
+            let name = macro(m, input: false)
+            let value = dequantized(program.tensors[m.tensor], "q->\(m.name)[i]", names: name)
             text += "    for (i = 0; i < \(name)_COUNT; ++i) {\n        y[\(start) + i] = \(value);\n    }\n"
             start += m.count
         }
         return text + "}\n"
-    }
-
-    /// One input tensor's quantization loop, exactly as the one-input helpers compute it.
-    private func quantizeLoop(tensor t: QTensor, target q: String, source x: String, count: String, names: String) -> String {
-        let type = t.format.bits <= 8 ? "int8_t" : "int16_t"
-        if t.affine != nil {
-            return """
-                for (i = 0; i < \(count); ++i) {
-                    const float v = \(x)[i] / \(names)_SCALE;
-                    const double r = (double)v;
-                    if (v != v) {
-                        \(q)[i] = \(names)_ZERO_POINT;
-                    } else if (r + \(names)_ZERO_POINT >= 127.0) {
-                        \(q)[i] = 127;
-                    } else if (r + \(names)_ZERO_POINT <= -128.0) {
-                        \(q)[i] = -128;
-                    } else {
-                        \(q)[i] = (\(type))((int32_t)(r >= 0.0 ? r + 0.5 : r - 0.5) + \(names)_ZERO_POINT);
-                    }
-                }
-
-            """
-        }
-        let f = t.format
-        return """
-            for (i = 0; i < \(count); ++i) {
-                const double v = (double)\(x)[i] * \(CText.powerOfTwo(f.frac));
-                if (v != v) {
-                    \(q)[i] = 0;
-                } else if (v >= \(f.maxInt).0) {
-                    \(q)[i] = \(f.maxInt);
-                } else if (v <= \(f.minInt).0) {
-                    \(q)[i] = \(f.minInt);
-                } else {
-                    \(q)[i] = (\(type))(int32_t)(v >= 0.0 ? v + 0.5 : v - 0.5);
-                }
-            }
-
-        """
     }
 }
 

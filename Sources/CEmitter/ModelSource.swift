@@ -250,74 +250,72 @@ struct ModelSource {
     static func floatLiteral(_ value: Float) -> String { "\(value)f" }
 
     func helpers() -> String {
-        let inType = "\(prefix)_input_t", outType = "\(prefix)_output_t"
         if interface.usesStructs { return structHelpers() }
-        if input.affine != nil, output.affine != nil { return affineHelpers(inType: inType, outType: outType) }
-        let f = input.format
-        return """
+        let inName = "\(macro)_INPUT", outName = "\(macro)_OUTPUT"
+        return roundingHelper + """
 
-        void \(prefix)_quantize_input(const float *x, \(inType) *q)
+        void \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q)
         {
             int32_t i;
-            for (i = 0; i < \(macro)_INPUT_COUNT; ++i) {
-                /* Exact: a float times a power of two, then round half away from zero on a value with <= 24 significant bits. */
-                const double v = (double)x[i] * \(CText.powerOfTwo(f.frac));
-                if (v != v) {
-                    q[i] = 0;
-                } else if (v >= \(f.maxInt).0) {
-                    q[i] = \(f.maxInt);
-                } else if (v <= \(f.minInt).0) {
-                    q[i] = \(f.minInt);
-                } else {
-                    q[i] = (\(inType))(int32_t)(v >= 0.0 ? v + 0.5 : v - 0.5);
-                }
-            }
-        }
+        \(quantizeLoop(tensor: input, target: "q", source: "x", count: inName + "_COUNT", names: inName))}
 
-        void \(prefix)_dequantize_output(const \(outType) *q, float *y)
+        void \(prefix)_dequantize_output(const \(prefix)_output_t *q, float *y)
         {
             int32_t i;
-            for (i = 0; i < \(macro)_OUTPUT_COUNT; ++i) {
-                y[i] = (float)((double)q[i] * \(CText.powerOfTwo(-output.format.frac)));
+            for (i = 0; i < \(outName)_COUNT; ++i) {
+                y[i] = \(dequantized(output, "q[i]", names: outName));
             }
         }
 
         """
     }
 
-    /// int8-affine quantization as TFLite's: zero_point + round(x / scale), the division in float,
-    /// halves away from zero, saturated (twin: `QTensor.quantize`).
-    func affineHelpers(inType: String, outType: String) -> String {
+    /// The float helpers compute in single precision only (no double: a Cortex-M4F has no
+    /// double-precision unit, and a soft-double routine would cost more flash than small models'
+    /// weights). TFLite's rounding, halves away from zero, done exactly in float.
+    var roundingHelper: String {
         """
 
-        void \(prefix)_quantize_input(const float *x, \(inType) *q)
+        /* round(v) halves away from zero, plus zero_point, saturated to lo..hi; NaN gives zero_point. Exact in
+           float: v minus its truncation is exact for |v| < 2^23, and larger values saturate anyway. */
+        static int32_t round_saturate(float v, int32_t zero_point, int32_t lo, int32_t hi)
         {
-            int32_t i;
-            for (i = 0; i < \(macro)_INPUT_COUNT; ++i) {
-                const float v = x[i] / \(macro)_INPUT_SCALE;
-                /* A float widened to double: adding 0.5 is exact. */
-                const double r = (double)v;
-                if (v != v) {
-                    q[i] = \(macro)_INPUT_ZERO_POINT;
-                } else if (r + \(macro)_INPUT_ZERO_POINT >= 127.0) {
-                    q[i] = 127;
-                } else if (r + \(macro)_INPUT_ZERO_POINT <= -128.0) {
-                    q[i] = -128;
-                } else {
-                    q[i] = (\(inType))((int32_t)(r >= 0.0 ? r + 0.5 : r - 0.5) + \(macro)_INPUT_ZERO_POINT);
+            int32_t t;
+            float r;
+            if (v != v) {
+                return zero_point;
+            }
+            if (v >= 65536.0f || v <= -65536.0f) {
+                return v > 0.0f ? hi : lo;
+            }
+            t = (int32_t)v;
+            r = v - (float)t;
+            t += r >= 0.5f ? 1 : (r <= -0.5f ? -1 : 0);
+            t += zero_point;
+            return t > hi ? hi : (t < lo ? lo : t);
+        }
+
+        """
+    }
+
+    /// One input tensor's quantization loop: x / scale (int8-affine, TFLite's float division) or
+    /// x · 2^frac (fixed point, exact), rounded and saturated (twin: `QTensor.quantize`).
+    func quantizeLoop(tensor t: QTensor, target q: String, source x: String, count: String, names: String) -> String {
+        let type = t.format.bits <= 8 ? "int8_t" : "int16_t"
+        let value = t.affine != nil ? "\(x)[i] / \(names)_SCALE, \(names)_ZERO_POINT, -128, 127"
+                                    : "\(x)[i] * \(CText.powerOfTwo(t.format.frac))f, 0, \(t.format.minInt), \(t.format.maxInt)"
+        return """
+                for (i = 0; i < \(count); ++i) {
+                    \(q)[i] = (\(type))round_saturate(\(value));
                 }
-            }
-        }
 
-        void \(prefix)_dequantize_output(const \(outType) *q, float *y)
-        {
-            int32_t i;
-            for (i = 0; i < \(macro)_OUTPUT_COUNT; ++i) {
-                y[i] = (float)((double)\(macro)_OUTPUT_SCALE * (double)(q[i] - \(macro)_OUTPUT_ZERO_POINT));
-            }
-        }
+            """
+    }
 
-        """
+    /// The real value of output element `q`: scale · (q − zero point), one float rounding as
+    /// TFLite's dequantization, or q · 2^−frac, exact.
+    func dequantized(_ t: QTensor, _ q: String, names: String) -> String {
+        t.affine != nil ? "\(names)_SCALE * (float)(\(q) - \(names)_ZERO_POINT)" : "(float)\(q) * \(CText.powerOfTwo(-t.format.frac))f"
     }
 
     func weights() -> String {

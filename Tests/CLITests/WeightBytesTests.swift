@@ -27,10 +27,10 @@ import Testing
             }
             let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: bundle.appendingPathComponent("report.json"))) as? [String: Any])
             let object = bundle.appendingPathComponent("model_weights.o").path
-            let compile = try Self.shell(["cc", "-std=c99", "-O2", "-c", bundle.appendingPathComponent("model_weights.c").path, "-o", object])
+            let compile = try Shell.run(["cc", "-std=c99", "-O2", "-c", bundle.appendingPathComponent("model_weights.c").path, "-o", object])
             #expect(compile.status == 0, "\(run.name): \(compile.output)")
             // "name size" for every defined symbol; the arrays are the only ones in this file.
-            let symbols = try Self.shell(["nm", "-S", "--defined-only", "-P", object]).output.split(separator: "\n").compactMap { line -> (String, Int)? in
+            let symbols = try Shell.run(["nm", "-S", "--defined-only", "-P", object]).output.split(separator: "\n").compactMap { line -> (String, Int)? in
                 let fields = line.split(separator: " ")
                 guard fields.count >= 4, let size = Int(fields[3], radix: 16) else { return nil }
                 return (String(fields[0]), size)
@@ -42,18 +42,5 @@ import Testing
             let header = try String(contentsOf: bundle.appendingPathComponent("model.h"), encoding: .utf8)
             #expect(header.contains("#define MODEL_WEIGHT_BYTES \(report["weight_bytes"] as? Int ?? -1)\n"), "\(run.name)")
         }
-    }
-
-    static func shell(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

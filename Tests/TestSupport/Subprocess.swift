@@ -60,3 +60,19 @@ public enum Quantc {
                              crashed: timedOut || process.terminationReason == .uncaughtSignal)
     }
 }
+
+/// Runs a tool found on PATH and captures its status and its output (stdout and stderr together).
+public enum Shell {
+    public static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

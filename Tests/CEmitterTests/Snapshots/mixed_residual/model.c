@@ -64,21 +64,30 @@ int model_run(const model_input_t *input, model_output_t *output)
     return 0;
 }
 
+/* round(v) halves away from zero, plus zero_point, saturated to lo..hi; NaN gives zero_point. Exact in
+   float: v minus its truncation is exact for |v| < 2^23, and larger values saturate anyway. */
+static int32_t round_saturate(float v, int32_t zero_point, int32_t lo, int32_t hi)
+{
+    int32_t t;
+    float r;
+    if (v != v) {
+        return zero_point;
+    }
+    if (v >= 65536.0f || v <= -65536.0f) {
+        return v > 0.0f ? hi : lo;
+    }
+    t = (int32_t)v;
+    r = v - (float)t;
+    t += r >= 0.5f ? 1 : (r <= -0.5f ? -1 : 0);
+    t += zero_point;
+    return t > hi ? hi : (t < lo ? lo : t);
+}
+
 void model_quantize_input(const float *x, model_input_t *q)
 {
     int32_t i;
     for (i = 0; i < MODEL_INPUT_COUNT; ++i) {
-        /* Exact: a float times a power of two, then round half away from zero on a value with <= 24 significant bits. */
-        const double v = (double)x[i] * 0x1p+8;
-        if (v != v) {
-            q[i] = 0;
-        } else if (v >= 2047.0) {
-            q[i] = 2047;
-        } else if (v <= -2048.0) {
-            q[i] = -2048;
-        } else {
-            q[i] = (model_input_t)(int32_t)(v >= 0.0 ? v + 0.5 : v - 0.5);
-        }
+        q[i] = (int16_t)round_saturate(x[i] * 0x1p+8f, 0, -2048, 2047);
     }
 }
 
@@ -86,6 +95,6 @@ void model_dequantize_output(const model_output_t *q, float *y)
 {
     int32_t i;
     for (i = 0; i < MODEL_OUTPUT_COUNT; ++i) {
-        y[i] = (float)((double)q[i] * 0x1p-15);
+        y[i] = (float)q[i] * 0x1p-15f;
     }
 }
