@@ -4,9 +4,14 @@ enum BuildFiles {
         let toolchain: String
         if let target {
             toolchain = """
-            # Built for \(target.name) by default (quantc export --board); override CC, AR and CFLAGS for another target.
+            # Built for \(target.name) by default (quantc export --board); CC, AR and CFLAGS from the command line
+            # or the environment take precedence (make's own defaults, cc and ar, do not).
+            ifeq ($(origin CC),default)
             CC = arm-none-eabi-gcc
+            endif
+            ifeq ($(origin AR),default)
             AR = arm-none-eabi-ar
+            endif
             CFLAGS ?= -O2 \(target.flags.joined(separator: " ")) -ffunction-sections -fdata-sections
             """
         } else {

@@ -36,7 +36,12 @@ public enum BundleWriter {
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let exists = fm.fileExists(atPath: target.path)
         let parent = target.deletingLastPathComponent()
-        guard fm.fileExists(atPath: parent.path) else { throw EmitError("\(directory): the parent directory does not exist") }
+        // As `mkdir -p`: `-o build/model` makes `build/` when it is missing.
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        } catch {
+            throw EmitError("\(directory): cannot create its parent directory (\(error.localizedDescription))")
+        }
         removeStaleStaging(in: parent, for: target.lastPathComponent)
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         let staging = parent.appendingPathComponent(stagingPrefix(target.lastPathComponent) + unique)

@@ -10,7 +10,7 @@ struct Quantc: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
-        version: version,
+        version: generator,
         subcommands: [Inspect.self, Run.self, Quantize.self, Export.self, Verify.self, ReportCommand.self, Boards.self]
     )
 }

@@ -27,4 +27,19 @@ import Testing
             #expect(undefined.isEmpty || !undefined.contains("__aeabi_f"), "\(name): \(undefined)")
         }
     }
+
+    /// Paper cuts: `-o a/b` makes `a/`; a bundle made for a board builds with the CC and CFLAGS of
+    /// the environment when they are set; `--version` names the tool.
+    @Test func exportMakesParentsAndHonoursTheEnvironment() throws {
+        let dir = try HostileInputTests.scratch("bundle-paths")
+        let bundle = dir.appendingPathComponent("new/parent/bundle")
+        let export = try Quantc.run(["export", HostileInputTests.model] + HostileInputTests.sampleOptions + ["--board", "mps2-an386", "-o", bundle.path])
+        #expect(export.status == 0, "\(export.stderr)")
+        guard Command.which("make") != nil else { return }
+        let make = { (environment: [String]) in try Shell.run(["env"] + environment + ["make", "-n", "-C", bundle.path]).output }
+        #expect(try make([]).contains("arm-none-eabi-gcc -O2 -mcpu=cortex-m4"))
+        let chosen = try make(["CC=my-cc", "CFLAGS=-Os"])
+        #expect(chosen.contains("my-cc -Os -std=c99 -c model.c") && !chosen.contains("arm-none-eabi-gcc"), "\(chosen)")
+        #expect(try Quantc.run(["--version"]).stdout.hasPrefix("quantc "))
+    }
 }
