@@ -107,6 +107,15 @@ struct ModelSource {
          */
         int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output);
 
+        /*
+         * The same inference in the caller's arena: \(macro)_ARENA_BYTES bytes of RAM aligned to 4 (an int32_t
+         * array, say), which may be shared with anything not in use during the call, such as another model's
+         * arena. Returns 0, or -1 when a pointer is NULL or the arena is not aligned. Define
+         * \(macro)_NO_STATIC_ARENA when compiling \(sourceName) to drop its own arena (and \(prefix)_run), or
+         * \(macro)_ARENA_SECTION to place it in a linker section (GCC and Clang), e.g. ".dtcm_bss".
+         */
+        int \(prefix)_run_with_arena(void *arena, const \(prefix)_input_t *input, \(prefix)_output_t *output);
+
         \(quantize)
         void \(prefix)_quantize_input(const float *x, \(prefix)_input_t *q);
 
@@ -141,18 +150,25 @@ struct ModelSource {
         """
         let (stored, alias) = storedConstants
         for (name, array) in stored { text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n" }
-        if arena.arenaBytes > 0 {
-            text += """
+        // The static arena is an int32_t array so that every tensor and kernel scratch buffer placed in
+        // it (at offsets that are multiples of 4) is aligned for its type; at least one element.
+        text += """
 
-            /*
-             * Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe).
-             * Declared int32_t so that every tensor and kernel scratch buffer placed in it (at offsets that are
-             * multiples of 4) is aligned for its type.
-             */
-            static int32_t \(prefix)_arena[\(macro)_ARENA_BYTES / 4];
+            #ifndef \(macro)_NO_STATIC_ARENA
+            /* Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe). */
+            #ifdef \(macro)_ARENA_SECTION
+            static int32_t \(prefix)_arena[\(max((arena.arenaBytes + 3) / 4, 1))] __attribute__((section(\(macro)_ARENA_SECTION)));
+            #else
+            static int32_t \(prefix)_arena[\(max((arena.arenaBytes + 3) / 4, 1))];
+            #endif
+
+            int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output)
+            {
+                return \(prefix)_run_with_arena(\(prefix)_arena, input, output);
+            }
+            #endif
 
             """
-        }
         text += "\n/* Kernel parameters (const, in flash). */\n"
         for layer in layers {
             for (k, call) in layer.calls.enumerated() {
@@ -164,12 +180,13 @@ struct ModelSource {
         }
         text += """
 
-        int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output)
+        int \(prefix)_run_with_arena(void *arena_memory, const \(prefix)_input_t *input, \(prefix)_output_t *output)
         {
 
         """
-        if arena.arenaBytes > 0 { text += "    int8_t *arena = (int8_t *)\(prefix)_arena;\n" }
-        text += "    if (input == 0 || output == 0) {\n        return -1;\n    }\n    QC_PROFILE_MARK();\n"
+        text += arena.arenaBytes > 0 ? "    int8_t *arena = (int8_t *)arena_memory;\n" : ""
+        text += "    if (arena_memory == 0 || ((uintptr_t)arena_memory & 3u) != 0 || input == 0 || output == 0) {\n"
+        text += "        return -1;\n    }\n    QC_PROFILE_MARK();\n"
         for layer in layers {
             let node = layer.node
             let ins = node.op.inputs.map { describe($0) }.joined(separator: ", ")

@@ -42,4 +42,47 @@ import Testing
         #expect(chosen.contains("my-cc -Os -std=c99 -c model.c") && !chosen.contains("arm-none-eabi-gcc"), "\(chosen)")
         #expect(try Quantc.run(["--version"]).stdout.hasPrefix("quantc "))
     }
+
+    /// `model_run_with_arena` in a caller's buffer gives model_run's outputs and refuses a
+    /// misaligned arena; MODEL_NO_STATIC_ARENA drops the static arena, MODEL_ARENA_SECTION places it.
+    @Test func theCallerMaySupplyOrPlaceTheArena() throws {
+        guard Command.which("cc") != nil else { return }
+        let dir = try HostileInputTests.scratch("bundle-arena")
+        let bundle = dir.appendingPathComponent("b")
+        let export = try Quantc.run(["export", HostileInputTests.model] + HostileInputTests.sampleOptions + ["-o", bundle.path])
+        #expect(export.status == 0, "\(export.stderr)")
+        let main = """
+            #include <stdio.h>
+            #include <string.h>
+            #include "model.h"
+            int main(void)
+            {
+                static int32_t mine[MODEL_ARENA_BYTES / 4 + 1];
+                model_input_t in[MODEL_INPUT_COUNT];
+                model_output_t a[MODEL_OUTPUT_COUNT], b[MODEL_OUTPUT_COUNT];
+                float x[MODEL_INPUT_COUNT];
+                int i, same;
+                for (i = 0; i < MODEL_INPUT_COUNT; ++i) x[i] = (float)((i * 37) % 17) / 17.0f;
+                model_quantize_input(x, in);
+                memset(mine, 0x5A, sizeof mine);
+                same = model_run(in, a) == 0 && model_run_with_arena(mine, in, b) == 0 && memcmp(a, b, sizeof a) == 0;
+                printf("same %d misaligned %d\\n", same, model_run_with_arena((char *)mine + 1, in, b));
+                return 0;
+            }
+            """
+        try main.write(to: bundle.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+        let sources = try FileManager.default.contentsOfDirectory(atPath: bundle.path).filter { $0.hasSuffix(".c") }.map { bundle.appendingPathComponent($0).path }
+        let program = bundle.appendingPathComponent("main").path
+        let build = try Shell.run(["cc", "-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-O1", "-I", bundle.path] + sources + ["-o", program])
+        #expect(build.status == 0, "\(build.output)")
+        #expect(try Shell.run([program]).output == "same 1 misaligned -1\n")
+        let model = bundle.appendingPathComponent("model.c").path, object = bundle.appendingPathComponent("m.o").path
+        let placed = try Shell.run(["cc", "-std=c99", "-c", "-DMODEL_ARENA_SECTION=\".my_arena\"", "-I", bundle.path, model, "-o", object])
+        #expect(placed.status == 0, "\(placed.output)")
+        #expect(try Shell.run(["objdump", "-t", object]).output.contains(".my_arena"))
+        let none = try Shell.run(["cc", "-std=c99", "-Wall", "-Werror", "-c", "-DMODEL_NO_STATIC_ARENA", "-I", bundle.path, model, "-o", object])
+        #expect(none.status == 0, "\(none.output)")
+        let symbols = try Shell.run(["nm", object]).output
+        #expect(!symbols.contains("model_arena") && !symbols.contains(" T model_run\n") && symbols.contains("model_run_with_arena"), "\(symbols)")
+    }
 }

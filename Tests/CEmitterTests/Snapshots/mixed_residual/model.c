@@ -19,12 +19,19 @@ extern const int32_t model_l1_bias[3];
 extern const int8_t model_l1_shift[1];
 extern const int16_t model_l5_table[256];
 
-/*
- * Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe).
- * Declared int32_t so that every tensor and kernel scratch buffer placed in it (at offsets that are
- * multiples of 4) is aligned for its type.
- */
-static int32_t model_arena[MODEL_ARENA_BYTES / 4];
+#ifndef MODEL_NO_STATIC_ARENA
+/* Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe). */
+#ifdef MODEL_ARENA_SECTION
+static int32_t model_arena[54] __attribute__((section(MODEL_ARENA_SECTION)));
+#else
+static int32_t model_arena[54];
+#endif
+
+int model_run(const model_input_t *input, model_output_t *output)
+{
+    return model_run_with_arena(model_arena, input, output);
+}
+#endif
 
 /* Kernel parameters (const, in flash). */
 static const qc_conv_params model_l0_params = {.batch = 1, .in_h = 6, .in_w = 6, .in_c = 3, .out_h = 6, .out_w = 6, .out_c = 3, .kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .pad_top = 1, .pad_left = 1, .groups = 3, .shift_count = 3, .act_min = -128, .act_max = 127};
@@ -34,10 +41,10 @@ static const qc_pool_params model_l3_params = {.batch = 1, .in_h = 6, .in_w = 6,
 static const qc_global_pool_params model_l4_params = {.batch = 1, .positions = 9, .channels = 3, .out_shift = 2, .act_min = -128, .act_max = 127};
 static const qc_table_params model_l5_params = {.count = 3, .in_bits = 8, .in_min = -128};
 
-int model_run(const model_input_t *input, model_output_t *output)
+int model_run_with_arena(void *arena_memory, const model_input_t *input, model_output_t *output)
 {
-    int8_t *arena = (int8_t *)model_arena;
-    if (input == 0 || output == 0) {
+    int8_t *arena = (int8_t *)arena_memory;
+    if (arena_memory == 0 || ((uintptr_t)arena_memory & 3u) != 0 || input == 0 || output == 0) {
         return -1;
     }
     QC_PROFILE_MARK();

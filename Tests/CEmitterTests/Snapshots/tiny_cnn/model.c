@@ -18,22 +18,29 @@ extern const int8_t model_l3_weights[640];
 extern const int32_t model_l3_bias[10];
 extern const int8_t model_l3_shift[1];
 
-/*
- * Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe).
- * Declared int32_t so that every tensor and kernel scratch buffer placed in it (at offsets that are
- * multiples of 4) is aligned for its type.
- */
-static int32_t model_arena[MODEL_ARENA_BYTES / 4];
+#ifndef MODEL_NO_STATIC_ARENA
+/* Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe). */
+#ifdef MODEL_ARENA_SECTION
+static int32_t model_arena[80] __attribute__((section(MODEL_ARENA_SECTION)));
+#else
+static int32_t model_arena[80];
+#endif
+
+int model_run(const model_input_t *input, model_output_t *output)
+{
+    return model_run_with_arena(model_arena, input, output);
+}
+#endif
 
 /* Kernel parameters (const, in flash). */
 static const qc_conv_params model_l0_params = {.batch = 1, .in_h = 8, .in_w = 8, .in_c = 1, .out_h = 8, .out_w = 8, .out_c = 4, .kernel_h = 3, .kernel_w = 3, .stride_h = 1, .stride_w = 1, .dilation_h = 1, .dilation_w = 1, .pad_top = 1, .pad_left = 1, .groups = 1, .shift_count = 1, .act_min = 0, .act_max = 127};
 static const qc_pool_params model_l1_params = {.batch = 1, .in_h = 8, .in_w = 8, .channels = 4, .out_h = 4, .out_w = 4, .kernel_h = 2, .kernel_w = 2, .stride_h = 2, .stride_w = 2, .dilation_h = 1, .dilation_w = 1, .pad_top = 0, .pad_left = 0, .pad_bottom = 0, .pad_right = 0, .count_include_pad = 0, .out_shift = 0, .act_min = -128, .act_max = 127};
 static const qc_dense_params model_l3_params = {.rows = 1, .in_features = 64, .out_features = 10, .shift_count = 1, .act_min = -128, .act_max = 127};
 
-int model_run(const model_input_t *input, model_output_t *output)
+int model_run_with_arena(void *arena_memory, const model_input_t *input, model_output_t *output)
 {
-    int8_t *arena = (int8_t *)model_arena;
-    if (input == 0 || output == 0) {
+    int8_t *arena = (int8_t *)arena_memory;
+    if (arena_memory == 0 || ((uintptr_t)arena_memory & 3u) != 0 || input == 0 || output == 0) {
         return -1;
     }
     QC_PROFILE_MARK();

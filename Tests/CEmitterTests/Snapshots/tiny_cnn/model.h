@@ -35,6 +35,15 @@ typedef int8_t model_output_t;
  */
 int model_run(const model_input_t *input, model_output_t *output);
 
+/*
+ * The same inference in the caller's arena: MODEL_ARENA_BYTES bytes of RAM aligned to 4 (an int32_t
+ * array, say), which may be shared with anything not in use during the call, such as another model's
+ * arena. Returns 0, or -1 when a pointer is NULL or the arena is not aligned. Define
+ * MODEL_NO_STATIC_ARENA when compiling model.c to drop its own arena (and model_run), or
+ * MODEL_ARENA_SECTION to place it in a linker section (GCC and Clang), e.g. ".dtcm_bss".
+ */
+int model_run_with_arena(void *arena, const model_input_t *input, model_output_t *output);
+
 /* Float -> input format: q = saturate(round half away from zero(x * 2^FRAC)); NaN becomes 0. */
 void model_quantize_input(const float *x, model_input_t *q);
 
