@@ -15,10 +15,14 @@ public struct BundleOptions: Sendable {
     public var target: (name: String, flags: [String])?
     /// The core's features: which kernel variants the bundle may use (none: portable kernels only).
     public var features: CoreFeatures
+    /// The arena this model shares with the other models of one firmware (`BundleEmitter.firmware`):
+    /// the C symbol its `run` uses instead of a static arena of its own.
+    public var sharedArena: String?
 
     public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = [],
-                target: (name: String, flags: [String])? = nil, features: CoreFeatures = []) {
+                target: (name: String, flags: [String])? = nil, features: CoreFeatures = [], sharedArena: String? = nil) {
         self.prefix = prefix
+        self.sharedArena = sharedArena
         self.generator = generator
         self.modelName = modelName
         self.notes = notes

@@ -31,6 +31,11 @@ public enum BundleWriter {
     }
 
     public static func write(_ bundle: Bundle, to directory: String, force: Bool) throws {
+        try write(files: bundle.files, to: directory, force: force)
+    }
+
+    /// Writes `files` (flat names) as the directory, in one rename; they must include a report.json.
+    public static func write(files: [(name: String, contents: String)], to directory: String, force: Bool) throws {
         try checkTarget(directory, force: force)
         let fm = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
@@ -47,7 +52,7 @@ public enum BundleWriter {
         let staging = parent.appendingPathComponent(stagingPrefix(target.lastPathComponent) + unique)
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
-            for (name, contents) in bundle.files {
+            for (name, contents) in files {
                 try Data(contents.utf8).write(to: staging.appendingPathComponent(name))
             }
             if exists {

@@ -152,7 +152,22 @@ struct ModelSource {
         for (name, array) in stored { text += "extern const \(array.type.rawValue) \(name)[\(array.values.count)];\n" }
         // The static arena is an int32_t array so that every tensor and kernel scratch buffer placed in
         // it (at offsets that are multiples of 4) is aligned for its type; at least one element.
-        text += """
+        if let shared = options.sharedArena {
+            text += """
+
+                #ifndef \(macro)_NO_STATIC_ARENA
+                /* The arena every model of this firmware uses (\(shared).c): they must not run at the same time. */
+                extern int32_t \(shared)[];
+
+                int \(prefix)_run(const \(prefix)_input_t *input, \(prefix)_output_t *output)
+                {
+                    return \(prefix)_run_with_arena(\(shared), input, output);
+                }
+                #endif
+
+                """
+        } else {
+            text += """
 
             #ifndef \(macro)_NO_STATIC_ARENA
             /* Activations, placed by the memory planner (greedy by size over tensor lifetimes, in-place where safe). */
@@ -169,6 +184,7 @@ struct ModelSource {
             #endif
 
             """
+        }
         text += "\n/* Kernel parameters (const, in flash). */\n"
         for layer in layers {
             for (k, call) in layer.calls.enumerated() {

@@ -87,6 +87,8 @@ extension Pipeline {
         public var notes = [String]()
         public var board: Board?
         public var features: CoreFeatures = []
+        /// Set by `firmware`: the model shares the firmware's arena.
+        var sharedArena: String?
 
         public init(generator: String, modelName: String) {
             self.generator = generator
@@ -98,7 +100,24 @@ extension Pipeline {
     public static func bundle(_ lowered: Lowered, _ request: BundleRequest) throws -> CEmitter.Bundle {
         try BundleEmitter.emit(lowered.program, options: BundleOptions(
             prefix: request.prefix, generator: request.generator, modelName: request.modelName, notes: request.notes,
-            target: request.board.map { (name: $0.name, flags: $0.cflags) }, features: request.features))
+            target: request.board.map { (name: $0.name, flags: $0.cflags) }, features: request.features, sharedArena: request.sharedArena))
+    }
+
+    /// The files of one directory for several models in one firmware (`FirmwareBundle`): one
+    /// runtime, one shared arena, each model under its own prefix.
+    public static func firmware(_ models: [(lowered: Lowered, request: BundleRequest)], generator: String, board: Board?) throws
+        -> [(name: String, contents: String)] {
+        let bundles = try models.map { model -> CEmitter.Bundle in
+            var request = model.request
+            request.sharedArena = FirmwareBundle.arenaSymbol
+            return try bundle(model.lowered, request)
+        }
+        return try FirmwareBundle.files(bundles, generator: generator, target: board.map { (name: $0.name, flags: $0.cflags) })
+    }
+
+    /// Writes several models' files (`firmware`) into `directory` in one step.
+    public static func write(files: [(name: String, contents: String)], to directory: String, force: Bool) throws {
+        try BundleWriter.write(files: files, to: directory, force: force)
     }
 
     /// Refuses an output directory the bundle may not be written to; called before any long work.

@@ -85,4 +85,50 @@ import Testing
         let symbols = try Shell.run(["nm", object]).output
         #expect(!symbols.contains("model_arena") && !symbols.contains(" T model_run\n") && symbols.contains("model_run_with_arena"), "\(symbols)")
     }
+
+    /// Two models exported for one firmware: every `.c` of the directory compiles and links together
+    /// (one definition of each kernel), both run in the shared arena (sized by the larger, checked by
+    /// AddressSanitizer) and give what each gives in an arena of its own, before and after the other.
+    @Test func twoModelsShareOneRuntimeAndOneArena() throws {
+        guard Corpus.isAvailable, Command.which("cc") != nil else { print(Corpus.skipMessage); return }
+        let dir = try HostileInputTests.scratch("firmware")
+        let bundle = dir.appendingPathComponent("fw")
+        let export = try Quantc.run(["export", HostileInputTests.model, Corpus.path("mlperf-tiny/kws_ref_model.tflite"), "--prefix", "digits,kws",
+                                     "--kernels", "dsp"] + HostileInputTests.sampleOptions + ["-o", bundle.path])
+        #expect(export.status == 0, "\(export.stderr)")
+        let main = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include "digits.h"
+            #include "kws.h"
+            int main(void)
+            {
+                static digits_input_t din[DIGITS_INPUT_COUNT];
+                static kws_input_t kin[KWS_INPUT_COUNT];
+                digits_output_t d1[DIGITS_OUTPUT_COUNT], d2[DIGITS_OUTPUT_COUNT];
+                kws_output_t k1[KWS_OUTPUT_COUNT], k2[KWS_OUTPUT_COUNT];
+                int32_t *own = malloc(KWS_ARENA_BYTES > DIGITS_ARENA_BYTES ? KWS_ARENA_BYTES : DIGITS_ARENA_BYTES);
+                int i, ok;
+                for (i = 0; i < DIGITS_INPUT_COUNT; ++i) din[i] = (digits_input_t)((i * 37) % 101 - 50);
+                for (i = 0; i < KWS_INPUT_COUNT; ++i) kin[i] = (kws_input_t)((i * 53) % 211 - 105);
+                ok = digits_run(din, d1) == 0 && kws_run(kin, k1) == 0 && digits_run(din, d2) == 0 && !memcmp(d1, d2, sizeof d1);
+                ok = ok && digits_run_with_arena(own, din, d2) == 0 && !memcmp(d1, d2, sizeof d1);
+                ok = ok && kws_run_with_arena(own, kin, k2) == 0 && !memcmp(k1, k2, sizeof k1);
+                printf("%s\\n", ok ? "same" : "DIFFERENT");
+                free(own);
+                return 0;
+            }
+            """
+        try main.write(to: bundle.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+        let sources = try FileManager.default.contentsOfDirectory(atPath: bundle.path).filter { $0.hasSuffix(".c") }.map { bundle.appendingPathComponent($0).path }
+        let program = bundle.appendingPathComponent("main").path
+        let build = try Shell.run(["cc", "-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-O1", "-g", "-fsanitize=address,undefined",
+                                   "-fno-sanitize-recover=all", "-I", bundle.path] + sources + ["-o", program])
+        #expect(build.status == 0, "\(build.output)")
+        let run = try Shell.run([program])
+        #expect(run.status == 0 && run.output == "same\n", "\(run.output)")
+        let readme = try String(contentsOf: bundle.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("one arena they share"), "\(readme)")
+    }
 }
