@@ -231,9 +231,51 @@ def onnx_legacy_broadcast():
     np.save(os.path.join(OUT, "legacy_broadcast.output.npy"), ys)
 
 
+def onnx_rounding_and_powers():
+    """Rounding, signs, powers and casts after a convolution, as PyTorch writes them (x ** 2 with an
+    integer exponent, floor, round halves to even, a cast to int32 and back): y = sign(c) *
+    floor(3 * c ** 2) + round(2.5 * c) + float(int32(1.7 * c)) + ceil(c), with onnxruntime's outputs."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper, numpy_helper, TensorProto
+    rng = np.random.default_rng(5)
+    w = (rng.standard_normal((2, 1, 3, 3)) * 0.5).astype(np.float32)
+    consts = {"two": np.array(2, dtype=np.int64), "three": np.array(3, dtype=np.float32),
+              "five_halves": np.array(2.5, dtype=np.float32), "one_seven": np.array(1.7, dtype=np.float32)}
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Pow", ["c", "two"], ["square"]),
+        helper.make_node("Mul", ["square", "three"], ["scaled"]),
+        helper.make_node("Floor", ["scaled"], ["floored"]),
+        helper.make_node("Sign", ["c"], ["sign"]),
+        helper.make_node("Mul", ["sign", "floored"], ["signed"]),
+        helper.make_node("Mul", ["c", "five_halves"], ["half_steps"]),
+        helper.make_node("Round", ["half_steps"], ["rounded"]),
+        helper.make_node("Mul", ["c", "one_seven"], ["stretched"]),
+        helper.make_node("Cast", ["stretched"], ["integers"], to=TensorProto.INT32),
+        helper.make_node("Cast", ["integers"], ["truncated"], to=TensorProto.FLOAT),
+        helper.make_node("Ceil", ["c"], ["ceiled"]),
+        helper.make_node("Add", ["signed", "rounded"], ["s1"]),
+        helper.make_node("Add", ["s1", "truncated"], ["s2"]),
+        helper.make_node("Add", ["s2", "ceiled"], ["y"]),
+    ]
+    graph = helper.make_graph(nodes, "rounding", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 6, 6])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 6, 6])],
+                              [numpy_helper.from_array(w, "w")] + [numpy_helper.from_array(v, k) for k, v in consts.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    path = os.path.join(OUT, "rounding_powers.onnx")
+    onnx.save(model, path)
+    xs = rng.uniform(-1.5, 1.5, (16, 1, 1, 6, 6)).astype(np.float32)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    np.save(os.path.join(OUT, "rounding_powers.input.npy"), xs)
+    np.save(os.path.join(OUT, "rounding_powers.output.npy"), np.array([session.run(None, {"x": x})[0] for x in xs]))
+
+
 if __name__ == "__main__":
     main()
     onnx_sequence_first_lstm()
     onnx_qoperator_models()
     onnx_dynamic_reference()
     onnx_legacy_broadcast()
+    onnx_rounding_and_powers()

@@ -49,6 +49,7 @@ extension BinaryOp {
         case .sub: return a - b
         case .mul: return a * b
         case .div: return a / b
+        case .pow: return Foundation.powf(a, b)
         }
     }
 }

@@ -206,6 +206,9 @@ public enum Activation: Sendable, Equatable {
     /// x / (1 + |x|).
     case softsign
     case exp, log, sqrt, rsqrt, reciprocal, abs, neg
+    /// Rounding to an integer: down, up, to the nearest (halves to even, as ONNX Round and TFLite
+    /// ROUND), toward zero (a cast to an integer type); and the sign (−1, 0 or 1).
+    case floor, ceil, round, trunc, sign
     /// A chain of element-wise operations on one value.
     case function(ElementwiseFunction)
 
@@ -229,6 +232,11 @@ public enum Activation: Sendable, Equatable {
         case .reciprocal: return "reciprocal"
         case .abs: return "abs"
         case .neg: return "neg"
+        case .floor: return "floor"
+        case .ceil: return "ceil"
+        case .round: return "round"
+        case .trunc: return "trunc"
+        case .sign: return "sign"
         case .function: return "elementwise"
         }
     }
@@ -255,6 +263,11 @@ public enum Activation: Sendable, Equatable {
         case .reciprocal: return 1 / x
         case .abs: return Swift.abs(x)
         case .neg: return -x
+        case .floor: return x.rounded(.down)
+        case .ceil: return x.rounded(.up)
+        case .round: return x.rounded(.toNearestOrEven)
+        case .trunc: return x.rounded(.towardZero)
+        case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
         case .function(let f): return Double(f.value(Float(x)))
         }
     }
@@ -288,6 +301,8 @@ public struct Softmax: Sendable, Equatable {
 
 public enum BinaryOp: String, Sendable, Equatable {
     case add, sub, mul, div
+    /// a to the power b (C's powf): a table when one side is a constant, the float reference otherwise.
+    case pow
 }
 
 public struct Binary: Sendable, Equatable {

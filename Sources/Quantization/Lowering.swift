@@ -108,6 +108,7 @@ public enum Lowering {
                 case .add, .sub: op = .add(QAdd(a: a, b: b, output: out, subtract: subtract, clampMin: lo, clampMax: hi))
                 case .mul: op = .mul(QMul(a: a, b: b, output: out, clampMin: lo, clampMax: hi))
                 case .div: throw QuantizationError("\(node.name): division has no integer kernel")
+                case .pow: throw QuantizationError("\(node.name): a power of two computed tensors has no integer kernel")
                 }
             case .maxMin(let minimum):
                 let (a, b) = try broadcastOperands(node)

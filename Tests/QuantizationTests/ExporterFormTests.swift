@@ -18,7 +18,7 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 
     @Test(arguments: ["sparse_float.tflite", "block_sparse_float.tflite", "hybrid_float.tflite", "lstm_sequence_first.onnx",
-                       "legacy_broadcast.onnx"])
+                       "legacy_broadcast.onnx", "rounding_powers.onnx"])
     func floatReferenceMatchesTheRuntime(_ file: String) throws {
         let name = String(file.split(separator: ".")[0])
         let graph = try ModelLoader.load(path: Self.fixtures + "/\(file)")

@@ -18,7 +18,7 @@ func apply(_ activation: Activation, to values: inout [Float]) {
         for i in values.indices { values[i] = Swift.max(0, Swift.min(1, alpha * values[i] + beta)) }
     case .hardSwish:
         for i in values.indices { values[i] *= Swift.max(0, Swift.min(1, values[i] / 6 + 0.5)) }
-    case .elu, .selu, .softplus, .softsign, .exp, .log, .sqrt, .rsqrt, .reciprocal, .abs, .neg:
+    case .elu, .selu, .softplus, .softsign, .exp, .log, .sqrt, .rsqrt, .reciprocal, .abs, .neg, .floor, .ceil, .round, .trunc, .sign:
         for i in values.indices { values[i] = Float(activation.value(Double(values[i]))) }
     case .function(let f):
         for i in values.indices { values[i] = f.value(values[i]) }
@@ -39,6 +39,7 @@ func elementwise(_ op: BinaryOp, _ a: [Float], _ aShape: [Int], _ b: [Float], _ 
     case .sub: return zip(x, y).map { $0 - $1 }
     case .mul: return zip(x, y).map { $0 * $1 }
     case .div: return zip(x, y).map { $0 / $1 }
+    case .pow: return zip(x, y).map { Foundation.powf($0, $1) }
     }
 }
 

@@ -61,7 +61,7 @@ public struct ChannelAffineToDepthwise: GraphPass {
         case (.div, 1):
             guard v.allSatisfy({ $0 != 0 && (1 / $0).isFinite }) else { return nil }
             return Affine(x: x, w: v.map { 1 / $0 }, b: zeros, activation: binary.activation)
-        case (.div, _): return nil
+        case (.div, _), (.pow, _): return nil
         }
     }
 }

@@ -17,7 +17,7 @@ public struct FoldAffineIntoConsumer: GraphPass {
                   case .binary(let binary) = graph.nodes[bIndex].op else { continue }
             let node = graph.nodes[bIndex]
             // A model quantized already (int8) runs its own ops as stored: folding would lose the weights' quantization.
-            if graph[node.outputs[0]].quantization != nil { continue }
+            if graph[node.outputs[0]].quantization != nil || binary.op == .pow { continue }
             let side = graph.isConstant(node.inputs[0]) ? 1 : 0
             if side == 1 && !(binary.op == .add || binary.op == .mul) { continue }
             let x = node.inputs[side], c = node.inputs[1 - side]
@@ -56,6 +56,7 @@ public struct FoldAffineIntoConsumer: GraphPass {
                 case .sub: bias[j / perOutput] -= w[j] * v
                 case .mul: w[j] *= v
                 case .div: w[j] /= v
+                case .pow: break  // not affine: skipped above
                 }
             }
             let wID = graph.addConstant(name: graph[consumer.inputs[1]].name, Tensor(shape: weight.shape, floats: w))

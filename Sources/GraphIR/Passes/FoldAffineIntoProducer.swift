@@ -16,7 +16,7 @@ public struct FoldAffineIntoProducer: GraphPass {
             guard case .binary(let binary) = graph.nodes[bIndex].op else { continue }
             let node = graph.nodes[bIndex]
             // A model quantized already (int8) runs its own ops as stored: folding would lose the weights' quantization.
-            if graph[node.outputs[0]].quantization != nil { continue }
+            if graph[node.outputs[0]].quantization != nil || binary.op == .pow { continue }
             // y op c, or c op y for the commutative ops.
             var side = 0
             if graph.isConstant(node.inputs[0]) {
@@ -70,6 +70,8 @@ public struct FoldAffineIntoProducer: GraphPass {
                 for o in 0..<channels { bias![o] += perChannel[o] }
             case .sub:
                 for o in 0..<channels { bias![o] -= perChannel[o] }
+            case .pow:
+                continue  // not affine: skipped above
             case .mul, .div:
                 for o in 0..<channels {
                     let s = perChannel[o]

@@ -1,6 +1,6 @@
 /// A chain of element-wise nodes that reads one tensor and decides by comparison (TensorFlow's
-/// `select(x > 0, x, α·(exp(x) − 1))` for ELU and SELU) becomes one activation computing the
-/// whole function: one table in the fixed-point schemes, where the comparison and the selection
+/// `select(x > 0, x, α·(exp(x) − 1))` for ELU and SELU) or ends in a power (`x ** 2`) becomes one
+/// activation computing the whole function: one table in the fixed-point schemes, where the comparison and the selection
 /// would have no kernel. Only chains whose intermediate values nothing else reads, on one input
 /// with scalar constants, in a float model (an int8 model runs its own ops).
 public struct FuseElementwiseFunction: GraphPass {
@@ -9,7 +9,12 @@ public struct FuseElementwiseFunction: GraphPass {
 
     public func run(_ graph: inout Graph) throws -> Bool {
         for rootIndex in graph.nodes.indices.reversed() {
-            guard case .select = graph.nodes[rootIndex].op else { continue }
+            // Chains that end in a selection, or in a power (x² from PyTorch's `x ** 2`), which has no kernel of its own.
+            switch graph.nodes[rootIndex].op {
+            case .select: break
+            case .binary(let binary) where binary.op == .pow: break
+            default: continue
+            }
             var builder = Builder(graph: graph, root: rootIndex)
             guard let function = builder.function(of: graph.nodes[rootIndex].outputs[0], isRoot: true),
                   let source = builder.source, builder.valid(outputShape: graph.shape(graph.nodes[rootIndex].outputs[0])) else { continue }

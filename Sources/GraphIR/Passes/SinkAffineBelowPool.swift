@@ -27,6 +27,7 @@ public struct SinkAffineBelowPool: GraphPass {
                   cShape.count <= 4, cShape.dropLast().allSatisfy({ $0 == 1 }) else { continue }
             switch binary.op {
             case .add, .sub: guard commutesWithShift else { continue }
+            case .pow: continue
             case .mul, .div:
                 // Max pooling commutes only with a positive scale; averages with any scale.
                 if case .avgPool2d = pool.op {} else if case .globalAvgPool = pool.op {} else {

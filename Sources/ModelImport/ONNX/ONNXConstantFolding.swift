@@ -65,12 +65,17 @@ extension ONNXImporter {
                 result = Tensor(shape: shape, floats: zip(x, y).map(op))
             }
         case "Cast":
-            // To float, of a value the graph already holds as real numbers (a dynamically
-            // quantized product): nothing to do.
-            guard try attributes.int("to", default: 0) == Int(ONNXDataType.float.rawValue) else {
-                throw GraphError("Cast is only supported on constant inputs (shape arithmetic) and to float")
+            // Of a value the graph holds as real numbers: to float nothing changes; to an integer
+            // type the value is truncated toward zero.
+            let to = try attributes.int("to", default: 0)
+            let integers: [ONNXDataType] = [.uint8, .int8, .uint16, .int16, .int32, .int64]
+            if to == Int(ONNXDataType.float.rawValue) {
+                bind(node, try input(node, 0))
+            } else if integers.contains(where: { Int($0.rawValue) == to }) {
+                bind(node, try emit(.activation(.trunc), [try input(node, 0)], name: name, output: outputName(node)))
+            } else {
+                throw GraphError("Cast of a computed tensor is supported to float and to integer types")
             }
-            bind(node, try input(node, 0))
             return true
         default:
             result = nil

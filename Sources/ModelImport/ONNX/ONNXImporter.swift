@@ -32,7 +32,7 @@ struct ONNXImporter {
     static let supportedOps: Set<String> = Set([
         "Conv", "ConvTranspose", "LpNormalization", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
         "Relu", "Clip", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Softmax", "LogSoftmax",
-        "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg",
+        "Elu", "Selu", "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg", "Floor", "Ceil", "Round", "Sign", "Pow",
         "Add", "Sub", "Mul", "Div", "Concat", "Flatten", "Reshape", "Transpose", "Pad", "BatchNormalization",
         "Squeeze", "Unsqueeze", "Identity", "Dropout", "Constant", "ReduceMean", "ReduceSum", "ReduceMax",
         "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal", "Where", "Max", "Min",

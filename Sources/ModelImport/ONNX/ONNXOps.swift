@@ -95,9 +95,10 @@ extension ONNXImporter {
             let alpha = try attributes.float("alpha", default: Activation.seluAlpha)
             let gamma = try attributes.float("gamma", default: Activation.seluGamma)
             bind(node, try activation(node, .selu(alpha: alpha, gamma: gamma), name: name))
-        case "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg":
+        case "Softplus", "Softsign", "Exp", "Log", "Sqrt", "Reciprocal", "Abs", "Neg", "Floor", "Ceil", "Round", "Sign":
             let functions: [String: Activation] = ["Softplus": .softplus, "Softsign": .softsign, "Exp": .exp, "Log": .log, "Sqrt": .sqrt,
-                                                   "Reciprocal": .reciprocal, "Abs": .abs, "Neg": .neg]
+                                                   "Reciprocal": .reciprocal, "Abs": .abs, "Neg": .neg, "Floor": .floor, "Ceil": .ceil,
+                                                   "Round": .round, "Sign": .sign]
             bind(node, try activation(node, functions[node.opType]!, name: name))
         case "Add", "Sub", "Mul", "Div":
             let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.opType]!
@@ -114,6 +115,16 @@ extension ONNXImporter {
                 b = try reshaped(b, bShape + [Int](repeating: 1, count: ra - axis - bShape.count), name: name + ".b")
             }
             bind(node, try emit(.binary(Binary(op)), [a, b], name: name, output: outputName(node)))
+        case "Pow":
+            let a = try input(node, 0)
+            try requireFloat(a, node)
+            // The exponent may be stored as integers (x ** 2 from PyTorch): the same values as floats.
+            var b = try input(node, 1)
+            if let exponent = graph.constant(b), !exponent.isFloat {
+                b = graph.addConstant(name: name + ".exponent", Tensor(shape: exponent.shape, floats: exponent.floats))
+            }
+            try requireFloat(b, node)
+            bind(node, try emit(.binary(Binary(.pow)), [a, b], name: name, output: outputName(node)))
         case "Greater", "GreaterOrEqual", "Less", "LessOrEqual", "Equal":
             let op: CompareOp = ["Greater": .greater, "GreaterOrEqual": .greaterEqual, "Less": .less, "LessOrEqual": .lessEqual,
                                  "Equal": .equal][node.opType]!

@@ -31,7 +31,7 @@ struct TFLiteImporter {
         "RELU_N1_TO_1", "LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU", "PRELU", "QUANTIZE", "DEQUANTIZE", "TRANSPOSE",
         "LOG_SOFTMAX", "DENSIFY", "UNIDIRECTIONAL_SEQUENCE_LSTM", "TRANSPOSE_CONV", "RESIZE_BILINEAR", "L2_NORMALIZATION",
         "ELU", "EXP", "LOG", "SQRT", "RSQRT", "ABS", "NEG", "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL",
-        "SELECT", "SELECT_V2", "MAXIMUM", "MINIMUM", "SQUARE", "SQUARED_DIFFERENCE",
+        "SELECT", "SELECT_V2", "MAXIMUM", "MINIMUM", "SQUARE", "SQUARED_DIFFERENCE", "FLOOR", "CEIL", "ROUND", "SIGN", "CAST", "POW",
         // shape arithmetic, evaluated at import time on constants
         "SHAPE", "PACK",
     ]).union(dataMovement)
@@ -96,10 +96,11 @@ struct TFLiteImporter {
 
         for index in try main.vector(S.SubGraph.inputs, elementSize: 4)?.int32s ?? [] {
             let t = try tensor(Int(index))
-            guard [.float32, .int8, .uint8, .int16].contains(t.type) else {
-                throw FormatError("input '\(t.name)' has element type \(t.type); supported: float32, or int8/uint8/int16 quantized")
+            // An int32 input without quantization holds integers (indices, counts): the graph takes them as real values.
+            guard [.float32, .int8, .uint8, .int16].contains(t.type) || (t.type == .int32 && t.quantization == nil) else {
+                throw FormatError("input '\(t.name)' has element type \(t.type); supported: float32, int32, or int8/uint8/int16 quantized")
             }
-            if t.type != .float32, t.quantization == nil {
+            if t.type != .float32, t.type != .int32, t.quantization == nil {
                 throw FormatError("input '\(t.name)' is \(t.type) without quantization parameters")
             }
             var shape = t.shape

@@ -146,10 +146,28 @@ extension TFLiteImporter {
             let functions: [String: Activation] = ["ELU": .elu(alpha: 1), "EXP": .exp, "LOG": .log, "SQRT": .sqrt, "RSQRT": .rsqrt,
                                                    "ABS": .abs, "NEG": .neg]
             result = try emit(.activation(functions[code]!), [try input(0)], name: outName)
+        case "FLOOR", "CEIL", "ROUND", "SIGN":
+            let functions: [String: Activation] = ["FLOOR": .floor, "CEIL": .ceil, "ROUND": .round, "SIGN": .sign]
+            result = try emit(.activation(functions[code]!), [try input(0)], name: outName)
+        case "CAST":
+            // The graph holds real values: a cast to float changes nothing, one to an integer type
+            // truncates toward zero (C's conversion, which TFLite's kernel is).
+            let x = try input(0)
+            let to = try tensor(out)
+            switch to.type {
+            case .float32 where to.quantization == nil:
+                result = x
+            case .int32, .int16, .int8, .uint8, .int64 where to.quantization == nil:
+                result = try emit(.activation(.trunc), [x], name: outName)
+            default:
+                throw GraphError("CAST to \(to.type)\(to.quantization == nil ? "" : " (quantized)") is not supported")
+            }
         case "ADD", "SUB", "MUL", "DIV":
             let op: BinaryOp = ["ADD": .add, "SUB": .sub, "MUL": .mul, "DIV": .div][code]!
             let y = try emit(.binary(Binary(op)), [try input(0), try input(1)], name: outName)
             result = try finish(y, activation: try activation(0))
+        case "POW":
+            result = try emit(.binary(Binary(.pow)), [try input(0), try input(1)], name: outName)
         case "GREATER", "GREATER_EQUAL", "LESS", "LESS_EQUAL", "EQUAL":
             let op: CompareOp = ["GREATER": .greater, "GREATER_EQUAL": .greaterEqual, "LESS": .less, "LESS_EQUAL": .lessEqual,
                                  "EQUAL": .equal][code]!
