@@ -87,6 +87,7 @@ extension Pipeline {
         case let e as QuantizationError: return (e.message, false, true)
         case let e as EmitError: return (e.description, false, false)
         case let e as RequestError: return (e.description, false, false)
+        case let e as Command.MissingTool: return (e.description, false, false)
         // A generated bundle that does not build or run is a verification failure.
         case let e as Command.Failure: return (e.description, true, false)
         case let e as Firmware.DoesNotFit: return (e.description, true, false)

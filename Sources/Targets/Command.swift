@@ -13,11 +13,18 @@ public enum Command {
         public init(_ description: String) { self.description = description }
     }
 
+    /// A tool the verification needs is not installed: a problem of the machine (exit 2), not a
+    /// verification that failed (exit 1).
+    public struct MissingTool: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
     /// Runs `executable` (a path, or a name looked up on PATH) with `arguments`; a run longer than
     /// `timeout` seconds is killed and reported as a failure.
     public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil,
                            timeout: TimeInterval? = nil) throws -> Result {
-        guard let path = which(executable) else { throw Failure("\(executable): not found on PATH") }
+        guard let path = which(executable) else { throw MissingTool("\(executable): not found on PATH") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

@@ -38,7 +38,7 @@ public enum Firmware {
     public static func build(bundle: String, sources: [String], prefix: String, board: Board, samples: Samples,
                              profile: Bool, printf: Bool = false, structs: Bool = false, work: String) throws -> Build {
         guard Command.which(compiler) != nil else {
-            throw Command.Failure("\(compiler) not found: run `make setup` (apt packages gcc-arm-none-eabi libnewlib-arm-none-eabi)")
+            throw Command.MissingTool("\(compiler) not found: run `make setup` (apt packages gcc-arm-none-eabi libnewlib-arm-none-eabi)")
         }
         let dir = URL(fileURLWithPath: work).appendingPathComponent("board")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -25,7 +25,7 @@ public enum QEMUPlugin {
         let library = dir.appendingPathComponent("libquantc_count.so")
         if FileManager.default.fileExists(atPath: library.path) { return library.path }
         guard FileManager.default.fileExists(atPath: headerDirectory.appendingPathComponent("qemu-plugin.h").path) else {
-            throw Command.Failure("the QEMU plugin header is missing from \(headerDirectory.path): run `make setup` (scripts/setup-qemu-plugin.sh)")
+            throw Command.MissingTool("the QEMU plugin header is missing from \(headerDirectory.path): run `make setup` (scripts/setup-qemu-plugin.sh)")
         }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Data(source.utf8).write(to: dir.appendingPathComponent("quantc_count.c"))

@@ -13,7 +13,7 @@ public enum QEMURunner {
                            timeout: TimeInterval = 600) throws -> Run {
         guard let machine = board.qemu?.machine else { throw Command.Failure("\(board.name) has no QEMU model") }
         guard Command.which("qemu-system-arm") != nil else {
-            throw Command.Failure("qemu-system-arm not found: run `make setup` (apt package qemu-system-arm)")
+            throw Command.MissingTool("qemu-system-arm not found: run `make setup` (apt package qemu-system-arm)")
         }
         var arguments = ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
                          "-semihosting-config", "enable=on,target=native", "-kernel", elf]

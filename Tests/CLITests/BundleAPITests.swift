@@ -131,4 +131,13 @@ import Testing
         let readme = try String(contentsOf: bundle.appendingPathComponent("README.md"), encoding: .utf8)
         #expect(readme.contains("one arena they share"), "\(readme)")
     }
+
+    /// A machine without the cross compiler is bad input for verification (exit 2, one line saying
+    /// what to install), not a verification that failed (exit 1, which means an output bit differs).
+    @Test func aMissingToolIsNotAFailedVerification() throws {
+        let result = try Quantc.run(["verify", HostileInputTests.model] + HostileInputTests.sampleOptions + ["--target", "mps2-an386"],
+                                    environment: ["PATH": "/nonexistent"])
+        HostileInputTests.expectOneLine(result, naming: HostileInputTests.model, "verify without arm-none-eabi-gcc")
+        #expect(result.stderr.contains("make setup"), "\(result.stderr)")
+    }
 }
