@@ -75,14 +75,9 @@ extension ModelSource {
             for m in members {
                 let t = program.tensors[m.tensor], name = macro(m, input: isInput)
                 let kind = isInput ? "Input" : "Output"
-                defines += ["#define \(name)_COUNT \(m.count)", "#define \(name)_BITS \(t.format.bits)"]
-                if let a = t.affine {
-                    lines.append(" * \(kind) \"\(CText.commentSafe(t.name))\" (.\(m.name)): shape \(t.shape), int8 affine: real value = \(name)_SCALE * (q - \(name)_ZERO_POINT).")
-                    defines += ["#define \(name)_SCALE \(Self.floatLiteral(a.scale))", "#define \(name)_ZERO_POINT \(a.zeroPoint)"]
-                } else {
-                    lines.append(" * \(kind) \"\(CText.commentSafe(t.name))\" (.\(m.name)): shape \(t.shape), Q(\(t.format.bits),\(t.format.frac)): real value = q * 2^-\(name)_FRAC.")
-                    defines.append("#define \(name)_FRAC \(t.format.frac)")
-                }
+                let format = t.affine != nil ? "int8 affine" : "Q(\(t.format.bits),\(t.format.frac))"
+                lines.append(" * \(kind) \"\(CText.commentSafe(t.name))\" (.\(m.name)): shape \(t.shape), \(format): real value = \(name)_SCALE * (q - \(name)_ZERO_POINT).")
+                defines += tensorMacros(t, name: name)
             }
         }
         lines.append(" */")

@@ -247,36 +247,30 @@ struct ModelSource {
     /// The header's description of the input and output numbers: fixed-point formats, or an int8
     /// model's scales and zero points.
     func formatLines(inType: String, outType: String) -> String {
-        guard let a = input.affine, let b = output.affine else {
-            return """
-            /*
-             * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, format Q(\(input.format.bits),\(input.format.frac)):
-             * real value = q * 2^-\(macro)_INPUT_FRAC, stored as \(inType).
-             * Output "\(CText.commentSafe(output.name))": shape \(output.shape), format Q(\(output.format.bits),\(output.format.frac)), stored as \(outType).
-             */
-            #define \(macro)_INPUT_COUNT \(input.count)
-            #define \(macro)_INPUT_BITS \(input.format.bits)
-            #define \(macro)_INPUT_FRAC \(input.format.frac)
-            #define \(macro)_OUTPUT_COUNT \(output.count)
-            #define \(macro)_OUTPUT_BITS \(output.format.bits)
-            #define \(macro)_OUTPUT_FRAC \(output.format.frac)
-            """
-        }
+        let affine = input.affine != nil
+        let inFormat = affine ? "int8 affine (as in the model file)" : "format Q(\(input.format.bits),\(input.format.frac))"
         return """
         /*
-         * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, int8 affine (as in the
-         * TFLite model): real value = \(macro)_INPUT_SCALE * (q - \(macro)_INPUT_ZERO_POINT), stored as \(inType).
+         * Input "\(CText.commentSafe(input.name))": shape \(input.shape) in the model's own layout, \(inFormat):
+         * real value = \(macro)_INPUT_SCALE * (q - \(macro)_INPUT_ZERO_POINT), stored as \(inType).
          * Output "\(CText.commentSafe(output.name))": shape \(output.shape), real value = \(macro)_OUTPUT_SCALE * (q - \(macro)_OUTPUT_ZERO_POINT), stored as \(outType).
          */
-        #define \(macro)_INPUT_COUNT \(input.count)
-        #define \(macro)_INPUT_BITS \(input.format.bits)
-        #define \(macro)_INPUT_SCALE \(Self.floatLiteral(a.scale))
-        #define \(macro)_INPUT_ZERO_POINT \(a.zeroPoint)
-        #define \(macro)_OUTPUT_COUNT \(output.count)
-        #define \(macro)_OUTPUT_BITS \(output.format.bits)
-        #define \(macro)_OUTPUT_SCALE \(Self.floatLiteral(b.scale))
-        #define \(macro)_OUTPUT_ZERO_POINT \(b.zeroPoint)
+        \((tensorMacros(input, name: macro + "_INPUT") + tensorMacros(output, name: macro + "_OUTPUT")).joined(separator: "\n"))
         """
+    }
+
+    /// One tensor's macros, the same for every scheme: element count, storage bits, scale and zero
+    /// point (a fixed-point format is the scale 2^-frac and zero point 0, and also has its FRAC),
+    /// rank and shape (an initializer list).
+    func tensorMacros(_ t: QTensor, name: String) -> [String] {
+        var lines = ["#define \(name)_COUNT \(t.count)", "#define \(name)_BITS \(t.format.bits)"]
+        if let a = t.affine {
+            lines += ["#define \(name)_SCALE \(Self.floatLiteral(a.scale))", "#define \(name)_ZERO_POINT \(a.zeroPoint)"]
+        } else {
+            lines += ["#define \(name)_FRAC \(t.format.frac)", "#define \(name)_SCALE \(CText.powerOfTwo(-t.format.frac))f",
+                      "#define \(name)_ZERO_POINT 0"]
+        }
+        return lines + ["#define \(name)_RANK \(t.shape.count)", "#define \(name)_SHAPE {\(t.shape.map(String.init).joined(separator: ", "))}"]
     }
 
     /// A C float constant equal to `value` (Swift prints the shortest digits that read back exactly).

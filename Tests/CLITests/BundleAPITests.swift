@@ -88,7 +88,8 @@ import Testing
 
     /// Two models exported for one firmware: every `.c` of the directory compiles and links together
     /// (one definition of each kernel), both run in the shared arena (sized by the larger, checked by
-    /// AddressSanitizer) and give what each gives in an arena of its own, before and after the other.
+    /// AddressSanitizer) and give what each gives in an arena of its own, before and after the other;
+    /// the fixed-point and the int8 model's headers give the same macros (scale, zero point, shape).
     @Test func twoModelsShareOneRuntimeAndOneArena() throws {
         guard Corpus.isAvailable, Command.which("cc") != nil else { print(Corpus.skipMessage); return }
         let dir = try HostileInputTests.scratch("firmware")
@@ -115,6 +116,16 @@ import Testing
                 ok = digits_run(din, d1) == 0 && kws_run(kin, k1) == 0 && digits_run(din, d2) == 0 && !memcmp(d1, d2, sizeof d1);
                 ok = ok && digits_run_with_arena(own, din, d2) == 0 && !memcmp(d1, d2, sizeof d1);
                 ok = ok && kws_run_with_arena(own, kin, k2) == 0 && !memcmp(k1, k2, sizeof k1);
+                /* One shape of API for both schemes: scale, zero point, rank and shape for each tensor. */
+                {
+                    static const int32_t dshape[DIGITS_INPUT_RANK] = DIGITS_INPUT_SHAPE, kshape[KWS_INPUT_RANK] = KWS_INPUT_SHAPE;
+                    int32_t dn = 1, kn = 1;
+                    for (i = 0; i < DIGITS_INPUT_RANK; ++i) dn *= dshape[i];
+                    for (i = 0; i < KWS_INPUT_RANK; ++i) kn *= kshape[i];
+                    ok = ok && dn == DIGITS_INPUT_COUNT && kn == KWS_INPUT_COUNT && DIGITS_INPUT_ZERO_POINT == 0;
+                    ok = ok && DIGITS_INPUT_SCALE * (float)(1L << DIGITS_INPUT_FRAC) == 1.0f && KWS_INPUT_SCALE > 0.0f;
+                    ok = ok && KWS_OUTPUT_SCALE > 0.0f && DIGITS_OUTPUT_SCALE > 0.0f && KWS_INPUT_ZERO_POINT == 83;
+                }
                 printf("%s\\n", ok ? "same" : "DIFFERENT");
                 free(own);
                 return 0;

@@ -10,15 +10,23 @@ extern "C" {
 
 /*
  * Input "input": shape [1, 6, 6, 3] in the model's own layout, format Q(12,8):
- * real value = q * 2^-MODEL_INPUT_FRAC, stored as int16_t.
- * Output "scores": shape [1, 3], format Q(16,15), stored as int16_t.
+ * real value = MODEL_INPUT_SCALE * (q - MODEL_INPUT_ZERO_POINT), stored as int16_t.
+ * Output "scores": shape [1, 3], real value = MODEL_OUTPUT_SCALE * (q - MODEL_OUTPUT_ZERO_POINT), stored as int16_t.
  */
 #define MODEL_INPUT_COUNT 108
 #define MODEL_INPUT_BITS 12
 #define MODEL_INPUT_FRAC 8
+#define MODEL_INPUT_SCALE 0x1p-8f
+#define MODEL_INPUT_ZERO_POINT 0
+#define MODEL_INPUT_RANK 4
+#define MODEL_INPUT_SHAPE {1, 6, 6, 3}
 #define MODEL_OUTPUT_COUNT 3
 #define MODEL_OUTPUT_BITS 16
 #define MODEL_OUTPUT_FRAC 15
+#define MODEL_OUTPUT_SCALE 0x1p-15f
+#define MODEL_OUTPUT_ZERO_POINT 0
+#define MODEL_OUTPUT_RANK 2
+#define MODEL_OUTPUT_SHAPE {1, 3}
 /* Bytes of the static activation arena inside model.c (RAM), of the constant data (flash), and of
    the weight arrays among it (as stored: bytes, packed fields, bit planes or codebook indices). */
 #define MODEL_ARENA_BYTES 216

@@ -10,15 +10,23 @@ extern "C" {
 
 /*
  * Input "image": shape [1, 8, 8, 1] in the model's own layout, format Q(8,7):
- * real value = q * 2^-MODEL_INPUT_FRAC, stored as int8_t.
- * Output "logits": shape [1, 10], format Q(8,3), stored as int8_t.
+ * real value = MODEL_INPUT_SCALE * (q - MODEL_INPUT_ZERO_POINT), stored as int8_t.
+ * Output "logits": shape [1, 10], real value = MODEL_OUTPUT_SCALE * (q - MODEL_OUTPUT_ZERO_POINT), stored as int8_t.
  */
 #define MODEL_INPUT_COUNT 64
 #define MODEL_INPUT_BITS 8
 #define MODEL_INPUT_FRAC 7
+#define MODEL_INPUT_SCALE 0x1p-7f
+#define MODEL_INPUT_ZERO_POINT 0
+#define MODEL_INPUT_RANK 4
+#define MODEL_INPUT_SHAPE {1, 8, 8, 1}
 #define MODEL_OUTPUT_COUNT 10
 #define MODEL_OUTPUT_BITS 8
 #define MODEL_OUTPUT_FRAC 3
+#define MODEL_OUTPUT_SCALE 0x1p-3f
+#define MODEL_OUTPUT_ZERO_POINT 0
+#define MODEL_OUTPUT_RANK 2
+#define MODEL_OUTPUT_SHAPE {1, 10}
 /* Bytes of the static activation arena inside model.c (RAM), of the constant data (flash), and of
    the weight arrays among it (as stored: bytes, packed fields, bit planes or codebook indices). */
 #define MODEL_ARENA_BYTES 320
