@@ -3,7 +3,7 @@
 # made by the TFLite converter) verified on mps2-an386 (Cortex-M4F, DSP kernels) against the
 # simulator, with the instructions per inference and per output element counted by quantc's QEMU
 # plugin (deterministic). One row per operator test; inputs are the test's own float samples
-# (quantized by the bundle's helper) or, with several inputs, an .npz of them.
+# (quantized by the bundle's helper) or its int8 ones, and with several inputs an .npz of them.
 # Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy.
 set -eu
 cd "$(dirname "$0")/.."
@@ -17,14 +17,17 @@ echo "|---|---|---|---|---|"
 for dir in "$CORPUS"/tflite-op-tests/*/; do
   name=$(basename "$dir")
   [ -f "$dir/int8.tflite" ] || continue
-  n=$(ls "$dir"/float32.input_*.npy 2>/dev/null | wc -l)
+  # The float samples, or (a test made only in int8) the int8 ones, taken as the input's integers.
+  form=float32
+  [ -f "$dir/float32.input_0.npy" ] || form=int8
+  n=$(ls "$dir"/$form.input_*.npy 2>/dev/null | wc -l)
   if [ "$n" -gt 1 ]; then
     python3 -c "
 import numpy as np, sys
-d = sys.argv[1]; np.savez(sys.argv[2], **{'x%d' % k: np.load('%s/float32.input_%d.npy' % (d, k)) for k in range($n)})" "$dir" "$work/in.npz"
+d = sys.argv[1]; np.savez(sys.argv[2], **{'x%d' % k: np.load('%s/$form.input_%d.npy' % (d, k)) for k in range($n)})" "$dir" "$work/in.npz"
     data="$work/in.npz"
   else
-    data="$dir/float32.input_0.npy"
+    data="$dir/$form.input_0.npy"
   fi
   if $Q verify "$dir/int8.tflite" --data "$data" --limit 2 --target mps2-an386 --quiet --json "$work/r.json" >/dev/null 2>"$work/err"; then
     python3 - "$work/r.json" "$dir/int8.output_0.npy" "$name" <<'PY'
