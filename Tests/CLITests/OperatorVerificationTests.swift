@@ -120,7 +120,7 @@ import Testing
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         for (folder, form) in [("maximum", "float32"), ("minimum", "int8"), ("div", "float32"), ("squared_difference", "int8"),
-                               ("div", "int8"), ("select_v2_bcast", "int8")] {
+                               ("div", "int8"), ("select_v2_bcast", "int8"), ("select_v2_bcast", "float32")] {
             let samples = try Self.twoInputSamples(in: work, folder: folder)
             let result = try Quantc.run(["verify", Corpus.path("tflite-op-tests/\(folder)/\(form).tflite"), "--data", samples.path,
                                          "--target", "host", "--quiet"], timeout: 300)

@@ -22,7 +22,7 @@ import Testing
         "add", "sub", "mul", "div", "concat_axis1", "concat_axis3", "pack", "two_input_concat_conv", "three_outputs",
         "elu_where", "selu", "select_v2_bcast", "maximum", "minimum", "square", "squared_difference",
         "mean_axis1_nokeep", "mean_axis3_keep", "sum_axes12_keep", "sum_axis3_nokeep", "reduce_max_axes12_nokeep", "reduce_max_axis3_keep",
-        "space_to_batch_nd", "cast_f32_to_i32",
+        "space_to_batch_nd", "cast_f32_to_i32", "cast_i32_to_f32", "pow",
     ]
 
     @Test func floatModelsMatchTheReferenceRuntime() throws {

@@ -20,6 +20,7 @@ public struct PassPipeline: Sendable {
         Simplify(),
         FuseElementwiseFunction(),
         SelectAsMaxMin(),
+        SelectAsArithmetic(),
         DivisionAsReciprocalProduct(),
         ReductionAsGlobalPool(),
         SinkTransposes(),
