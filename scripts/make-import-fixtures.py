@@ -272,6 +272,30 @@ def onnx_rounding_and_powers():
     np.save(os.path.join(OUT, "rounding_powers.output.npy"), np.array([session.run(None, {"x": x})[0] for x in xs]))
 
 
+def onnx_regressor():
+    """A regressor: one output value per sample (a convolution, a global average and a dense layer
+    to one unit), for the output-SQNR figure that replaces top-1 agreement there."""
+    import onnx
+    from onnx import helper, numpy_helper, TensorProto
+    rng = np.random.default_rng(6)
+    w = (rng.standard_normal((4, 1, 3, 3)) * 0.5).astype(np.float32)
+    d = (rng.standard_normal((1, 4)) * 0.5).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c"], ["r"]),
+        helper.make_node("GlobalAveragePool", ["r"], ["g"]),
+        helper.make_node("Flatten", ["g"], ["f"]),
+        helper.make_node("Gemm", ["f", "d"], ["y"], transB=1),
+    ]
+    graph = helper.make_graph(nodes, "regressor", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 6, 6])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1])],
+                              [numpy_helper.from_array(w, "w"), numpy_helper.from_array(d, "d")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save(model, os.path.join(OUT, "regressor.onnx"))
+    np.save(os.path.join(OUT, "regressor.input.npy"), rng.uniform(-1, 1, (32, 1, 1, 6, 6)).astype(np.float32))
+
+
 if __name__ == "__main__":
     main()
     onnx_sequence_first_lstm()
@@ -279,3 +303,4 @@ if __name__ == "__main__":
     onnx_dynamic_reference()
     onnx_legacy_broadcast()
     onnx_rounding_and_powers()
+    onnx_regressor()

@@ -33,6 +33,9 @@ public struct QuantizationReport: Sendable, Encodable {
     public var float_accuracy: Double?
     public var quant_accuracy: Double?
     public var agreement: Double
+    /// The program's first output against the float model's over all samples, in dB: the figure
+    /// that means something for a regressor (one output value, where top-1 agreement is always 1).
+    public var output_sqnr_db: Double?
     public var samples: Int
     public var weight_bytes: Int
     public var weight_bytes_ratio_8bit: Double
@@ -109,6 +112,19 @@ public enum Metrics {
         let quantOutputs = simulated ?? simulator.runMany(samples: data.values, count: data.count)
         let floatTop = floatOutputs.map(argmax), quantTop = quantOutputs.map(argmax)
         let agreement = Double(zip(floatTop, quantTop).filter { $0 == $1 }.count) / Double(max(data.count, 1))
+        // The first output as real values, against the float model's.
+        let output = program.tensors[program.outputs[0]]
+        var outputPower = 0.0, outputNoise = 0.0
+        for (x, q) in zip(floatOutputs, quantOutputs) {
+            for (f, i) in zip(x.prefix(output.count), q.prefix(output.count)) {
+                let d = Double(f) - output.dequantize(Int64(i))
+                outputPower += Double(f) * Double(f)
+                outputNoise += d * d
+            }
+        }
+        // Not when the program ends before the model does (a final softmax left out): other values.
+        let sameOutput = lowered.tensorValues[program.outputs[0]] == graph.outputs.first
+        let outputSQNR: Double? = !sameOutput || outputPower == 0 ? nil : (outputNoise == 0 ? 999 : 10 * log10(outputPower / outputNoise))
         var floatAccuracy: Double?, quantAccuracy: Double?
         if let labels = data.labels {
             floatAccuracy = Double(zip(floatTop, labels).filter { $0 == $1 }.count) / Double(data.count)
@@ -168,7 +184,7 @@ public enum Metrics {
         let bits = weightBits(program)
         let totalMacs = layers.reduce(0) { $0 + $1.macs }
         return QuantizationReport(float_accuracy: floatAccuracy, quant_accuracy: quantAccuracy, agreement: agreement,
-                                  samples: data.count, weight_bytes: (bits.weights + bits.biases + 7) / 8,
+                                  output_sqnr_db: outputSQNR.map { ($0 * 100).rounded() / 100 }, samples: data.count, weight_bytes: (bits.weights + bits.biases + 7) / 8,
                                   weight_bytes_ratio_8bit: bits.eightBit > 0 ? Double(bits.weights) / Double(bits.eightBit) : 0,
                                   multiply_cost_ratio_8bit: multiplyCostRatio(program), macs: totalMacs,
                                   multiplies_static: layers.reduce(0) { $0 + $1.multiplies }, layers: layers)

@@ -47,6 +47,8 @@ public struct VerificationReport: Encodable, Sendable {
     public var float_accuracy: Double?
     public var quant_accuracy: Double?
     public var agreement: Double
+    /// The first output against the float model's, in dB (nil when the program ends before the model does).
+    public var output_sqnr_db: Double?
     /// nil when the target was built but not run (a board without an emulator).
     public var bit_exact: Bool?
     public var mismatched_samples: Int
@@ -85,6 +87,7 @@ public struct VerificationReport: Encodable, Sendable {
         try c.encode(float_accuracy, forKey: "float_accuracy")
         try c.encode(quant_accuracy, forKey: "quant_accuracy")
         try c.encode(agreement, forKey: "agreement")
+        try c.encode(output_sqnr_db, forKey: "output_sqnr_db")
         try c.encode(bit_exact, forKey: "bit_exact")
         try c.encode(mismatched_samples, forKey: "mismatched_samples")
         try c.encode(first_mismatch, forKey: "first_mismatch")

@@ -42,6 +42,7 @@ struct VerificationSession {
         report = VerificationReport(
             model: options.modelName, scheme: options.scheme, target: target, samples: data.count,
             float_accuracy: metrics.float_accuracy, quant_accuracy: metrics.quant_accuracy, agreement: metrics.agreement,
+            output_sqnr_db: metrics.output_sqnr_db,
             bit_exact: nil, mismatched_samples: 0, first_mismatch: nil, macs: metrics.macs, multiplies_static: metrics.multiplies_static,
             instructions_per_inference: nil, multiply_instructions_per_inference: nil, weight_bytes: bundle.weightBytes, constant_bytes: bundle.constantBytes,
             arena_bytes: bundle.arena.arenaBytes, arena_lower_bound: bundle.arena.lowerBound, arena_naive_bytes: bundle.arena.naiveBytes,

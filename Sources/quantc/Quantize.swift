@@ -53,7 +53,11 @@ struct Quantize: ParsableCommand {
         }
         printTable(rows)
         for layer in report.layers { if let note = layer.note { print("\(shortName(layer.name)): \(note)") } }
-        print("samples \(report.samples): float \(percent(report.float_accuracy)), quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
+        if graph.shape(graph.outputs[0]).reduce(1, *) == 1 {
+            print("samples \(report.samples): output SQNR \(report.output_sqnr_db.map { String(format: "%.1f dB", $0) } ?? "n/a") (one output value: no top-1)")
+        } else {
+            print("samples \(report.samples): float \(percent(report.float_accuracy)), quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
+        }
         print(String(format: "weights %d bytes at their bit widths (%.3f× 8-bit), multiplies %d of %d MACs (%.2f %%), multiply cost %.3f× 8-bit",
                      report.weight_bytes, report.weight_bytes_ratio_8bit, report.multiplies_static, report.macs,
                      report.macs > 0 ? 100 * Double(report.multiplies_static) / Double(report.macs) : 0, report.multiply_cost_ratio_8bit))

@@ -49,14 +49,20 @@ struct Verify: ParsableCommand {
         }
         progress.done()
         if let json { try Data(report.json().utf8).write(to: URL(fileURLWithPath: json)) }
-        printSummary(report, board: board)
+        printSummary(report, board: board, regressor: graph.shape(graph.outputs[0]).reduce(1, *) == 1)
         if report.bit_exact == false { throw UserError("verification failed: the C output differs from the simulator", exitCode: 1) }
     }
 
-    func printSummary(_ report: VerificationReport, board: Board?) {
+    /// `regressor`: the model has one output value, so top-1 figures mean nothing and the output's SQNR is shown.
+    func printSummary(_ report: VerificationReport, board: Board?, regressor: Bool) {
         func percent(_ v: Double?) -> String { v.map { String(format: "%.2f %%", $0 * 100) } ?? "n/a" }
-        print("\(model) on \(report.target): \(report.samples) samples, float \(percent(report.float_accuracy)), " +
-              "quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
+        if regressor {
+            print("\(model) on \(report.target): \(report.samples) samples, output SQNR " +
+                  (report.output_sqnr_db.map { String(format: "%.1f dB", $0) } ?? "n/a") + " (one output value: no top-1)")
+        } else {
+            print("\(model) on \(report.target): \(report.samples) samples, float \(percent(report.float_accuracy)), " +
+                  "quantized \(percent(report.quant_accuracy)), agreement \(percent(report.agreement))")
+        }
         switch report.bit_exact {
         case true?: print("bit-exact: yes")
         case false?: print("bit-exact: NO, \(report.mismatched_samples) samples differ (\(report.first_mismatch ?? ""))")
