@@ -103,6 +103,11 @@ extension Pipeline {
             target: request.board.map { (name: $0.name, flags: $0.cflags) }, features: request.features, sharedArena: request.sharedArena))
     }
 
+    /// A C identifier made of a name (a model file's, as a default prefix), as the bundle names tensors.
+    public static func cName(_ name: String) -> String {
+        ModelInterface.identifier(name)
+    }
+
     /// The files of one directory for several models in one firmware (`FirmwareBundle`): one
     /// runtime, one shared arena, each model under its own prefix.
     public static func firmware(_ models: [(lowered: Lowered, request: BundleRequest)], generator: String, board: Board?) throws

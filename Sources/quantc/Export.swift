@@ -37,11 +37,7 @@ struct Export: ParsableCommand {
     var prefixes: [String] {
         if let prefix { return models.count == 1 ? [prefix] : prefix.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         guard models.count > 1 else { return ["model"] }
-        return models.map { path in
-            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent.lowercased()
-            let name = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
-            return name.first?.isNumber == false ? name : "m_" + name
-        }
+        return models.map { Pipeline.cName(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent) }
     }
 
     func run() throws {
