@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "QuantizedIR", dependencies: ["FixedPoint"]),
         .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
         .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
+        // Quantization-aware fine-tuning: gradients over the graph, trained weights into a plan.
+        .target(name: "FineTuning", dependencies: ["GraphIR", "FloatReference", "Quantization", "FixedPoint"]),
         // runtime_c/ and boards/ go into the binary at build time (EmbedFilesPlugin runs EmbedFiles),
         // so quantc works wherever it is installed and the repository holds each file once.
         .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
@@ -44,7 +46,7 @@ let package = Package(
         ),
         .target(name: "Reporting", dependencies: ["GraphIR", "QuantizedIR", "Quantization", "CEmitter", "Verification"]),
         .target(name: "Pipeline", dependencies: ["GraphIR", "ModelImport", "Quantization", "QuantizedIR", "CEmitter", "Targets", "Verification",
-                                                "Reporting"]),
+                                                "Reporting", "FineTuning"]),
         // The runtime kernels as a C target: the tests call the real C in-process; the tool uses only its
         // header (params structs and inline functions), and the linker drops the kernels it never calls.
         .target(name: "CKernels", path: "runtime_c", sources: ["src"], publicHeadersPath: "include"),

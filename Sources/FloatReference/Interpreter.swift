@@ -64,6 +64,15 @@ public final class Interpreter: Sendable {
         return values
     }
 
+    /// One node's output from its inputs' values: the training engine computes the forward pass of
+    /// every op without weights with this, so its gradients are those of the reference itself.
+    public func output(ofNode index: Int, inputs: [[Float]]) -> [Float] {
+        execute(graph.nodes[index], inputs, prepared[index])
+    }
+
+    /// An activation applied in place, as the reference applies it.
+    public static func activate(_ activation: Activation, _ values: inout [Float]) { apply(activation, to: &values) }
+
     /// Values per sample: every input's, one after another.
     public var sampleSize: Int { graph.inputs.reduce(0) { $0 + graph.shape($1).elementCount } }
 

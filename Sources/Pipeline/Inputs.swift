@@ -1,4 +1,5 @@
 import CEmitter
+import FineTuning
 import Foundation
 import GraphIR
 import ModelImport
@@ -87,6 +88,7 @@ extension Pipeline {
         case let e as QuantizationError: return (e.message, false, true)
         case let e as EmitError: return (e.description, false, false)
         case let e as RequestError: return (e.description, false, false)
+        case let e as FineTuningError: return (e.description, false, false)
         case let e as Command.MissingTool: return (e.description, false, false)
         // A generated bundle that does not build or run is a verification failure.
         case let e as Command.Failure: return (e.description, true, false)

@@ -1,4 +1,5 @@
 import CEmitter
+import FineTuning
 import GraphIR
 import ModelImport
 import Quantization
@@ -20,6 +21,9 @@ public typealias SampleSet = Quantization.SampleSet
 public typealias QuantizationPlan = Quantization.QuantizationPlan
 public typealias QuantizationReport = Quantization.QuantizationReport
 public typealias Board = Targets.Board
+public typealias FineTuningOptions = FineTuning.FineTuningOptions
+public typealias Augmentation = FineTuning.Augmentation
+public typealias FineTuningRecord = Quantization.FineTuningRecord
 
 extension Pipeline {
     /// An integer program and what the emitter and the verification need beside it.

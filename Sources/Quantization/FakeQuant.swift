@@ -12,9 +12,15 @@ import GraphIR
 public struct FakeQuant: Sendable {
     public let graph: Graph
     public let transform: Interpreter.Transform
+    /// The format each value is rounded to, by `ValueID.index`.
+    public let activationFormats: [Int: QFormat]
+    /// Graph inputs round half away from zero (as samples are quantized); everything else half up.
+    public let inputIndices: Set<Int>
 
-    /// `plan` may cover only some layers and tensors; the rest stays float.
+    /// `plan` may cover only some layers and tensors; the rest stays float. Fine-tuned weights in
+    /// the plan replace the model's.
     public init(_ source: Graph, analysis: QuantAnalysis, plan: QuantizationPlan) {
+        let source = plan.applyingTrainedWeights(to: source)
         var graph = source
         for index in analysis.weightedLayers {
             let node = source.nodes[index]
@@ -43,17 +49,25 @@ public struct FakeQuant: Sendable {
         }
         let table = formats
         let inputs = Set(source.inputs.map(\.index))
+        activationFormats = table
+        inputIndices = inputs
         transform = { id, values in
             guard let format = table[id.index] else { return }
-            let scale = Float(pow(2, Double(format.frac))), step = 1 / scale
-            let lo = Float(format.minInt), hi = Float(format.maxInt)
-            if inputs.contains(id.index) {
-                for i in values.indices {
-                    values[i] = min(max((values[i] * scale).rounded(.toNearestOrAwayFromZero), lo), hi) * step
-                }
-            } else {
-                for i in values.indices { values[i] = min(max((values[i] * scale + 0.5).rounded(.down), lo), hi) * step }
+            Self.round(&values, to: format, halfAwayFromZero: inputs.contains(id.index))
+        }
+    }
+
+    /// Rounds values to a format as the integer program does: samples half away from zero, kernel
+    /// outputs half up (their rounding shift), both saturated.
+    public static func round(_ values: inout [Float], to format: QFormat, halfAwayFromZero: Bool) {
+        let scale = Float(pow(2, Double(format.frac))), step = 1 / scale
+        let lo = Float(format.minInt), hi = Float(format.maxInt)
+        if halfAwayFromZero {
+            for i in values.indices {
+                values[i] = min(max((values[i] * scale).rounded(.toNearestOrAwayFromZero), lo), hi) * step
             }
+        } else {
+            for i in values.indices { values[i] = min(max((values[i] * scale + 0.5).rounded(.down), lo), hi) * step }
         }
     }
 

@@ -17,6 +17,7 @@ public enum Lowering {
 
     public static func lower(_ graph: Graph, plan: QuantizationPlan) throws -> Result {
         if plan.scheme == .int8 { return try AffineLowering.lower(graph, fullyConnected: plan.fullyConnectedRounding ?? .tflm) }
+        let graph = plan.applyingTrainedWeights(to: graph)
         let analysis = try QuantAnalysis(graph)
         var program = QProgram()
         var tensorOf = [ValueID: Int]()

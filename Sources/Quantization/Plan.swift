@@ -34,6 +34,11 @@ public struct QuantizationPlan: Codable, Sendable {
     public var searchTrajectory: [SearchStep]?
     /// `--scheme int8`: whose fully-connected rounding to reproduce (nil: TFLM's).
     public var fullyConnectedRounding: FullyConnectedRounding?
+    /// Fine-tuned weights and biases of conv and dense layers, by node name (`quantc finetune`):
+    /// lowering encodes these instead of the model's.
+    public var trainedWeights: [String: TrainedLayer]?
+    /// How the trained weights were made, and what they bought.
+    public var fineTuning: FineTuningRecord?
 
     public init(model: String, scheme: Scheme, step: StepMethod, perChannel: Bool,
                 activations: [String: QFormat] = [:], layers: [String: LayerFormats] = [:]) {
@@ -48,7 +53,7 @@ public struct QuantizationPlan: Codable, Sendable {
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// The largest plan file read: a ResNet-8 bit-plane plan with fitted planes is a few tens of kilobytes.

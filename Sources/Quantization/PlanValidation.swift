@@ -16,7 +16,9 @@ import QuantizedIR
 ///   layer, and only the plan's scheme (or plain fixed point, which every scheme may keep);
 ///   bias corrections one finite value per output channel;
 /// - the plan names only layers the model has, and has formats for every layer and tensor the
-///   integer program needs; a bias frac at most the accumulator's (input frac + weight frac).
+///   integer program needs; a bias frac at most the accumulator's (input frac + weight frac);
+/// - trained weights only for layers the model has, as many finite values as the layer's weights and
+///   output channels.
 public enum PlanValidation {
     public static let activationBits = 2...16
     public static let weightBits = 2...16
@@ -47,6 +49,20 @@ public enum PlanValidation {
                 throw fail("layers.\(name): the model has no convolution or dense layer of that name")
             }
             try validate(layer, channels: w.shape[0], scheme: plan.scheme, field: "layers.\(name)", fail: fail)
+        }
+        for (name, trained) in (plan.trainedWeights ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let node = weighted[name], let w = graph.constant(node.inputs[1]) else {
+                throw fail("trainedWeights.\(name): the model has no convolution or dense layer of that name")
+            }
+            guard trained.weights.values.count == w.count else {
+                throw fail("trainedWeights.\(name).weights has \(trained.weights.values.count) values for \(w.count) weights")
+            }
+            guard trained.bias.values.count == w.shape[0] else {
+                throw fail("trainedWeights.\(name).bias has \(trained.bias.values.count) values for \(w.shape[0]) output channels")
+            }
+            guard trained.weights.values.allSatisfy(\.isFinite), trained.bias.values.allSatisfy(\.isFinite) else {
+                throw fail("trainedWeights.\(name) holds a value that is not finite")
+            }
         }
         for name in weighted.keys.sorted() where plan.layers[name] == nil {
             throw fail("layers: no formats for layer '\(name)'")

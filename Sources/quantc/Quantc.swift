@@ -11,7 +11,7 @@ struct Quantc: ParsableCommand {
         commandName: "quantc",
         abstract: "Turns a trained CNN (ONNX or TFLite) into small, verified fixed-point C for microcontrollers.",
         version: generator,
-        subcommands: [Inspect.self, Run.self, Quantize.self, Export.self, Verify.self, ReportCommand.self, Boards.self]
+        subcommands: [Inspect.self, Run.self, Quantize.self, FineTune.self, Export.self, Verify.self, ReportCommand.self, Boards.self]
     )
 }
 
