@@ -84,6 +84,7 @@ let package = Package(
             name: "FloatReferenceTests",
             dependencies: ["FloatReference", "ModelImport", "GraphIR", "TestSupport"]
         ),
+        .testTarget(name: "FineTuningTests", dependencies: ["FineTuning", "FloatReference", "GraphIR", "TestSupport", "Targets"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Targets"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "TestSupport"]),
         .testTarget(name: "IntegerSimulatorTests", dependencies: ["IntegerSimulator", "QuantizedIR", "FixedPoint", "TestSupport"]),

@@ -106,6 +106,13 @@ public enum FineTuner {
         let stepsPerEpoch = (train.count + batch - 1) / batch
         let totalSteps = stepsPerEpoch * options.epochs
         var adamW = shadowW.map { Adam(count: $0.count) }, adamB = shadowB.map { Adam(count: $0.count) }
+        // Steps relative to each layer's own scale: a network fed raw 0…255 pixels has first-layer
+        // weights a hundred times smaller than its last layer's, and one absolute step size would
+        // either wreck the first or not move the last.
+        let magnitudes = shadowW.indices.map { k -> (weights: Float, bias: Float) in
+            let w = rms(shadowW[k])
+            return (w, max(rms(shadowB[k]), w))
+        }
         var random = SplitMix64(seed: options.seed)
         let sampleSize = teacher.sampleSize
         let lossSetup = LossSetup(network: network, teacher: teacher, temperature: options.temperature, labelWeight: labelWeight)
@@ -125,8 +132,8 @@ public enum FineTuner {
                 let rate = options.learningRate * 0.5 * (1 + cos(Double.pi * Double(step) / Double(max(totalSteps, 1))))
                 let scale = 1 / Float(members.count)
                 for k in shadowW.indices {
-                    adamW[k].update(&shadowW[k], gradient: gradient.dW[k], scale: scale, rate: Float(rate))
-                    adamB[k].update(&shadowB[k], gradient: gradient.dB[k], scale: scale, rate: Float(rate))
+                    adamW[k].update(&shadowW[k], gradient: gradient.dW[k], scale: scale, rate: Float(rate) * magnitudes[k].weights)
+                    adamB[k].update(&shadowB[k], gradient: gradient.dB[k], scale: scale, rate: Float(rate) * magnitudes[k].bias)
                 }
                 step += 1
             }
@@ -144,6 +151,12 @@ public enum FineTuner {
     }
 
     static func percent(_ v: Double) -> String { String(format: "%.2f %%", 100 * v) }
+
+    static func rms(_ values: [Float]) -> Float {
+        guard !values.isEmpty else { return 0 }
+        let mean = values.reduce(Float(0)) { $0 + $1 * $1 } / Float(values.count)
+        return mean > 0 ? mean.squareRoot() : 1e-3
+    }
 }
 
 /// What the loss of one sample needs besides the sample.

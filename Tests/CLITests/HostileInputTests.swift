@@ -94,6 +94,9 @@ import Testing
             ("exponents-64", { p in p["scheme"] = "shift"; layer(&p) { $0["digits"] = 2; $0["exponents"] = 64 } }, "exponents 64"),
             ("missing-layer", { p in var l = p["layers"] as! [String: Any]; l.removeValue(forKey: "c1"); p["layers"] = l }, "c1"),
             ("escape", { p in p["scheme"] = "\u{1B}[2J\nfixed" }, "scheme"),
+            ("trained-count", { p in p["trainedWeights"] = ["c1": ["weights": "AACAPw==", "bias": "AACAPw=="]] }, "trainedWeights.c1.weights has 1 values"),
+            ("trained-layer", { p in p["trainedWeights"] = ["nope": ["weights": "AACAPw==", "bias": "AACAPw=="]] }, "trainedWeights.nope"),
+            ("trained-base64", { p in p["trainedWeights"] = ["c1": ["weights": "!!", "bias": "AACAPw=="]] }, "trainedWeights.c1.weights"),
         ]
         for (name, edit, text) in cases {
             let path = try edited(name, edit)
