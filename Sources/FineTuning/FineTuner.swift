@@ -34,8 +34,9 @@ public struct FineTuningOptions: Sendable {
 /// (`WeightProjection`) and rounds every activation to its format, and the gradient passes
 /// straight through both roundings (zero where an activation saturated). Loss: cross-entropy on
 /// the labels plus distillation from the float model's logits (Hinton et al.), or distillation
-/// alone without labels. Optimiser: Adam with a cosine decay. After each epoch the held-out
-/// samples are scored by the fake-quantized network and the best epoch's weights are kept.
+/// alone without labels. Optimiser: Adam with a cosine decay. Codebook layers instead train in
+/// rounds of supervised iterative quantization, one per epoch (`CodebookRound`). After each epoch
+/// the held-out samples are scored by the fake-quantized network and the best epoch's weights are kept.
 public enum FineTuner {
     public struct Result: Sendable {
         public var plan: QuantizationPlan
@@ -117,14 +118,21 @@ public enum FineTuner {
         let sampleSize = teacher.sampleSize
         let lossSetup = LossSetup(network: network, teacher: teacher, temperature: options.temperature, labelWeight: labelWeight)
         var step = 0
+        // Codebook layers train in rounds of supervised iterative quantization, one per epoch.
+        let clusters = projections.map { $0.formats.clusters }
+        var rounds = [CodebookRound?](repeating: nil, count: projections.count)
         for epoch in 1...max(1, options.epochs) {
             let began = Date()
+            for k in projections.indices {
+                guard let count = clusters[k] else { continue }
+                rounds[k] = CodebookRound(weights: shadowW[k], formats: projections[k].formats, clusters: count)
+            }
             var order = Array(0..<train.count)
             random.shuffle(&order)
             var lossSum = 0.0
             for first in stride(from: 0, to: order.count, by: batch) {
                 let members = Array(order[first..<min(first + batch, order.count)])
-                let weights = try projections.indices.map { try projections[$0].weights(shadowW[$0], bias: shadowB[$0]) }
+                let weights = try projections.indices.map { try projections[$0].weights(rounds[$0]?.weights ?? shadowW[$0], bias: shadowB[$0]) }
                 let seeds = members.map { _ in random.next() }
                 let gradient = try BatchGradient.compute(members: members, seeds: seeds, samples: train, sampleSize: sampleSize,
                                                          augment: options.augment, setup: lossSetup, weights: weights)
@@ -134,17 +142,22 @@ public enum FineTuner {
                 for k in shadowW.indices {
                     adamW[k].update(&shadowW[k], gradient: gradient.dW[k], scale: scale, rate: Float(rate) * magnitudes[k].weights)
                     adamB[k].update(&shadowB[k], gradient: gradient.dB[k], scale: scale, rate: Float(rate) * magnitudes[k].bias)
+                    if rounds[k] != nil {
+                        rounds[k]!.update(gradient: gradient.dW[k], scale: scale, rate: Float(rate) * rms(rounds[k]!.centroids))
+                    }
                 }
                 step += 1
             }
-            let accuracy = try heldOutAccuracy(shadowW, shadowB)
+            // What the plan stores: the tied weights of codebook layers, the float weights of the others.
+            let stored = projections.indices.map { rounds[$0]?.weights ?? shadowW[$0] }
+            let accuracy = try heldOutAccuracy(stored, shadowB)
             let seconds = Date().timeIntervalSince(began)
             records.append(.init(loss: lossSum / Double(train.count), heldOutAccuracy: accuracy, seconds: seconds))
             progress(String(format: "epoch %d/%d: loss %.4f, held-out top-1 %@ (simulated), %.1f s", epoch, options.epochs,
                             lossSum / Double(train.count), percent(accuracy), seconds))
             if accuracy > best.accuracy {
-                best = (accuracy, shadowW, shadowB)
-                checkpoint(trainedPlan(shadowW, shadowB))
+                best = (accuracy, stored, shadowB)
+                checkpoint(trainedPlan(stored, shadowB))
             }
         }
         return Result(plan: trainedPlan(best.weights, best.biases), startAccuracy: start, epochs: records)
