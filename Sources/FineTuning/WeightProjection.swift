@@ -3,10 +3,10 @@ import GraphIR
 import Quantization
 
 /// What the forward pass of fine-tuning multiplies by: a layer's trained float weights encoded
-/// as its plan says (fixed point, signed digits, planes fitted afresh, or a codebook clustered
-/// afresh) and decoded again, and its bias rounded to the bias format. The same encoder lowers the
-/// fine-tuned plan, so the program computes with exactly these values. Gradients pass straight
-/// through the encoding to the float weights.
+/// as its plan says (fixed point, signed digits, or a codebook of tied weights) and decoded
+/// again, and its bias rounded to the bias format. The same encoder lowers the fine-tuned plan, so
+/// the program computes with exactly these values. Gradients pass straight through the encoding
+/// to the float weights. Bit-plane layers bring their own encoding (`LearnedPlanes`).
 struct WeightProjection: Sendable {
     let name: String
     let shape: [Int]
@@ -26,9 +26,13 @@ struct WeightProjection: Sendable {
     }
 
     func weights(_ values: [Float], bias: [Float]) throws -> LayerWeights {
-        let encoded = try WeightEncoder.encode(Tensor(shape: shape, floats: values), layer: formats, name: name)
+        let encoding = try WeightEncoder.encode(Tensor(shape: shape, floats: values), layer: formats, name: name)
+        return encoded(WeightEncoder.realValues(encoding), bias: bias)
+    }
+
+    /// Weights already in the layer's encoding (`LearnedPlanes`), with the bias rounded.
+    func encoded(_ weights: [Float], bias: [Float]) -> LayerWeights {
         let format = QFormat(bits: formats.biasBits, frac: formats.biasFrac)
-        return LayerWeights(weights: WeightEncoder.realValues(encoded), bias: bias.map { Float(format.roundTrip(Double($0))) },
-                            groups: groups)
+        return LayerWeights(weights: weights, bias: bias.map { Float(format.roundTrip(Double($0))) }, groups: groups)
     }
 }

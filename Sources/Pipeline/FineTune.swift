@@ -19,7 +19,7 @@ extension Pipeline {
         let after = try evaluate(graph, try lower(graph, plan: result.plan), on: heldOut)
         var tuned = result.plan
         tuned.fineTuning = FineTuningRecord(trainSamples: train.count, epochs: options.epochs, batch: options.batch,
-                                            learningRate: options.learningRate, augment: options.augment.rawValue,
+                                            learningRate: options.learningRate ?? FineTuningOptions.defaultLearningRate(plan.scheme), augment: options.augment.rawValue,
                                             labelWeight: Double(options.labelWeight ?? (train.labels == nil ? 0 : 0.5)),
                                             heldOutSamples: heldOut.count, accuracyBefore: score(before), accuracyAfter: score(after),
                                             epochsRun: result.epochs)

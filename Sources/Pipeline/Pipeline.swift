@@ -59,6 +59,18 @@ public enum Pipeline {
         let analysis = try QuantAnalysis(graph)
         let samples = try calibration()
         progress.say("calibrating on \(samples.count) samples")
+        var plan = try nearestRoundingPlan(graph, request, analysis: analysis, samples: samples, progress: progress)
+        if request.errorFeedback == true && request.scheme != .bitplane {
+            progress.say("rounding the weights by error feedback")
+            try ErrorFeedbackRounding.apply(&plan, graph, analysis: analysis, calibration: samples)
+        }
+        return plan
+    }
+
+    /// The scheme's planner, every weight rounded to its nearest grid value (bit planes: their
+    /// signs by error feedback unless turned off).
+    private static func nearestRoundingPlan(_ graph: Graph, _ request: PlanRequest, analysis: QuantAnalysis, samples: SampleSet,
+                                            progress: Progress) throws -> QuantizationPlan {
         switch (request.scheme, request.weightBits) {
         case (.shift, let bits):
             guard bits == .uniform(8) else {
@@ -73,7 +85,7 @@ public enum Pipeline {
             var options = BitPlaneOptions(planes: request.planes, grouping: request.grouping, alphaBits: request.alphaBits,
                                           overrides: request.planeOverrides, fallbackBits: fallbackBits)
             options.biasCorrection = request.biasCorrection
-            options.errorFeedback = request.errorFeedback
+            options.errorFeedback = request.errorFeedback ?? true
             return try FixedPointPlanner.bitPlanePlan(graph, analysis: analysis, calibration: samples, options: options,
                                                       actBits: request.actBits, biasBits: request.biasBits, step: request.step)
         case (.codebook, .uniform(let fallbackBits)):

@@ -34,7 +34,8 @@ public struct PlanRequest: Sendable {
     public var alphaBits = BitPlaneQuantizer.defaultAlphaBits
     public var planeOverrides = [String: Int]()
     public var biasCorrection = false
-    public var errorFeedback = true
+    /// Error-feedback rounding: nil for each scheme's default (on for bit planes only).
+    public var errorFeedback: Bool?
     public var clusters = 16
     public var clusterOverrides = [String: Int]()
     public var centroidBits = CodebookQuantizer.defaultCentroidBits

@@ -9,6 +9,11 @@ public struct BitPlaneFit: Sendable {
     /// planes[i][j] ∈ {−1, +1}.
     public var planes: [[Int8]]
 
+    public init(alphas: [Double], planes: [[Int8]]) {
+        self.alphas = alphas
+        self.planes = planes
+    }
+
     public func reconstruction(_ j: Int) -> Double { zip(alphas, planes).reduce(0) { $0 + $1.0 * Double($1.1[j]) } }
 
     /// ‖w − ŵ‖².

@@ -32,8 +32,8 @@ struct FineTune: ParsableCommand {
     var epochs: Int = 3
     @Option(help: "Samples per step.")
     var batch: Int = 32
-    @Option(help: "Adam's initial step size (it decays along a half cosine).")
-    var lr: Double = 1e-3
+    @Option(help: "Adam's initial step, relative to each layer's weight scale (it decays along a half cosine); default 1e-2 for bitplane, 3e-3 otherwise.")
+    var lr: Double?
     @Option(help: "Vary the training images: none, crop (shifts of up to 4 pixels) or crop-flip (and mirror images; not for digits).")
     var augment: Augmentation = .none
     @Option(help: "Weight of the label loss against distillation from the float model (default 0.5 with labels, 0 without).")
@@ -48,7 +48,7 @@ struct FineTune: ParsableCommand {
     func validate() throws {
         guard (1...1000).contains(epochs) else { throw ValidationError("--epochs must be 1…1000") }
         guard (1...4096).contains(batch) else { throw ValidationError("--batch must be 1…4096") }
-        guard lr > 0, lr.isFinite, lr < 1 else { throw ValidationError("--lr must be above 0 and below 1") }
+        if let lr, !(lr > 0 && lr < 1) { throw ValidationError("--lr must be above 0 and below 1") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1") }
         if let labelWeight, !(0...1).contains(labelWeight) { throw ValidationError("--label-weight must be 0…1") }
     }

@@ -44,8 +44,8 @@ struct QuantizationOptions: ParsableArguments {
     var planesFor: [String] = []
     @Flag(inversion: .prefixedNo, help: "Bit-plane and codebook schemes: correct each such layer's bias for the mean shift its weights cause.")
     var biasCorrection = false
-    @Flag(inversion: .prefixedNo, help: "Bit-plane scheme: choose each plane's signs by error feedback on the layer's calibration inputs (GPTQ's rounding order with the planes' levels), not weight by weight.")
-    var errorFeedback = true
+    @Flag(inversion: .prefixedNo, help: "Round the weights by error feedback on each layer's calibration inputs (GPTQ's order, the earlier layers already rounded): on by default for bitplane (the planes' signs), off for fixed, shift and codebook (their grid values).")
+    var errorFeedback: Bool?
     @Option(help: "Codebook scheme: centroids per layer (2…256); weights are stored as ⌈log2 K⌉-bit indices.")
     var clusters: Int = 16
     @Option(help: ArgumentHelp("Codebook scheme: centroids for one layer, LAYER=K (0 keeps it in fixed point); repeatable.",
