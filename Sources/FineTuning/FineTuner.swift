@@ -182,9 +182,11 @@ public enum FineTuner {
             let fits = learned.map { $0?.fits }
             let accuracy = try heldOutAccuracy(stored, shadowB, fits: fits)
             let seconds = Date().timeIntervalSince(began)
-            records.append(.init(loss: lossSum / Double(train.count), heldOutAccuracy: accuracy, seconds: seconds))
-            progress(String(format: "epoch %d/%d: loss %.4f, held-out top-1 %@ (simulated), %.1f s", epoch, options.epochs,
-                            lossSum / Double(train.count), percent(accuracy), seconds))
+            // The distillation term is a divergence, ≥ 0 but for rounding.
+            let loss = max(0, lossSum / Double(train.count))
+            records.append(.init(loss: loss, heldOutAccuracy: accuracy, seconds: seconds))
+            progress(String(format: "epoch %d/%d: loss %.4f, held-out top-1 %@ (simulated), %.1f s", epoch, options.epochs, loss,
+                            percent(accuracy), seconds))
             if accuracy > best.accuracy {
                 best = (accuracy, stored, shadowB, fits)
                 checkpoint(trainedPlan(stored, shadowB, fits: fits))
@@ -237,7 +239,7 @@ struct LossSetup: Sendable {
     }
 }
 
-/// The summed gradients and loss of one batch, its samples spread over all cores.
+/// The summed gradients and loss of one batch, its samples spread over all cores in parts.
 struct BatchGradient {
     var loss: Double
     var dW: [[Float]]
@@ -245,7 +247,8 @@ struct BatchGradient {
 
     static func compute(members: [Int], seeds: [UInt64], samples: SampleSet, sampleSize: Int, augment: Augmentation,
                         setup: LossSetup, weights: [LayerWeights]) throws -> BatchGradient {
-        let workers = max(1, min(System.coreCount, members.count))
+        // A fixed number of parts, summed in order, so a run gives the same weights on any number of cores.
+        let workers = max(1, min(8, members.count))
         let slots = WorkerSlots<BatchGradient>(count: workers)
         let network = setup.network
         let inputShape = network.graph.shape(network.graph.inputs[0])

@@ -10,8 +10,8 @@ struct FineTune: ParsableCommand {
         commandName: "finetune",
         abstract: "Quantization-aware fine-tuning: trains the quantized network against the float model and writes a plan with the trained weights.",
         discussion: """
-        The plan is made as `quantize` makes it (or read with --plan), calibrated on the first --calib-count \
-        training samples unless --calib says otherwise. Training samples come from --train (an .npz with x and \
+        The plan is made as `quantize --error-feedback` makes it (or read with --plan), calibrated on the first \
+        --calib-count training samples unless --calib says otherwise. Training samples come from --train (an .npz with x and \
         optional y, or any sample file with --train-labels); without labels the loss is distillation from the \
         float model alone. --data holds the held-out samples: each epoch is scored on them, the best epoch is \
         kept, and the integer program's accuracy before and after is recorded in the plan. Use the plan with \
@@ -55,6 +55,7 @@ struct FineTune: ParsableCommand {
 
     func run() throws {
         let progress = Progress(quiet: quantization.quiet)
+        try makeParentDirectory(of: output)
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
         InputFiles.note(train)
@@ -67,7 +68,10 @@ struct FineTune: ParsableCommand {
             return SampleSet(values: Array(trainSet.values[0..<(count * size)]), count: count, labels: trainSet.labels.map { Array($0[0..<count]) })
         }
         if let plan = quantization.plan { InputFiles.note(plan) }
-        let plan = try Pipeline.plan(graph, try quantization.request(), calibration: calibrate, progress: progress.pipeline)
+        // Training starts from the better post-training rounding: error feedback, unless turned off.
+        var request = try quantization.request()
+        request.errorFeedback = request.errorFeedback ?? true
+        let plan = try Pipeline.plan(graph, request, calibration: calibrate, progress: progress.pipeline)
         var options = FineTuningOptions()
         options.epochs = epochs
         options.batch = batch
@@ -78,7 +82,7 @@ struct FineTune: ParsableCommand {
         let path = output
         let tuned = try Pipeline.fineTune(graph, plan: plan, train: trainSet, heldOut: heldOut, options: options, progress: progress.pipeline,
                                           checkpoint: { try? $0.write(to: path) })
-        try tuned.write(to: output)
+        try writePlan(tuned, to: output)
         progress.done()
         guard let record = tuned.fineTuning else { return }
         if json {

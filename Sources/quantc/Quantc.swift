@@ -62,6 +62,28 @@ struct UserError: Error {
 
 }
 
+/// Writes a plan, making its directory first; a failure is one line naming the file.
+func writePlan(_ plan: QuantizationPlan, to path: String) throws {
+    try makeParentDirectory(of: path)
+    do {
+        try plan.write(to: path)
+    } catch {
+        throw UserError("\(path): cannot write the plan (\(error.localizedDescription))")
+    }
+}
+
+/// Makes the directory a file will be written to, and checks that it can be written there: a long
+/// run (fine-tuning) finds out before it starts, not after.
+func makeParentDirectory(of path: String) throws {
+    let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+    do {
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    } catch {
+        throw UserError("\(path): cannot create its directory (\(error.localizedDescription))")
+    }
+    guard FileManager.default.isWritableFile(atPath: parent.path) else { throw UserError("\(path): its directory is not writable") }
+}
+
 /// Options every command that reads samples shares (the same meaning in every command).
 struct DataOptions: ParsableArguments {
     @Option(help: "Samples: .npy, .npz (x, optional y) or IDX (optionally .gz).")

@@ -34,7 +34,7 @@ struct Quantize: ParsableCommand {
                                            calibration: try quantization.reportCalibration(graph, data: data), quantization: report)
         }
         progress.done()
-        if let output { try plan.write(to: output) }
+        if let output { try writePlan(plan, to: output) }
         if json {
             try printJSON(report)
             return
