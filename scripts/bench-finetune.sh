@@ -1,10 +1,9 @@
 #!/bin/sh
 # Benchmark (not a test): what fine-tuning buys in each scheme. For ResNet-8 (MLPerf Tiny IC,
-# trained on the corpus's 5,085 CIFAR-10 training images with random crops and mirror images, scored
-# on the first 1,017 test images) and two corpus MNIST models (trained on test images 0-4999,
+# trained on the corpus's 5,085 CIFAR-10 training images, scored on the first 1,017 test images) and two corpus MNIST models (trained on test images 0-4999,
 # scored on 5000-9999: the corpus has no MNIST training set), each scheme: held-out top-1 of the
 # integer program with nearest rounding, with error-feedback rounding, and fine-tuned (from the
-# scheme's default post-training plan: error feedback for bit planes, nearest for the others);
+# error-feedback plan, finetune's default);
 # weights in bytes as the bundle stores them, multiplies (static count), instructions per
 # inference on mps2-an386 (Cortex-M4F, QEMU, 5 samples, bit-exact checked) and the wall time of
 # the fine-tuning. EPOCHS (default 4 for ResNet-8, 3 for MNIST) changes the epochs.
@@ -21,23 +20,23 @@ CIFAR_CALIB="--calib $CORPUS/cifar10/train_5085.npz --data $CORPUS/cifar10/test_
 IMAGES=$CORPUS/mnist/t10k-images-idx3-ubyte.gz LABELS=$CORPUS/mnist/t10k-labels-idx1-ubyte.gz
 MNIST="--train $IMAGES --train-labels $LABELS --train-limit 5000 --data $IMAGES --labels $LABELS --skip 5000 --scale 0.00392156862745098 --epochs ${EPOCHS:-3}"
 MNIST_CALIB="--calib $IMAGES --data $IMAGES --labels $LABELS --skip 5000 --scale 0.00392156862745098"
-row() { # label model "finetune data" "quantize data" scheme args...
-  label=$1; model=$2; tune=$3; calib=$4; shift 4
+row() { # label model-file "finetune data" "quantize data" scheme args...
+  label=$1; file=$2; tune=$3; calib=$4; shift 4
   for feedback in no-error-feedback error-feedback; do
     # shellcheck disable=SC2086
-    $Q quantize "$model" "$@" --$feedback $calib --calib-count 500 --quiet --json >"$work/$feedback.json" 2>"$work/err" || echo "{}" >"$work/$feedback.json"
+    $Q quantize "$file" "$@" --$feedback $calib --calib-count 500 --quiet --json >"$work/$feedback.json" 2>"$work/err" || echo "{}" >"$work/$feedback.json"
   done
   # shellcheck disable=SC2086
-  $Q quantize "$model" "$@" $calib --calib-count 500 --quiet -o "$work/post.json" >/dev/null 2>"$work/err"
+  $Q quantize "$file" "$@" $calib --calib-count 500 --quiet -o "$work/post.json" >/dev/null 2>"$work/err"
   start=$(date +%s)
   # shellcheck disable=SC2086
-  if ! $Q finetune "$model" "$@" $tune --quiet --json -o "$work/tuned.json" >"$work/record.json" 2>"$work/err"; then
+  if ! $Q finetune "$file" "$@" $tune --quiet --json -o "$work/tuned.json" >"$work/record.json" 2>"$work/err"; then
     echo "| $label | $* | $(head -c 150 "$work/err" | tr '\n' ' ') | | | | | | | |"; return
   fi
   seconds=$(( $(date +%s) - start ))
   for plan in post tuned; do
     # shellcheck disable=SC2086
-    $Q verify "$model" --plan "$work/$plan.json" $calib --limit 5 --target mps2-an386 --quiet --json "$work/$plan-board.json" \
+    $Q verify "$file" --plan "$work/$plan.json" $calib --limit 5 --target mps2-an386 --quiet --json "$work/$plan-board.json" \
       >/dev/null 2>"$work/err" || echo "{}" >"$work/$plan-board.json"
   done
   python3 - "$work" "$label" "$*" "$seconds" <<'PY'
@@ -61,10 +60,10 @@ for scheme in "--scheme bitplane --planes 1" "--scheme bitplane --planes 2" "--s
   # shellcheck disable=SC2086
   row "ResNet-8" "$RESNET" "$CIFAR" "$CIFAR_CALIB" $scheme
 done
-for model in akinobu123_model.onnx yan12125_lenet5.onnx; do
+for name in akinobu123_model.onnx yan12125_lenet5.onnx; do
   for scheme in "--scheme bitplane --planes 1" "--scheme codebook --clusters 2" "--scheme fixed --weight-bits 2 --per-channel" \
                 "--scheme shift --digits 1 --per-channel"; do
     # shellcheck disable=SC2086
-    row "$model" "$CORPUS/mnist-models/$model" "$MNIST" "$MNIST_CALIB" $scheme
+    row "$name" "$CORPUS/mnist-models/$name" "$MNIST" "$MNIST_CALIB" $scheme
   done
 done
