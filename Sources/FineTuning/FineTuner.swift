@@ -122,9 +122,20 @@ public enum FineTuner {
             return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(heldOut.count)
         }
 
-        let startAccuracy = try heldOutAccuracy(shadowW, shadowB)
+        // Codebook layers train in rounds of supervised iterative quantization, one per epoch.
+        let clusters = projections.map { $0.formats.clusters }
+        var rounds = [CodebookRound?](repeating: nil, count: projections.count)
+        /// What the plan stores: the planes of bit-plane layers (with their weights), the tied
+        /// weights of codebook layers, the float weights of the others.
+        func snapshot() -> (weights: [[Float]], fits: [[BitPlaneFit]?]) {
+            let weights = projections.indices.map { k in learned[k] != nil ? learned[k]!.project(shadowW[k]) : rounds[k]?.weights ?? shadowW[k] }
+            return (weights, learned.map { $0?.fits })
+        }
+
+        let initial = snapshot()
+        let startAccuracy = try heldOutAccuracy(initial.weights, shadowB, fits: initial.fits)
         progress("post-training: held-out top-1 \(percent(startAccuracy)) (simulated)")
-        var best = (accuracy: startAccuracy, weights: shadowW, biases: shadowB, fits: [[BitPlaneFit]?]())
+        var best = (accuracy: startAccuracy, weights: initial.weights, biases: shadowB, fits: initial.fits)
         var records = [FineTuningRecord.EpochRecord]()
         let learningRate = options.learningRate ?? FineTuningOptions.defaultLearningRate(plan.scheme)
         let labelWeight = options.labelWeight ?? (train.labels == nil ? 0 : 0.5)
@@ -143,9 +154,6 @@ public enum FineTuner {
         let sampleSize = teacher.sampleSize
         let lossSetup = LossSetup(network: network, teacher: teacher, temperature: options.temperature, labelWeight: labelWeight)
         var step = 0
-        // Codebook layers train in rounds of supervised iterative quantization, one per epoch.
-        let clusters = projections.map { $0.formats.clusters }
-        var rounds = [CodebookRound?](repeating: nil, count: projections.count)
         for epoch in 1...max(1, options.epochs) {
             let began = Date()
             for k in projections.indices {
@@ -177,9 +185,7 @@ public enum FineTuner {
                 }
                 step += 1
             }
-            // What the plan stores: the tied weights of codebook layers, the float weights of the others.
-            let stored = projections.indices.map { k in learned[k] != nil ? learned[k]!.project(shadowW[k]) : rounds[k]?.weights ?? shadowW[k] }
-            let fits = learned.map { $0?.fits }
+            let (stored, fits) = snapshot()
             let accuracy = try heldOutAccuracy(stored, shadowB, fits: fits)
             let seconds = Date().timeIntervalSince(began)
             // The distillation term is a divergence, ≥ 0 but for rounding.
