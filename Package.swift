@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "IntegerSimulator", dependencies: ["QuantizedIR", "FixedPoint"]),
         .target(name: "Quantization", dependencies: ["GraphIR", "FloatReference", "QuantizedIR", "IntegerSimulator", "FixedPoint"]),
         // Quantization-aware fine-tuning: gradients over the graph, trained weights into a plan.
-        .target(name: "FineTuning", dependencies: ["GraphIR", "FloatReference", "Quantization", "FixedPoint"]),
+        .target(name: "FineTuning", dependencies: ["GraphIR", "FloatReference", "Quantization", "QuantizedIR", "FixedPoint"]),
         // runtime_c/ and boards/ go into the binary at build time (EmbedFilesPlugin runs EmbedFiles),
         // so quantc works wherever it is installed and the repository holds each file once.
         .executableTarget(name: "EmbedFiles", path: "Sources/EmbedFiles"),
