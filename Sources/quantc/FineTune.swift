@@ -55,6 +55,7 @@ struct FineTune: ParsableCommand {
 
     func run() throws {
         let progress = Progress(quiet: quantization.quiet)
+        try refuseOverwriting(output, inputs: [model, train, trainLabels, data.data, data.labels, quantization.calib, quantization.calibLabels, quantization.plan])
         try makeParentDirectory(of: output)
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)

@@ -72,6 +72,15 @@ func writePlan(_ plan: QuantizationPlan, to path: String) throws {
     }
 }
 
+/// Refuses an output path that names one of the command's input files: writing it would destroy
+/// the input.
+func refuseOverwriting(_ output: String, inputs: [String?]) throws {
+    let target = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
+    for case let input? in inputs where URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path == target {
+        throw UserError("\(output): is an input of this command; write the plan elsewhere")
+    }
+}
+
 /// Makes the directory a file will be written to, and checks that it can be written there: a long
 /// run (fine-tuning) finds out before it starts, not after.
 func makeParentDirectory(of path: String) throws {

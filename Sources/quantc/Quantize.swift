@@ -20,6 +20,9 @@ struct Quantize: ParsableCommand {
 
     func run() throws {
         let progress = Progress(quiet: self.quantization.quiet)
+        if let output {
+            try refuseOverwriting(output, inputs: [model, data.data, data.labels, self.quantization.calib, self.quantization.calibLabels, self.quantization.plan])
+        }
         let graph = try loadModel(model)
         let quantization = self.quantization.resolved(for: graph)
         let plan = try quantization.makePlan(graph, data: data, progress: progress)
