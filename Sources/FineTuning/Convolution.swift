@@ -22,47 +22,46 @@ struct ConvolutionShape: Sendable {
     var window: Int { kernelH * kernelW * inPerGroup }
     var pixels: Int { outHeight * outWidth }
 
-    /// The im2col matrix of group g: zeros where the window overhangs the padding.
-    func columns(_ x: UnsafePointer<Float>, group g: Int, into col: UnsafeMutablePointer<Float>) {
-        let cin = inPerGroup, c0 = g * cin
+    /// Calls `body` for every (output pixel, kernel tap) of group g with the tap's offset in the
+    /// im2col matrix and the offset of its first input channel in the input, nil where the window
+    /// overhangs the padding.
+    @inline(__always)
+    private func forEachTap(group g: Int, _ body: (_ column: Int, _ input: Int?) -> Void) {
+        let c0 = g * inPerGroup
+        var column = 0
         for oy in 0..<outHeight {
             for ox in 0..<outWidth {
-                var dst = col + (oy * outWidth + ox) * window
                 for ky in 0..<kernelH {
                     let iy = oy * conv.strideH + ky * conv.dilationH - conv.padding.top
                     for kx in 0..<kernelW {
                         let ix = ox * conv.strideW + kx * conv.dilationW - conv.padding.left
-                        if iy >= 0, iy < height, ix >= 0, ix < width {
-                            let src = x + (iy * width + ix) * channels + c0
-                            for i in 0..<cin { dst[i] = src[i] }
-                        } else {
-                            for i in 0..<cin { dst[i] = 0 }
-                        }
-                        dst += cin
+                        body(column, iy >= 0 && iy < height && ix >= 0 && ix < width ? (iy * width + ix) * channels + c0 : nil)
+                        column += inPerGroup
                     }
                 }
             }
         }
     }
 
+    /// The im2col matrix of group g: zeros where the window overhangs the padding.
+    func columns(_ x: UnsafePointer<Float>, group g: Int, into col: UnsafeMutablePointer<Float>) {
+        let cin = inPerGroup
+        forEachTap(group: g) { column, input in
+            let dst = col + column
+            if let input {
+                for i in 0..<cin { dst[i] = x[input + i] }
+            } else {
+                for i in 0..<cin { dst[i] = 0 }
+            }
+        }
+    }
+
     /// Adds an im2col-shaped gradient back onto the input's gradient (the adjoint of `columns`).
     func addColumns(_ col: UnsafePointer<Float>, group g: Int, into dx: UnsafeMutablePointer<Float>) {
-        let cin = inPerGroup, c0 = g * cin
-        for oy in 0..<outHeight {
-            for ox in 0..<outWidth {
-                var src = col + (oy * outWidth + ox) * window
-                for ky in 0..<kernelH {
-                    let iy = oy * conv.strideH + ky * conv.dilationH - conv.padding.top
-                    for kx in 0..<kernelW {
-                        let ix = ox * conv.strideW + kx * conv.dilationW - conv.padding.left
-                        if iy >= 0, iy < height, ix >= 0, ix < width {
-                            let dst = dx + (iy * width + ix) * channels + c0
-                            for i in 0..<cin { dst[i] += src[i] }
-                        }
-                        src += cin
-                    }
-                }
-            }
+        let cin = inPerGroup
+        forEachTap(group: g) { column, input in
+            guard let input else { return }
+            for i in 0..<cin { dx[input + i] += col[column + i] }
         }
     }
 }
