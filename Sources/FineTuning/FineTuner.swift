@@ -64,7 +64,7 @@ public enum FineTuner {
         guard train.count > 0, heldOut.count > 0 else { throw FineTuningError("fine-tuning needs training and held-out samples") }
         let analysis = try QuantAnalysis(graph)
         let fakeQuant = FakeQuant(graph, analysis: analysis, plan: plan)
-        let network = try TrainingNetwork(graph: graph, formats: fakeQuant.activationFormats, inputIndices: fakeQuant.inputIndices)
+        let network = try TrainingNetwork(graph: graph, formats: fakeQuant.activationFormats)
         let teacher = try Interpreter(graph: graph)
 
         // The trained values start at the model's; bit planes start at the post-training planes

@@ -14,7 +14,7 @@ public enum FloatGradients {
     }
 
     public static func evaluate(_ graph: Graph, inputs: [[Float]], logitWeights: [Float]) throws -> Result {
-        let network = try TrainingNetwork(graph: graph, formats: [:], inputIndices: [])
+        let network = try TrainingNetwork(graph: graph, formats: [:])
         var weights = [LayerWeights](), dW = [[Float]](), dB = [[Float]]()
         for index in network.layerNodes {
             let node = graph.nodes[index]

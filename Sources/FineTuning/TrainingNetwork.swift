@@ -37,16 +37,15 @@ final class TrainingNetwork: @unchecked Sendable {
     let logits: ValueID
     /// Node index of each conv and dense layer, in graph order.
     let layerNodes: [Int]
+    /// The format each value is rounded to (graph inputs as samples are, half away from zero).
     let formats: [Int: QFormat]
-    let inputIndices: Set<Int>
 
-    init(graph: Graph, formats: [Int: QFormat], inputIndices: Set<Int>) throws {
+    init(graph: Graph, formats: [Int: QFormat]) throws {
         guard graph.outputs.count == 1, graph.shape(graph.outputs[0]).reduce(1, *) >= 2 else {
             throw FineTuningError("fine-tuning needs a classifier: one output with a score per class")
         }
         self.graph = graph
         self.formats = formats
-        self.inputIndices = inputIndices
         reference = try Interpreter(graph: graph)
         var count = graph.nodes.count
         var logits = graph.outputs[0]

@@ -12,10 +12,9 @@ import GraphIR
 public struct FakeQuant: Sendable {
     public let graph: Graph
     public let transform: Interpreter.Transform
-    /// The format each value is rounded to, by `ValueID.index`.
+    /// The format each value is rounded to, by `ValueID.index` (graph inputs half away from zero, as
+    /// samples are quantized; everything else half up).
     public let activationFormats: [Int: QFormat]
-    /// Graph inputs round half away from zero (as samples are quantized); everything else half up.
-    public let inputIndices: Set<Int>
 
     /// `plan` may cover only some layers and tensors; the rest stays float. Fine-tuned weights in
     /// the plan replace the model's.
@@ -50,7 +49,6 @@ public struct FakeQuant: Sendable {
         let table = formats
         let inputs = Set(source.inputs.map(\.index))
         activationFormats = table
-        inputIndices = inputs
         transform = { id, values in
             guard let format = table[id.index] else { return }
             Self.round(&values, to: format, halfAwayFromZero: inputs.contains(id.index))
