@@ -2,10 +2,11 @@ import Foundation
 import Quantization
 
 /// One round of supervised iterative quantization for a codebook layer (the k-means scheme's
-/// training loop): the layer's current float weights are clustered once at the start of the round,
-/// then every weight stays tied to its centroid while the centroids train, each by the sum of its
-/// members' gradients (weight sharing, as Han et al. train it). The float weights keep training
-/// beside them, straight through, so the next round's clustering sees where they went.
+/// training loop): the layer's weights are clustered, then tied to their centroids while the
+/// centroids train, each by the sum of its members' gradients (weight sharing, as Han et al. train
+/// it). The next round clusters the tied weights again, from the trained centroids (a Lloyd step),
+/// so the codebook carries over. Letting the float weights train beside the centroids and
+/// re-clustering them instead diverged on ResNet-8 after the first round (76.5 % → 8.6 %).
 ///
 /// Centroids live where the codebook scheme clusters: weights scaled by 2^s per output channel
 /// (`CodebookQuantizer.channelShifts`, here the plan's fracs less their smallest).
@@ -17,7 +18,9 @@ struct CodebookRound: Sendable {
     let perChannel: Int
     var adam: Adam
 
-    init(weights: [Float], formats: LayerFormats, clusters: Int) {
+    /// The first round clusters the weights; later rounds keep the trained centroids and move each
+    /// weight to the nearest of them.
+    init(weights: [Float], formats: LayerFormats, clusters: Int, previous: CodebookRound? = nil) {
         let channels = formats.weightFracs.count
         let per = weights.count / max(channels, 1)
         let smallest = formats.weightFracs.min() ?? 0
@@ -25,14 +28,14 @@ struct CodebookRound: Sendable {
         perChannel = per
         channelScale = scales
         let normalized = weights.indices.map { weights[$0] / scales[$0 / per] }
-        let found = CodebookQuantizer.centroids(normalized, clusters: clusters).map(Float.init)
+        let found = previous?.centroids ?? CodebookQuantizer.centroids(normalized, clusters: clusters).map(Float.init)
         centroids = found
         assignment = normalized.map { v in
             var best = 0
             for k in found.indices where abs(found[k] - v) < abs(found[best] - v) { best = k }
             return Int32(best)
         }
-        adam = Adam(count: found.count)
+        adam = previous?.adam ?? Adam(count: found.count)
     }
 
     /// The tied weights: each one its centroid, at its channel's scale.

@@ -32,7 +32,7 @@ struct FineTune: ParsableCommand {
     var epochs: Int = 3
     @Option(help: "Samples per step.")
     var batch: Int = 32
-    @Option(help: "Adam's initial step, relative to each layer's weight scale (it decays along a half cosine); default 1e-2 for bitplane, 3e-3 otherwise.")
+    @Option(help: "Adam's initial step, relative to each layer's weight scale (it decays along a half cosine); default 1e-2 for bitplane and codebook, 3e-3 otherwise.")
     var lr: Double?
     @Option(help: "Vary the training images: none, crop (shifts of up to 4 pixels) or crop-flip (and mirror images; not for digits).")
     var augment: Augmentation = .none
