@@ -111,15 +111,12 @@ public enum FineTuner {
             result.trainedWeights = trained
             return result
         }
+        // Without labels, held-out samples are scored by agreement with the float model.
+        let heldOutLabels = try heldOut.labels ?? teacher.runMany(samples: heldOut.values, count: heldOut.count).map(argmax)
         func heldOutAccuracy(_ weights: [[Float]], _ biases: [[Float]], fits: [[BitPlaneFit]?] = []) throws -> Double {
             let predictions = try FakeQuant(graph, analysis: analysis, plan: trainedPlan(weights, biases, fits: fits))
                 .predictions(samples: heldOut.values, count: heldOut.count)
-            guard let labels = heldOut.labels else {
-                // Without labels: agreement with the float model.
-                let float = try teacher.runMany(samples: heldOut.values, count: heldOut.count).map(argmax)
-                return Double(zip(predictions, float).filter { $0 == $1 }.count) / Double(heldOut.count)
-            }
-            return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(heldOut.count)
+            return Double(zip(predictions, heldOutLabels).filter { $0 == $1 }.count) / Double(heldOut.count)
         }
 
         // Codebook layers train in rounds of supervised iterative quantization, one per epoch.

@@ -116,11 +116,9 @@ enum Gradients {
         }
     }
 
-    /// add, sub, mul, div with broadcasting: the gradients of both operands (summed over the
-    /// elements each one was broadcast to).
-    static func binary(_ op: BinaryOp, a: [Float], aShape: [Int], b: [Float], bShape: [Int], outShape: [Int],
-                       dy: [Float]) -> ([Float], [Float]) {
-        let ia = broadcastSources(aShape, to: outShape), ib = broadcastSources(bShape, to: outShape)
+    /// add, sub, mul, div with broadcasting (`broadcastSources` of each operand): the gradients of
+    /// both operands (summed over the elements each one was broadcast to).
+    static func binary(_ op: BinaryOp, a: [Float], sourcesA ia: [Int], b: [Float], sourcesB ib: [Int], dy: [Float]) -> ([Float], [Float]) {
         var da = [Float](repeating: 0, count: a.count), db = [Float](repeating: 0, count: b.count)
         for i in dy.indices {
             let (x, z, g) = (a[ia[i]], b[ib[i]], dy[i])

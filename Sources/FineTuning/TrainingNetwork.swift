@@ -21,9 +21,10 @@ final class TrainingNetwork: @unchecked Sendable {
         case activation(Activation)
         case pool(Pool2D, max: Bool)
         case reduce(Mean.Reduction, axes: [Int])
-        case binary(Binary)
+        /// With each output element's operand elements under broadcasting, found once.
+        case binary(Binary, a: [Int], b: [Int])
         case softmax(log: Bool, depth: Int)
-        case maxMin(minimum: Bool)
+        case maxMin(minimum: Bool, a: [Int], b: [Int])
         /// Data movement (reshape, transpose, pad, slices, concat): each output element's source in
         /// the inputs laid end to end, −1 for a constant.
         case gather(sources: [Int32])
@@ -39,6 +40,8 @@ final class TrainingNetwork: @unchecked Sendable {
     let layerNodes: [Int]
     /// The format each value is rounded to (graph inputs as samples are, half away from zero).
     let formats: [Int: QFormat]
+    /// Every value's constant data, by value index, taken once (each sample starts from a copy).
+    private let constants: [[Float]?]
 
     init(graph: Graph, formats: [Int: QFormat]) throws {
         guard graph.outputs.count == 1, graph.shape(graph.outputs[0]).reduce(1, *) >= 2 else {
@@ -47,6 +50,7 @@ final class TrainingNetwork: @unchecked Sendable {
         self.graph = graph
         self.formats = formats
         reference = try Interpreter(graph: graph)
+        constants = graph.values.map { $0.constant?.floats }
         var count = graph.nodes.count
         var logits = graph.outputs[0]
         if let last = graph.nodes.last, last.outputs[0] == graph.outputs[0], case .softmax(let softmax) = last.op, !softmax.log {
@@ -89,8 +93,13 @@ final class TrainingNetwork: @unchecked Sendable {
         case .globalAvgPool: return .reduce(.mean, axes: [1, 2])
         case .globalMaxPool: return .reduce(.max, axes: [1, 2])
         case .mean(let mean): return .reduce(mean.reduction, axes: mean.axes)
-        case .binary(let binary): return binary.op == .pow ? nil : .binary(binary)
-        case .maxMin(let minimum): return .maxMin(minimum: minimum)
+        case .binary(let binary):
+            guard binary.op != .pow else { return nil }
+            return .binary(binary, a: Gradients.broadcastSources(inShape, to: outShape),
+                           b: Gradients.broadcastSources(graph.shape(node.inputs[1]), to: outShape))
+        case .maxMin(let minimum):
+            return .maxMin(minimum: minimum, a: Gradients.broadcastSources(inShape, to: outShape),
+                           b: Gradients.broadcastSources(graph.shape(node.inputs[1]), to: outShape))
         case .softmax(let softmax):
             if softmax.coerceTo2D { return .softmax(log: softmax.log, depth: inShape[softmax.axis...].reduce(1, *)) }
             return softmax.axis == inShape.count - 1 ? .softmax(log: softmax.log, depth: inShape[softmax.axis]) : nil
@@ -128,10 +137,7 @@ final class TrainingNetwork: @unchecked Sendable {
     }
 
     func forward(_ inputs: [[Float]], weights: [LayerWeights]) -> Tape {
-        var values = [[Float]?](repeating: nil, count: graph.values.count)
-        for (index, value) in graph.values.enumerated() {
-            if let constant = value.constant { values[index] = constant.floats }
-        }
+        var values = constants
         var tape = Tape(values: [], logits: [])
         for (id, data) in zip(graph.inputs, inputs) {
             var data = data
@@ -145,10 +151,7 @@ final class TrainingNetwork: @unchecked Sendable {
             switch steps[index] {
             case .conv(let layer, let shape): y = LayerProducts.convForward(args[0], shape, weights[layer])
             case .dense(let layer): y = LayerProducts.denseForward(args[0], weights[layer])
-            case .binary(let binary):
-                let outShape = graph.shape(node.outputs[0])
-                let ia = Gradients.broadcastSources(graph.shape(node.inputs[0]), to: outShape)
-                let ib = Gradients.broadcastSources(graph.shape(node.inputs[1]), to: outShape)
+            case .binary(let binary, let ia, let ib):
                 y = (0..<ia.count).map { i in
                     let (a, b) = (args[0][ia[i]], args[1][ib[i]])
                     switch binary.op {
@@ -233,17 +236,12 @@ final class TrainingNetwork: @unchecked Sendable {
             case .reduce(let reduction, let axes):
                 let exact = reduction == .max ? reference.output(ofNode: index, inputs: [x]) : y
                 accumulate(node.inputs[0], Gradients.reduce(reduction, axes: axes, x: x, shape: graph.shape(node.inputs[0]), y: exact, dy: g))
-            case .binary(let binary):
-                let b = tape.values[node.inputs[1].index]!
-                let (da, db) = Gradients.binary(binary.op, a: x, aShape: graph.shape(node.inputs[0]), b: b, bShape: graph.shape(node.inputs[1]),
-                                                outShape: graph.shape(out), dy: g)
+            case .binary(let binary, let ia, let ib):
+                let (da, db) = Gradients.binary(binary.op, a: x, sourcesA: ia, b: tape.values[node.inputs[1].index]!, sourcesB: ib, dy: g)
                 accumulate(node.inputs[0], da)
                 accumulate(node.inputs[1], db)
-            case .maxMin(let minimum):
+            case .maxMin(let minimum, let ia, let ib):
                 let b = tape.values[node.inputs[1].index]!
-                let outShape = graph.shape(out)
-                let ia = Gradients.broadcastSources(graph.shape(node.inputs[0]), to: outShape)
-                let ib = Gradients.broadcastSources(graph.shape(node.inputs[1]), to: outShape)
                 var da = [Float](repeating: 0, count: x.count), db = [Float](repeating: 0, count: b.count)
                 for i in g.indices {
                     let first = minimum ? !(x[ia[i]] > b[ib[i]]) : !(x[ia[i]] < b[ib[i]])
