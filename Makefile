@@ -4,9 +4,10 @@ CONFIG ?= release
 CORPUS ?= ../shared/corpus
 BIN = .build/$(CONFIG)/quantc
 # Debian packages the build and the tests need: zlib for the .gz/.npz readers; a host C toolchain
-# and cmake to build and check the generated C bundles; the Arm toolchain, newlib and QEMU for the
-# boards; xz to unpack the QEMU source package (its plugin API header).
-APT_PACKAGES = zlib1g-dev gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm xz-utils
+# and cmake to build and check the generated C bundles; the Arm and RISC-V toolchains, their C
+# libraries and QEMU for the boards; xz to unpack the QEMU source package (its plugin API header).
+APT_PACKAGES = zlib1g-dev gcc make cmake gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc xz-utils
 
 .PHONY: all setup build test demo bench clean fuzz
 

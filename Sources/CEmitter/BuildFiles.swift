@@ -1,16 +1,16 @@
 /// The bundle's Makefile and CMakeLists.txt: each builds a static library from the bundle's sources.
 enum BuildFiles {
-    static func makefile(prefix: String, sources: [String], generator: String, target: (name: String, flags: [String])?) -> String {
+    static func makefile(prefix: String, sources: [String], generator: String, target: BuildTarget?) -> String {
         let toolchain: String
         if let target {
             toolchain = """
             # Built for \(target.name) by default (quantc export --board); CC, AR and CFLAGS from the command line
             # or the environment take precedence (make's own defaults, cc and ar, do not).
             ifeq ($(origin CC),default)
-            CC = arm-none-eabi-gcc
+            CC = \(target.toolchainPrefix)gcc
             endif
             ifeq ($(origin AR),default)
-            AR = arm-none-eabi-ar
+            AR = \(target.toolchainPrefix)ar
             endif
             CFLAGS ?= -O2 \(target.flags.joined(separator: " ")) -ffunction-sections -fdata-sections
             """

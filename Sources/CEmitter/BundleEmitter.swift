@@ -11,8 +11,8 @@ public struct BundleOptions: Sendable {
     public var modelName: String
     /// Extra lines for the bundle README (for example how the formats were chosen).
     public var notes: [String]
-    /// The target the Makefile builds for by default (`--board`): a name and its compiler flags.
-    public var target: (name: String, flags: [String])?
+    /// The target the Makefile builds for by default (`--board`).
+    public var target: BuildTarget?
     /// The core's features: which kernel variants the bundle may use (none: portable kernels only).
     public var features: CoreFeatures
     /// The arena this model shares with the other models of one firmware (`BundleEmitter.firmware`):
@@ -20,7 +20,7 @@ public struct BundleOptions: Sendable {
     public var sharedArena: String?
 
     public init(prefix: String = "model", generator: String, modelName: String, notes: [String] = [],
-                target: (name: String, flags: [String])? = nil, features: CoreFeatures = [], sharedArena: String? = nil) {
+                target: BuildTarget? = nil, features: CoreFeatures = [], sharedArena: String? = nil) {
         self.prefix = prefix
         self.sharedArena = sharedArena
         self.generator = generator
@@ -28,6 +28,20 @@ public struct BundleOptions: Sendable {
         self.notes = notes
         self.target = target
         self.features = features
+    }
+}
+
+/// A board the bundle's Makefile builds for by default: its name, its GNU toolchain's program
+/// prefix ("arm-none-eabi-") and its compiler flags.
+public struct BuildTarget: Sendable {
+    public var name: String
+    public var toolchainPrefix: String
+    public var flags: [String]
+
+    public init(name: String, toolchainPrefix: String, flags: [String]) {
+        self.name = name
+        self.toolchainPrefix = toolchainPrefix
+        self.flags = flags
     }
 }
 

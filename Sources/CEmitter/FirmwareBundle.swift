@@ -9,7 +9,7 @@ public enum FirmwareBundle {
     public static let arenaSymbol = "qc_shared_arena"
 
     /// The directory's files from bundles emitted with `sharedArena: arenaSymbol` and distinct prefixes.
-    public static func files(_ bundles: [Bundle], generator: String, target: (name: String, flags: [String])?) throws -> [(name: String, contents: String)] {
+    public static func files(_ bundles: [Bundle], generator: String, target: BuildTarget?) throws -> [(name: String, contents: String)] {
         let prefixes = bundles.map(\.report.prefix)
         guard Set(prefixes).count == prefixes.count else { throw EmitError("--prefix: two models have the same prefix (\(prefixes))") }
         var files = [(name: String, contents: String)](), runtime = [String: String]()

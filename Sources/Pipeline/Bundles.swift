@@ -100,7 +100,7 @@ extension Pipeline {
     public static func bundle(_ lowered: Lowered, _ request: BundleRequest) throws -> CEmitter.Bundle {
         try BundleEmitter.emit(lowered.program, options: BundleOptions(
             prefix: request.prefix, generator: request.generator, modelName: request.modelName, notes: request.notes,
-            target: request.board.map { (name: $0.name, flags: $0.cflags) }, features: request.features, sharedArena: request.sharedArena))
+            target: request.board.map(\.buildTarget), features: request.features, sharedArena: request.sharedArena))
     }
 
     /// A C identifier made of a name (a model file's, as a default prefix), as the bundle names tensors.
@@ -117,7 +117,7 @@ extension Pipeline {
             request.sharedArena = FirmwareBundle.arenaSymbol
             return try bundle(model.lowered, request)
         }
-        return try FirmwareBundle.files(bundles, generator: generator, target: board.map { (name: $0.name, flags: $0.cflags) })
+        return try FirmwareBundle.files(bundles, generator: generator, target: board.map(\.buildTarget))
     }
 
     /// Writes several models' files (`firmware`) into `directory` in one step.
@@ -151,4 +151,9 @@ extension Pipeline {
     public static func predictions(_ outputs: [[Float]]) -> [Int] {
         outputs.map(argmax)
     }
+}
+
+extension Board {
+    /// What the bundle's Makefile builds for when exported with `--board`.
+    var buildTarget: BuildTarget { BuildTarget(name: name, toolchainPrefix: isa.toolchainPrefix, flags: cflags) }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A verification firmware: the bundle, the board's startup code and linker script, and a harness
-/// `main`, cross-compiled with arm-none-eabi-gcc.
+/// `main`, cross-compiled with the board's GNU toolchain (arm-none-eabi or riscv64-unknown-elf).
 public enum Firmware {
     public struct Build: Sendable {
         public var elf: String
@@ -18,7 +18,6 @@ public enum Firmware {
         public var description: String
     }
 
-    public static let compiler = "arm-none-eabi-gcc"
     public static let flags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow",
                                "-ffunction-sections", "-fdata-sections"]
 
@@ -37,8 +36,12 @@ public enum Firmware {
     /// semihosting harness then reads and writes one struct per sample.
     public static func build(bundle: String, sources: [String], prefix: String, board: Board, samples: Samples,
                              profile: Bool, printf: Bool = false, structs: Bool = false, work: String) throws -> Build {
+        let isa = board.isa, compiler = isa.toolchainPrefix + "gcc"
         guard Command.which(compiler) != nil else {
-            throw Command.MissingTool("\(compiler) not found: run `make setup` (apt packages gcc-arm-none-eabi libnewlib-arm-none-eabi)")
+            throw Command.MissingTool("\(compiler) not found: run `make setup` (apt packages \(isa.toolchainPackages))")
+        }
+        if printf && isa != .arm {
+            throw Command.Failure("the printf harness links newlib's printf, which only the Arm boards have")
         }
         let dir = URL(fileURLWithPath: work).appendingPathComponent("board")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -47,7 +50,7 @@ public enum Firmware {
             try write(String(path.dropFirst("common/".count)), text)
         }
         try write("board.ld", board.measuringLinkerScript)
-        var boardSources = ["startup.c", "quantc_main.c"]
+        var boardSources = [isa.startupSource, "quantc_main.c"]
         if let console = board.console {
             try write(console, BoardSources.files["\(board.name)/\(console)"]!)
             boardSources += [console, "uart_console.c"]
@@ -60,25 +63,25 @@ public enum Firmware {
         let elf = URL(fileURLWithPath: work).appendingPathComponent("firmware.elf").path
         let arguments = flags + board.cflags + (profile ? ["-DQC_PROFILE"] : []) + ["-I", bundle, "-I", dir.path]
             + sources.map { bundleURL.appendingPathComponent($0).path } + boardSources.map { dir.appendingPathComponent($0).path }
-            + ["-nostartfiles"] + (printf ? [] : ["--specs=nano.specs"]) + ["--specs=nosys.specs", "-L", dir.path, "-T", dir.appendingPathComponent("board.ld").path,
+            + ["-nostartfiles"] + (printf ? ["--specs=nosys.specs"] : isa.libraryOptions) + ["-L", dir.path, "-T", dir.appendingPathComponent("board.ld").path,
                "-Wl,--gc-sections", "-o", elf]
         let result = try Command.run(compiler, arguments, in: work)
         guard result.status == 0 else { throw Command.Failure("\(compiler) failed for \(board.name):\n\(result.stderr.prefix(6000))") }
 
-        let sections = try sectionSizes(elf)
+        let sections = try sectionSizes(elf, tool: isa.toolchainPrefix + "size")
         let flash = ["text", "ARM.exidx", "data"].reduce(0) { $0 + (sections[$1] ?? 0) }
         let ram = ["data", "bss", "stack"].reduce(0) { $0 + (sections[$1] ?? 0) }
         if flash > board.flash.size || ram > board.ram.size {
             throw DoesNotFit(description: "the firmware does not fit \(board.name): it needs \(flash) bytes of flash (the board has " +
                              "\(board.flash.size)) and \(ram) bytes of RAM (the board has \(board.ram.size))")
         }
-        return Build(elf: elf, flashBytes: flash, ramBytes: ram, marker: profile ? try symbol("qc_profile_mark", in: elf) : nil)
+        return Build(elf: elf, flashBytes: flash, ramBytes: ram, marker: profile ? try symbol("qc_profile_mark", in: elf, tool: isa.toolchainPrefix + "nm") : nil)
     }
 
-    /// Section name (without the leading dot) → size, from arm-none-eabi-size -A.
-    static func sectionSizes(_ elf: String) throws -> [String: Int] {
-        let result = try Command.run("arm-none-eabi-size", ["-A", elf])
-        guard result.status == 0 else { throw Command.Failure("arm-none-eabi-size failed: \(result.stderr)") }
+    /// Section name (without the leading dot) → size, from the toolchain's `size -A`.
+    static func sectionSizes(_ elf: String, tool: String) throws -> [String: Int] {
+        let result = try Command.run(tool, ["-A", elf])
+        guard result.status == 0 else { throw Command.Failure("\(tool) failed: \(result.stderr)") }
         var sizes = [String: Int]()
         for line in String(decoding: result.stdout, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -88,8 +91,8 @@ public enum Firmware {
         return sizes
     }
 
-    static func symbol(_ name: String, in elf: String) throws -> UInt64 {
-        let result = try Command.run("arm-none-eabi-nm", [elf])
+    static func symbol(_ name: String, in elf: String, tool: String) throws -> UInt64 {
+        let result = try Command.run(tool, [elf])
         for line in String(decoding: result.stdout, as: UTF8.self).split(separator: "\n") {
             let fields = line.split(separator: " ")
             if fields.count == 3, fields[2] == name, let address = UInt64(fields[0], radix: 16) { return address }

@@ -18,9 +18,9 @@ public enum QEMUPlugin {
 
     /// The path of the built plugin, building it when the cached one is missing or stale.
     public static func library(compiler: String = HostTarget.defaultCompiler) throws -> String {
-        let source = BoardSources.files["qemu-plugin/quantc_count.c"]!, decoder = BoardSources.files["qemu-plugin/arm_multiply.h"]!
+        let files = ["quantc_count.c", "arm_multiply.h", "riscv_multiply.h"].map { ($0, BoardSources.files["qemu-plugin/" + $0]!) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (source + decoder).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in files.map(\.1).joined().utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let dir = cacheDirectory.appendingPathComponent("plugin-\(String(hash, radix: 16))")
         let library = dir.appendingPathComponent("libquantc_count.so")
         if FileManager.default.fileExists(atPath: library.path) { return library.path }
@@ -28,8 +28,7 @@ public enum QEMUPlugin {
             throw Command.MissingTool("the QEMU plugin header is missing from \(headerDirectory.path): run `make setup` (scripts/setup-qemu-plugin.sh)")
         }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try Data(source.utf8).write(to: dir.appendingPathComponent("quantc_count.c"))
-        try Data(decoder.utf8).write(to: dir.appendingPathComponent("arm_multiply.h"))
+        for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
         let build = try Command.run(compiler, ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
                                                "-I", headerDirectory.path, "-I", dir.path, "quantc_count.c", "-o", library.path + ".tmp"],
                                     in: dir.path)

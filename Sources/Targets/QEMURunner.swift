@@ -11,11 +11,12 @@ public enum QEMURunner {
 
     public static func run(elf: String, board: Board, directory: String, marker: UInt64?, count: Bool,
                            timeout: TimeInterval = 600) throws -> Run {
-        guard let machine = board.qemu?.machine else { throw Command.Failure("\(board.name) has no QEMU model") }
-        guard Command.which("qemu-system-arm") != nil else {
-            throw Command.MissingTool("qemu-system-arm not found: run `make setup` (apt package qemu-system-arm)")
+        guard let emulator = board.qemu else { throw Command.Failure("\(board.name) has no QEMU model") }
+        let qemu = board.isa.qemuExecutable
+        guard Command.which(qemu) != nil else {
+            throw Command.MissingTool("\(qemu) not found: run `make setup` (apt package \(board.isa.qemuPackage))")
         }
-        var arguments = ["-M", machine, "-nographic", "-monitor", "none", "-serial", "none",
+        var arguments = ["-M", emulator.machine] + (emulator.options ?? []) + ["-nographic", "-monitor", "none", "-serial", "none",
                          "-semihosting-config", "enable=on,target=native", "-kernel", elf]
         let countsFile = URL(fileURLWithPath: directory).appendingPathComponent("counts.txt").path
         if count {
@@ -23,7 +24,7 @@ public enum QEMURunner {
             if let marker { plugin += ",marker=0x" + String(marker, radix: 16) }
             arguments += ["-plugin", plugin]
         }
-        let result = try Command.run("qemu-system-arm", arguments, in: directory, timeout: timeout)
+        let result = try Command.run(qemu, arguments, in: directory, timeout: timeout)
         let console = String(decoding: result.stdout, as: UTF8.self) + result.stderr
         var counts: QEMUPlugin.Counts?
         if count, let text = try? String(contentsOfFile: countsFile, encoding: .utf8) { counts = try QEMUPlugin.parse(text) }

@@ -11,8 +11,12 @@ import Verification
 /// as users run it.
 @Suite(.serialized) struct BoardVerificationTests {
     static let example = Corpus.repositoryRoot.appendingPathComponent("examples").path
-    static var toolsAvailable: Bool {
-        ["arm-none-eabi-gcc", "qemu-system-arm"].allSatisfy { Command.which($0) != nil }
+    static var toolsAvailable: Bool { toolsAvailable(for: "mps2-an386") }
+
+    /// The board's cross compiler and emulator are installed (`make setup` installs both ISAs').
+    static func toolsAvailable(for board: String) -> Bool {
+        guard let isa = Board.named(board)?.isa else { return false }
+        return [isa.toolchainPrefix + "gcc", isa.qemuExecutable].allSatisfy { Command.which($0) != nil }
     }
 
     func verify(_ arguments: [String]) throws -> (CommandResult, [String: Any]?) {
@@ -23,11 +27,11 @@ import Verification
         return (result, report)
     }
 
-    /// make demo's model on the three cores CI must cover: every output bit-exact, instructions
+    /// make demo's model on the four cores CI must cover: every output bit-exact, instructions
     /// and multiplies counted, and the per-layer counts adding up to the per-inference ones.
-    @Test(arguments: ["microbit", "mps2-an386", "mps3-an547"])
+    @Test(arguments: ["microbit", "mps2-an386", "mps3-an547", "qemu-riscv32"])
     func exampleIsBitExactOnTheBoard(_ board: String) throws {
-        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        guard Self.toolsAvailable(for: board) else { print("\(board)'s toolchain or QEMU missing: run make setup"); return }
         let (result, report) = try verify(["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
                                            "--per-channel", "--target", board])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -72,21 +76,23 @@ import Verification
         #expect(growth > 20_000 && growth < 40_000, "printf added \(growth) bytes of flash")
     }
 
+    /// Every corpus MNIST model on the Cortex-M4F, and one on the RISC-V core.
     static let mnist = ["ccoltong1215_lenet_regulized.onnx", "yan12125_lenet5.onnx", "akinobu123_model.onnx", "j-dong-cs_keras_mnist.onnx",
-                        "CharM0625_mnist_model.tflite", "SeanL1123_mnist_cnn.tflite"]
+                        "CharM0625_mnist_model.tflite", "SeanL1123_mnist_cnn.tflite"].map { ($0, "mps2-an386") }
+        + [("SeanL1123_mnist_cnn.tflite", "qemu-riscv32")]
 
     @Test(arguments: mnist)
-    func mnistModelIsBitExactOnMPS2AN386(_ model: String) throws {
+    func mnistModelIsBitExactOnTheBoard(_ model: String, _ board: String) throws {
         guard Corpus.isAvailable else { print(Corpus.skipMessage); return }
-        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        guard Self.toolsAvailable(for: board) else { print("\(board)'s toolchain or QEMU missing: run make setup"); return }
         let start = Date()
         let (result, report) = try verify([Corpus.path("mnist-models/" + model), "--data", Corpus.path("mnist/t10k-images-idx3-ubyte.gz"),
                                            "--labels", Corpus.path("mnist/t10k-labels-idx1-ubyte.gz"), "--scale", "0.00392156862745098",
-                                           "--limit", "100", "--calib-count", "200", "--per-channel", "--target", "mps2-an386"])
+                                           "--limit", "100", "--calib-count", "200", "--per-channel", "--target", board])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let r = try #require(report)
         #expect(r["bit_exact"] as? Bool == true, "\(r["first_mismatch"] ?? "")")
-        print("\(model) on mps2-an386: \(r["instructions_per_inference"] ?? "-") instructions, \(r["multiply_instructions_per_inference"] ?? "-") " +
+        print("\(model) on \(board): \(r["instructions_per_inference"] ?? "-") instructions, \(r["multiply_instructions_per_inference"] ?? "-") " +
               "multiplies per inference, \(r["macs"]!) MACs, flash \(r["flash_bytes"] ?? "-"), RAM \(r["ram_bytes"] ?? "-"), " +
               "\(Int(Date().timeIntervalSince(start))) s")
     }
@@ -126,8 +132,8 @@ import Verification
     }
 
     @Test func boardsWithoutEmulatorBuildForFlashing() throws {
-        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
-        for board in ["nucleo-f446re", "nrf52840-dk"] {
+        for board in ["nucleo-f446re", "nrf52840-dk", "gd32vf103"] {
+            guard Self.toolsAvailable(for: board) else { print("\(board)'s toolchain missing: run make setup"); continue }
             let keep = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-flash-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: keep) }
             let (result, report) = try verify(["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
@@ -143,7 +149,8 @@ import Verification
     @Test func boardsCommandListsEveryBoard() throws {
         let result = try Quantc.run(["boards"])
         #expect(result.status == 0)
-        for board in ["microbit", "mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "nucleo-f446re", "nrf52840-dk"] {
+        for board in ["gd32vf103", "microbit", "mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547", "nucleo-f446re",
+                      "nrf52840-dk", "qemu-riscv32"] {
             #expect(result.stdout.contains(board))
         }
     }

@@ -4,12 +4,13 @@ import TestSupport
 import Testing
 
 /// The counting plugin against programs whose counts are known by construction (the numbers are
-/// derived by hand in each test/*.s header), and its decoder against 332 assembled encodings.
+/// derived by hand in each test/*.s header), and its decoders against assembled encodings (332
+/// Thumb, 58 RISC-V).
 @Suite struct PluginTests {
     static let testDirectory = Corpus.repositoryRoot.appendingPathComponent("boards/qemu-plugin/test")
 
     struct Case: Sendable, CustomTestStringConvertible {
-        var file: String, board: String, march: [String], origin: String
+        var file: String, board: String, march: [String], origin: String, linker: [String] = []
         var total: (UInt64, UInt64), marks: [UInt64], multipliesAtMarks: UInt64
         var testDescription: String { "\(file) on \(board)" }
     }
@@ -21,27 +22,30 @@ import Testing
              total: (55, 20), marks: [47, 49, 51], multipliesAtMarks: 20),
         Case(file: "count_armv81m.s", board: "mps3-an547", march: ["-march=armv8.1-m.main+mve.fp+fp.dp"], origin: "0x10000000",
              total: (34, 12), marks: [28, 30], multipliesAtMarks: 12),
+        Case(file: "count_rv32.s", board: "qemu-riscv32", march: ["-march=rv32imac", "-mabi=ilp32"], origin: "0x80000000",
+             linker: ["-m", "elf32lriscv"], total: (74, 20), marks: [64, 66, 68], multipliesAtMarks: 20),
     ]
 
-    static var toolsAvailable: Bool {
-        ["arm-none-eabi-as", "arm-none-eabi-ld", "qemu-system-arm"].allSatisfy { Command.which($0) != nil }
+    static func toolsAvailable(_ isa: Board.Architecture) -> Bool {
+        [isa.toolchainPrefix + "as", isa.toolchainPrefix + "ld", isa.qemuExecutable].allSatisfy { Command.which($0) != nil }
     }
 
     @Test(arguments: cases)
     func countsAreExactOnHandWrittenAssembly(_ c: Case) throws {
-        guard Self.toolsAvailable else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let board = try #require(Board.named(c.board)), tool = board.isa.toolchainPrefix
+        guard Self.toolsAvailable(board.isa) else { print("\(tool)as, \(tool)ld or \(board.isa.qemuExecutable) missing: run make setup"); return }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-plugin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         let script = "SECTIONS { . = \(c.origin); .text : { KEEP(*(.vectors)) *(.text) *(.rodata) } }\n"
         try Data(script.utf8).write(to: work.appendingPathComponent("image.ld"))
-        let assembled = try Command.run("arm-none-eabi-as", c.march + [Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"], in: work.path)
+        let assembled = try Command.run(tool + "as", c.march + [Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"], in: work.path)
         #expect(assembled.status == 0, "\(assembled.stderr)")
-        let linked = try Command.run("arm-none-eabi-ld", ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
+        let linked = try Command.run(tool + "ld", c.linker + ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
         #expect(linked.status == 0, "\(linked.stderr)")
-        let nm = String(decoding: try Command.run("arm-none-eabi-nm", ["test.elf"], in: work.path).stdout, as: UTF8.self)
+        let nm = String(decoding: try Command.run(tool + "nm", ["test.elf"], in: work.path).stdout, as: UTF8.self)
         let marker = nm.split(separator: "\n").first { $0.hasSuffix(" marker") }.flatMap { UInt64($0.split(separator: " ")[0], radix: 16) }
-        let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: try #require(Board.named(c.board)),
+        let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: board,
                                      directory: work.path, marker: marker, count: true, timeout: 60)
         #expect(run.status == 0, "\(run.console)")
         let counts = try #require(run.counts)
@@ -50,9 +54,11 @@ import Testing
         #expect(counts.marks.allSatisfy { $0.multiplies == c.multipliesAtMarks })
     }
 
-    @Test func decoderClassifiesEveryAssembledEncoding() throws {
-        guard Command.which("arm-none-eabi-as") != nil else { print("Arm toolchain missing: run make setup"); return }
-        let result = try Command.run(Self.testDirectory.appendingPathComponent("check-decoder.sh").path, [])
+    @Test(arguments: [Board.Architecture.arm, .riscv32])
+    func decoderClassifiesEveryAssembledEncoding(_ isa: Board.Architecture) throws {
+        guard Command.which(isa.toolchainPrefix + "as") != nil else { print("\(isa.toolchainPrefix)as missing: run make setup"); return }
+        let script = isa == .arm ? "check-decoder.sh" : "check-riscv-decoder.sh"
+        let result = try Command.run(Self.testDirectory.appendingPathComponent(script).path, [])
         let output = String(decoding: result.stdout, as: UTF8.self)
         print(output.split(separator: "\n").last ?? "")
         #expect(result.status == 0, "\(output)\(result.stderr)")
@@ -74,6 +80,6 @@ import Testing
         for (path, text) in onDisk where BoardSources.files[path] != text {
             Issue.record("\(path): the embedded copy differs from the file")
         }
-        #expect(Board.all.count == 8)
+        #expect(Board.all.count == 10)
     }
 }

@@ -1,6 +1,9 @@
 /*
- * quantc boards: Arm semihosting calls (operation in r0, argument block in r1, BKPT 0xAB).
- * Operation numbers from the Arm semihosting specification.
+ * quantc boards: semihosting calls. Arm: operation in r0, argument block in r1, BKPT 0xAB.
+ * RISC-V: operation in a0, argument in a1, and the three-instruction sequence of the RISC-V
+ * semihosting specification (an EBREAK between two marker shifts, all uncompressed and within
+ * one page, which the 16-byte alignment ensures). Operation numbers, and SYS_EXIT taking the
+ * reason itself on 32-bit cores, are the Arm semihosting specification's, which RISC-V adopts.
  */
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +14,17 @@ enum {
     SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE0 = 0x04, SYS_WRITE = 0x05, SYS_READ = 0x06, SYS_EXIT = 0x18
 };
 
+#if defined(__riscv)
+static int semihost(int operation, const void *argument)
+{
+    register int a0 __asm__("a0") = operation;
+    register const void *a1 __asm__("a1") = argument;
+    __asm__ volatile(".option push\n\t.option norvc\n\t.balign 16\n\t"
+                     "slli zero, zero, 0x1f\n\tebreak\n\tsrai zero, zero, 7\n\t.option pop"
+                     : "+r"(a0) : "r"(a1) : "memory");
+    return a0;
+}
+#else
 static int semihost(int operation, const void *argument)
 {
     register int r0 __asm__("r0") = operation;
@@ -18,6 +32,7 @@ static int semihost(int operation, const void *argument)
     __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
+#endif
 
 int board_open(const char *path, int write)
 {
@@ -62,8 +77,8 @@ void board_puts(const char *text)
 
 void board_exit(int status)
 {
-    /* AArch32 SYS_EXIT takes the reason itself: ApplicationExit ends QEMU with status 0, any
-     * other reason with status 1. */
+    /* On 32-bit cores SYS_EXIT takes the reason itself: ApplicationExit ends QEMU with status 0,
+     * any other reason with status 1. */
     (void)semihost(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? 0x20026u : 0x20024u));
     for (;;) {
     }

@@ -1,6 +1,7 @@
 /*
  * quantc QEMU TCG plugin: counts executed instructions and executed multiply-class instructions
- * (arm_multiply.h), and records both counters each time the guest executes the marker address.
+ * (arm_multiply.h for Arm's Thumb code, riscv_multiply.h for RISC-V, chosen by the emulator's
+ * target), and records both counters each time the guest executes the marker address.
  *
  * Arguments (-plugin libquantc_count.so,out=FILE,marker=0xADDR):
  *   out     where to write the counts at exit (default: stderr)
@@ -21,12 +22,14 @@
 #include <qemu-plugin.h>
 
 #include "arm_multiply.h"
+#include "riscv_multiply.h"
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 static uint64_t instructions, multiplies;
 static uint64_t marker_address;
 static int have_marker;
+static int riscv;
 static char *out_path;
 
 struct mark {
@@ -63,7 +66,10 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         size_t size = qemu_plugin_insn_size(insn);
         uint16_t hw1 = (uint16_t)(bytes[0] | bytes[1] << 8);
         int multiply;
-        if (quantc_thumb_is_32bit(hw1)) {
+        if (riscv) {
+            multiply = quantc_riscv_is_32bit(hw1) && size >= 4 &&
+                       quantc_riscv_is_multiply((uint32_t)hw1 | (uint32_t)(bytes[2] | bytes[3] << 8) << 16);
+        } else if (quantc_thumb_is_32bit(hw1)) {
             multiply = size >= 4 && quantc_is_multiply32(hw1, (uint16_t)(bytes[2] | bytes[3] << 8));
         } else {
             multiply = quantc_is_multiply16(hw1);
@@ -99,7 +105,7 @@ static void on_exit_write(qemu_plugin_id_t id, void *userdata)
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
     int i;
-    (void)info;
+    riscv = info->target_name != NULL && strncmp(info->target_name, "riscv", 5) == 0;
     for (i = 0; i < argc; ++i) {
         if (strncmp(argv[i], "out=", 4) == 0) {
             out_path = malloc(strlen(argv[i] + 4) + 1);
@@ -108,7 +114,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             }
             strcpy(out_path, argv[i] + 4);
         } else if (strncmp(argv[i], "marker=", 7) == 0) {
-            /* Thumb function addresses carry bit 0; the instruction is at the even address. */
+            /* Thumb function addresses carry bit 0; the instruction is at the even address (RISC-V
+             * addresses are even already). */
             marker_address = strtoull(argv[i] + 7, NULL, 0) & ~(uint64_t)1;
             have_marker = 1;
         } else {
