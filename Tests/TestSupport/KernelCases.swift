@@ -60,6 +60,7 @@ public enum KernelCases {
         Conv(h: 5, w: 5, cin: 4, cout: 6, k: 3, pad: 1, w: 5),                                       // 5-, 6- and 7-bit weights
         Conv(h: 6, w: 5, cin: 5, cout: 5, k: 3, pad: 1, groups: 5, w: 6),
         Conv(h: 5, w: 6, cin: 3, cout: 4, k: 3, stride: 2, pad: 1, w: 7),
+        Conv(h: 7, w: 6, cin: 3, cout: 3, k: 3, dilation: 2, pad: 2, groups: 3),                     // depthwise, dilated
     ]
 
     /// More 8-bit shapes for the DSP and Helium variants' paths: whole groups of four taps with

@@ -27,7 +27,21 @@ void QC_NAME(const qc_dense_params *p, const QC_X_T *x, const QC_W_T *w, const Q
     for (m = 0; m < p->rows; ++m) {
         const QC_X_T *xm = x + m * k;
         QC_Y_T *ym = y + m * p->out_features;
-        for (o = 0; o < p->out_features; ++o) {
+        /* Output features go in pairs, so each input value loaded serves two products (on cores
+         * without SIMD, loads and loop overhead are most of a MAC's instructions). */
+        for (o = 0; o + 1 < p->out_features; o += 2) {
+            const QC_W_T *w0 = w + o * k;
+            const QC_W_T *w1 = w0 + k;
+            QC_ACC_T acc0 = bias[o], acc1 = bias[o + 1];
+            for (i = 0; i < k; ++i) {
+                const int32_t xi = xm[i];
+                acc0 += (QC_ACC_T)(xi * (int32_t)w0[i]);
+                acc1 += (QC_ACC_T)(xi * (int32_t)w1[i]);
+            }
+            ym[o] = (QC_Y_T)QC_OUTPUT(acc0, o);
+            ym[o + 1] = (QC_Y_T)QC_OUTPUT(acc1, o + 1);
+        }
+        for (; o < p->out_features; ++o) {
             const QC_W_T *wo = w + o * k;
             QC_ACC_T acc = bias[o];
             for (i = 0; i < k; ++i) {
