@@ -144,6 +144,31 @@ static inline int32_t qc_requantize_affine_rounded(int32_t acc, int32_t multipli
     qc_requantize_affine_rounded(acc, multiplier[p->shift_count == 1 ? 0 : (o)], shift[p->shift_count == 1 ? 0 : (o)],        \
                                  p->out_offset, p->act_min, p->act_max, single_rounding)
 
+/* The sum of the weights that a convolution window's padding taps meet, which int8-affine kernels
+ * multiply by pad_value instead of reading padding: `rows` kernel rows of row_len weights each, one
+ * after another; rows outside [row0, row1) lie wholly in the padding, and within the others the
+ * weights outside [first, last). Only the padding's weights are read. */
+static inline int32_t qc_padding_weight_sum(const int8_t *w, int32_t rows, int32_t row_len, int32_t row0, int32_t row1,
+                                            int32_t first, int32_t last)
+{
+    int32_t sum = 0, r, i;
+    for (r = 0; r < rows; ++r, w += row_len) {
+        if (r < row0 || r >= row1) {
+            for (i = 0; i < row_len; ++i) {
+                sum += w[i];
+            }
+        } else {
+            for (i = 0; i < first; ++i) {
+                sum += w[i];
+            }
+            for (i = last; i < row_len; ++i) {
+                sum += w[i];
+            }
+        }
+    }
+    return sum;
+}
+
 /* A window sum divided by its tap count n >= 1, rounded half away from zero (TFLite's average pool). */
 static inline int32_t qc_divide_round(int32_t sum, int32_t n)
 {

@@ -23,13 +23,14 @@
 #define QC_RESCALE_PARAMS const int32_t *multiplier, const int8_t *shift
 #define QC_RESCALE_ARGS multiplier, shift
 #define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, 0)
-#define QC_PAD_VALUE(p) ((p)->pad_value)
+/* What channel o's padding taps add at a clipped window position. */
+#define QC_PADDING(o) (clipped ? p->pad_value * qc_padding_weight_sum(w + (o) * taps, p->kernel_h, w_row_step, ky0, ky1, kx0 * cin, kx1 * cin) : 0)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_RESCALE_PARAMS const int8_t *shift
 #define QC_RESCALE_ARGS shift
 #define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
-#define QC_PAD_VALUE(p) 0
+#define QC_PADDING(o) 0
 #endif
 
 /* Every output channel of one output position, tap by tap: any groups, stride and dilation. */
@@ -94,17 +95,20 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
             for (ox = 0; ox < p->out_w; ++ox) {
                 /* With one group and no horizontal dilation, the valid taps of a kernel row are
                  * contiguous in both the input and the weights: one dot product per valid kernel
-                 * row, over n taps from the offsets found here. Elsewhere, and where an int8-affine
-                 * window reaches into nonzero padding, tap by tap. */
+                 * row, over n taps from the offsets found here (and, for int8-affine, the padding's
+                 * weights times pad_value). Elsewhere, tap by tap. */
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                const int32_t kx0 = ix0 < 0 ? -ix0 : 0;
-                const int32_t kx1 = p->in_w - ix0 < p->kernel_w ? p->in_w - ix0 : p->kernel_w;
+                /* 0 <= kx0 <= kx1 <= kernel_w, even for a window wholly in the padding. */
+                const int32_t kx0 = ix0 >= 0 ? 0 : -ix0 < p->kernel_w ? -ix0 : p->kernel_w;
+                const int32_t kx_end = p->in_w - ix0 < p->kernel_w ? p->in_w - ix0 : p->kernel_w;
+                const int32_t kx1 = kx_end > kx0 ? kx_end : kx0;
                 const int32_t n = (kx1 - kx0) * cin;
                 const int32_t x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0) * cin;
                 QC_Y_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * p->out_c;
+                const int clipped = ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w;
                 int32_t w_first = (ky0 * p->kernel_w + kx0) * cin;
-                if (p->groups != 1 || p->dilation_w != 1 ||
-                    (QC_PAD_VALUE(p) != 0 && (ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w))) {
+                (void)clipped;
+                if (p->groups != 1 || p->dilation_w != 1) {
                     QC_POSITION(p, x, w, bias, QC_RESCALE_ARGS, y, b, oy, ox);
                     continue;
                 }
@@ -113,7 +117,7 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
                  * multiplies, are most of a MAC's instructions. (Unrolling the taps by two as well
                  * saves more on RISC-V, but costs on the M0 and M3, which run out of registers.) */
                 for (o = 0; o + 1 < p->out_c; o += 2, w_first += 2 * taps) {
-                    QC_ACC_T acc0 = bias[o], acc1 = bias[o + 1];
+                    QC_ACC_T acc0 = bias[o] + QC_PADDING(o), acc1 = bias[o + 1] + QC_PADDING(o + 1);
                     int32_t xo = x_first, wo = w_first;
                     for (ky = ky0; ky < ky1 && n > 0; ++ky, xo += x_row_step, wo += w_row_step) {
                         const QC_X_T *xp = xb + xo;
@@ -129,7 +133,7 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
                     out[o + 1] = (QC_Y_T)QC_OUTPUT(acc1, o + 1);
                 }
                 if (o < p->out_c) {
-                    QC_ACC_T acc = bias[o];
+                    QC_ACC_T acc = bias[o] + QC_PADDING(o);
                     int32_t xo = x_first, wo = w_first;
                     for (ky = ky0; ky < ky1 && n > 0; ++ky, xo += x_row_step, wo += w_row_step) {
                         const QC_X_T *xp = xb + xo;
@@ -157,6 +161,6 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
 #undef QC_RESCALE_PARAMS
 #undef QC_RESCALE_ARGS
 #undef QC_POSITION
-#undef QC_PAD_VALUE
+#undef QC_PADDING
 #undef QC_PASTE
 #undef QC_PASTE2

@@ -11,50 +11,18 @@
 #define QC_AFFINE 0
 #endif
 
-#define QC_PASTE2(a, b) a##_##b
-#define QC_PASTE(a, b) QC_PASTE2(a, b)
-#define QC_POSITION QC_PASTE(QC_NAME, position)
-
 #if QC_AFFINE
 #define QC_PARAMS qc_conv_affine_params
 #define QC_RESCALE_PARAMS const int32_t *multiplier, const int8_t *shift
-#define QC_RESCALE_ARGS multiplier, shift
 #define QC_OUTPUT(acc, o) QC_AFFINE_OUTPUT(acc, o, 0)
-#define QC_PAD_VALUE(p) ((p)->pad_value)
+/* What channel c's padding taps add at a clipped window position. */
+#define QC_PADDING(c) (clipped ? p->pad_value * qc_padding_weight_sum(w + (c) * taps, p->kernel_h, p->kernel_w, ky0, ky1, kx0, kx1) : 0)
 #else
 #define QC_PARAMS qc_conv_params
 #define QC_RESCALE_PARAMS const int8_t *shift
-#define QC_RESCALE_ARGS shift
 #define QC_OUTPUT(acc, o) QC_REQUANTIZE(acc, shift[p->shift_count == 1 ? 0 : (o)], p->act_min, p->act_max)
-#define QC_PAD_VALUE(p) 0
+#define QC_PADDING(c) 0
 #endif
-
-/* Every channel of one output position, tap by tap, taps outside the input reading pad_value. */
-static void QC_POSITION(const QC_PARAMS *p, const QC_X_T *xb, const QC_W_T *w, const QC_ACC_T *bias, QC_RESCALE_PARAMS, QC_Y_T *out,
-                        int32_t iy0, int32_t ix0)
-{
-    const int32_t channels = p->out_c;
-    const int32_t taps = p->kernel_h * p->kernel_w;
-    int32_t c, ky, kx;
-    for (c = 0; c < channels; ++c) {
-        const QC_W_T *wc = w + c * taps;
-        QC_ACC_T acc = bias[c];
-        for (ky = 0; ky < p->kernel_h; ++ky) {
-            const int32_t iy = iy0 + ky * p->dilation_h;
-            for (kx = 0; kx < p->kernel_w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation_w;
-                if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
-#if QC_AFFINE
-                    acc += p->pad_value * (int32_t)wc[ky * p->kernel_w + kx];
-#endif
-                    continue;
-                }
-                acc += (QC_ACC_T)((int32_t)xb[(iy * p->in_w + ix) * channels + c] * (int32_t)wc[ky * p->kernel_w + kx]);
-            }
-        }
-        out[c] = (QC_Y_T)QC_OUTPUT(acc, c);
-    }
-}
 
 void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_T *bias, QC_RESCALE_PARAMS, QC_Y_T *y)
 {
@@ -77,25 +45,23 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
             }
             for (ox = 0; ox < p->out_w; ++ox) {
                 /* The kernel rows and columns inside the input, found once per position; the
-                 * channel loop then runs over them without bounds checks or index products. Where
-                 * an int8-affine window reaches into nonzero padding, tap by tap. */
+                 * channel loop then runs over them without bounds checks or index products (and,
+                 * for int8-affine, adds the padding's weights times pad_value). */
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 QC_Y_T *out = y + ((b * p->out_h + oy) * p->out_w + ox) * channels;
-                int32_t kx0 = 0, kx1 = p->kernel_w, x_first;
+                int32_t kx0 = 0, kx1 = p->kernel_w, x_first, clipped;
                 while (kx0 < kx1 && ix0 + kx0 * p->dilation_w < 0) {
                     ++kx0;
                 }
                 while (kx1 > kx0 && ix0 + (kx1 - 1) * p->dilation_w >= p->in_w) {
                     --kx1;
                 }
-                if (QC_PAD_VALUE(p) != 0 && (ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w)) {
-                    QC_POSITION(p, xb, w, bias, QC_RESCALE_ARGS, out, iy0, ix0);
-                    continue;
-                }
+                clipped = ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w;
+                (void)clipped;
                 x_first = ((iy0 + ky0 * p->dilation_h) * p->in_w + ix0 + kx0 * p->dilation_w) * channels;
                 for (c = 0; c < channels; ++c) {
                     const QC_W_T *wc = w + c * taps;
-                    QC_ACC_T acc = bias[c];
+                    QC_ACC_T acc = bias[c] + QC_PADDING(c);
                     int32_t xr = x_first + c;
                     for (ky = ky0; ky < ky1; ++ky, xr += x_row_step) {
                         const QC_W_T *wr = wc + ky * p->kernel_w;
@@ -121,8 +87,4 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
 #undef QC_OUTPUT
 #undef QC_PARAMS
 #undef QC_RESCALE_PARAMS
-#undef QC_RESCALE_ARGS
-#undef QC_POSITION
-#undef QC_PAD_VALUE
-#undef QC_PASTE
-#undef QC_PASTE2
+#undef QC_PADDING
