@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark (not a test): instructions per inference and per MAC for every corpus model on
-# mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), uniform 8-bit per-channel formats, counted
+# mps2-an386 (Cortex-M4F), mps3-an547 (Cortex-M55) and qemu-riscv32 (RV32IMAC, portable kernels),
+# and for the example on microbit (Cortex-M0, where only it fits), uniform 8-bit per-channel formats, counted
 # by quantc's QEMU plugin (deterministic); then the wall time of `quantc verify --target mps2-an386
 # --limit 100` on the largest corpus MNIST model (target: 60 s or less).
 # Needs the corpus (../shared/corpus or $CORPUS) and python3 with numpy (scripts/mlperf-samples.py
@@ -24,7 +25,8 @@ row() { # name board args...
 }
 echo "| model | board | instructions / inference | instructions / MAC | multiply instructions | MACs |"
 echo "|---|---|---|---|---|---|"
-for board in mps2-an386 mps3-an547; do
+row "example digits CNN" microbit examples/digits_cnn.onnx --data examples/digits_test.npz --scale 0.0625
+for board in mps2-an386 mps3-an547 qemu-riscv32; do
   for m in ccoltong1215_lenet_regulized.onnx yan12125_lenet5.onnx akinobu123_model.onnx j-dong-cs_keras_mnist.onnx \
            CharM0625_mnist_model.tflite SeanL1123_mnist_cnn.tflite; do
     row "$m" "$board" "$CORPUS/mnist-models/$m" $MNIST --limit 10 --calib-count 200
