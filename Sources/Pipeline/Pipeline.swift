@@ -139,6 +139,9 @@ public enum Pipeline {
                               options: VerificationOptions, progress: Progress = Progress()) throws -> VerificationReport {
         switch target {
         case .board(let board):
+            if options.printfHarness && board.isa != .arm {
+                throw RequestError("--printf-harness: \(board.name) has no newlib printf (only the Arm boards link newlib)")
+            }
             progress.say(board.qemu == nil ? "building the firmware for \(board.name)" : "running \(data.count) samples on \(board.name) under QEMU")
             return try BoardVerification.verify(graph: graph, lowered: lowered, data: data, board: board, options: options)
         case .host:

@@ -41,7 +41,7 @@ public enum Firmware {
             throw Command.MissingTool("\(compiler) not found: run `make setup` (apt packages \(isa.toolchainPackages))")
         }
         if printf && isa != .arm {
-            throw Command.Failure("the printf harness links newlib's printf, which only the Arm boards have")
+            throw Command.Failure("the printf harness needs newlib's printf, which only the Arm boards link")
         }
         let dir = URL(fileURLWithPath: work).appendingPathComponent("board")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -76,6 +76,15 @@ import Verification
         #expect(growth > 20_000 && growth < 40_000, "printf added \(growth) bytes of flash")
     }
 
+    /// The printf harness is newlib's: on the RISC-V boards (picolibc) it is refused as a usage error
+    /// before anything is built.
+    @Test func printfHarnessIsRefusedOnRISCV() throws {
+        let (result, _) = try verify(["\(Self.example)/digits_cnn.onnx", "--data", "\(Self.example)/digits_test.npz", "--scale", "0.0625",
+                                      "--limit", "2", "--target", "qemu-riscv32", "--printf-harness"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--printf-harness: qemu-riscv32"), "\(result.stderr)")
+    }
+
     /// Every corpus MNIST model on the Cortex-M4F, and one on the RISC-V core.
     static let mnist = ["ccoltong1215_lenet_regulized.onnx", "yan12125_lenet5.onnx", "akinobu123_model.onnx", "j-dong-cs_keras_mnist.onnx",
                         "CharM0625_mnist_model.tflite", "SeanL1123_mnist_cnn.tflite"].map { ($0, "mps2-an386") }

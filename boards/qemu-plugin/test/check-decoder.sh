@@ -1,24 +1,35 @@
 #!/bin/sh
-# Assembles multiplies.s and others.s for Armv8.1-M (MVE with floating point, DSP, FPv5 double),
-# and checks the plugin's decoder (../arm_multiply.h) on every encoding: each instruction of
-# multiplies.s must count as a multiply, none of others.s may. Prints the wrong ones; exit 1 if any.
+# Checks the plugin's multiply decoder for one instruction set on every encoding of two assembled
+# files: each instruction of the first must count as a multiply, none of the second may. Prints
+# the wrong ones; exit 1 if any.
+#   check-decoder.sh [arm]   multiplies.s and others.s for Armv8.1-M (MVE with floating point,
+#                            DSP, FPv5 double) against ../arm_multiply.h
+#   check-decoder.sh riscv   multiplies_rv32.s and others_rv32.s for RV32IMAC against
+#                            ../riscv_multiply.h
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+isa=${1:-arm}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-AS=${AS:-arm-none-eabi-as}
-OBJDUMP=${OBJDUMP:-arm-none-eabi-objdump}
 CC=${CC:-cc}
+case "$isa" in
+  arm) prefix=arm-none-eabi-; flags="-march=armv8.1-m.main+mve.fp+fp.dp -mthumb"; suffix=""; comment='@' ;;
+  riscv) prefix=riscv64-unknown-elf-; flags="-march=rv32imac -mabi=ilp32"; suffix=_rv32; comment='#' ;;
+  *) echo "usage: $0 [arm|riscv]"; exit 2 ;;
+esac
 for kind in multiplies others; do
-  "$AS" -march=armv8.1-m.main+mve.fp+fp.dp -mthumb "$here/$kind.s" -o "$work/$kind.o"
-  # One line per instruction: the halfwords, then the source line (objdump -d lists them in order).
-  "$OBJDUMP" -d "$work/$kind.o" | sed -n 's/^ *[0-9a-f]*:\t\([0-9a-f ]*\)\t.*/\1/p' | sed 's/ *$//' > "$work/$kind.hex"
-  grep -v '^[@.]' "$here/$kind.s" | grep -v '^ *$' > "$work/$kind.src"
-  [ "$(wc -l < "$work/$kind.hex")" -eq "$(wc -l < "$work/$kind.src")" ] || { echo "$kind.s: encodings and lines differ"; exit 2; }
+  # shellcheck disable=SC2086
+  "${prefix}as" $flags "$here/$kind$suffix.s" -o "$work/$kind.o"
+  # One line per instruction: its encoding as objdump prints it (Thumb: one or two halfwords;
+  # RISC-V: one 16- or 32-bit word).
+  "${prefix}objdump" -d "$work/$kind.o" | sed -n 's/^ *[0-9a-f]*:\t\([0-9a-f ]*\)\t.*/\1/p' | sed 's/ *$//' > "$work/$kind.hex"
+  grep -v "^[$comment.]" "$here/$kind$suffix.s" | grep -v '^ *$' > "$work/$kind.src"
+  [ "$(wc -l < "$work/$kind.hex")" -eq "$(wc -l < "$work/$kind.src")" ] || { echo "$kind$suffix.s: encodings and lines differ"; exit 2; }
   expected=1; [ "$kind" = others ] && expected=0
   paste -d '|' "$work/$kind.hex" "$work/$kind.src" | sed "s/^/$expected|/" >> "$work/cases"
 done
-cat > "$work/check.c" <<'C'
+if [ "$isa" = arm ]; then
+  cat > "$work/check.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include "arm_multiply.h"
@@ -48,5 +59,33 @@ int main(void)
     return wrong ? 1 : 0;
 }
 C
+else
+  cat > "$work/check.c" <<'C'
+#include <stdio.h>
+#include <string.h>
+#include "riscv_multiply.h"
+int main(void)
+{
+    char line[256], hex[16], text[200];
+    int expected, wrong = 0, total = 0;
+    unsigned word;
+    while (fgets(line, sizeof line, stdin)) {
+        int got, width;
+        if (sscanf(line, "%d|%15[0-9a-f]|%199[^\n]", &expected, hex, text) != 3 || sscanf(hex, "%x", &word) != 1) continue;
+        width = (int)strlen(hex) * 4;
+        /* The width the decoder reads from the low halfword must be the assembler's. */
+        got = (quantc_riscv_is_32bit((uint16_t)word) ? 32 : 16) != width ? -1 : quantc_riscv_is_multiply(width == 32 ? word : 0);
+        ++total;
+        if (got != expected) {
+            ++wrong;
+            printf("%s: %s (%s) counted as %s\n", expected ? "missed multiply" : "false multiply", text, hex,
+                   got < 0 ? "a wrong width" : (got ? "a multiply" : "not a multiply"));
+        }
+    }
+    printf("%d of %d encodings classified correctly\n", total - wrong, total);
+    return wrong ? 1 : 0;
+}
+C
+fi
 "$CC" -std=c99 -O1 -Wall -Wextra -I"$here/.." "$work/check.c" -o "$work/check"
 "$work/check" < "$work/cases"
