@@ -81,6 +81,14 @@ public struct Board: Decodable, Sendable {
     public var qemu: Emulator?
     /// The console driver of a board without semihosting (for example "uart.c").
     public var console: String?
+    /// Cycles of a multiply where the core's multiplier is a build option (a Cortex-M0's: 1, or 32
+    /// with the small multiplier), for the cycle estimate; nil: the fast one.
+    public var multiplyCycles: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, cpu, architecture, cflags, features, flash, ram, qemu, console
+        case multiplyCycles = "multiply_cycles"
+    }
 
     public var isa: Architecture { architecture ?? .arm }
 

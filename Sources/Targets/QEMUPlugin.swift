@@ -18,7 +18,7 @@ public enum QEMUPlugin {
 
     /// The path of the built plugin, building it when the cached one is missing or stale.
     public static func library(compiler: String = HostTarget.defaultCompiler) throws -> String {
-        let files = ["quantc_count.c", "arm_multiply.h", "riscv_multiply.h"].map { ($0, BoardSources.files["qemu-plugin/" + $0]!) }
+        let files = ["quantc_count.c", "arm_multiply.h", "arm_timing.h", "riscv_multiply.h"].map { ($0, BoardSources.files["qemu-plugin/" + $0]!) }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in files.map(\.1).joined().utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let dir = cacheDirectory.appendingPathComponent("plugin-\(String(hash, radix: 16))")
@@ -41,22 +41,30 @@ public enum QEMUPlugin {
     public struct Counts: Sendable {
         public var instructions: UInt64
         public var multiplies: UInt64
-        /// (instructions, multiplies) before each execution of the marker.
-        public var marks: [(instructions: UInt64, multiplies: UInt64)]
+        /// Estimated cycles (zero-wait-state memory) where the plugin has a timing model of the
+        /// core (`cycleModelCores`), else nil.
+        public var cycles: UInt64?
+        /// (instructions, multiplies, cycles or 0) before each execution of the marker.
+        public var marks: [(instructions: UInt64, multiplies: UInt64, cycles: UInt64)]
     }
 
+    /// The cores (board.json's `cpu`) whose cycles the plugin estimates (arm_timing.h).
+    public static let cycleModelCores: Set<String> = ["cortex-m0", "cortex-m3", "cortex-m4"]
+
     public static func parse(_ text: String) throws -> Counts {
-        var counts = Counts(instructions: 0, multiplies: 0, marks: [])
+        var counts = Counts(instructions: 0, multiplies: 0, cycles: nil, marks: [])
         var sawTotal = false
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
-            guard fields.count == 3, let a = UInt64(fields[1]), let b = UInt64(fields[2]) else { continue }
+            guard fields.count == 3 || fields.count == 4, let a = UInt64(fields[1]), let b = UInt64(fields[2]) else { continue }
+            let cycles = fields.count == 4 ? UInt64(fields[3]) : nil
             if fields[0] == "total" {
                 counts.instructions = a
                 counts.multiplies = b
+                counts.cycles = cycles
                 sawTotal = true
             } else if fields[0] == "mark" {
-                counts.marks.append((a, b))
+                counts.marks.append((a, b, cycles ?? 0))
             }
         }
         guard sawTotal else { throw Command.Failure("the QEMU plugin wrote no counts") }

@@ -20,7 +20,8 @@ public enum QEMURunner {
                          "-semihosting-config", "enable=on,target=native", "-kernel", elf]
         let countsFile = URL(fileURLWithPath: directory).appendingPathComponent("counts.txt").path
         if count {
-            var plugin = "\(try QEMUPlugin.library()),out=\(countsFile)"
+            var plugin = "\(try QEMUPlugin.library()),out=\(countsFile),core=\(board.cpu)"
+            if let cycles = board.multiplyCycles { plugin += ",mulcycles=\(cycles)" }
             if let marker { plugin += ",marker=0x" + String(marker, radix: 16) }
             arguments += ["-plugin", plugin]
         }

@@ -12,6 +12,9 @@ import Targets
 public enum BoardVerification {
     /// Instructions of one marker call (the BL and the marker's BX LR), taken off each layer.
     public static let markerOverhead = 2
+    /// Their estimated cycles (the plugin's arm_timing.h): BL 4 and BX 3 on a Cortex-M0, 3 and 3
+    /// on an M3 or M4.
+    static func markerCycles(cpu: String) -> Int { cpu == "cortex-m0" ? 7 : 6 }
     /// Samples embedded in a firmware for a board without an emulator.
     public static let embeddedSamples = 8
 
@@ -38,7 +41,9 @@ public enum BoardVerification {
         session.compare(outputs: outputs, on: board.name)
         session.report.flash_bytes = build.flashBytes
         session.report.ram_bytes = build.ramBytes
-        if let counts = run.counts { attribute(counts, to: &session.report, layers: session.bundle.profiledLayers, samples: data.count) }
+        if let counts = run.counts {
+            attribute(counts, to: &session.report, layers: session.bundle.profiledLayers, samples: data.count, markerCycles: markerCycles(cpu: board.cpu))
+        }
         return session.report
     }
 
@@ -62,29 +67,38 @@ public enum BoardVerification {
         return report
     }
 
-    /// Mean instructions and multiplies per inference and per layer from the marker counters:
-    /// each inference marks once before its first layer and once after each layer.
-    static func attribute(_ counts: QEMUPlugin.Counts, to report: inout VerificationReport, layers: [QNode], samples: Int) {
+    /// Mean instructions, multiplies and (where the plugin estimates them) cycles per inference
+    /// and per layer from the marker counters: each inference marks once before its first layer
+    /// and once after each layer.
+    static func attribute(_ counts: QEMUPlugin.Counts, to report: inout VerificationReport, layers: [QNode], samples: Int,
+                          markerCycles: Int) {
         let perSample = layers.count + 1
         guard samples > 0, counts.marks.count == samples * perSample else { return }
-        var total = (instructions: 0.0, multiplies: 0.0)
-        var perLayer = [(instructions: Double, multiplies: Double)](repeating: (0, 0), count: layers.count)
+        var total = (instructions: 0.0, multiplies: 0.0, cycles: 0.0)
+        var perLayer = [(instructions: Double, multiplies: Double, cycles: Double)](repeating: (0, 0, 0), count: layers.count)
         for s in 0..<samples {
             let m = Array(counts.marks[(s * perSample)..<((s + 1) * perSample)])
-            total.instructions += Double(m[layers.count].instructions - m[0].instructions - UInt64(markerOverhead * layers.count))
-            total.multiplies += Double(m[layers.count].multiplies - m[0].multiplies)
             for k in layers.indices {
-                perLayer[k].instructions += Double(m[k + 1].instructions - m[k].instructions) - Double(markerOverhead)
-                perLayer[k].multiplies += Double(m[k + 1].multiplies - m[k].multiplies)
+                let layer = (instructions: Double(m[k + 1].instructions - m[k].instructions) - Double(markerOverhead),
+                             multiplies: Double(m[k + 1].multiplies - m[k].multiplies),
+                             cycles: Double(m[k + 1].cycles - m[k].cycles) - Double(markerCycles))
+                perLayer[k].instructions += layer.instructions
+                perLayer[k].multiplies += layer.multiplies
+                perLayer[k].cycles += layer.cycles
+                total.instructions += layer.instructions
+                total.multiplies += layer.multiplies
+                total.cycles += layer.cycles
             }
         }
-        let n = Double(samples)
+        let n = Double(samples), estimated = counts.cycles != nil
         report.instructions_per_inference = Int((total.instructions / n).rounded())
         report.multiply_instructions_per_inference = Int((total.multiplies / n).rounded())
+        report.estimated_cycles_per_inference = estimated ? Int((total.cycles / n).rounded()) : nil
         for (k, node) in layers.enumerated() {
             guard let i = report.layers.firstIndex(where: { $0.name == node.name }) else { continue }
             report.layers[i].instructions = Int((perLayer[k].instructions / n).rounded())
             report.layers[i].multiply_instructions = Int((perLayer[k].multiplies / n).rounded())
+            report.layers[i].estimated_cycles = estimated ? Int((perLayer[k].cycles / n).rounded()) : nil
         }
     }
 }

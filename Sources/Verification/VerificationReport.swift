@@ -9,6 +9,8 @@ public struct VerificationReport: Encodable, Sendable {
         public var multiplies: Int
         public var instructions: Int?
         public var multiply_instructions: Int?
+        /// From the plugin's timing model of the core (zero-wait-state memory): an estimate.
+        public var estimated_cycles: Int?
         public var weight_bits: Int?
         public var bits_per_weight: Double?
         public var weight_scheme: String?
@@ -28,6 +30,7 @@ public struct VerificationReport: Encodable, Sendable {
             try c.encode(multiplies, forKey: "multiplies")
             try c.encode(instructions, forKey: "instructions")
             try c.encode(multiply_instructions, forKey: "multiply_instructions")
+            try c.encode(estimated_cycles, forKey: "estimated_cycles")
             try c.encode(weight_bits, forKey: "weight_bits")
             try c.encode(bits_per_weight, forKey: "bits_per_weight")
             try c.encode(weight_scheme, forKey: "weight_scheme")
@@ -58,6 +61,9 @@ public struct VerificationReport: Encodable, Sendable {
     public var multiplies_static: Int
     public var instructions_per_inference: Int?
     public var multiply_instructions_per_inference: Int?
+    /// Cycles per inference from the plugin's timing model of the core, with zero-wait-state
+    /// memory: an estimate (nil for cores without a model and for the host).
+    public var estimated_cycles_per_inference: Int?
     /// The bundle's weight arrays as stored, and all its constant arrays (weights, biases, shifts, tables).
     public var weight_bytes: Int
     public var constant_bytes: Int
@@ -95,6 +101,7 @@ public struct VerificationReport: Encodable, Sendable {
         try c.encode(multiplies_static, forKey: "multiplies_static")
         try c.encode(instructions_per_inference, forKey: "instructions_per_inference")
         try c.encode(multiply_instructions_per_inference, forKey: "multiply_instructions_per_inference")
+        try c.encode(estimated_cycles_per_inference, forKey: "estimated_cycles_per_inference")
         try c.encode(weight_bytes, forKey: "weight_bytes")
         try c.encode(constant_bytes, forKey: "constant_bytes")
         try c.encode(arena_bytes, forKey: "arena_bytes")

@@ -73,9 +73,15 @@ struct Verify: ParsableCommand {
         if let instructions = report.instructions_per_inference, let multiplies = report.multiply_instructions_per_inference {
             print("per inference: \(instructions) instructions, \(multiplies) multiply instructions (\(report.multiplies_static) multiplies in the model, " +
                   String(format: "%.2f instructions per MAC)", Double(instructions) / Double(max(report.macs, 1))))
-            var rows = [["layer", "op", "MACs", "instructions", "multiply instr."]]
+            let cycles = report.estimated_cycles_per_inference
+            if let cycles {
+                print("estimated cycles per inference: \(cycles) (\(board?.cpu ?? "") timing tables, zero-wait-state memory; " +
+                      String(format: "%.2f per MAC); an estimate, not a measurement", Double(cycles) / Double(max(report.macs, 1))))
+            }
+            var rows = [["layer", "op", "MACs", "instructions", "multiply instr."] + (cycles != nil ? ["est. cycles"] : [])]
             for layer in report.layers where layer.instructions != nil {
-                rows.append([shortName(layer.name), layer.op, String(layer.macs), String(layer.instructions!), String(layer.multiply_instructions ?? 0)])
+                rows.append([shortName(layer.name), layer.op, String(layer.macs), String(layer.instructions!), String(layer.multiply_instructions ?? 0)]
+                            + (cycles != nil ? [layer.estimated_cycles.map(String.init) ?? ""] : []))
             }
             printTable(rows)
         }

@@ -55,6 +55,16 @@ import Verification
         // Pairing shows as fewer multiplies than MACs (this model's 9-tap first layer leaves one tap in 9 unpaired).
         if macsPerInstruction == 2 { #expect(multiplies <= macs * 3 / 4, "the DSP kernels pair MACs: \(multiplies) for \(macs) MACs") }
         if macsPerInstruction == 16 { #expect(multiplies <= macs / 4, "the Helium kernels vectorize MACs: \(multiplies) for \(macs) MACs") }
+        // Cycles are estimated on the cores the plugin has timing tables for: at least one per
+        // instruction, and the layers' estimates add up to the inference's.
+        let cycles = r["estimated_cycles_per_inference"] as? Int
+        if QEMUPlugin.cycleModelCores.contains(Board.named(board)!.cpu) {
+            let estimate = try #require(cycles)
+            let layerCycles = layers.compactMap { $0["estimated_cycles"] as? Int }.reduce(0, +)
+            #expect(estimate >= instructions && abs(layerCycles - estimate) <= layers.count, "\(estimate) cycles, layers \(layerCycles)")
+        } else {
+            #expect(cycles == nil)
+        }
         #expect((r["flash_bytes"] as? Int ?? 0) > 0 && (r["ram_bytes"] as? Int ?? 0) > 0)
         print("example on \(board): \(instructions) instructions, \(multiplies) multiplies per inference, flash \(r["flash_bytes"]!), RAM \(r["ram_bytes"]!)")
     }

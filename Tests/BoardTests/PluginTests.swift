@@ -54,6 +54,41 @@ import Testing
         #expect(counts.marks.allSatisfy { $0.multiplies == c.multipliesAtMarks })
     }
 
+    /// Straight-line programs whose cycles the cores' Technical Reference Manuals give (derived in
+    /// each test/timing_*.s header), against the plugin's cycle estimate.
+    struct TimingCase: Sendable, CustomTestStringConvertible {
+        var file: String, board: String, cpu: String, instructions: UInt64, cycles: UInt64
+        var testDescription: String { "\(file) on \(board)" }
+    }
+
+    static let timingCases = [
+        TimingCase(file: "timing_armv6m.s", board: "microbit", cpu: "cortex-m0", instructions: 21, cycles: 47),
+        TimingCase(file: "timing_armv7m.s", board: "mps2-an385", cpu: "cortex-m3", instructions: 16, cycles: 32),
+        TimingCase(file: "timing_armv7m.s", board: "mps2-an386", cpu: "cortex-m4", instructions: 16, cycles: 31),
+        TimingCase(file: "timing_armv7em.s", board: "mps2-an386", cpu: "cortex-m4", instructions: 13, cycles: 14),
+    ]
+
+    @Test(arguments: timingCases)
+    func cycleEstimatesMatchTheManuals(_ c: TimingCase) throws {
+        let board = try #require(Board.named(c.board))
+        guard Self.toolsAvailable(board.isa) else { print("Arm toolchain or QEMU missing: run make setup"); return }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-timing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        try Data("SECTIONS { . = 0x0; .text : { KEEP(*(.vectors)) *(.text) } }\n".utf8).write(to: work.appendingPathComponent("image.ld"))
+        let assembled = try Command.run("arm-none-eabi-as", ["-mcpu=" + c.cpu, Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"],
+                                        in: work.path)
+        #expect(assembled.status == 0, "\(assembled.stderr)")
+        let linked = try Command.run("arm-none-eabi-ld", ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: board, directory: work.path, marker: nil,
+                                     count: true, timeout: 60)
+        #expect(run.status == 0, "\(run.console)")
+        let counts = try #require(run.counts)
+        #expect(counts.instructions == c.instructions)
+        #expect(counts.cycles == c.cycles, "estimated \(counts.cycles.map(String.init) ?? "nothing"), the manual gives \(c.cycles)")
+    }
+
     @Test(arguments: [Board.Architecture.arm, .riscv32])
     func decoderClassifiesEveryAssembledEncoding(_ isa: Board.Architecture) throws {
         guard Command.which(isa.toolchainPrefix + "as") != nil else { print("\(isa.toolchainPrefix)as missing: run make setup"); return }
