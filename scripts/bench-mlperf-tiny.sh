@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark (not a test): the four MLPerf Tiny models under QEMU with quantc's instruction-counting
-# plugin, on mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), against the TFLM + CMSIS-NN
+# plugin (and its cycle estimate, zero-wait-state memory, where it models the core: Cortex-M0, M3
+# and M4), on mps2-an386 (Cortex-M4F) and mps3-an547 (Cortex-M55), against the TFLM + CMSIS-NN
 # figures of issue 10 (instructions per inference, arena, firmware flash; ratio = ours / TFLM).
 # Like TFLM's, the firmware's harness links newlib's printf (--printf-harness, about 30 KB).
 # --scheme fixed: 8-bit weights (per channel) and activations, from the float models, calibrated
@@ -47,18 +48,20 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 board, name, ti, ta, tf, scheme = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
 i, a, f = r["instructions_per_inference"], r["arena_bytes"], r["flash_bytes"]
+c = r.get("estimated_cycles_per_inference")
+cycles = f"{c:,} | {c / r['macs']:.2f}" if c else "n/a | n/a"
 ratio = lambda ours, theirs: f"{ours / theirs:.2f}×" if theirs else "n/a"
-print(f"| {board} | {name} | {scheme} | {r['macs']:,} | {i:,} | {i / r['macs']:.3f} | {r['multiply_instructions_per_inference']:,} | "
+print(f"| {board} | {name} | {scheme} | {r['macs']:,} | {i:,} | {i / r['macs']:.3f} | {cycles} | {r['multiply_instructions_per_inference']:,} | "
       f"{a:,} ({a / max(r['arena_lower_bound'], 1):.2f}× bound) | {f:,} | {'yes' if r['bit_exact'] else 'NO'} | "
       f"{ratio(i, ti)} | {ratio(a, ta)} | {ratio(f, tf)} |")
 PY
   else
-    echo "| $board | $name | $scheme | $(head -c 150 "$work/err" | tr '\n|' '  ') | | | | | | | | | |"
+    echo "| $board | $name | $scheme | $(head -c 150 "$work/err" | tr '\n|' '  ') | | | | | | | | | | | |"
   fi
 }
 
-echo "| board | model | scheme | MACs | instructions / inference | instr/MAC | multiply instrs | arena bytes | firmware flash | bit-exact | instr. vs TFLM | arena vs TFLM | flash vs TFLM |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
+echo "| board | model | scheme | MACs | instructions / inference | instr/MAC | estimated cycles | est. cycles/MAC | multiply instrs | arena bytes | firmware flash | bit-exact | instr. vs TFLM | arena vs TFLM | flash vs TFLM |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|"
 for board in $BOARDS; do
   row $board IC fixed "$M/pretrainedResnet.tflite" "$work/ic.npy" "$work/ic-calib.npy"
   row $board KWS fixed "$M/kws_ref_model_float32.tflite" "$work/kws.npy" "$work/kws.npy"

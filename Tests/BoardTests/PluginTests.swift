@@ -30,25 +30,32 @@ import Testing
         [isa.toolchainPrefix + "as", isa.toolchainPrefix + "ld", isa.qemuExecutable].allSatisfy { Command.which($0) != nil }
     }
 
-    @Test(arguments: cases)
-    func countsAreExactOnHandWrittenAssembly(_ c: Case) throws {
-        let board = try #require(Board.named(c.board)), tool = board.isa.toolchainPrefix
-        guard Self.toolsAvailable(board.isa) else { print("\(tool)as, \(tool)ld or \(board.isa.qemuExecutable) missing: run make setup"); return }
+    /// Assembles one test/*.s program, links it at `origin` and runs it on the board's QEMU with the
+    /// counting plugin (the marker at the program's `marker` label, if it has one).
+    static func assembleAndRun(_ file: String, board: Board, assembler: [String], linker: [String] = [], origin: String) throws -> QEMUPlugin.Counts? {
+        let tool = board.isa.toolchainPrefix
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-plugin-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let script = "SECTIONS { . = \(c.origin); .text : { KEEP(*(.vectors)) *(.text) *(.rodata) } }\n"
+        let script = "SECTIONS { . = \(origin); .text : { KEEP(*(.vectors)) *(.text) *(.rodata) } }\n"
         try Data(script.utf8).write(to: work.appendingPathComponent("image.ld"))
-        let assembled = try Command.run(tool + "as", c.march + [Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"], in: work.path)
+        let assembled = try Command.run(tool + "as", assembler + [testDirectory.appendingPathComponent(file).path, "-o", "test.o"], in: work.path)
         #expect(assembled.status == 0, "\(assembled.stderr)")
-        let linked = try Command.run(tool + "ld", c.linker + ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
+        let linked = try Command.run(tool + "ld", linker + ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
         #expect(linked.status == 0, "\(linked.stderr)")
         let nm = String(decoding: try Command.run(tool + "nm", ["test.elf"], in: work.path).stdout, as: UTF8.self)
         let marker = nm.split(separator: "\n").first { $0.hasSuffix(" marker") }.flatMap { UInt64($0.split(separator: " ")[0], radix: 16) }
         let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: board,
                                      directory: work.path, marker: marker, count: true, timeout: 60)
         #expect(run.status == 0, "\(run.console)")
-        let counts = try #require(run.counts)
+        return run.counts
+    }
+
+    @Test(arguments: cases)
+    func countsAreExactOnHandWrittenAssembly(_ c: Case) throws {
+        let board = try #require(Board.named(c.board)), tool = board.isa.toolchainPrefix
+        guard Self.toolsAvailable(board.isa) else { print("\(tool)as, \(tool)ld or \(board.isa.qemuExecutable) missing: run make setup"); return }
+        let counts = try #require(try Self.assembleAndRun(c.file, board: board, assembler: c.march, linker: c.linker, origin: c.origin))
         #expect(counts.instructions == c.total.0 && counts.multiplies == c.total.1, "total \(counts.instructions) \(counts.multiplies)")
         #expect(counts.marks.map(\.instructions) == c.marks)
         #expect(counts.marks.allSatisfy { $0.multiplies == c.multipliesAtMarks })
@@ -72,19 +79,7 @@ import Testing
     func cycleEstimatesMatchTheManuals(_ c: TimingCase) throws {
         let board = try #require(Board.named(c.board))
         guard Self.toolsAvailable(board.isa) else { print("Arm toolchain or QEMU missing: run make setup"); return }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("quantc-timing-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
-        try Data("SECTIONS { . = 0x0; .text : { KEEP(*(.vectors)) *(.text) } }\n".utf8).write(to: work.appendingPathComponent("image.ld"))
-        let assembled = try Command.run("arm-none-eabi-as", ["-mcpu=" + c.cpu, Self.testDirectory.appendingPathComponent(c.file).path, "-o", "test.o"],
-                                        in: work.path)
-        #expect(assembled.status == 0, "\(assembled.stderr)")
-        let linked = try Command.run("arm-none-eabi-ld", ["-T", "image.ld", "test.o", "-o", "test.elf"], in: work.path)
-        #expect(linked.status == 0, "\(linked.stderr)")
-        let run = try QEMURunner.run(elf: work.appendingPathComponent("test.elf").path, board: board, directory: work.path, marker: nil,
-                                     count: true, timeout: 60)
-        #expect(run.status == 0, "\(run.console)")
-        let counts = try #require(run.counts)
+        let counts = try #require(try Self.assembleAndRun(c.file, board: board, assembler: ["-mcpu=" + c.cpu], origin: "0x0"))
         #expect(counts.instructions == c.instructions)
         #expect(counts.cycles == c.cycles, "estimated \(counts.cycles.map(String.init) ?? "nothing"), the manual gives \(c.cycles)")
     }
