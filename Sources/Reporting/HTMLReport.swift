@@ -83,6 +83,7 @@ public enum HTMLReport {
         item("multiply cost vs 8-bit", "multiply_cost_ratio_8bit", run.multiply_cost_ratio_8bit, ratio)
         item("instructions / inference", "instructions_per_inference", int(run.instructions_per_inference), count)
         item("multiply instructions", "multiply_instructions_per_inference", int(run.multiply_instructions_per_inference), count)
+        item("cycles / inference (estimated, zero-wait-state memory)", "estimated_cycles_per_inference", int(run.estimated_cycles_per_inference), count)
         var badges = [String]()
         if let exact = run.bit_exact { badges.append(exact ? "<span class=\"badge ok\">bit-exact</span>" : "<span class=\"badge bad\">NOT bit-exact</span>") }
         if run.pareto_weight_bytes { badges.append("<span class=\"badge\">front: memory</span>") }

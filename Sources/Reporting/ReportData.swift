@@ -65,6 +65,8 @@ public struct ReportRun: Encodable, Sendable {
     public var bit_exact: Bool?
     public var instructions_per_inference: Int?
     public var multiply_instructions_per_inference: Int?
+    /// From the plugin's timing model of the board's core (zero-wait-state memory): an estimate.
+    public var estimated_cycles_per_inference: Int?
     public var flash_bytes: Int?
     public var ram_bytes: Int?
     public var pareto_weight_bytes = false
@@ -95,6 +97,7 @@ public struct ReportRun: Encodable, Sendable {
         bit_exact = measured?.bit_exact
         instructions_per_inference = measured?.instructions_per_inference
         multiply_instructions_per_inference = measured?.multiply_instructions_per_inference
+        estimated_cycles_per_inference = measured?.estimated_cycles_per_inference
         flash_bytes = measured?.flash_bytes
         ram_bytes = measured?.ram_bytes
         let measuredLayers = Dictionary((measured?.layers ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -102,7 +105,8 @@ public struct ReportRun: Encodable, Sendable {
             ReportLayer(name: layer.name, op: layer.op, weight_scheme: layer.weight_scheme, weight_bits: layer.weight_bits,
                         bits_per_weight: layer.bits_per_weight, act_bits: layer.act_bits, sqnr_db: layer.sqnr_db.map { ($0 * 100).rounded() / 100 },
                         macs: layer.macs, multiplies: layer.multiplies, instructions: measuredLayers[layer.name]?.instructions,
-                        multiply_instructions: measuredLayers[layer.name]?.multiply_instructions)
+                        multiply_instructions: measuredLayers[layer.name]?.multiply_instructions,
+                        estimated_cycles: measuredLayers[layer.name]?.estimated_cycles)
         }
         op_names = opNames
         arena_blocks = bundle.arena.blocks.map {
@@ -124,6 +128,7 @@ public struct ReportLayer: Encodable, Sendable {
     public var multiplies: Int
     public var instructions: Int?
     public var multiply_instructions: Int?
+    public var estimated_cycles: Int?
 }
 
 public struct ReportArenaBlock: Encodable, Sendable, Equatable {
