@@ -6,6 +6,8 @@
 #                            DSP, FPv5 double) against ../arm_multiply.h
 #   check-decoder.sh riscv   multiplies_rv32.s and others_rv32.s for RV32IMAC against
 #                            ../riscv_multiply.h
+#   check-decoder.sh cycles  cycles_armv7em.s against the Cortex-M4 cycle model (../arm_timing.h):
+#                            each line gives the instruction's cycles after "@ "
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 isa=${1:-arm}
@@ -15,9 +17,11 @@ CC=${CC:-cc}
 case "$isa" in
   arm) prefix=arm-none-eabi-; flags="-march=armv8.1-m.main+mve.fp+fp.dp -mthumb"; suffix=""; comment='@' ;;
   riscv) prefix=riscv64-unknown-elf-; flags="-march=rv32imac -mabi=ilp32"; suffix=_rv32; comment='#' ;;
-  *) echo "usage: $0 [arm|riscv]"; exit 2 ;;
+  cycles) prefix=arm-none-eabi-; flags="-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mthumb"; suffix=_armv7em; comment='@' ;;
+  *) echo "usage: $0 [arm|riscv|cycles]"; exit 2 ;;
 esac
-for kind in multiplies others; do
+kinds="multiplies others"; [ "$isa" = cycles ] && kinds=cycles
+for kind in $kinds; do
   # shellcheck disable=SC2086
   "${prefix}as" $flags "$here/$kind$suffix.s" -o "$work/$kind.o"
   # One line per instruction: its encoding as objdump prints it (Thumb: one or two halfwords;
@@ -26,9 +30,38 @@ for kind in multiplies others; do
   grep -v "^[$comment.]" "$here/$kind$suffix.s" | grep -v '^ *$' > "$work/$kind.src"
   [ "$(wc -l < "$work/$kind.hex")" -eq "$(wc -l < "$work/$kind.src")" ] || { echo "$kind$suffix.s: encodings and lines differ"; exit 2; }
   expected=1; [ "$kind" = others ] && expected=0
-  paste -d '|' "$work/$kind.hex" "$work/$kind.src" | sed "s/^/$expected|/" >> "$work/cases"
+  if [ "$kind" = cycles ]; then
+    # The expected value is each line's own: the number after "@ ".
+    paste -d '|' "$work/$kind.hex" "$work/$kind.src" | sed 's/^\(.*\)@ *\([0-9]*\) *$/\2|\1/' >> "$work/cases"
+  else
+    paste -d '|' "$work/$kind.hex" "$work/$kind.src" | sed "s/^/$expected|/" >> "$work/cases"
+  fi
 done
-if [ "$isa" = arm ]; then
+if [ "$isa" = cycles ]; then
+  cat > "$work/check.c" <<'C'
+#include <stdio.h>
+#include "arm_timing.h"
+int main(void)
+{
+    char line[256], text[200];
+    int expected, wrong = 0, total = 0;
+    unsigned hw1, hw2;
+    while (fgets(line, sizeof line, stdin)) {
+        struct quantc_cycles c;
+        int is32 = sscanf(line, "%d|%x %x|%199[^\n]", &expected, &hw1, &hw2, text) == 4;
+        if (!is32 && sscanf(line, "%d|%x|%199[^\n]", &expected, &hw1, text) != 3) continue;
+        c = quantc_arm_cycles(QUANTC_CORE_M4, (uint16_t)hw1, is32 ? (uint16_t)hw2 : 0, is32, 0, 1);
+        ++total;
+        if ((int)c.cycles != expected) {
+            ++wrong;
+            printf("%s: %u cycles, the table gives %d\n", text, c.cycles, expected);
+        }
+    }
+    printf("%d of %d instructions timed as the table gives\n", total - wrong, total);
+    return wrong ? 1 : 0;
+}
+C
+elif [ "$isa" = arm ]; then
   cat > "$work/check.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
