@@ -27,13 +27,19 @@ public enum QEMUPlugin {
         guard FileManager.default.fileExists(atPath: headerDirectory.appendingPathComponent("qemu-plugin.h").path) else {
             throw Command.MissingTool("the QEMU plugin header is missing from \(headerDirectory.path): run `make setup` (scripts/setup-qemu-plugin.sh)")
         }
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        // Builders running at once (parallel tests, two quantc processes) each build in a folder of
+        // their own; rename(2) then puts a finished library in place atomically, whoever is last.
+        let scratch = dir.appendingPathComponent("build-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for (name, text) in files { try Data(text.utf8).write(to: scratch.appendingPathComponent(name)) }
         let build = try Command.run(compiler, ["-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
-                                               "-I", headerDirectory.path, "-I", dir.path, "quantc_count.c", "-o", library.path + ".tmp"],
-                                    in: dir.path)
+                                               "-I", headerDirectory.path, "-I", scratch.path, "quantc_count.c", "-o", "libquantc_count.so"],
+                                    in: scratch.path)
         guard build.status == 0 else { throw Command.Failure("cannot build the QEMU plugin:\n\(build.stderr)") }
-        try FileManager.default.moveItem(atPath: library.path + ".tmp", toPath: library.path)
+        guard rename(scratch.appendingPathComponent("libquantc_count.so").path, library.path) == 0 else {
+            throw Command.Failure("cannot move the QEMU plugin into \(dir.path): \(String(cString: strerror(errno)))")
+        }
         return library.path
     }
 

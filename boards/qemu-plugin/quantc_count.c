@@ -88,7 +88,8 @@ static void on_block(unsigned int vcpu_index, void *userdata)
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     size_t i, n = qemu_plugin_tb_n_insns(tb);
-    int after_single_load = 0;
+    struct quantc_cycles previous;
+    int has_previous = 0;
     struct block *b = NULL;
     (void)id;
     if (core != QUANTC_CORE_NONE && (b = calloc(1, sizeof *b)) != NULL) {
@@ -112,8 +113,9 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         if (b != NULL) {
             const int is32 = quantc_thumb_is_32bit(hw1) && size >= 4;
             const struct quantc_cycles c = quantc_arm_cycles(core, hw1, is32 ? (uint16_t)(bytes[2] | bytes[3] << 8) : 0, is32,
-                                                             after_single_load, multiply_cycles);
-            after_single_load = c.single_load;
+                                                             has_previous ? &previous : NULL, multiply_cycles);
+            previous = c;
+            has_previous = 1;
             qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &cycles, c.cycles);
             if (i + 1 == n && c.taken_extra != 0) {
                 b->fallthrough = qemu_plugin_insn_vaddr(insn) + (is32 ? 4u : 2u);

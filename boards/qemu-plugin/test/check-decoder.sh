@@ -50,7 +50,7 @@ int main(void)
         struct quantc_cycles c;
         int is32 = sscanf(line, "%d|%x %x|%199[^\n]", &expected, &hw1, &hw2, text) == 4;
         if (!is32 && sscanf(line, "%d|%x|%199[^\n]", &expected, &hw1, text) != 3) continue;
-        c = quantc_arm_cycles(QUANTC_CORE_M4, (uint16_t)hw1, is32 ? (uint16_t)hw2 : 0, is32, 0, 1);
+        c = quantc_arm_cycles(QUANTC_CORE_M4, (uint16_t)hw1, is32 ? (uint16_t)hw2 : 0, is32, NULL, 1);
         ++total;
         if ((int)c.cycles != expected) {
             ++wrong;

@@ -4,8 +4,11 @@
 @ cycles total"; a store with an immediate offset takes one cycle). Executed, with cycles:
 @   mov.w r1 (the assembler's form of ldr r1, =0x20000000) 1, movs 1, movs 1, ldr 2, ldr (pipelined) 1, ldr (pipelined) 1, str 1,
 @   muls 1, mla (M3 2, M4 1), ldm (4 registers) 1 + 4, push (5) 1 + 5, pop (4) 1 + 4, adds 1,
+@   adds 1, ldr 2 + 1 ("any load or store that generates an address dependent on the result of a
+@   preceding data processing operation stalls the pipeline for an additional cycle"),
+@   ldr 2 (no pairing: its address is the load before it's result),
 @   exit: movs 1, ldr 2, bkpt 1
-@ = M3 32, M4 31 cycles in 16 instructions.
+@ = M3 38, M4 37 cycles in 19 instructions.
 .syntax unified
 .thumb
 .section .vectors, "a"
@@ -28,6 +31,9 @@ reset:
     push {r4-r7, lr}
     pop {r4-r7}
     adds r0, r0, r0
+    adds r2, r1, #4
+    ldr r0, [r2]
+    ldr r3, [r0]
     movs r0, #0x18
     ldr r1, =0x20026
     bkpt 0xab
