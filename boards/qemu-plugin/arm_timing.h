@@ -5,8 +5,8 @@
  * straight-line programs whose cycle counts the manuals give; the plugin tests run them.
  *
  * What the tables leave open is fixed here, and estimated:
- *  - P, the pipeline refill of a taken branch on the M3/M4 ("1 to 3 cycles, depending on the
- *    alignment and width of the target and whether the processor speculates the address early"),
+ *  - P, the pipeline refill after a taken branch on the M3/M4, which the manuals give as 1 to 3
+ *    cycles (it depends on the target's alignment and width and on early address speculation),
  *    is taken as 2;
  *  - the M3's long multiplies terminate early depending on their operands (3-5 cycles, 4-7 with
  *    accumulate): taken as 4 and 5; divides on both (2-12 cycles) as 7;

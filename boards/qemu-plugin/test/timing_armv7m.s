@@ -1,11 +1,11 @@
 @ quantc cycle-model test for the Cortex-M3 (mps2-an385) and M4 (mps2-an386): a straight-line
 @ program whose cycles the M3 and M4 Technical Reference Manuals give (zero wait states),
-@ including their load pairing rules ("LDR R0,[R1,R5]; LDR R1,[R2]; LDR R2,[R3,#4]: normally four
-@ cycles total"; a store with an immediate offset takes one cycle). Executed, with cycles:
+@ including their load pairing rules (three loads in a row, none addressed by the one before's
+@ result, take four cycles; a store with an immediate offset takes one). Executed, with cycles:
 @   mov.w r1 (the assembler's form of ldr r1, =0x20000000) 1, movs 1, movs 1, ldr 2, ldr (pipelined) 1, ldr (pipelined) 1, str 1,
 @   muls 1, mla (M3 2, M4 1), ldm (4 registers) 1 + 4, push (5) 1 + 5, pop (4) 1 + 4, adds 1,
-@   adds 1, ldr 2 + 1 ("any load or store that generates an address dependent on the result of a
-@   preceding data processing operation stalls the pipeline for an additional cycle"),
+@   adds 1, ldr 2 + 1 (a load or store whose address uses the result of the data-processing
+@   instruction just before it waits one cycle),
 @   ldr 2 (no pairing: its address is the load before it's result),
 @   exit: movs 1, ldr 2, bkpt 1
 @ = M3 38, M4 37 cycles in 19 instructions.
