@@ -48,14 +48,11 @@ public enum QEMUPlugin {
         public var instructions: UInt64
         public var multiplies: UInt64
         /// Estimated cycles (zero-wait-state memory) where the plugin has a timing model of the
-        /// core (`cycleModelCores`), else nil.
+        /// core (arm_timing.h), else nil.
         public var cycles: UInt64?
         /// (instructions, multiplies, cycles or 0) before each execution of the marker.
         public var marks: [(instructions: UInt64, multiplies: UInt64, cycles: UInt64)]
     }
-
-    /// The cores (board.json's `cpu`) whose cycles the plugin estimates (arm_timing.h).
-    public static let cycleModelCores: Set<String> = ["cortex-m0", "cortex-m3", "cortex-m4"]
 
     public static func parse(_ text: String) throws -> Counts {
         var counts = Counts(instructions: 0, multiplies: 0, cycles: nil, marks: [])

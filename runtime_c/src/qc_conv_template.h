@@ -81,6 +81,16 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
     const int32_t x_row_step = p->dilation_h * p->in_w * cin;
     const int32_t w_row_step = p->kernel_w * cin;
     int32_t b, oy, ox, o, ky, i;
+    if (p->groups != 1 || p->dilation_w != 1) {
+        for (b = 0; b < p->batch; ++b) {
+            for (oy = 0; oy < p->out_h; ++oy) {
+                for (ox = 0; ox < p->out_w; ++ox) {
+                    QC_POSITION(p, x, w, bias, QC_RESCALE_ARGS, y, b, oy, ox);
+                }
+            }
+        }
+        return;
+    }
     for (b = 0; b < p->batch; ++b) {
         const QC_X_T *xb = x + b * p->in_h * p->in_w * p->in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
@@ -93,10 +103,10 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
                 --ky1;
             }
             for (ox = 0; ox < p->out_w; ++ox) {
-                /* With one group and no horizontal dilation, the valid taps of a kernel row are
-                 * contiguous in both the input and the weights: one dot product per valid kernel
-                 * row, over n taps from the offsets found here (and, for int8-affine, the padding's
-                 * weights times pad_value). Elsewhere, tap by tap. */
+                /* With one group and no horizontal dilation (else tap by tap, above), the valid taps
+                 * of a kernel row are contiguous in both the input and the weights: one dot product
+                 * per valid kernel row, over n taps from the offsets found here (and, for
+                 * int8-affine, the padding's weights times pad_value). */
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 /* 0 <= kx0 <= kx1 <= kernel_w, even for a window wholly in the padding. */
                 const int32_t kx0 = ix0 >= 0 ? 0 : -ix0 < p->kernel_w ? -ix0 : p->kernel_w;
@@ -108,10 +118,6 @@ void QC_NAME(const QC_PARAMS *p, const QC_X_T *x, const QC_W_T *w, const QC_ACC_
                 const int clipped = ky0 > 0 || ky1 < p->kernel_h || kx0 > 0 || kx1 < p->kernel_w;
                 int32_t w_first = (ky0 * p->kernel_w + kx0) * cin;
                 (void)clipped;
-                if (p->groups != 1 || p->dilation_w != 1) {
-                    QC_POSITION(p, x, w, bias, QC_RESCALE_ARGS, y, b, oy, ox);
-                    continue;
-                }
                 /* Output channels go in pairs, so each input value loaded serves two products: on
                  * cores without SIMD (RISC-V, Cortex-M0/M3) loads and loop overhead, not
                  * multiplies, are most of a MAC's instructions. (Unrolling the taps by two as well
