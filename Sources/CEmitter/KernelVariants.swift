@@ -52,20 +52,24 @@ enum KernelVariants {
         switch call.kernel {
         case .conv(var p):
             guard p.groups == 1 else { return nil }
-            return variant(call, .dsp, scratch: qc_conv_dsp_scratch_bytes(&p), .s16)
+            return rowPairsVariant(variant(call, .dsp, scratch: qc_conv_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
+                                   inFeatures: p.kernel_h * p.kernel_w * p.in_c)
         case .convAffine(var p):
             guard p.groups == 1 else { return nil }
-            return variant(call, .dsp, scratch: qc_conv_affine_dsp_scratch_bytes(&p), .s16)
+            return rowPairsVariant(variant(call, .dsp, scratch: qc_conv_affine_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
+                                   inFeatures: p.kernel_h * p.kernel_w * p.in_c)
         case .depthwiseConv(var p):
             return channelGroupsVariant(call, scratch: qc_depthwise_conv_dsp_scratch_bytes(&p), geometry: DepthwiseGeometry(p))
         case .depthwiseConvAffine(var p):
             return channelGroupsVariant(call, scratch: qc_depthwise_conv_affine_dsp_scratch_bytes(&p), geometry: DepthwiseGeometry(p))
         case .dense(var p):
             let dsp = variant(call, .dsp, scratch: qc_dense_dsp_scratch_bytes(&p), .s16)
-            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features) : dsp
+            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
         case .denseAffine(var p):
             let dsp = variant(call, .dsp, scratch: qc_dense_affine_dsp_scratch_bytes(&p), .s16)
-            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features) : dsp
+            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
         case .addAffine(let p):
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
@@ -225,6 +229,12 @@ enum KernelVariants {
     /// (qc_dense_dsp_weight_slot).
     private static func rowBlocksVariant(_ call: KernelCall, rows: Int32, inFeatures n: Int32) -> KernelCall {
         reorderingWeights(call, rows: rows) { row, t in qc_dense_dsp_weight_slot(rows, n, row, t) }
+    }
+
+    /// The DSP convolution, and the DSP dense variant over more than one row, read two weight rows
+    /// through one pointer (qc_conv_dsp_weight_slot).
+    private static func rowPairsVariant(_ call: KernelCall, rows: Int32, inFeatures n: Int32) -> KernelCall {
+        reorderingWeights(call, rows: rows) { row, t in qc_conv_dsp_weight_slot(rows, n, row, t) }
     }
 
     /// The call with its weights (the second argument, `rows` rows of equal length, row-major) moved:

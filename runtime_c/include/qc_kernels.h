@@ -539,22 +539,26 @@ void qc_log_softmax_s8(const qc_log_softmax_params *p, const int8_t *x, int8_t *
     (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c + \
      ((p)->kernel_w * (p)->in_c % 4 ? ((p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3 : 0))
 #define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
+/* The convolution, and the dense variant over more than one row, take their weights in pairs of rows
+ * (output channels): per pair, for each group of four taps the two rows' four bytes in turn, then
+ * the pair's last taps % 4 taps as [2 rows][taps % 4]; an odd last row stays as it is. */
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
 /* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
  * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
- * Scratch: one int32 per channel; the grouped channels' biases and weights widened to int16; a ring of
+ * Scratch: one int32 per channel; the grouped channels' biases, weights widened to int16 and shifts; a ring of
  * the input rows one window spans, widened to int16 and padded to RING_WIDTH columns. */
 #define QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) (((p)->out_w - 1) * (p)->stride_w + ((p)->kernel_w - 1) * (p)->dilation_w + 1)
 #define QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p)                                                       \
-    (((p)->out_c & ~3) * (4 + 2 * (p)->kernel_h * (p)->kernel_w) +                                 \
+    (((p)->out_c & ~3) * (5 + 2 * (p)->kernel_h * (p)->kernel_w) +                                 \
      2 * (((p)->kernel_h - 1) * (p)->dilation_h + 1) * QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) * ((p)->out_c & ~3))
 #define QC_DEPTHWISE_CONV_DSP_SCRATCH_BYTES(p) (4 * (p)->out_c + QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p))
 void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias,
                                   const int8_t *shift, int32_t *scratch, int8_t *y);
 /* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
  * each group of four taps the four rows' four bytes, then the block's last in_features % 4 taps as
- * [4 rows][in_features % 4]; rows beyond a multiple of four stay row-major. Over more rows, row-major. */
+ * [4 rows][in_features % 4]; rows beyond a multiple of four stay row-major. Over more rows, in pairs
+ * of rows as the convolution's. */
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
@@ -635,6 +639,16 @@ static inline int32_t qc_depthwise_conv_mve_weight_slot(int32_t channels, int32_
 {
     (void)taps;
     return t * channels + c;
+}
+/* DSP convolution, and DSP dense over more than one row: pairs of rows, each group of four taps holding
+ * the two rows' bytes in turn, then the pair's last n % 4 taps as [2][n % 4]; an odd last row as it is. */
+static inline int32_t qc_conv_dsp_weight_slot(int32_t rows, int32_t n, int32_t c, int32_t t)
+{
+    const int32_t r = c % 2, full = 4 * (n / 4);
+    if (c >= 2 * (rows / 2)) {
+        return c * n + t;
+    }
+    return (c - r) * n + (t < full ? (t / 4) * 8 + r * 4 + t % 4 : 2 * full + r * (n - full) + (t - full));
 }
 /* DSP dense over one row: blocks of four rows, each group of four taps holding the rows' four bytes
  * in turn, then the block's last n % 4 taps as [4][n % 4]; rows beyond a multiple of four row-major. */

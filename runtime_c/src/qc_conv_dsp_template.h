@@ -6,13 +6,13 @@
  *
  * Two output positions at a time are gathered into the two lanes of an int16 buffer in SMLAD order
  * (qc_dsp_dot.h; padding as its value, any stride and dilation), then every pair of output channels meets
- * both lanes: four dot products share each load, and each SMLAD does two multiply-accumulates.
- * An odd last position runs with a zero second lane whose results are dropped. The two positions'
- * sums go to an int32 row per position after the columns in scratch, and are requantized in a loop
- * of their own, so the dot-product loops keep every register.
+ * both lanes (qc_dsp_pairs.h, weights in pairs of rows): four dot products share each load, and
+ * each SMLAD does two multiply-accumulates. An odd last position runs with a zero second lane whose
+ * results are dropped. The sums are requantized from registers or, in int8-affine layers and
+ * fixed-point ones with unusual shifts, through an int32 row per position after the columns.
  */
 #include "qc_arith.h"
-#include "qc_dsp_dot.h"
+#include "qc_dsp_pairs.h"
 #include "qc_kernels.h"
 #include "qc_window.h"
 
@@ -130,8 +130,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
     const int32_t grouped = taps & ~3;
     const int32_t positions = p->out_h * p->out_w;
-    /* After the two int16 columns: two int32 rows of out_c sums, then the staging bytes of rows whose
-     * taps are not a multiple of 4 (QC_CONV_DSP_SCRATCH_BYTES). */
+    /* After the two int16 columns: two int32 rows of out_c sums (or the rounded biases, then unused),
+     * then the staging bytes of rows whose taps are not a multiple of 4 (QC_CONV_DSP_SCRATCH_BYTES). */
     int32_t *const sums_a = (int32_t *)(void *)(scratch + 2 * taps), *const sums_b = sums_a + p->out_c;
     int8_t *const staging = (p->kernel_w * p->in_c) & 3 ? (int8_t *)(void *)(sums_b + p->out_c) : 0;
 #if QC_AFFINE
@@ -142,8 +142,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
 #else
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
+    const int rounded = qc_pairs_round_biases(bias, shift, rq.shift_step, p->out_c, taps, sums_a);
 #endif
-    int32_t batch, pos, o;
+    int32_t batch, pos;
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
         for (pos = 0; pos < positions; pos += 2) {
@@ -162,23 +163,13 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
             } else {
                 qc_fill_column(taps, scratch, 0, grouped, 2, 1, 0);
             }
-            for (o = 0; o + 1 < p->out_c; o += 2) {
-                int32_t acc[4];
-                acc[0] = acc[1] = bias[o];
-                acc[2] = acc[3] = bias[o + 1];
-                qc_dot_2x2(w + o * taps, w + (o + 1) * taps, scratch, taps, acc);
-                sums_a[o] = acc[0];
-                sums_a[o + 1] = acc[2];
-                sums_b[o] = acc[1];
-                sums_b[o + 1] = acc[3];
+#if !QC_AFFINE
+            if (rounded) {
+                qc_pairs_fixed(w, scratch, taps, p->out_c, sums_a, shift, rq.shift_step, rq.lo, rq.hi, ya, two ? yb : 0);
+                continue;
             }
-            if (o < p->out_c) {
-                int32_t acc[2];
-                acc[0] = acc[1] = bias[o];
-                qc_dot_1x2(w + o * taps, scratch, taps, acc);
-                sums_a[o] = acc[0];
-                sums_b[o] = acc[1];
-            }
+#endif
+            qc_pairs_sums(w, scratch, taps, p->out_c, bias, sums_a, sums_b);
             QC_REQUANT_RUN(rq, fast, sums_a, p->out_c, ya);
             if (two) {
                 QC_REQUANT_RUN(rq, fast, sums_b, p->out_c, yb);

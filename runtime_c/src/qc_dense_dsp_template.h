@@ -4,13 +4,12 @@
  * kernels (qc_kernels.h), plus a
  * scratch buffer of QC_DENSE_DSP_SCRATCH_BYTES. Input rows are widened into int16 columns in SMLAD
  * order (qc_dsp_dot.h). Two rows at a time (a 1x1 convolution over pixels) go into the two lanes
- * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp, their sums going to two int32 rows
- * after the columns in scratch that a loop of their own requantizes; a single row meets four weight
- * rows. A layer over one row (rows == 1) has its weights in blocks of four rows, interleaved by four
- * taps (qc_kernels.h); over more rows they are row-major, as in the portable kernel.
+ * and meet two weight rows at once, as in qc_conv_s8s8s8_dsp (qc_dsp_pairs.h: weights in pairs of
+ * rows). A layer over one row (rows == 1) meets four weight rows at once instead, its weights in
+ * blocks of four rows, interleaved by four taps (qc_kernels.h).
  */
 #include "qc_arith.h"
-#include "qc_dsp_dot.h"
+#include "qc_dsp_pairs.h"
 #include "qc_kernels.h"
 
 #if QC_AFFINE
@@ -38,58 +37,34 @@
 #define QC_REQUANT_RUN qc_requant_run
 #endif
 
-/* Rows m and m + 1. */
+/* Row m, and row m + 1 unless `two` is 0 (the last of an odd number of rows, whose second lane is
+ * zeros and whose results are dropped): both lanes against the weights in pairs of rows. */
 static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
-                     int16_t *lanes, int8_t *ya)
+                     int rounded, int16_t *lanes, int8_t *ya, int two)
 {
     const int32_t n = p->in_features;
-    int8_t *yb = ya + p->out_features;
-    /* After the two int16 columns of n taps (QC_DENSE_DSP_SCRATCH_BYTES). */
+    int8_t *yb = two ? ya + p->out_features : 0;
+    /* After the two int16 columns of n taps (QC_DENSE_DSP_SCRATCH_BYTES): two int32 rows of sums, the
+     * first of which holds the rounded biases where the sums are requantized from registers. */
     int32_t *const sums_a = (int32_t *)(void *)(lanes + 2 * n), *const sums_b = sums_a + p->out_features;
-    int32_t o;
     qc_widen_to_column(x, n, lanes, 0, n & ~3, 2, 0);
-    qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
-    for (o = 0; o + 1 < p->out_features; o += 2) {
-        int32_t acc[4];
-        acc[0] = acc[1] = bias[o];
-        acc[2] = acc[3] = bias[o + 1];
-        qc_dot_2x2(w + o * n, w + (o + 1) * n, lanes, n, acc);
-        sums_a[o] = acc[0];
-        sums_b[o] = acc[1];
-        sums_a[o + 1] = acc[2];
-        sums_b[o + 1] = acc[3];
+    if (two) {
+        qc_widen_to_column(x + n, n, lanes, 0, n & ~3, 2, 1);
+    } else {
+        qc_fill_column(n, lanes, 0, n & ~3, 2, 1, 0);
     }
-    if (o < p->out_features) {
-        int32_t acc[2];
-        acc[0] = acc[1] = bias[o];
-        qc_dot_1x2(w + o * n, lanes, n, acc);
-        sums_a[o] = acc[0];
-        sums_b[o] = acc[1];
+#if !QC_AFFINE
+    if (rounded) {
+        qc_pairs_fixed(w, lanes, n, p->out_features, sums_a, rq.shift, rq.shift_step, rq.lo, rq.hi, ya, yb);
+        return;
     }
+#else
+    (void)rounded;
+#endif
+    qc_pairs_sums(w, lanes, n, p->out_features, bias, sums_a, sums_b);
     QC_REQUANT_RUN(rq, fast, sums_a, p->out_features, ya);
-    QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
-}
-
-static void one_row(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const int32_t *bias, QC_REQUANT rq, QC_FAST fast,
-                    int16_t *column, int8_t *y)
-{
-    const int32_t n = p->in_features;
-    int32_t o;
-    qc_widen_to_column(x, n, column, 0, n & ~3, 1, 0);
-    for (o = 0; o + 3 < p->out_features; o += 4) {
-        int32_t acc[4];
-        acc[0] = bias[o];
-        acc[1] = bias[o + 1];
-        acc[2] = bias[o + 2];
-        acc[3] = bias[o + 3];
-        qc_dot_4x1(w + o * n, w + (o + 1) * n, w + (o + 2) * n, w + (o + 3) * n, column, n, acc);
-        y[o] = QC_OUT(o, acc[0]);
-        y[o + 1] = QC_OUT(o + 1, acc[1]);
-        y[o + 2] = QC_OUT(o + 2, acc[2]);
-        y[o + 3] = QC_OUT(o + 3, acc[3]);
-    }
-    for (; o < p->out_features; ++o) {
-        y[o] = QC_OUT(o, qc_dot_1x1(w + o * n, column, n, bias[o]));
+    if (two) {
+        QC_REQUANT_RUN(rq, fast, sums_b, p->out_features, yb);
     }
 }
 
@@ -168,16 +143,16 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
     const qc_requant rq = qc_requant_of(shift, p->shift_count, p->act_min, p->act_max);
     const int fast = qc_shifts_plain(shift, p->shift_count);
 #endif
-    int32_t m;
+    int32_t m, rounded = 0;
     if (p->rows == 1) {
         one_row_blocked(p, x, w, bias, rq, fast, scratch, y);
         return;
     }
-    for (m = 0; m + 1 < p->rows; m += 2) {
-        two_rows(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
-    }
-    if (m < p->rows) {
-        one_row(p, x + m * n, w, bias, rq, fast, scratch, y + m * p->out_features);
+#if !QC_AFFINE
+    rounded = qc_pairs_round_biases(bias, shift, rq.shift_step, p->out_features, n, (int32_t *)(void *)(scratch + 2 * n));
+#endif
+    for (m = 0; m < p->rows; m += 2) {
+        two_rows(p, x + m * n, w, bias, rq, fast, rounded, scratch, y + m * p->out_features, m + 1 < p->rows);
     }
 }
 

@@ -130,44 +130,6 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_block4(const int8_t *w, const int16
 #endif
 }
 
-/* acc[2*r + c] += weight row r (w0 or w1) . lane c of the two-lane buffer ab, over `taps` taps. */
-static inline void qc_dot_2x2(const int8_t *w0, const int8_t *w1, const int16_t *ab, int32_t taps, int32_t acc[4])
-{
-    int32_t s00 = acc[0], s01 = acc[1], s10 = acc[2], s11 = acc[3];
-    const int8_t *const end = w0 + (taps & ~3);
-    int32_t k;
-    while (w0 != end) {
-        const int32_t u = qc_load4(w0), v = qc_load4(w1);
-        int32_t a02, a13, b02, b13, ue, ve;
-        ab = qc_load_pair(ab, &a02, &a13);
-        ab = qc_load_pair(ab, &b02, &b13);
-        ue = qc_sxtb16(u);
-        ve = qc_sxtb16(v);
-        s00 = qc_smlad(a02, ue, s00);
-        s01 = qc_smlad(b02, ue, s01);
-        s10 = qc_smlad(a02, ve, s10);
-        s11 = qc_smlad(b02, ve, s11);
-        ue = qc_sxtb16_odd(u);
-        ve = qc_sxtb16_odd(v);
-        s00 = qc_smlad(a13, ue, s00);
-        s01 = qc_smlad(b13, ue, s01);
-        s10 = qc_smlad(a13, ve, s10);
-        s11 = qc_smlad(b13, ve, s11);
-        w0 += 4;
-        w1 += 4;
-    }
-    for (k = taps & 3; k > 0; --k, ab += 2) {
-        s00 += (int32_t)ab[0] * *w0;
-        s01 += (int32_t)ab[1] * *w0++;
-        s10 += (int32_t)ab[0] * *w1;
-        s11 += (int32_t)ab[1] * *w1++;
-    }
-    acc[0] = s00;
-    acc[1] = s01;
-    acc[2] = s10;
-    acc[3] = s11;
-}
-
 /* acc[c] += weight row w0 . lane c of the two-lane buffer ab. */
 static inline void qc_dot_1x2(const int8_t *w0, const int16_t *ab, int32_t taps, int32_t acc[2])
 {
@@ -189,46 +151,6 @@ static inline void qc_dot_1x2(const int8_t *w0, const int16_t *ab, int32_t taps,
     }
     acc[0] = s0;
     acc[1] = s1;
-}
-
-/* acc[r] += weight row r . the one-lane column a, for the rows w0..w3. */
-static inline void qc_dot_4x1(const int8_t *w0, const int8_t *w1, const int8_t *w2, const int8_t *w3, const int16_t *a,
-                              int32_t taps, int32_t acc[4])
-{
-    int32_t s0 = acc[0], s1 = acc[1], s2 = acc[2], s3 = acc[3];
-    const int8_t *const end = w0 + (taps & ~3);
-    int32_t k;
-    while (w0 != end) {
-        const int32_t a02 = qc_load4(a), a13 = qc_load4(a + 2);
-        int32_t u = qc_load4(w0);
-        s0 = qc_smlad(a02, qc_sxtb16(u), s0);
-        s0 = qc_smlad(a13, qc_sxtb16_odd(u), s0);
-        u = qc_load4(w1);
-        s1 = qc_smlad(a02, qc_sxtb16(u), s1);
-        s1 = qc_smlad(a13, qc_sxtb16_odd(u), s1);
-        u = qc_load4(w2);
-        s2 = qc_smlad(a02, qc_sxtb16(u), s2);
-        s2 = qc_smlad(a13, qc_sxtb16_odd(u), s2);
-        u = qc_load4(w3);
-        s3 = qc_smlad(a02, qc_sxtb16(u), s3);
-        s3 = qc_smlad(a13, qc_sxtb16_odd(u), s3);
-        a += 4;
-        w0 += 4;
-        w1 += 4;
-        w2 += 4;
-        w3 += 4;
-    }
-    for (k = taps & 3; k > 0; --k) {
-        const int32_t v = *a++;
-        s0 += v * *w0++;
-        s1 += v * *w1++;
-        s2 += v * *w2++;
-        s3 += v * *w3++;
-    }
-    acc[0] = s0;
-    acc[1] = s1;
-    acc[2] = s2;
-    acc[3] = s3;
 }
 
 /* One weight row . the one-lane column a. */
