@@ -52,12 +52,12 @@ enum KernelVariants {
         switch call.kernel {
         case .conv(var p):
             guard p.groups == 1 else { return nil }
-            return rowPairsVariant(variant(call, .dsp, scratch: qc_conv_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
-                                   inFeatures: p.kernel_h * p.kernel_w * p.in_c)
+            return paddedRowPairsVariant(variant(call, .dsp, scratch: qc_conv_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
+                                         taps: p.kernel_h * p.kernel_w * p.in_c)
         case .convAffine(var p):
             guard p.groups == 1 else { return nil }
-            return rowPairsVariant(variant(call, .dsp, scratch: qc_conv_affine_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
-                                   inFeatures: p.kernel_h * p.kernel_w * p.in_c)
+            return paddedRowPairsVariant(variant(call, .dsp, scratch: qc_conv_affine_dsp_scratch_bytes(&p), .s16), rows: p.out_c,
+                                         taps: p.kernel_h * p.kernel_w * p.in_c)
         case .depthwiseConv(var p):
             return channelGroupsVariant(call, scratch: qc_depthwise_conv_dsp_scratch_bytes(&p), geometry: DepthwiseGeometry(p))
         case .depthwiseConvAffine(var p):
@@ -231,18 +231,29 @@ enum KernelVariants {
         reorderingWeights(call, rows: rows) { row, t in qc_dense_dsp_weight_slot(rows, n, row, t) }
     }
 
-    /// The DSP convolution, and the DSP dense variant over more than one row, read two weight rows
-    /// through one pointer (qc_conv_dsp_weight_slot).
+    /// The DSP dense variant over more than one row reads two weight rows through one pointer
+    /// (qc_pairs_weight_slot).
     private static func rowPairsVariant(_ call: KernelCall, rows: Int32, inFeatures n: Int32) -> KernelCall {
-        reorderingWeights(call, rows: rows) { row, t in qc_conv_dsp_weight_slot(rows, n, row, t) }
+        reorderingWeights(call, rows: rows) { row, t in qc_pairs_weight_slot(rows, n, row, t) }
+    }
+
+    /// The DSP convolution likewise, its rows padded with zeros to whole groups of four taps
+    /// (qc_conv_dsp_weight_slot).
+    private static func paddedRowPairsVariant(_ call: KernelCall, rows: Int32, taps: Int32) -> KernelCall {
+        reorderingWeights(call, rows: rows, count: Int(rows) * Int(qc_conv_dsp_row_taps(taps))) { row, t in
+            qc_conv_dsp_weight_slot(rows, taps, row, t)
+        }
     }
 
     /// The call with its weights (the second argument, `rows` rows of equal length, row-major) moved:
-    /// element t of row r goes to slot(r, t).
-    private static func reorderingWeights(_ call: KernelCall, rows: Int32, slot: (_ row: Int32, _ column: Int32) -> Int32) -> KernelCall {
+    /// element t of row r goes to slot(r, t), in an array of `count` elements (default: as many as
+    /// the weights) whose other slots are zeros.
+    private static func reorderingWeights(_ call: KernelCall, rows: Int32, count: Int? = nil,
+                                          slot: (_ row: Int32, _ column: Int32) -> Int32) -> KernelCall {
         guard case .constant(let w) = call.arguments[1] else { preconditionFailure("a MAC call's second argument is its weights") }
         let columns = w.values.count / Int(rows)
         var reordered = w
+        reordered.values = Array(repeating: 0, count: count ?? w.values.count)
         for r in 0..<Int(rows) {
             for t in 0..<columns { reordered.values[Int(slot(Int32(r), Int32(t)))] = w.values[r * columns + t] }
         }

@@ -535,13 +535,15 @@ void qc_log_softmax_s8(const qc_log_softmax_params *p, const int8_t *x, int8_t *
  * instructions). The general convolution requires groups == 1. `scratch` must hold the bytes below and be
  * 4-byte aligned; it is only used during the call.
  */
-#define QC_CONV_DSP_SCRATCH_BYTES(p)                                   \
-    (4 * (p)->kernel_h * (p)->kernel_w * (p)->in_c + 8 * (p)->out_c + \
-     ((p)->kernel_w * (p)->in_c % 4 ? ((p)->kernel_h * (p)->kernel_w * (p)->in_c + 3) & ~3 : 0))
+/* The DSP convolution's taps per output channel: kernel_h * kernel_w * in_c rounded up to a multiple
+ * of 8 (its weight rows end in zeros), so that its inner loop takes two groups of four per pass. */
+#define QC_CONV_DSP_TAPS(p) (((p)->kernel_h * (p)->kernel_w * (p)->in_c + 7) & ~7)
+#define QC_CONV_DSP_SCRATCH_BYTES(p) \
+    (4 * QC_CONV_DSP_TAPS(p) + 8 * (p)->out_c + ((p)->kernel_w * (p)->in_c % 4 ? QC_CONV_DSP_TAPS(p) : 0))
 #define QC_DENSE_DSP_SCRATCH_BYTES(p) ((p)->rows > 1 ? 4 * (p)->in_features + 8 * (p)->out_features : 2 * (p)->in_features)
-/* The convolution, and the dense variant over more than one row, take their weights in pairs of rows
- * (output channels): per pair, for each group of four taps the two rows' four bytes in turn, then
- * the pair's last taps % 4 taps as [2 rows][taps % 4]; an odd last row stays as it is. */
+/* The convolution takes its weights in pairs of rows (output channels), each row of QC_CONV_DSP_TAPS
+ * taps (the last ones zero): per pair, for each group of four taps the two rows' four bytes in
+ * turn; an odd last row stays as it is (qc_conv_dsp_weight_slot). */
 void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                         int16_t *scratch, int8_t *y);
 /* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
@@ -558,7 +560,7 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
 /* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
  * each group of four taps the four rows' four bytes, then the block's last in_features % 4 taps as
  * [4 rows][in_features % 4]; rows beyond a multiple of four stay row-major. Over more rows, in pairs
- * of rows as the convolution's. */
+ * of rows (qc_pairs_weight_slot). */
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);
@@ -640,15 +642,22 @@ static inline int32_t qc_depthwise_conv_mve_weight_slot(int32_t channels, int32_
     (void)taps;
     return t * channels + c;
 }
-/* DSP convolution, and DSP dense over more than one row: pairs of rows, each group of four taps holding
- * the two rows' bytes in turn, then the pair's last n % 4 taps as [2][n % 4]; an odd last row as it is. */
-static inline int32_t qc_conv_dsp_weight_slot(int32_t rows, int32_t n, int32_t c, int32_t t)
+/* Rows of n in pairs (DSP dense over more than one row): each group of four taps holding the two rows'
+ * bytes in turn, then the pair's last n % 4 taps as [2][n % 4]; an odd last row as it is. */
+static inline int32_t qc_pairs_weight_slot(int32_t rows, int32_t n, int32_t c, int32_t t)
 {
     const int32_t r = c % 2, full = 4 * (n / 4);
     if (c >= 2 * (rows / 2)) {
         return c * n + t;
     }
     return (c - r) * n + (t < full ? (t / 4) * 8 + r * 4 + t % 4 : 2 * full + r * (n - full) + (t - full));
+}
+/* DSP convolution: pairs of rows of `taps` weights (kernel_h * kernel_w * in_c) rounded up to a
+ * multiple of 8 (qc_conv_dsp_row_taps, QC_CONV_DSP_TAPS); the slots no weight takes hold zeros. */
+static inline int32_t qc_conv_dsp_row_taps(int32_t taps) { return (taps + 7) & ~7; }
+static inline int32_t qc_conv_dsp_weight_slot(int32_t rows, int32_t taps, int32_t c, int32_t t)
+{
+    return qc_pairs_weight_slot(rows, qc_conv_dsp_row_taps(taps), c, t);
 }
 /* DSP dense over one row: blocks of four rows, each group of four taps holding the rows' four bytes
  * in turn, then the block's last n % 4 taps as [4][n % 4]; rows beyond a multiple of four row-major. */

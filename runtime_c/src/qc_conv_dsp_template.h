@@ -84,8 +84,8 @@ static inline void qc_fill_run(int8_t *dst, int8_t value, int32_t n)
 
 /* gather for kernel rows of kernel_w * in_c taps not a multiple of 4 (a 3x3 kernel over 3 input
  * channels), whose taps would each take the slow path of qc_widen_to_column: the window's int8
- * taps go to `staging` in order, then are widened from there four at a time, but for the last
- * taps % 4. */
+ * taps go to `staging` in order, then zeros up to `grouped` (QC_CONV_DSP_TAPS), and all are
+ * widened from there four at a time. */
 static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped,
                           int8_t *staging)
 {
@@ -95,6 +95,22 @@ static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position
     const int8_t pad = (int8_t)QC_PAD;
     int32_t ky, kx, kx0, kx1;
     int8_t *row = staging;
+    if (p->dilation_w == 1 && ix0 >= 0 && ix0 + p->kernel_w <= p->in_w) {
+        /* The whole kernel row inside the input, the common case: one run per row. */
+        const int8_t *src = xb + (iy0 * p->in_w + ix0) * in_c;
+        const int32_t step = p->dilation_h * p->in_w * in_c;
+        int32_t iy = iy0;
+        for (ky = 0; ky < p->kernel_h; ++ky, row += row_taps, src += step, iy += p->dilation_h) {
+            if (iy < 0 || iy >= p->in_h) {
+                qc_fill_run(row, pad, row_taps);
+            } else {
+                qc_copy_run(row, src, row_taps);
+            }
+        }
+        qc_fill_run(row, 0, grouped - taps);
+        qc_widen_to_column(staging, grouped, lanes, 0, grouped, 2, lane);
+        return;
+    }
     qc_valid_range(ix0, p->dilation_w, p->kernel_w, p->in_w, &kx0, &kx1);
     for (ky = 0; ky < p->kernel_h; ++ky, row += row_taps) {
         const int32_t iy = iy0 + ky * p->dilation_h;
@@ -115,8 +131,9 @@ static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position
             }
         }
     }
+    /* The row's padding to whole groups (zero weights meet it). */
+    qc_fill_run(row, 0, grouped - taps);
     qc_widen_to_column(staging, grouped, lanes, 0, grouped, 2, lane);
-    qc_widen_to_column(staging + grouped, taps - grouped, lanes, grouped, grouped, 2, lane);
 }
 
 #if QC_AFFINE
@@ -127,8 +144,8 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
              int16_t *scratch, int8_t *y)
 #endif
 {
-    const int32_t taps = p->kernel_h * p->kernel_w * p->in_c;
-    const int32_t grouped = taps & ~3;
+    /* Every row of weights (and so the columns) padded to a multiple of 8 taps. */
+    const int32_t real_taps = p->kernel_h * p->kernel_w * p->in_c, taps = QC_CONV_DSP_TAPS(p), grouped = taps;
     const int32_t positions = p->out_h * p->out_w;
     /* After the two int16 columns: two int32 rows of out_c sums (or the rounded biases, then unused),
      * then the staging bytes of rows whose taps are not a multiple of 4 (QC_CONV_DSP_SCRATCH_BYTES). */
@@ -145,6 +162,9 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int rounded = qc_pairs_round_biases(bias, shift, rq.shift_step, p->out_c, taps, sums_a);
 #endif
     int32_t batch, pos;
+    /* The padding taps of both columns, which gather never writes: zeros, once. */
+    qc_fill_column(taps - real_taps, scratch, real_taps, grouped, 2, 0, 0);
+    qc_fill_column(taps - real_taps, scratch, real_taps, grouped, 2, 1, 0);
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
         for (pos = 0; pos < positions; pos += 2) {
@@ -163,7 +183,12 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
             } else {
                 qc_fill_column(taps, scratch, 0, grouped, 2, 1, 0);
             }
-#if !QC_AFFINE
+#if QC_AFFINE
+            if (fast) {
+                qc_pairs_affine(w, scratch, taps, p->out_c, bias, fast, rq.step, rq.offset, rq.lo, rq.hi, ya, two ? yb : 0);
+                continue;
+            }
+#else
             if (rounded) {
                 qc_pairs_fixed(w, scratch, taps, p->out_c, sums_a, shift, rq.shift_step, rq.lo, rq.hi, ya, two ? yb : 0);
                 continue;

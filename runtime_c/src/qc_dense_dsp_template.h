@@ -60,6 +60,10 @@ static void two_rows(const QC_PARAMS *p, const int8_t *x, const int8_t *w, const
     }
 #else
     (void)rounded;
+    if (fast && !rq.single_rounding) {
+        qc_pairs_affine(w, lanes, n, p->out_features, bias, fast, rq.step, rq.offset, rq.lo, rq.hi, ya, yb);
+        return;
+    }
 #endif
     qc_pairs_sums(w, lanes, n, p->out_features, bias, sums_a, sums_b);
     QC_REQUANT_RUN(rq, fast, sums_a, p->out_features, ya);

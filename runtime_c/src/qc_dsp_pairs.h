@@ -1,13 +1,14 @@
 /*
  * The inner loops of the DSP convolution and of the DSP dense layer over several rows: every output
  * channel of two positions, the two lanes of an interleaved int16 buffer (qc_dsp_dot.h), against
- * weight rows stored in pairs (qc_conv_dsp_weight_slot): per group of four taps the pair's two
+ * weight rows stored in pairs (qc_pairs_weight_slot): per group of four taps the pair's two
  * words in turn, then the pair's last taps % 4 taps as [2][taps % 4]; an odd last row as it is.
  *
  * A fixed-point layer whose shifts are all rounding right shifts (1 to 30) moves the rounding into
  * its biases, 2^(s-1) each, where no sum can then leave int32: a rounding shift then is one floor
- * shift (ASR), and each pair's four sums are requantized straight from their registers. Otherwise
- * (and in int8-affine layers) the sums go to two int32 rows that a loop of their own requantizes.
+ * shift (ASR), and each pair's four sums are requantized straight from their registers. An
+ * int8-affine layer whose rescalings take qc_rescale's form does the same with its table. Otherwise
+ * the sums go to two int32 rows that a loop of their own requantizes.
  */
 #ifndef QC_DSP_PAIRS_H
 #define QC_DSP_PAIRS_H
@@ -18,8 +19,9 @@
  * Per group of four taps and 16 multiply-accumulates: two LDR (the rows' words; LDR, unlike LDRD,
  * allows the unaligned addresses that follow a pair of odd taps % 4), two LDRD (each lane's two
  * pairs), four SXTB16 and eight SMLAD, in assembly so that the twelve live values stay in
- * registers; two groups per pass. `any` 0 (a constant where this inlines) promises an even
- * number of groups and no last taps, the common shapes, whose copies then skip both checks. */
+ * registers; two groups per pass. `any` 0 (a constant where this inlines) promises taps a
+ * multiple of 8 (every convolution, whose rows the emitter pads), and its copies skip the checks
+ * for an odd group and for last taps. */
 static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t *ab, int32_t taps, int32_t acc[4], int any)
 {
     const int32_t groups = taps >> 2, tail = any ? taps & 3 : 0;
@@ -86,17 +88,25 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t
     return w + 2 * tail;
 }
 
-/* qc_pairs_by's `clamp` for layers whose sums are stored, not requantized (the QC_CLAMP_ modes of
- * qc_dsp.h requantize). */
+/* qc_pairs_by's `clamp` for layers whose sums are stored, not requantized, and for int8-affine layers
+ * requantized from registers by their qc_rescale table (the QC_CLAMP_ modes of qc_dsp.h requantize
+ * fixed-point sums). */
 #define QC_PAIRS_STORE (-1)
+#define QC_PAIRS_AFFINE (-2)
+
+/* Output o of an int8-affine layer (QC_PAIRS_AFFINE): its rescaling from the table, the offset, the clamp. */
+static QC_ALWAYS_INLINE int8_t qc_pairs_affine_out(int32_t acc, qc_rescale q, int32_t offset, int32_t lo, int32_t hi)
+{
+    return (int8_t)qc_clamp_by(qc_rescale_apply(acc, q, 1) + offset, QC_CLAMP_ANY, lo, hi);
+}
 
 /* Every channel of the two lanes of ab: the pairs, then an odd last row (qc_dot_1x2). With `clamp`
  * a QC_CLAMP_ mode, the floor shifts of the rounded sums into ya and yb (yb null: one lane); with
  * QC_PAIRS_STORE, the sums into sums_a and sums_b. `clamp` and `any` (qc_dot_pair) are constants
  * at each call, so every copy keeps only its own code. */
 static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int32_t taps, int32_t channels, const int32_t *bias,
-                                         const int8_t *shift, int32_t step, int clamp, int any, int32_t lo, int32_t hi, int8_t *ya,
-                                         int8_t *yb, int32_t *sums_a, int32_t *sums_b)
+                                         const int8_t *shift, const qc_rescale *table, int32_t offset, int32_t step, int clamp, int any,
+                                         int32_t lo, int32_t hi, int8_t *ya, int8_t *yb, int32_t *sums_a, int32_t *sums_b)
 {
     int32_t k;
     for (k = channels >> 1; k > 0; --k) {
@@ -112,6 +122,17 @@ static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int
             sums_b[1] = acc[3];
             sums_a += 2;
             sums_b += 2;
+        } else if (clamp == QC_PAIRS_AFFINE) {
+            const qc_rescale q0 = table[0], q1 = table[step];
+            table += 2 * step;
+            ya[0] = qc_pairs_affine_out(acc[0], q0, offset, lo, hi);
+            ya[1] = qc_pairs_affine_out(acc[2], q1, offset, lo, hi);
+            ya += 2;
+            if (yb) {
+                yb[0] = qc_pairs_affine_out(acc[1], q0, offset, lo, hi);
+                yb[1] = qc_pairs_affine_out(acc[3], q1, offset, lo, hi);
+                yb += 2;
+            }
         } else {
             const int s0 = shift[0], s1 = shift[step];
             shift += 2 * step;
@@ -132,6 +153,11 @@ static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int
         if (clamp == QC_PAIRS_STORE) {
             sums_a[0] = acc[0];
             sums_b[0] = acc[1];
+        } else if (clamp == QC_PAIRS_AFFINE) {
+            ya[0] = qc_pairs_affine_out(acc[0], table[0], offset, lo, hi);
+            if (yb) {
+                yb[0] = qc_pairs_affine_out(acc[1], table[0], offset, lo, hi);
+            }
         } else {
             ya[0] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[0], shift[0]), clamp, lo, hi);
             if (yb) {
@@ -145,7 +171,7 @@ static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int
 static QC_NOINLINE void qc_pairs_sums(const int8_t *w, const int16_t *ab, int32_t taps, int32_t channels, const int32_t *bias,
                                       int32_t *sums_a, int32_t *sums_b)
 {
-    qc_pairs_by(w, ab, taps, channels, bias, 0, 0, QC_PAIRS_STORE, 1, 0, 0, 0, 0, sums_a, sums_b);
+    qc_pairs_by(w, ab, taps, channels, bias, 0, 0, 0, 0, QC_PAIRS_STORE, 1, 0, 0, 0, 0, sums_a, sums_b);
 }
 
 /* Writes the biases with their rounding terms into `rounded` and returns 1 when a fixed-point layer
@@ -173,18 +199,31 @@ static inline int qc_pairs_round_biases(const int32_t *bias, const int8_t *shift
 }
 
 /* Every channel of both lanes requantized from registers (after qc_pairs_round_biases): ya, and yb
- * unless it is null. The common shapes (an even number of groups of four taps, no last taps) with
- * an int8 or ReLU clamp (one SSAT or USAT) have copies of their own; the rest share one. */
+ * unless it is null. Rows of a multiple of 8 taps with an int8 or ReLU clamp (one SSAT or USAT)
+ * have copies of their own; the rest share one. */
 static QC_NOINLINE void qc_pairs_fixed(const int8_t *w, const int16_t *ab, int32_t taps, int32_t channels, const int32_t *rounded,
                                        const int8_t *shift, int32_t step, int32_t lo, int32_t hi, int8_t *ya, int8_t *yb)
 {
     const int clamp = qc_clamp_mode(lo, hi), common = (taps & 7) == 0;
     if (common && clamp == QC_CLAMP_S8) {
-        qc_pairs_by(w, ab, taps, channels, rounded, shift, step, QC_CLAMP_S8, 0, lo, hi, ya, yb, 0, 0);
+        qc_pairs_by(w, ab, taps, channels, rounded, shift, 0, 0, step, QC_CLAMP_S8, 0, lo, hi, ya, yb, 0, 0);
     } else if (common && clamp == QC_CLAMP_RELU7) {
-        qc_pairs_by(w, ab, taps, channels, rounded, shift, step, QC_CLAMP_RELU7, 0, lo, hi, ya, yb, 0, 0);
+        qc_pairs_by(w, ab, taps, channels, rounded, shift, 0, 0, step, QC_CLAMP_RELU7, 0, lo, hi, ya, yb, 0, 0);
     } else {
-        qc_pairs_by(w, ab, taps, channels, rounded, shift, step, QC_CLAMP_ANY, 1, lo, hi, ya, yb, 0, 0);
+        qc_pairs_by(w, ab, taps, channels, rounded, shift, 0, 0, step, QC_CLAMP_ANY, 1, lo, hi, ya, yb, 0, 0);
+    }
+}
+
+/* Every channel of both lanes of an int8-affine layer whose rescalings all take qc_rescale's form
+ * (qc_rescales_right's table; convolutions round twice), requantized from registers. */
+static QC_NOINLINE void qc_pairs_affine(const int8_t *w, const int16_t *ab, int32_t taps, int32_t channels, const int32_t *bias,
+                                        const qc_rescale *table, int32_t step, int32_t offset, int32_t lo, int32_t hi, int8_t *ya,
+                                        int8_t *yb)
+{
+    if ((taps & 7) == 0) {
+        qc_pairs_by(w, ab, taps, channels, bias, 0, table, offset, step, QC_PAIRS_AFFINE, 0, lo, hi, ya, yb, 0, 0);
+    } else {
+        qc_pairs_by(w, ab, taps, channels, bias, 0, table, offset, step, QC_PAIRS_AFFINE, 1, lo, hi, ya, yb, 0, 0);
     }
 }
 
