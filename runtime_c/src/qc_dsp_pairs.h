@@ -19,9 +19,9 @@
  * Per group of four taps and 16 multiply-accumulates: two LDR (the rows' words; LDR, unlike LDRD,
  * allows the unaligned addresses that follow a pair of odd taps % 4), two LDRD (each lane's two
  * pairs), four SXTB16 and eight SMLAD, in assembly so that the twelve live values stay in
- * registers; two groups per pass. `any` 0 (a constant where this inlines) promises taps a
- * multiple of 8 (every convolution, whose rows the emitter pads), and its copies skip the checks
- * for an odd group and for last taps. */
+ * registers. `any` 0 (a constant where this inlines) promises taps a multiple of 8 (every
+ * convolution, whose rows the emitter pads): its copies take four groups per pass and skip the
+ * checks for an odd group and for last taps; the others take two. */
 static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t *ab, int32_t taps, int32_t acc[4], int any)
 {
     const int32_t groups = taps >> 2, tail = any ? taps & 3 : 0;
@@ -48,19 +48,36 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t
 #define QC_PAIR_OUTPUTS                                                                                                  \
     [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [u] "=&r"(u), [v] "=&r"(v), [uo] "=&r"(uo), \
         [vo] "=&r"(vo), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "+r"(w), [ab] "+r"(ab)
-    if (any && (groups & 1)) {
-        __asm__ volatile(QC_PAIR_GROUP : QC_PAIR_OUTPUTS : : "memory");
-    }
-    if (!any || groups > 1) {
-        /* The loop ends where ab does: its end is read into a register free by then. */
-        const int16_t *const end = ab + 8 * (groups & ~1);
-        __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP
-                         "ldr    %[x13], %[end]\n\t"
-                         "cmp    %[ab], %[x13]\n\t"
-                         "bne    1b\n\t"
-                         : QC_PAIR_OUTPUTS
-                         : [end] "m"(end)
-                         : "memory", "cc");
+    if (any) {
+        if (groups & 1) {
+            __asm__ volatile(QC_PAIR_GROUP : QC_PAIR_OUTPUTS : : "memory");
+        }
+        if (groups > 1) {
+            /* The loop ends where ab does: its end is read into a register free by then. */
+            const int16_t *const end = ab + 8 * (groups & ~1);
+            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP
+                             "ldr    %[x13], %[end]\n\t"
+                             "cmp    %[ab], %[x13]\n\t"
+                             "bne    1b\n\t"
+                             : QC_PAIR_OUTPUTS
+                             : [end] "m"(end)
+                             : "memory", "cc");
+        }
+    } else {
+        /* An even number of groups: two, then four per pass. */
+        if (groups & 2) {
+            __asm__ volatile(QC_PAIR_GROUP QC_PAIR_GROUP : QC_PAIR_OUTPUTS : : "memory");
+        }
+        if (groups > 3) {
+            const int16_t *const end = ab + 8 * (groups & ~3);
+            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP
+                             "ldr    %[x13], %[end]\n\t"
+                             "cmp    %[ab], %[x13]\n\t"
+                             "bne    1b\n\t"
+                             : QC_PAIR_OUTPUTS
+                             : [end] "m"(end)
+                             : "memory", "cc");
+        }
     }
 #undef QC_PAIR_GROUP
 #undef QC_PAIR_OUTPUTS
