@@ -84,14 +84,14 @@ static inline void qc_fill_run(int8_t *dst, int8_t value, int32_t n)
 
 /* gather for kernel rows of kernel_w * in_c taps not a multiple of 4 (a 3x3 kernel over 3 input
  * channels), whose taps would each take the slow path of qc_widen_to_column: the window's int8
- * taps go to `staging` in order, then zeros up to `grouped` (QC_CONV_DSP_TAPS), and all are
- * widened from there four at a time. */
+ * taps go to `staging` in order, before the zeros up to `grouped` (QC_CONV_DSP_TAPS) that the
+ * kernel writes once, and all are widened from there four at a time. */
 static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position, int16_t *lanes, int32_t lane, int32_t grouped,
                           int8_t *staging)
 {
     const int32_t iy0 = (position / p->out_w) * p->stride_h - p->pad_top;
     const int32_t ix0 = (position % p->out_w) * p->stride_w - p->pad_left;
-    const int32_t in_c = p->in_c, row_taps = p->kernel_w * in_c, taps = p->kernel_h * row_taps;
+    const int32_t in_c = p->in_c, row_taps = p->kernel_w * in_c;
     const int8_t pad = (int8_t)QC_PAD;
     int32_t ky, kx, kx0, kx1;
     int8_t *row = staging;
@@ -107,7 +107,6 @@ static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position
                 qc_copy_run(row, src, row_taps);
             }
         }
-        qc_fill_run(row, 0, grouped - taps);
         qc_widen_to_column(staging, grouped, lanes, 0, grouped, 2, lane);
         return;
     }
@@ -131,8 +130,6 @@ static void gather_staged(const QC_PARAMS *p, const int8_t *xb, int32_t position
             }
         }
     }
-    /* The row's padding to whole groups (zero weights meet it). */
-    qc_fill_run(row, 0, grouped - taps);
     qc_widen_to_column(staging, grouped, lanes, 0, grouped, 2, lane);
 }
 
@@ -162,9 +159,12 @@ void QC_NAME(const qc_conv_params *p, const int8_t *x, const int8_t *w, const in
     const int rounded = qc_pairs_round_biases(bias, shift, rq.shift_step, p->out_c, taps, sums_a);
 #endif
     int32_t batch, pos;
-    /* The padding taps of both columns, which gather never writes: zeros, once. */
+    /* The padding taps of both columns (and of the staging bytes), which gather never writes: zeros, once. */
     qc_fill_column(taps - real_taps, scratch, real_taps, grouped, 2, 0, 0);
     qc_fill_column(taps - real_taps, scratch, real_taps, grouped, 2, 1, 0);
+    if (staging) {
+        qc_fill_run(staging + real_taps, 0, taps - real_taps);
+    }
     for (batch = 0; batch < p->batch; ++batch) {
         const int8_t *xb = x + batch * p->in_h * p->in_w * p->in_c;
         for (pos = 0; pos < positions; pos += 2) {
