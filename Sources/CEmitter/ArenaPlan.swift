@@ -5,7 +5,8 @@ import QuantizedIR
 ///
 /// Tensors are first grouped into buffers: a reshape's output is a view of its input, and an
 /// element-wise op (clamp, table, add), or an op whose kernels say they work in place (the DSP
-/// depthwise convolution), writes over an input of the same size and storage that dies at that op.
+/// depthwise convolution, dense layer and pointwise convolution), writes over an input of the same
+/// size and storage that dies at that op.
 /// Each buffer is alive from the op that first writes it to the last op that reads it;
 /// `MemoryPlanner` places the buffers that are neither model inputs nor model outputs.
 public struct ArenaPlan: Sendable {
@@ -44,8 +45,9 @@ public struct ArenaPlan: Sendable {
     public static let alignment = 4
 
     /// `scratch[i]`: bytes of working memory op i's kernels need while it runs (none when absent);
-    /// `kernelsInPlace`: the ops whose kernels may write their output over their input.
-    public init(program: QProgram, scratch: [Int: Int] = [:], kernelsInPlace: Set<Int> = [], alignment: Int = ArenaPlan.alignment) throws {
+    /// `kernelsInPlace`: the ops whose kernels may write their output over their input, and for which sizes.
+    public init(program: QProgram, scratch: [Int: Int] = [:], kernelsInPlace: [Int: KernelCall.InPlace] = [:],
+                alignment: Int = ArenaPlan.alignment) throws {
         guard !program.inputs.isEmpty, !program.outputs.isEmpty else { throw EmitError("the model has no input or no output") }
         let tensors = program.tensors
         var root = Array(tensors.indices)
@@ -81,17 +83,29 @@ public struct ArenaPlan: Sendable {
             case .affineDiv(let m): candidates = [m.a, m.b]
             case .select(let s): candidates = [s.a, s.b]
             case .affineSquaredDifference(let a): candidates = [a.a, a.b]
-            case .conv(let c) where kernelsInPlace.contains(i): candidates = [c.input]
+            case .conv(let c) where kernelsInPlace[i] != nil: candidates = [c.input]
+            case .dense(let d) where kernelsInPlace[i] != nil: candidates = [d.input]
             case .conv, .dense, .maxPool, .avgPool, .globalAvgPool, .globalMaxPool, .concat, .pad, .reshape, .transpose, .indexCopy,
                  .affineAdd, .affineMean, .affineL2Normalization, .resizeBilinear, .softmax,
                  .logSoftmax, .affineCompare:
                 continue
             }
             let out = node.op.output
-            for x in candidates where tensors[x].count == tensors[out].count && bytes(x) == bytes(out) && tensors[x].constant == nil {
+            // Element-wise ops need equal sizes; kernels say what they allow.
+            func sizesAllow(_ x: Int) -> Bool {
+                switch kernelsInPlace[i] {
+                case nil: return tensors[x].count == tensors[out].count && bytes(x) == bytes(out)
+                case .notLarger: return bytes(out) <= bytes(x)
+                case .anySize: return true
+                case .never: return false
+                }
+            }
+            for x in candidates where sizesAllow(x) && tensors[x].constant == nil {
                 let buffer = find(x)
-                // Never over a model input (the caller's) or a model output (read after the run).
+                // Never over a model input (the caller's) or a model output (read after the run), and
+                // never a buffer larger than the caller's output buffer into it.
                 guard !inputs.contains(buffer), !outputs.contains(buffer), buffer != find(out), lastUse(buffer) == i else { continue }
+                guard !outputs.contains(find(out)) || bytes(x) <= bytes(out) else { continue }
                 // The output's group (its views) joins the input's buffer; keep a model output as root.
                 let outRoot = find(out)
                 if outputs.contains(outRoot) { root[buffer] = outRoot } else { root[outRoot] = buffer }

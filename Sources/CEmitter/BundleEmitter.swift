@@ -79,7 +79,8 @@ public enum BundleEmitter {
         }
         var scratch = [Int: Int]()
         for layer in layers { scratch[layer.index] = layer.calls.map(\.scratchBytes).max() ?? 0 }
-        let inPlace = Set(layers.filter { !$0.calls.isEmpty && $0.calls.allSatisfy(\.worksInPlace) }.map(\.index))
+        var inPlace = [Int: KernelCall.InPlace]()
+        for layer in layers { if let weakest = layer.calls.map(\.inPlace).min(), weakest != .never { inPlace[layer.index] = weakest } }
         let arena = try ArenaPlan(program: program, scratch: scratch, kernelsInPlace: inPlace)
         let source = ModelSource(program: program, arena: arena, layers: layers, options: options)
         var roots = ["qc_kernels.h"]

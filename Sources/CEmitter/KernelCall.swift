@@ -206,8 +206,19 @@ public struct KernelCall: Sendable {
     public var arguments: [KernelArgument]
     /// An instance specialised for a core, with the same outputs; nil for the portable one.
     public var variant: KernelVariant? = nil
-    /// The kernel may write its output over its input (the memory planner then may share them).
-    public var worksInPlace = false
+    /// Whether the kernel may write its output over its input, starting at the same address (the
+    /// memory planner then may give them one buffer).
+    public var inPlace = InPlace.never
+
+    public enum InPlace: Int, Sendable, Comparable {
+        case never
+        /// When the output is no larger than the input.
+        case notLarger
+        /// Whatever the sizes (the buffer is then the larger of the two).
+        case anySize
+
+        public static func < (a: InPlace, b: InPlace) -> Bool { a.rawValue < b.rawValue }
+    }
 
     public var family: KernelFamily { kernel.family }
 

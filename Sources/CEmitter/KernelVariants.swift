@@ -64,12 +64,12 @@ enum KernelVariants {
             return channelGroupsVariant(call, scratch: qc_depthwise_conv_affine_dsp_scratch_bytes(&p), geometry: DepthwiseGeometry(p))
         case .dense(var p):
             let dsp = variant(call, .dsp, scratch: qc_dense_dsp_scratch_bytes(&p), .s16)
-            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
-                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+            return widensFirst(p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features))
         case .denseAffine(var p):
             let dsp = variant(call, .dsp, scratch: qc_dense_affine_dsp_scratch_bytes(&p), .s16)
-            return p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
-                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+            return widensFirst(p.rows == 1 ? rowBlocksVariant(dsp, rows: p.out_features, inFeatures: p.in_features)
+                : rowPairsVariant(dsp, rows: p.out_features, inFeatures: p.in_features))
         case .addAffine(let p):
             return p.b_count == p.count ? variant(call, .dsp, scratch: 0, .s8) : nil
         case .avgPool, .avgPoolAffine:
@@ -211,17 +211,18 @@ enum KernelVariants {
         var result = reorderingWeights(variant(call, .dsp, scratch: scratch, .s32), rows: g.channels) { c, t in
             qc_depthwise_conv_dsp_weight_slot(g.channels, g.taps, c, t)
         }
-        result.worksInPlace = g.channels % 4 == 0 && ringRunsAhead(g)
+        result.inPlace = g.channels % 4 == 0 && ringRunsAhead(g) ? .notLarger : .never
         return result
     }
 
-    /// Whether the ring depthwise kernel can write its output over its input of the same size: it
-    /// copies the input rows into its ring before they are read (the channels beyond groups of four
-    /// read x directly, so there are none), and output row oy is written once input rows up to
-    /// oy * stride_h - pad_top + span - 1 are in the ring, so its bytes must lie within those rows.
+    /// Whether the ring depthwise kernel can write its output over its input, no larger (the same
+    /// size, or strided): it copies the input rows into its ring before they are read (the channels
+    /// beyond groups of four read x directly, so there are none), and output row oy is written once
+    /// input rows up to oy * stride_h - pad_top + span - 1 are in the ring, so its bytes must lie
+    /// within those rows.
     private static func ringRunsAhead(_ g: DepthwiseGeometry) -> Bool {
         let span = (g.kernelH - 1) * g.dilationH + 1
-        guard g.inH * g.inW == g.outH * g.outW else { return false }
+        guard g.outH * g.outW <= g.inH * g.inW else { return false }
         return (0..<g.outH).allSatisfy { oy in (oy + 1) * g.outW <= min(g.inH, oy * g.strideH - g.padTop + span) * g.inW }
     }
 
@@ -229,6 +230,16 @@ enum KernelVariants {
     /// (qc_dense_dsp_weight_slot).
     private static func rowBlocksVariant(_ call: KernelCall, rows: Int32, inFeatures n: Int32) -> KernelCall {
         reorderingWeights(call, rows: rows) { row, t in qc_dense_dsp_weight_slot(rows, n, row, t) }
+    }
+
+    /// The DSP dense variant widens the rows it works on (one, or two: a pointwise convolution's
+    /// pixels) into scratch before it writes their outputs, and walks the rows from the last when
+    /// an output row is longer than an input row, else from the first: the rows not yet read then
+    /// always lie beyond the outputs written, and it can write over its input whatever the sizes.
+    private static func widensFirst(_ call: KernelCall) -> KernelCall {
+        var result = call
+        result.inPlace = .anySize
+        return result
     }
 
     /// The DSP dense variant over more than one row reads two weight rows through one pointer

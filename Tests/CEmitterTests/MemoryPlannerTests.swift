@@ -167,7 +167,7 @@ import Testing
         #expect(try inPlace(channels: 6, features: .dsp) == [])
         // c1 and dw then share one buffer: 160 bytes, plus the 8 of gap beside it, where they took
         // 320 (at the depthwise both are alive; gap then reuses c1's bytes).
-        let shared = try ArenaPlan(program: Self.depthwiseProgram(channels: 8), kernelsInPlace: [1])
+        let shared = try ArenaPlan(program: Self.depthwiseProgram(channels: 8), kernelsInPlace: [1: .notLarger])
         #expect(shared.locations[1] == shared.locations[2] && shared.arenaBytes == 168)
         #expect(try ArenaPlan(program: Self.depthwiseProgram(channels: 8)).arenaBytes == 320)
     }

@@ -549,7 +549,9 @@ void qc_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, const int8_t *
 /* Weights in channel groups, not the portable kernel's [channels][kernel_h][kernel_w]: for each group of
  * four channels its [kernel_h][kernel_w][4] weights, then [kernel_h][kernel_w][channels % 4] for the rest.
  * Scratch: one int32 per channel; the grouped channels' biases, weights widened to int16 and shifts; a ring of
- * the input rows one window spans, widened to int16 and padded to RING_WIDTH columns. */
+ * the input rows one window spans, widened to int16 and padded to RING_WIDTH columns. With out_c a
+ * multiple of 4 it works in place (y == x) where every output row lies within the input rows its
+ * windows reach (same-size and strided layers). */
 #define QC_DEPTHWISE_CONV_DSP_RING_WIDTH(p) (((p)->out_w - 1) * (p)->stride_w + ((p)->kernel_w - 1) * (p)->dilation_w + 1)
 #define QC_DEPTHWISE_CONV_DSP_WIDE_BYTES(p)                                                       \
     (((p)->out_c & ~3) * (5 + 2 * (p)->kernel_h * (p)->kernel_w) +                                 \
@@ -560,7 +562,7 @@ void qc_depthwise_conv_s8s8s8_dsp(const qc_conv_params *p, const int8_t *x, cons
 /* The dense variant over one row (rows == 1) takes its weights in blocks of four rows: per block, for
  * each group of four taps the four rows' four bytes, then the block's last in_features % 4 taps as
  * [4 rows][in_features % 4]; rows beyond a multiple of four stay row-major. Over more rows, in pairs
- * of rows (qc_pairs_weight_slot). */
+ * of rows (qc_pairs_weight_slot). It works in place (y == x) whatever in_features and out_features. */
 void qc_dense_s8s8s8_dsp(const qc_dense_params *p, const int8_t *x, const int8_t *w, const int32_t *bias, const int8_t *shift,
                          int16_t *scratch, int8_t *y);
 void qc_avg_pool_s8_dsp(const qc_pool_params *p, const int8_t *x, int8_t *y);

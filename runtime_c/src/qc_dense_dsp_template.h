@@ -155,6 +155,14 @@ void QC_NAME(const qc_dense_params *p, const int8_t *x, const int8_t *w, const i
 #if !QC_AFFINE
     rounded = qc_pairs_round_biases(bias, shift, rq.shift_step, p->out_features, n, (int32_t *)(void *)(scratch + 2 * n));
 #endif
+    /* Rows from the last when outputs are longer than inputs, so that a layer written over its input
+     * (the planner may place them so) never overwrites a row before reading it. */
+    if (p->out_features > n) {
+        for (m = (p->rows - 1) & ~1; m >= 0; m -= 2) {
+            two_rows(p, x + m * n, w, bias, rq, fast, rounded, scratch, y + m * p->out_features, m + 1 < p->rows);
+        }
+        return;
+    }
     for (m = 0; m < p->rows; m += 2) {
         two_rows(p, x + m * n, w, bias, rq, fast, rounded, scratch, y + m * p->out_features, m + 1 < p->rows);
     }
