@@ -145,9 +145,11 @@ enum KernelVariants {
             if case .scratch(let bytes, let type, let offset) = argument { return .scratch(bytes: bytes, type: type, offset: base + offset) }
             return argument
         }
-        let unpack = KernelCall(kernel: .unpackWeights(qc_unpack_weights_params(count: Int32(w.values.count), weight_bits: Int32(bits))),
+        var unpack = KernelCall(kernel: .unpackWeights(qc_unpack_weights_params(count: Int32(w.values.count), weight_bits: Int32(bits))),
                                 storage: [.s8], wideAccumulator: nil,
                                 arguments: [.constant(packed(w.values, bits: bits)), .scratch(bytes: w.values.count, type: .s8, offset: 0)])
+        // It touches neither the layer's input nor its output: whether the layer runs in place is the byte kernel's to say.
+        unpack.inPlace = .anySize
         return [unpack, compute]
     }
 

@@ -48,20 +48,21 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t
 #define QC_PAIR_OUTPUTS                                                                                                  \
     [s00] "+r"(s00), [s01] "+r"(s01), [s10] "+r"(s10), [s11] "+r"(s11), [u] "=&r"(u), [v] "=&r"(v), [uo] "=&r"(uo), \
         [vo] "=&r"(vo), [x02] "=&r"(x02), [x13] "=&r"(x13), [w] "+r"(w), [ab] "+r"(ab)
+/* A loop's end, and its operands: it ends where ab reaches `end`, read into a register free by then. */
+#define QC_PAIR_LOOP                \
+    "ldr    %[x13], %[end]\n\t"    \
+    "cmp    %[ab], %[x13]\n\t"     \
+    "bne    1b\n\t"                \
+    : QC_PAIR_OUTPUTS               \
+    : [end] "m"(end)                \
+    : "memory", "cc"
     if (any) {
         if (groups & 1) {
             __asm__ volatile(QC_PAIR_GROUP : QC_PAIR_OUTPUTS : : "memory");
         }
         if (groups > 1) {
-            /* The loop ends where ab does: its end is read into a register free by then. */
             const int16_t *const end = ab + 8 * (groups & ~1);
-            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP
-                             "ldr    %[x13], %[end]\n\t"
-                             "cmp    %[ab], %[x13]\n\t"
-                             "bne    1b\n\t"
-                             : QC_PAIR_OUTPUTS
-                             : [end] "m"(end)
-                             : "memory", "cc");
+            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_LOOP);
         }
     } else {
         /* An even number of groups: two, then four per pass. */
@@ -70,17 +71,12 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t
         }
         if (groups > 3) {
             const int16_t *const end = ab + 8 * (groups & ~3);
-            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP
-                             "ldr    %[x13], %[end]\n\t"
-                             "cmp    %[ab], %[x13]\n\t"
-                             "bne    1b\n\t"
-                             : QC_PAIR_OUTPUTS
-                             : [end] "m"(end)
-                             : "memory", "cc");
+            __asm__ volatile("1:\n\t" QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_GROUP QC_PAIR_LOOP);
         }
     }
 #undef QC_PAIR_GROUP
 #undef QC_PAIR_OUTPUTS
+#undef QC_PAIR_LOOP
 #else
     int32_t g;
     for (g = 0; g < groups; ++g, w += 8, ab += 8) {
