@@ -7,8 +7,9 @@ import QuantizedIR
 /// element-wise op (clamp, table, add), or an op whose kernels say they work in place (the DSP
 /// depthwise convolution, dense layer and pointwise convolution), writes over an input of the same
 /// size and storage that dies at that op.
-/// Each buffer is alive from the op that first writes it to the last op that reads it;
-/// `MemoryPlanner` places the buffers that are neither model inputs nor model outputs.
+/// Each buffer is alive from the op that first writes it to the last op that reads it; a shared
+/// buffer says how many of its bytes each op uses, so scratch may take the rest. `MemoryPlanner`
+/// places the buffers that are neither model inputs nor model outputs.
 public struct ArenaPlan: Sendable {
     public enum Location: Equatable, Sendable {
         /// The caller's buffer of model input k (k = 0 for a model with one input).
@@ -124,8 +125,22 @@ public struct ArenaPlan: Sendable {
         }
         let buffers = size.keys.filter { !inputs.contains($0) && !outputs.contains($0) }.sorted()
         let scratchOps = scratch.keys.filter { scratch[$0]! > 0 }.sorted()
+        // A buffer shared by layers run in place holds tensors of several sizes in turn: at each op the
+        // bytes in use are those of the members the op reads or writes, else of the last one written.
+        func live(_ b: Int, from firstOp: Int, to lastOp: Int) -> [Int]? {
+            var held = 0, sizes = [Int]()
+            for i in firstOp...lastOp {
+                let op = program.ops[i].op
+                let touched = (op.inputs + [op.output]).filter { find($0) == b }.map(bytes)
+                if find(op.output) == b { held = bytes(op.output) }
+                sizes.append(MemoryPlanner.align(touched.max() ?? held, alignment))
+            }
+            return Set(sizes).count > 1 ? sizes : nil
+        }
         let requests = buffers.map { b in
-            MemoryPlanner.Request(size: MemoryPlanner.align(size[b]!, alignment), firstUse: first[b]!, lastUse: max(last[b] ?? first[b]!, first[b]!))
+            let lastOp = max(last[b] ?? first[b]!, first[b]!)
+            return MemoryPlanner.Request(size: MemoryPlanner.align(size[b]!, alignment), firstUse: first[b]!, lastUse: lastOp,
+                                         live: live(b, from: first[b]!, to: lastOp))
         } + scratchOps.map { MemoryPlanner.Request(size: MemoryPlanner.align(scratch[$0]!, alignment), firstUse: $0, lastUse: $0) }
         let plan = MemoryPlanner.plan(requests, alignment: alignment)
         var offsetOf = [Int: Int]()

@@ -24,6 +24,20 @@ import Testing
         #expect(MemoryPlanner.lowerBound(requests, alignment: 4) == 112)
     }
 
+    @Test func othersUseTheBytesASharedBufferDoesNotUseAtAnOp() {
+        // A 100@[0,2] uses 100, 20, 100 bytes at ops 0, 1, 2 (a layer run in place shrank it, the next
+        // grew it). Scratch 50@[1,1] meets A only at op 1, where A uses 20: at 20, total 100. Without
+        // A's profile it would go to 100 (total 152). B 40@[1,2] meets A at ops 1 and 2, using up to
+        // 100 there: at 100, total 140.
+        let profiled = R(size: 100, firstUse: 0, lastUse: 2, live: [100, 20, 100])
+        #expect(MemoryPlanner.plan([profiled, R(size: 50, firstUse: 1, lastUse: 1)], alignment: 4) == MemoryPlanner.Plan(offsets: [0, 20], total: 100))
+        #expect(MemoryPlanner.plan([R(size: 100, firstUse: 0, lastUse: 2), R(size: 50, firstUse: 1, lastUse: 1)], alignment: 4)
+            == MemoryPlanner.Plan(offsets: [0, 100], total: 152))
+        #expect(MemoryPlanner.plan([profiled, R(size: 40, firstUse: 1, lastUse: 2)], alignment: 4) == MemoryPlanner.Plan(offsets: [0, 100], total: 140))
+        // Live bytes: op 1 holds 20 + 50.
+        #expect(MemoryPlanner.lowerBound([profiled, R(size: 50, firstUse: 1, lastUse: 1)], alignment: 4) == 100)
+    }
+
     @Test func alignsOffsets() {
         // 5 bytes live with 3 bytes: the second starts at 8, total 11 -> 12; with alignment 1 at 5, total 8.
         let requests = [R(size: 5, firstUse: 0, lastUse: 1), R(size: 3, firstUse: 1, lastUse: 2)]
