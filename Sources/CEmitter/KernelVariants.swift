@@ -250,7 +250,7 @@ enum KernelVariants {
         reorderingWeights(call, rows: rows) { row, t in qc_pairs_weight_slot(rows, n, row, t) }
     }
 
-    /// The DSP convolution likewise, its rows padded with zeros to whole groups of four taps
+    /// The DSP convolution likewise, its rows padded with zeros to a multiple of 8 taps
     /// (qc_conv_dsp_weight_slot).
     private static func paddedRowPairsVariant(_ call: KernelCall, rows: Int32, taps: Int32) -> KernelCall {
         reorderingWeights(call, rows: rows, count: Int(rows) * Int(qc_conv_dsp_row_taps(taps))) { row, t in
