@@ -50,24 +50,6 @@ static inline void qc_store4(void *p, int32_t v)
     memcpy(p, &v, 4);
 }
 
-/* The two words at p (4-byte aligned: an int16 column in the arena), as packed pairs p[0..1] and
- * p[2..3]; returns p + 4. One LDRD with post-increment on Arm, where GCC 12 would emit two LDRs
- * (LDRD, unlike LDR, needs the word alignment the arena gives every scratch buffer). */
-static inline const int16_t *qc_load_pair(const int16_t *p, int32_t *lo, int32_t *hi)
-{
-#if QC_DSP_NATIVE
-    int32_t a, b;
-    __asm__("ldrd %0, %1, [%2], #8" : "=&r"(a), "=&r"(b), "+r"(p) : "m"(*(const int16_t(*)[4])p));
-    *lo = a;
-    *hi = b;
-    return p;
-#else
-    memcpy(lo, p, 4);
-    memcpy(hi, p + 2, 4);
-    return p + 4;
-#endif
-}
-
 /* Halfword k (0..1) of a packed pair, sign-extended. */
 static inline int32_t qc_half_of(int32_t v, int k)
 {

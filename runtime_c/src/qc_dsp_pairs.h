@@ -107,20 +107,25 @@ static QC_ALWAYS_INLINE const int8_t *qc_dot_pair(const int8_t *w, const int16_t
 #define QC_PAIRS_STORE (-1)
 #define QC_PAIRS_AFFINE (-2)
 
-/* Output o of an int8-affine layer (QC_PAIRS_AFFINE): its rescaling from the table, the offset, the clamp. */
-static QC_ALWAYS_INLINE int8_t qc_pairs_affine_out(int32_t acc, qc_rescale q, int32_t offset, int32_t lo, int32_t hi)
+/* One output from its sum: with QC_PAIRS_AFFINE the rescaling q, the offset and the clamp; with a
+ * QC_CLAMP_ mode the floor shift by s of the rounded sum and that clamp. */
+static QC_ALWAYS_INLINE int8_t qc_pairs_out(int32_t acc, int clamp, int s, const qc_rescale *q, int32_t offset, int32_t lo, int32_t hi)
 {
-    return (int8_t)qc_clamp_by(qc_rescale_apply(acc, q, 1) + offset, QC_CLAMP_ANY, lo, hi);
+    if (clamp == QC_PAIRS_AFFINE) {
+        return (int8_t)qc_clamp_by(qc_rescale_apply(acc, *q, 1) + offset, QC_CLAMP_ANY, lo, hi);
+    }
+    return (int8_t)qc_clamp_by(qc_floor_shift_s32(acc, s), clamp, lo, hi);
 }
 
-/* Every channel of the two lanes of ab: the pairs, then an odd last row (qc_dot_1x2). With `clamp`
- * a QC_CLAMP_ mode, the floor shifts of the rounded sums into ya and yb (yb null: one lane); with
- * QC_PAIRS_STORE, the sums into sums_a and sums_b. `clamp` and `any` (qc_dot_pair) are constants
- * at each call, so every copy keeps only its own code. */
+/* Every channel of the two lanes of ab: the pairs, then an odd last row (qc_dot_1x2), each into
+ * ya and yb (yb null: one lane) through qc_pairs_out or, with QC_PAIRS_STORE, into sums_a and
+ * sums_b. `clamp` and `any` (qc_dot_pair) are constants at each call, so every copy keeps only its
+ * own code. */
 static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int32_t taps, int32_t channels, const int32_t *bias,
                                          const int8_t *shift, const qc_rescale *table, int32_t offset, int32_t step, int clamp, int any,
                                          int32_t lo, int32_t hi, int8_t *ya, int8_t *yb, int32_t *sums_a, int32_t *sums_b)
 {
+    const int affine = clamp == QC_PAIRS_AFFINE;
     int32_t k;
     for (k = channels >> 1; k > 0; --k) {
         int32_t acc[4];
@@ -135,26 +140,21 @@ static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int
             sums_b[1] = acc[3];
             sums_a += 2;
             sums_b += 2;
-        } else if (clamp == QC_PAIRS_AFFINE) {
-            const qc_rescale q0 = table[0], q1 = table[step];
-            table += 2 * step;
-            ya[0] = qc_pairs_affine_out(acc[0], q0, offset, lo, hi);
-            ya[1] = qc_pairs_affine_out(acc[2], q1, offset, lo, hi);
-            ya += 2;
-            if (yb) {
-                yb[0] = qc_pairs_affine_out(acc[1], q0, offset, lo, hi);
-                yb[1] = qc_pairs_affine_out(acc[3], q1, offset, lo, hi);
-                yb += 2;
-            }
         } else {
-            const int s0 = shift[0], s1 = shift[step];
-            shift += 2 * step;
-            ya[0] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[0], s0), clamp, lo, hi);
-            ya[1] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[2], s1), clamp, lo, hi);
+            /* Channel 0's and 1's shifts, or rescalings. */
+            const int s0 = affine ? 0 : shift[0], s1 = affine ? 0 : shift[step];
+            const qc_rescale *const q0 = table, *const q1 = affine ? table + step : 0;
+            if (affine) {
+                table += 2 * step;
+            } else {
+                shift += 2 * step;
+            }
+            ya[0] = qc_pairs_out(acc[0], clamp, s0, q0, offset, lo, hi);
+            ya[1] = qc_pairs_out(acc[2], clamp, s1, q1, offset, lo, hi);
             ya += 2;
             if (yb) {
-                yb[0] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[1], s0), clamp, lo, hi);
-                yb[1] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[3], s1), clamp, lo, hi);
+                yb[0] = qc_pairs_out(acc[1], clamp, s0, q0, offset, lo, hi);
+                yb[1] = qc_pairs_out(acc[3], clamp, s1, q1, offset, lo, hi);
                 yb += 2;
             }
         }
@@ -166,15 +166,11 @@ static QC_ALWAYS_INLINE void qc_pairs_by(const int8_t *w, const int16_t *ab, int
         if (clamp == QC_PAIRS_STORE) {
             sums_a[0] = acc[0];
             sums_b[0] = acc[1];
-        } else if (clamp == QC_PAIRS_AFFINE) {
-            ya[0] = qc_pairs_affine_out(acc[0], table[0], offset, lo, hi);
-            if (yb) {
-                yb[0] = qc_pairs_affine_out(acc[1], table[0], offset, lo, hi);
-            }
         } else {
-            ya[0] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[0], shift[0]), clamp, lo, hi);
+            const int s = affine ? 0 : shift[0];
+            ya[0] = qc_pairs_out(acc[0], clamp, s, table, offset, lo, hi);
             if (yb) {
-                yb[0] = (int8_t)qc_clamp_by(qc_floor_shift_s32(acc[1], shift[0]), clamp, lo, hi);
+                yb[0] = qc_pairs_out(acc[1], clamp, s, table, offset, lo, hi);
             }
         }
     }
